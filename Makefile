@@ -1,0 +1,47 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is installed by them.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+
+.PHONY: setup run test lint typecheck check-layers bench screenshots clean
+
+setup: $(STAMPS)/debian $(STAMPS)/venv
+
+$(STAMPS)/debian: scripts/install-debian-deps.sh
+	@mkdir -p $(STAMPS)
+	./scripts/install-debian-deps.sh
+	@touch $@
+
+$(STAMPS)/venv: pyproject.toml $(STAMPS)/debian
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(BIN)/kiosk run --demo
+
+check-layers: setup
+	$(BIN)/python scripts/check_layers.py
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy kiosk hardware ui
+
+test: setup check-layers lint typecheck
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/kiosk bench all
+
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+
+clean:
+	rm -rf $(VENV) $(STAMPS) build *.egg-info

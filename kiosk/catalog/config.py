@@ -1,0 +1,14 @@
+"""The [catalog] section."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CatalogConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    column_map: dict[str, str] = Field(
+        default_factory=dict, description="extra header -> canonical column (e.g. 'GIA' = 'DON_GIA')"
+    )
+    demo_catalog: bool = Field(True, description="import the shipped price list on first start when empty")
