@@ -1,0 +1,99 @@
+"""Patient-facing messages for failures, in plain words, Vietnamese and English.
+
+Errors are types; each is mapped here once to what the person in front of the screen reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hardware.cardreader.base import (
+    AccessDenied,
+    CardError,
+    CardRemoved,
+    IntegrityError,
+    KeyRequired,
+    NoCard,
+    NotAnIdCard,
+    ReaderUnavailable,
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    vi: str
+    en: str
+
+    def text(self, language: str) -> str:
+        return self.vi if language == "vi" else self.en
+
+
+CARD_MESSAGES: dict[type[CardError], Message] = {
+    ReaderUnavailable: Message(
+        "reader_unavailable",
+        "Đầu đọc thẻ đang không hoạt động. Vui lòng quét mã QR hoặc nhập số CCCD.",
+        "The card reader is not working right now. Please show the QR code or type your ID number.",
+    ),
+    NoCard: Message(
+        "no_card",
+        "Chưa thấy thẻ trên đầu đọc. Vui lòng đặt thẻ lên đầu đọc.",
+        "No card on the reader. Please place your card on the reader.",
+    ),
+    CardRemoved: Message(
+        "card_removed",
+        "Thẻ đã bị nhấc ra khi đang đọc. Vui lòng đặt lại thẻ và giữ yên.",
+        "The card was moved while reading. Please place it again and keep it still.",
+    ),
+    KeyRequired: Message(
+        "key_required",
+        "Để mở chip, vui lòng đưa mã QR trên thẻ trước camera hoặc nhập số CCCD.",
+        "To open the chip, please show the QR code on the card to the camera or type your ID number.",
+    ),
+    AccessDenied: Message(
+        "access_denied",
+        "Số CCCD không khớp với thẻ này. Vui lòng kiểm tra và nhập lại.",
+        "The ID number does not match this card. Please check it and try again.",
+    ),
+    NotAnIdCard: Message(
+        "not_an_id_card",
+        "Đây không phải thẻ căn cước có gắn chip. Vui lòng dùng thẻ CCCD.",
+        "This is not a chip ID card. Please use your citizen ID card.",
+    ),
+    IntegrityError: Message(
+        "integrity",
+        "Không xác thực được dữ liệu trên chip. Vui lòng đến quầy tiếp đón.",
+        "The data on the chip could not be verified. Please go to the reception desk.",
+    ),
+}
+
+CARD_FAILED = Message(
+    "card_failed",
+    "Không đọc được thẻ. Vui lòng thử lại hoặc quét mã QR.",
+    "The card could not be read. Please try again or show the QR code.",
+)
+
+INVALID_ID = Message(
+    "invalid_id",
+    "Số CCCD phải có đủ 12 chữ số. Vui lòng kiểm tra lại.",
+    "An ID number has 12 digits. Please check it.",
+)
+
+ID_MISMATCH = Message(
+    "id_mismatch",
+    "Thông tin trên thẻ không khớp với số CCCD. Vui lòng đến quầy tiếp đón.",
+    "The card details do not match the ID number. Please go to the reception desk.",
+)
+
+TICKET_FAILED = Message(
+    "ticket_failed",
+    "Chưa lấy được số thứ tự. Vui lòng thử lại hoặc đến quầy tiếp đón.",
+    "We could not give you a number. Please try again or go to the reception desk.",
+)
+
+
+def card_message(error: BaseException) -> Message:
+    for kind in type(error).__mro__:
+        if kind in CARD_MESSAGES:
+            return CARD_MESSAGES[kind]
+    return CARD_FAILED

@@ -1,0 +1,505 @@
+"""The patient session: a plain-Python state machine (no Qt, no threads of its own).
+
+start -> identify (card, QR or keypad) -> confirm identity -> insurance result -> clinic ->
+priority -> confirm -> ticket -> start. Back and cancel everywhere; an idle countdown that wipes
+every patient datum on timeout.
+
+Blocking work (reading the chip, asking the gateway, issuing and printing the ticket) is handed
+to a `Runner`, which runs it elsewhere and calls back on the caller's thread. Every result
+carries the session generation it was started for: a result that arrives after the patient
+left (cancel, timeout) is dropped, so it cannot leak into the next patient's session.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from hardware.cardreader.base import AccessDenied, AccessKey, CardData, CardError, KeyRequired
+from kiosk.chip import identity_from_card
+from kiosk.config import KioskConfig
+from kiosk.messages import ID_MISMATCH, INVALID_ID, TICKET_FAILED, Message, card_message
+from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Runner(Protocol):
+    """Runs `work` off the caller's thread; calls `done(result)` or `failed(exc)` back on it."""
+
+    def __call__(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], None],
+        failed: Callable[[BaseException], None],
+    ) -> None: ...
+
+
+def run_inline(
+    work: Callable[[], T], done: Callable[[T], None], failed: Callable[[BaseException], None]
+) -> None:
+    """A Runner for plain-Python tests and scripts: runs the work at once."""
+    try:
+        result = work()
+    except Exception as exc:  # every failure is reported, never raised into the flow
+        failed(exc)
+    else:
+        done(result)
+
+
+class Step(StrEnum):
+    START = "start"
+    IDENTIFY = "identify"
+    CARD_KEY = "card_key"  # a chip card is on the reader and its access key is needed
+    READING_CARD = "reading_card"
+    CONFIRM_IDENTITY = "confirm_identity"
+    CHECKING_INSURANCE = "checking_insurance"
+    INSURANCE_RESULT = "insurance_result"
+    CHOOSE_CLINIC = "choose_clinic"
+    CHOOSE_PRIORITY = "choose_priority"
+    CONFIRM = "confirm"
+    ISSUING = "issuing"
+    TICKET = "ticket"
+    PRICES = "prices"
+
+
+BUSY_STEPS = {Step.READING_CARD, Step.CHECKING_INSURANCE, Step.ISSUING}
+
+# Where "back" goes from each step (busy steps have no back: they end by themselves).
+BACK: dict[Step, Step] = {
+    Step.IDENTIFY: Step.START,
+    Step.CARD_KEY: Step.IDENTIFY,
+    Step.CONFIRM_IDENTITY: Step.IDENTIFY,
+    Step.INSURANCE_RESULT: Step.CONFIRM_IDENTITY,
+    Step.CHOOSE_CLINIC: Step.INSURANCE_RESULT,
+    Step.CHOOSE_PRIORITY: Step.CHOOSE_CLINIC,
+    Step.CONFIRM: Step.CHOOSE_PRIORITY,
+}
+
+ID_RE = re.compile(r"^\d{12}$")
+
+
+@dataclass
+class PatientData:
+    """Everything the kiosk knows about the current patient. Replaced whole on wipe."""
+
+    language: str
+    identity: Identity | None = None
+    access_key: AccessKey | None = None
+    eligibility: Eligibility | None = None
+    clinic_id: str | None = None
+    priority: str | None = None
+    proposed_priorities: list[str] = field(default_factory=list)
+    ticket: Any = None  # kiosk.queue.service.Ticket
+    print_outcome: Any = None  # kiosk.queue.printing.PrintOutcome
+    message: Message | None = None  # the last problem to show on the current screen
+    scanned_code: str | None = None  # an appointment code shown to the camera
+
+
+class Services(Protocol):
+    """What the session needs from the composition root."""
+
+    config: KioskConfig
+
+    def read_card(self, key: AccessKey | None) -> CardData: ...
+    def card_present(self) -> bool: ...
+    def check_insurance(self, identity: Identity) -> Eligibility: ...
+    def proposed_priorities(self, identity: Identity | None) -> list[str]: ...
+    def issue_ticket(self, data: PatientData) -> Any: ...
+    def print_ticket(self, ticket: Any, language: str) -> Any: ...
+
+
+class Session:
+    """One kiosk's patient flow. Call every method on one thread (the GUI thread)."""
+
+    def __init__(
+        self,
+        services: Services,
+        runner: Runner = run_inline,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        import time
+
+        self.services = services
+        self.config = services.config
+        self.run = runner
+        self.clock = clock or time.monotonic
+        self.listeners: list[Callable[[Session], None]] = []
+        self.generation = 0
+        self.step = Step.START
+        self._prices_return = Step.START
+        self.data = PatientData(language=self.config.default_language)
+        self.last_activity = self.clock()
+        self.extensions = 0
+        self.countdown_started: float | None = None
+
+    # -- observers -------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[Session], None]) -> None:
+        self.listeners.append(listener)
+
+    def _go(self, step: Step) -> None:
+        log.info("session step %s -> %s", self.step.value, step.value)
+        self.step = step
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in list(self.listeners):
+            listener(self)
+
+    # -- generic navigation ----------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        return self.data.language
+
+    def set_language(self, language: str) -> None:
+        if language in self.config.languages:
+            self.data.language = language
+            self.touch()
+            self._changed()
+
+    def begin(self, language: str | None = None) -> None:
+        """From the start screen: the patient chose a language and starts."""
+        if language:
+            self.data.language = language
+        self.touch()
+        self.data.message = None
+        self._go(Step.IDENTIFY)
+
+    def back(self) -> None:
+        self.touch()
+        if self.step is Step.PRICES:
+            self._go(self._prices_return)
+            return
+        target = BACK.get(self.step)
+        if target is None:
+            return
+        self.data.message = None
+        if target in (Step.IDENTIFY, Step.START):
+            self._forget_identity()
+        self._go(target)
+
+    def cancel(self) -> None:
+        """The patient leaves: wipe everything and return to start."""
+        self.wipe()
+
+    def wipe(self) -> None:
+        """Drops every patient datum; results of work still running will be ignored."""
+        language = self.config.default_language
+        self.generation += 1
+        self.data = PatientData(language=language)
+        self.extensions = 0
+        self.countdown_started = None
+        self.last_activity = self.clock()
+        self._prices_return = Step.START
+        self._go(Step.START)
+
+    def open_prices(self) -> None:
+        self.touch()
+        if self.step in BUSY_STEPS or self.step is Step.PRICES:
+            return
+        self._prices_return = self.step
+        self._go(Step.PRICES)
+
+    def _forget_identity(self) -> None:
+        self.generation += 1
+        language = self.data.language
+        self.data = PatientData(language=language)
+
+    # -- idle ------------------------------------------------------------------------------
+
+    def touch(self) -> None:
+        self.last_activity = self.clock()
+        if self.countdown_started is not None:
+            self.countdown_started = None
+            self._changed()
+
+    def idle_seconds_left(self) -> float | None:
+        """Seconds left on the visible countdown, or None while it is not showing."""
+        if self.countdown_started is None:
+            return None
+        return max(0.0, self.config.idle.countdown_s - (self.clock() - self.countdown_started))
+
+    def can_extend(self) -> bool:
+        return self.extensions < self.config.idle.max_extensions
+
+    def more_time(self) -> None:
+        if self.can_extend():
+            self.extensions += 1
+        self.touch()
+
+    def tick(self) -> None:
+        """Called about once a second: shows the countdown, then wipes on timeout."""
+        if self.step is Step.START:
+            return
+        now = self.clock()
+        if self.step in BUSY_STEPS:
+            self.last_activity = now  # the kiosk is working, not the patient idling
+            return
+        if self.countdown_started is None:
+            if now - self.last_activity >= self.config.idle.timeout_s:
+                self.countdown_started = now
+                self._changed()
+            return
+        if now - self.countdown_started >= self.config.idle.countdown_s:
+            log.info("session idle timeout: patient data wiped")
+            self.wipe()
+        else:
+            self._changed()
+
+    # -- identify ----------------------------------------------------------------------------
+
+    def card_inserted(self) -> None:
+        """A card arrived on the reader (event already marshalled to this thread)."""
+        if self.step in (Step.START, Step.IDENTIFY):
+            self.touch()
+            if self.step is Step.START:
+                self.data.language = self.data.language or self.config.default_language
+            self.data.message = None
+            if self.data.access_key is not None:
+                self._read_card()
+            else:
+                self._go(Step.CARD_KEY)
+
+    def card_removed(self) -> None:
+        if self.step is Step.CARD_KEY:
+            self.touch()
+            self.data.access_key = None
+            self._go(Step.IDENTIFY)
+
+    def reader_unavailable(self) -> None:
+        if self.step in (Step.CARD_KEY,):
+            self.data.message = card_message(KeyRequired())
+            self._go(Step.IDENTIFY)
+
+    def submit_id(self, text: str) -> None:
+        """The patient typed the 12-digit ID on the keypad."""
+        self.touch()
+        digits = text.strip()
+        if not ID_RE.match(digits):
+            self.data.message = INVALID_ID
+            self._changed()
+            return
+        problem = _citizen_id_problem(digits)
+        if problem is not None:
+            self.data.message = problem
+            self._changed()
+            return
+        self.data.message = None
+        if self.step is Step.CARD_KEY or (self.step is Step.IDENTIFY and self.services.card_present()):
+            self.data.access_key = AccessKey(can=digits[-6:])
+            self._read_card()
+            return
+        if self.step is Step.IDENTIFY:
+            self.data.identity = Identity(source=IdentitySource.KEYPAD, citizen_id=digits)
+            self._go(Step.CONFIRM_IDENTITY)
+
+    def code_scanned(self, result: Any) -> None:
+        """A QR/scanner result (kiosk.identity.classify.ScanResult), on this thread."""
+        if self.step not in (Step.START, Step.IDENTIFY, Step.CARD_KEY):
+            return
+        self.touch()
+        kind = getattr(result, "kind", "unknown")
+        if kind == "cccd":
+            self.data.access_key = result.access_key
+            if self.step is Step.CARD_KEY or self.services.card_present():
+                self._read_card()
+                return
+            self.data.identity = result.identity
+            self.data.message = None
+            self._go(Step.CONFIRM_IDENTITY)
+        elif kind == "bhyt" and self.step is not Step.CARD_KEY:
+            self.data.identity = result.identity
+            self.data.message = None
+            self._go(Step.CONFIRM_IDENTITY)
+        elif kind == "appointment" and self.step is not Step.CARD_KEY:
+            self.data.scanned_code = result.appointment_code
+            self.data.message = Message(
+                "appointment",
+                "Đã nhận mã hẹn khám. Vui lòng đặt thẻ CCCD hoặc nhập số CCCD để tiếp tục.",
+                "Appointment code received. Please place your ID card or type your ID number to continue.",
+            )
+            if self.step is Step.START:
+                self._go(Step.IDENTIFY)
+            else:
+                self._changed()
+        else:
+            self.data.message = Message(
+                getattr(result, "error", None) or kind,
+                result.message("vi"),
+                result.message("en"),
+            )
+            if self.step is Step.START:
+                self._go(Step.IDENTIFY)
+            else:
+                self._changed()
+
+    def _read_card(self) -> None:
+        key = self.data.access_key
+        generation = self.generation
+        self._go(Step.READING_CARD)
+        self.run(
+            lambda: self.services.read_card(key),
+            lambda card: self._card_read(generation, card),
+            lambda exc: self._card_failed(generation, exc),
+        )
+
+    def _card_read(self, generation: int, card: CardData) -> None:
+        if generation != self.generation:
+            return
+        identity, mismatch = identity_from_card(card)
+        if mismatch:
+            log.warning("chip data inconsistent with the ID digits: %s", mismatch)
+            self.data.message = ID_MISMATCH
+            self.data.access_key = None
+            self._go(Step.IDENTIFY)
+            return
+        self.data.identity = identity
+        self.data.message = None
+        self._go(Step.CONFIRM_IDENTITY)
+
+    def _card_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self.generation:
+            return
+        log.warning("card read failed: %s", type(exc).__name__)
+        if not isinstance(exc, CardError):
+            log.error("unexpected card read failure", exc_info=exc)
+        self.data.message = card_message(exc)
+        if isinstance(exc, AccessDenied | KeyRequired):
+            self.data.access_key = None
+            self._go(Step.CARD_KEY if self.services.card_present() else Step.IDENTIFY)
+        else:
+            self._go(Step.IDENTIFY)
+
+    # -- insurance -------------------------------------------------------------------------
+
+    def confirm_identity(self) -> None:
+        if self.step is not Step.CONFIRM_IDENTITY or self.data.identity is None:
+            return
+        self.touch()
+        identity = self.data.identity
+        generation = self.generation
+        self.data.proposed_priorities = self.services.proposed_priorities(identity)
+        self._go(Step.CHECKING_INSURANCE)
+        self.run(
+            lambda: self.services.check_insurance(identity),
+            lambda elig: self._insurance_checked(generation, elig),
+            lambda exc: self._insurance_failed(generation, exc),
+        )
+
+    def _insurance_checked(self, generation: int, eligibility: Eligibility) -> None:
+        if generation != self.generation:
+            return
+        self.data.eligibility = eligibility
+        self._go(Step.INSURANCE_RESULT)
+
+    def _insurance_failed(self, generation: int, exc: BaseException) -> None:
+        # The checker never raises by contract; if it does anyway, degrade honestly.
+        log.error("insurance checker raised", exc_info=exc)
+        self._insurance_checked(generation, not_verified())
+
+    def continue_after_insurance(self) -> None:
+        if self.step is Step.INSURANCE_RESULT:
+            self.touch()
+            self._go(Step.CHOOSE_CLINIC)
+
+    # -- clinic, priority, confirm ----------------------------------------------------------
+
+    def choose_clinic(self, clinic_id: str) -> None:
+        if self.step is not Step.CHOOSE_CLINIC:
+            return
+        self.config.clinic(clinic_id)  # KeyError for an unknown clinic: a programming error
+        self.touch()
+        self.data.clinic_id = clinic_id
+        if self.data.priority is None and self.data.proposed_priorities:
+            self.data.priority = self.data.proposed_priorities[0]
+        self._go(Step.CHOOSE_PRIORITY)
+
+    def choose_priority(self, priority: str | None) -> None:
+        if self.step is not Step.CHOOSE_PRIORITY:
+            return
+        self.touch()
+        self.data.priority = priority
+        self._go(Step.CONFIRM)
+
+    @property
+    def insured(self) -> bool:
+        e = self.data.eligibility
+        return bool(e and e.action is InsuranceAction.INSURED)
+
+    def confirm(self) -> None:
+        if self.step is not Step.CONFIRM:
+            return
+        self.touch()
+        generation = self.generation
+        data = self.data
+        self._go(Step.ISSUING)
+        self.run(
+            lambda: self.services.issue_ticket(data),
+            lambda ticket: self._ticket_issued(generation, ticket),
+            lambda exc: self._ticket_failed(generation, exc),
+        )
+
+    def _ticket_issued(self, generation: int, ticket: Any) -> None:
+        if generation != self.generation:
+            return
+        self.data.ticket = ticket
+        language = self.data.language
+        self.run(
+            lambda: self.services.print_ticket(ticket, language),
+            lambda outcome: self._ticket_printed(generation, outcome),
+            lambda exc: self._ticket_printed(generation, None),
+        )
+
+    def _ticket_printed(self, generation: int, outcome: Any) -> None:
+        if generation != self.generation:
+            return
+        self.data.print_outcome = outcome
+        self._go(Step.TICKET)
+
+    def _ticket_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self.generation:
+            return
+        log.error("ticket could not be issued: %s", type(exc).__name__, exc_info=exc)
+        self.data.message = TICKET_FAILED
+        self._go(Step.CONFIRM)
+
+    @property
+    def printed(self) -> bool:
+        return bool(self.data.print_outcome is not None and getattr(self.data.print_outcome, "ok", False))
+
+    def finish(self) -> None:
+        """The patient took their ticket: done."""
+        self.wipe()
+
+
+def not_verified() -> Eligibility:
+    return Eligibility(
+        action=InsuranceAction.DESK,
+        verified=False,
+        message_vi="Hiện chưa kiểm tra được thẻ bảo hiểm y tế. Quầy tiếp đón sẽ kiểm tra giúp bạn.",
+        message_en="We could not check your health insurance right now. The reception desk will check it.",
+        staff_note="BHYT chưa xác minh - quầy tiếp đón kiểm tra",
+    )
+
+
+def _citizen_id_problem(digits: str) -> Message | None:
+    """Structural checks of a typed ID (province and century digits)."""
+    province = int(digits[:3])
+    if province == 0 or province > 96:
+        return INVALID_ID
+    century = int(digits[3])
+    year = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}[
+        century
+    ] + int(digits[4:6])
+    if year > datetime.now().year or year < date.today().year - 130:
+        return INVALID_ID
+    return None
