@@ -1,0 +1,348 @@
+"""Document PKI: a test CSCA + document signer for virtual cards, and the kiosk's trust store.
+
+The trust store is a folder hospital IT fills with CSCA certificates (PEM or DER, one or many
+per file) and/or ICAO master lists (CMS SignedData holding a SET of CSCA certificates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asn1crypto import cms
+from asn1crypto import core as asn1
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+ID_ICAO_CSCA_MASTER_LIST = "2.23.136.1.1.2"
+
+CURVES: dict[str, ec.EllipticCurve] = {
+    "secp256r1": ec.SECP256R1(),
+    "brainpoolP256r1": ec.BrainpoolP256R1(),
+    "brainpoolP384r1": ec.BrainpoolP384R1(),
+    "secp384r1": ec.SECP384R1(),
+}
+SignerKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+README_TEXT = """\
+TEST KEYS - NOT A REAL DOCUMENT PKI
+
+Created by `kiosk sim make-pki`. These keys sign virtual citizen ID cards for tests and demos.
+Anyone holding dsc.key can make a card this kiosk calls "trusted" when csca.pem is in its
+trust store: never put csca.pem into the trust store of a kiosk that serves patients.
+
+  csca.pem  test Country Signing CA certificate (self-signed); copy it into a trust store
+  dsc.pem   test document signer certificate, issued by the test CSCA
+  dsc.key   the document signer's private key (PKCS#8 PEM, unencrypted)
+"""
+
+
+class PKIError(ValueError):
+    """A PKI folder, key or certificate cannot be created or loaded."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A document signer: certificate + private key (ECDSA, or RSA with PKCS#1 v1.5 or PSS)."""
+
+    certificate: x509.Certificate
+    private_key: SignerKey
+    rsa_pss: bool = False
+
+
+@dataclass(frozen=True)
+class PkiFiles:
+    directory: Path
+    csca: Path
+    dsc: Path
+    dsc_key: Path
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Hospital kiosk TEST PKI"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _new_key(curve: str | int) -> SignerKey:
+    if isinstance(curve, int):
+        return rsa.generate_private_key(public_exponent=65537, key_size=curve)
+    if curve not in CURVES:
+        raise PKIError(f"unknown curve {curve!r}; one of {', '.join(CURVES)}")
+    return ec.generate_private_key(CURVES[curve])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def create_csca(
+    common_name: str = "TEST CSCA Viet Nam",
+    curve: str | int = "secp256r1",
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+) -> tuple[x509.Certificate, SignerKey]:
+    """A self-signed CSCA certificate and key. `curve` may be an RSA key size (int)."""
+    key = _new_key(curve)
+    start = not_before or _now() - dt.timedelta(days=1)
+    end = not_after or start + dt.timedelta(days=15 * 365)
+    name = _name(common_name)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return cert, key
+
+
+def create_dsc(
+    csca_cert: x509.Certificate,
+    csca_key: SignerKey,
+    common_name: str = "TEST Document Signer",
+    curve: str | int = "secp256r1",
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+    rsa_pss: bool = False,
+) -> Signer:
+    """A document signer certificate issued by the CSCA, with its key."""
+    key = _new_key(curve)
+    start = not_before or _now() - dt.timedelta(days=1)
+    end = not_after or start + dt.timedelta(days=10 * 365)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name))
+        .issuer_name(csca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(csca_key.public_key()),
+            critical=False,
+        )
+        .sign(csca_key, hashes.SHA256())
+    )
+    return Signer(cert, key, rsa_pss)
+
+
+def make_pki(directory: str | Path, curve: str = "secp256r1", force: bool = False) -> PkiFiles:
+    """Creates csca.pem, dsc.pem, dsc.key and README in `directory` (refuses to overwrite)."""
+    directory = Path(directory)
+    files = PkiFiles(
+        directory, directory / "csca.pem", directory / "dsc.pem", directory / "dsc.key"
+    )
+    existing = [p for p in (files.csca, files.dsc, files.dsc_key) if p.exists()]
+    if existing and not force:
+        raise PKIError(f"{existing[0]} already exists (use force to replace the test PKI)")
+    csca_cert, csca_key = create_csca(curve=curve)
+    signer = create_dsc(csca_cert, csca_key, curve=curve)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        files.csca.write_bytes(csca_cert.public_bytes(serialization.Encoding.PEM))
+        files.dsc.write_bytes(signer.certificate.public_bytes(serialization.Encoding.PEM))
+        files.dsc_key.write_bytes(
+            signer.private_key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        files.dsc_key.chmod(0o600)
+        (directory / "README").write_text(README_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise PKIError(f"cannot write the test PKI to {directory}: {exc.strerror}") from exc
+    return files
+
+
+def load_signer(directory: str | Path) -> Signer:
+    """The document signer in a folder made by make_pki (dsc.pem + dsc.key)."""
+    directory = Path(directory)
+    try:
+        cert = x509.load_pem_x509_certificate((directory / "dsc.pem").read_bytes())
+        key = serialization.load_pem_private_key((directory / "dsc.key").read_bytes(), None)
+    except OSError as exc:
+        raise PKIError(f"{directory}: cannot read dsc.pem / dsc.key ({exc.strerror})") from exc
+    except (ValueError, TypeError) as exc:
+        raise PKIError(f"{directory}: dsc.pem / dsc.key is not a PEM certificate / key") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
+        raise PKIError(f"{directory}: dsc.key must be an EC or RSA key")
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    if cert.public_key().public_bytes(*spki) != key.public_key().public_bytes(*spki):
+        raise PKIError(f"{directory}: dsc.key does not belong to dsc.pem")
+    return Signer(cert, key)
+
+
+# --- trust store ------------------------------------------------------------------------------
+
+
+class _CertificateSet(asn1.SetOf):
+    _child_spec = asn1.Any
+
+
+class CscaMasterList(asn1.Sequence):
+    _fields = [("version", asn1.Integer), ("cert_list", _CertificateSet)]
+
+
+def parse_master_list(data: bytes) -> tuple[list[x509.Certificate], list[str]]:
+    """(certificates, problems) from an ICAO master list (CMS SignedData, DER or PEM-free).
+
+    Each certificate of the list is parsed on its own: one that cannot be read is reported
+    in problems and the others are kept. The list's own signature is not required to verify.
+    """
+    problems: list[str] = []
+    try:
+        info = cms.ContentInfo.load(data)
+        if info["content_type"].native != "signed_data":
+            raise ValueError("not CMS SignedData")
+        encap = info["content"]["encap_content_info"]
+        if encap["content_type"].dotted != ID_ICAO_CSCA_MASTER_LIST:
+            raise ValueError(f"content type {encap['content_type'].dotted} is not a master list")
+        content = encap["content"].contents
+        master_list = CscaMasterList.load(content)
+        entries = [entry.dump() for entry in master_list["cert_list"]]
+    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
+        raise PKIError(f"not an ICAO master list: {exc}") from exc
+    certs: list[x509.Certificate] = []
+    for index, der in enumerate(entries):
+        try:
+            certs.append(x509.load_der_x509_certificate(der))
+        except ValueError as exc:
+            problems.append(f"certificate {index + 1} of the master list unreadable: {exc}")
+    return certs, problems
+
+
+def build_master_list(certificates: Iterable[x509.Certificate], signer: Signer) -> bytes:
+    """An ICAO master list (CMS SignedData) of `certificates`, signed by `signer` (tests)."""
+    from hardware.icao.sod import build_signed_data
+
+    master = CscaMasterList(
+        {
+            "version": 0,
+            "cert_list": [
+                asn1.Any.load(c.public_bytes(serialization.Encoding.DER)) for c in certificates
+            ],
+        }
+    )
+    return build_signed_data(ID_ICAO_CSCA_MASTER_LIST, master.dump(), signer)
+
+
+def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [f"{path.name}: cannot read ({exc.strerror})"]
+    if b"-----BEGIN CERTIFICATE-----" in data:
+        try:
+            return x509.load_pem_x509_certificates(data), []
+        except ValueError as exc:
+            return [], [f"{path.name}: bad PEM certificate ({exc})"]
+    if b"PRIVATE KEY-----" in data:
+        return [], []  # a key next to its certificate (e.g. a make-pki folder): not a problem
+    if b"-----BEGIN" in data:
+        return [], [f"{path.name}: PEM without a certificate ignored"]
+    try:
+        return [x509.load_der_x509_certificate(data)], []
+    except ValueError:
+        pass
+    try:
+        certs, problems = parse_master_list(data)
+    except PKIError:
+        return [], [f"{path.name}: neither a certificate nor an ICAO master list"]
+    return certs, [f"{path.name}: {p}" for p in problems]
+
+
+@dataclass
+class TrustStore:
+    """Trusted CSCA certificates; `problems` lists what could not be loaded, and why."""
+
+    certificates: list[x509.Certificate] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    source: str = ""
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> TrustStore:
+        """Loads a file or every file in a folder (recursively; hidden files skipped)."""
+        path = Path(path)
+        if path.is_file():
+            files = [path]
+        elif path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            raise PKIError(f"trust store {path} does not exist")
+        store = cls(source=str(path))
+        for file in files:
+            if file.name.upper().startswith("README"):
+                continue
+            certs, problems = _load_file(file)
+            store.add(certs)
+            store.problems.extend(problems)
+        return store
+
+    def add(self, certificates: Sequence[x509.Certificate]) -> None:
+        known = {c.fingerprint(hashes.SHA256()) for c in self.certificates}
+        for cert in certificates:
+            fingerprint = cert.fingerprint(hashes.SHA256())
+            if fingerprint not in known:
+                known.add(fingerprint)
+                self.certificates.append(cert)
+
+    def issuers_of(self, cert: x509.Certificate) -> list[x509.Certificate]:
+        """Trusted certificates whose subject is `cert`'s issuer (key rollover: maybe several)."""
+        return [c for c in self.certificates if c.subject == cert.issuer]
+
+    def find(self, issuer: x509.Name, serial: int) -> x509.Certificate | None:
+        for cert in self.certificates:
+            if cert.issuer == issuer and cert.serial_number == serial:
+                return cert
+        return None
+
+    def __len__(self) -> int:
+        return len(self.certificates)
