@@ -7,7 +7,18 @@ from datetime import date, datetime
 from hardware.cardreader.base import CardData
 from kiosk.models import Authenticity, Gender, Identity, IdentitySource
 
-_CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}
+_CENTURY = {
+    0: 1900,
+    1: 1900,
+    2: 2000,
+    3: 2000,
+    4: 2100,
+    5: 2100,
+    6: 2200,
+    7: 2200,
+    8: 1800,
+    9: 1800,
+}
 
 
 def parse_ddmmyyyy(text: str) -> date | None:

@@ -17,7 +17,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from hardware.config import DevicesConfig
-from kiosk.admin.config import AccessibilityConfig, AdminConfig
+from kiosk.admin.config import AccessibilityConfig, AdminConfig, LoggingConfig
 from kiosk.catalog.config import CatalogConfig
 from kiosk.insurance.config import InsuranceConfig
 from kiosk.queue.config import ClinicConfig, StorageConfig, default_clinics
@@ -36,9 +36,12 @@ class HospitalConfig(BaseModel):
 
     name_vi: str = "Bệnh viện Đa khoa Minh Tâm"
     name_en: str = "Minh Tam General Hospital"
-    code: str = Field("01001", pattern=r"^\d{5}$", description="5-digit facility code (maDKBD form without dash)")
+    code: str = Field(
+        "01001", pattern=r"^\d{5}$", description="5-digit facility code (maDKBD form without dash)"
+    )
     appointment_pattern: str = Field(
-        r"^LH[0-9]{8}$", description="regular expression of this hospital's booking/appointment codes"
+        r"^LH[0-9]{8}$",
+        description="regular expression of this hospital's booking/appointment codes",
     )
 
     def name(self, language: str) -> str:
@@ -48,8 +51,12 @@ class HospitalConfig(BaseModel):
 class IdleConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    timeout_s: int = Field(45, ge=10, description="seconds without a touch before the countdown shows")
-    countdown_s: int = Field(20, ge=20, description="length of the visible countdown (WCAG 2.2.1: >= 20 s)")
+    timeout_s: int = Field(
+        45, ge=10, description="seconds without a touch before the countdown shows"
+    )
+    countdown_s: int = Field(
+        20, ge=20, description="length of the visible countdown (WCAG 2.2.1: >= 20 s)"
+    )
     max_extensions: int = Field(10, ge=10)
 
 
@@ -57,7 +64,9 @@ class KioskConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kiosk_id: str = Field("kiosk-01", pattern=r"^[A-Za-z0-9_.-]+$")
-    mode: Literal["demo", "kiosk"] = Field("demo", description="demo: windowed with the simulator panel; kiosk: full screen")
+    mode: Literal["demo", "kiosk"] = Field(
+        "demo", description="demo: windowed with the simulator panel; kiosk: full screen"
+    )
     languages: list[Literal["vi", "en"]] = Field(default_factory=lambda: ["vi", "en"], min_length=1)
     default_language: Literal["vi", "en"] = "vi"
     data_dir: str = Field("", description="where data lives; empty = the user data directory")
@@ -70,6 +79,7 @@ class KioskConfig(BaseModel):
     catalog: CatalogConfig = Field(default_factory=CatalogConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @model_validator(mode="after")
     def _check(self) -> KioskConfig:
@@ -83,7 +93,11 @@ class KioskConfig(BaseModel):
 
     @property
     def data_path(self) -> Path:
-        return Path(self.data_dir) if self.data_dir else Path(platformdirs.user_data_dir("hospital-kiosk"))
+        return (
+            Path(self.data_dir)
+            if self.data_dir
+            else Path(platformdirs.user_data_dir("hospital-kiosk"))
+        )
 
     def clinic(self, clinic_id: str) -> ClinicConfig:
         for clinic in self.clinics:

@@ -294,7 +294,9 @@ class Session:
             self._changed()
             return
         self.data.message = None
-        if self.step is Step.CARD_KEY or (self.step is Step.IDENTIFY and self.services.card_present()):
+        if self.step is Step.CARD_KEY or (
+            self.step is Step.IDENTIFY and self.services.card_present()
+        ):
             self.data.access_key = AccessKey(can=digits[-6:])
             self._read_card()
             return
@@ -474,7 +476,9 @@ class Session:
 
     @property
     def printed(self) -> bool:
-        return bool(self.data.print_outcome is not None and getattr(self.data.print_outcome, "ok", False))
+        return bool(
+            self.data.print_outcome is not None and getattr(self.data.print_outcome, "ok", False)
+        )
 
     def finish(self) -> None:
         """The patient took their ticket: done."""
@@ -497,9 +501,18 @@ def _citizen_id_problem(digits: str) -> Message | None:
     if province == 0 or province > 96:
         return INVALID_ID
     century = int(digits[3])
-    year = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}[
-        century
-    ] + int(digits[4:6])
+    year = {
+        0: 1900,
+        1: 1900,
+        2: 2000,
+        3: 2000,
+        4: 2100,
+        5: 2100,
+        6: 2200,
+        7: 2200,
+        8: 1800,
+        9: 1800,
+    }[century] + int(digits[4:6])
     if year > datetime.now().year or year < date.today().year - 130:
         return INVALID_ID
     return None

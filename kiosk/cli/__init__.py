@@ -33,8 +33,16 @@ def config_from_args(args: argparse.Namespace) -> KioskConfig:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="FILE", help="configuration file (default: $KIOSK_CONFIG or built-in demo)")
-    parser.add_argument("--data-dir", metavar="DIR", help="where data lives (default: $KIOSK_DATA_DIR or the user data dir)")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: $KIOSK_CONFIG or built-in demo)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where data lives (default: $KIOSK_DATA_DIR or the user data dir)",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,15 +55,22 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kiosk", description="Hospital lobby kiosk: identify, check insurance, prices, queue tickets.")
+    parser = _Parser(
+        prog="kiosk",
+        description="Hospital lobby kiosk: identify, check insurance, prices, queue tickets.",
+    )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    sim_parser = commands.add_parser("sim", help="simulators for testers (card over vpcd, gateway, PKI)")
+    sim_parser = commands.add_parser(
+        "sim", help="simulators for testers (card over vpcd, gateway, PKI)"
+    )
     sim = sim_parser.add_subparsers(dest="sim_command", metavar="SIMULATOR", parser_class=_Parser)
     sim.required = True
     bench_parser = commands.add_parser("bench", help="benchmarks that print measured numbers")
-    bench = bench_parser.add_subparsers(dest="bench_command", metavar="BENCHMARK", parser_class=_Parser)
+    bench = bench_parser.add_subparsers(
+        dest="bench_command", metavar="BENCHMARK", parser_class=_Parser
+    )
     bench.required = True
     registry = CommandRegistry(commands=commands, sim=sim, bench=bench)
     package = importlib.import_module("kiosk.cli")

@@ -11,7 +11,10 @@ from kiosk.config import masked_dict, to_toml
 
 def _show(args: argparse.Namespace) -> int:
     data = masked_dict(config_from_args(args))
-    print(json.dumps(data, indent=2, ensure_ascii=False) if args.json else to_toml(data), end="" if not args.json else "\n")
+    print(
+        json.dumps(data, indent=2, ensure_ascii=False) if args.json else to_toml(data),
+        end="" if not args.json else "\n",
+    )
     return 0
 
 
@@ -22,7 +25,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def register(registry: CommandRegistry) -> None:
-    parser = registry.commands.add_parser("config", help="show or check the effective configuration")
+    parser = registry.commands.add_parser(
+        "config", help="show or check the effective configuration"
+    )
     sub = parser.add_subparsers(dest="config_command", metavar="ACTION")
     sub.required = True
     show = sub.add_parser("show", help="print the effective configuration, secrets masked")

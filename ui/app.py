@@ -1,0 +1,219 @@
+"""Starts the kiosk window: builds services from the config, wires devices to the session."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.bootstrap import Services, build_services
+from kiosk.config import KioskConfig
+from kiosk.session import Session
+from ui.bridges import DeviceBridge, QtRunner
+from ui.mainwindow import MainWindow
+from ui.theme import Theme, apply_theme, load_fonts
+
+log = logging.getLogger(__name__)
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "assets" / "translations"
+
+
+@dataclass
+class KioskApp:
+    """Everything the running window is made of (tests drive it through these)."""
+
+    app: QApplication
+    config: KioskConfig
+    services: Services
+    session: Session
+    runner: QtRunner
+    bridge: DeviceBridge
+    window: MainWindow
+    panel: QWidget | None
+    translator: QTranslator
+    theme: Theme
+
+    def set_language(self, language: str) -> None:
+        self.app.removeTranslator(self.translator)
+        if language != "en" and self.translator.load(str(TRANSLATIONS / f"kiosk_{language}.qm")):
+            self.app.installTranslator(self.translator)
+        QLocale.setDefault(
+            QLocale(QLocale.Language.Vietnamese if language == "vi" else QLocale.Language.English)
+        )
+        self.window.refresh()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        apply_theme(self.app, theme)
+        self.window.refresh()
+
+    def close(self) -> None:
+        self.window.idle_timer.stop()
+        if self.panel is not None:
+            self.panel.close()
+        self.window.close()
+        self.runner.shutdown()
+        self.services.close()
+
+
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    return app
+
+
+def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
+    app = ensure_app()
+    app.setApplicationName("hospital-kiosk")
+    load_fonts()
+    theme = Theme()
+    apply_theme(app, theme)
+
+    services = build_services(config)
+    runner = QtRunner()
+    session = Session(services, runner)
+    bridge = DeviceBridge()
+
+    from kiosk.identity.classify import classify
+
+    pattern = config.hospital.appointment_pattern
+    bridge.code_received.connect(lambda data: session.code_scanned(classify(data, pattern)))
+    bridge.card_inserted.connect(session.card_inserted)
+    bridge.card_removed.connect(session.card_removed)
+    bridge.reader_unavailable.connect(session.reader_unavailable)
+
+    camera_view = None
+    if services.camera is not None:
+        from ui.widgets.camera_view import CameraView
+
+        camera_view = CameraView(services.camera)
+    from ui.screens.prices import PricesScreen
+
+    prices = PricesScreen(services.catalog)
+    window = MainWindow(session, camera_view, prices)
+    prices.closed.connect(session.back)
+
+    translator = QTranslator(app)
+    kiosk = KioskApp(
+        app, config, services, session, runner, bridge, window, None, translator, theme
+    )
+    window.language_changed.connect(kiosk.set_language)
+    window.language_changed.connect(prices.set_language)
+    window.start.large_text_toggled.connect(
+        lambda on: kiosk.set_theme(kiosk.theme.with_large_text(on))
+    )
+    window.start.high_contrast_toggled.connect(
+        lambda on: kiosk.set_theme(kiosk.theme.with_high_contrast(on))
+    )
+    session.subscribe(lambda s: _sync_prices(prices, s))
+    kiosk.set_language(session.language)
+    prices.set_language(session.language)
+
+    if services.card_reader is not None:
+        bridge.attach_card_reader(services.card_reader)
+    if services.camera is not None:
+        bridge.attach_code_reader(services.camera)
+    for scanner in services.scanners:
+        bridge.attach_code_reader(scanner)
+
+    # The shipped price list is imported on first start, off the GUI thread.
+    if config.catalog.demo_catalog:
+        from kiosk.catalog.service import DEMO_CATALOG
+
+        runner(
+            lambda: services.catalog.ensure_demo(DEMO_CATALOG),
+            lambda _: None,
+            lambda e: log.error("demo catalog import failed: %s", e),
+        )
+
+    if show_panel if show_panel is not None else config.mode == "demo":
+        from ui.simpanel import SimulatorPanel
+
+        kiosk.panel = SimulatorPanel(services, session)
+    return kiosk
+
+
+def _sync_prices(prices: QWidget, session: Session) -> None:
+    """Give the price screen the identified patient's coverage; wipe it with the session."""
+    e = session.data.eligibility
+    if session.data.identity is None:
+        prices.reset()  # type: ignore[attr-defined]
+        prices.set_patient(None, None)  # type: ignore[attr-defined]
+    elif e is not None and e.verified:
+        prices.set_patient(
+            e.coverage_percent if session.insured else 0, session.data.identity.full_name
+        )  # type: ignore[attr-defined]
+
+
+class _FirstPaint(QObject):
+    """Writes the startup report when the start screen is first painted."""
+
+    def __init__(self, path: str, t0: float) -> None:
+        super().__init__()
+        self.path, self.t0, self.done = path, t0, False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            QTimer.singleShot(0, self._report)
+        return False
+
+    def _report(self) -> None:
+        import resource
+
+        report = {
+            "first_paint_s": time.time() - self.t0,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+        Path(self.path).write_text(json.dumps(report))
+        QApplication.quit()
+
+
+def run(
+    config: KioskConfig,
+    screenshot: str | None = None,
+    exit_after: float | None = None,
+    startup_report: str | None = None,
+    process_start: float | None = None,
+) -> int:
+    kiosk = build_app(config)
+    window = kiosk.window
+    if config.mode == "kiosk":
+        window.showFullScreen()
+    else:
+        window.resize(1600, 900)
+        window.show()
+        if kiosk.panel is not None:
+            kiosk.panel.move(window.x() + window.width() + 10, window.y())
+            kiosk.panel.show()
+    if startup_report:
+        painter = _FirstPaint(startup_report, process_start or time.time())
+        window.start.installEventFilter(painter)
+    if screenshot:
+
+        def shoot() -> None:
+            window.grab().save(screenshot)
+            log.info("screenshot written")
+            kiosk.app.quit()
+
+        QTimer.singleShot(int((exit_after or 1) * 1000), shoot)
+    elif exit_after:
+        QTimer.singleShot(int(exit_after * 1000), kiosk.app.quit)
+    if (
+        "QT_QPA_PLATFORM" not in os.environ
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        log.warning("no display found; set QT_QPA_PLATFORM=offscreen to run headless")
+    try:
+        return kiosk.app.exec()
+    finally:
+        kiosk.close()

@@ -1,0 +1,241 @@
+"""The kiosk window: header, one screen per session step, footer, idle countdown overlay."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.session import BUSY_STEPS, Session, Step
+from ui.screens.identify import BusyScreen, IdentifyScreen
+from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
+from ui.screens.start import StartScreen
+from ui.screens.visit import ClinicScreen, ConfirmScreen, PriorityScreen, TicketScreen
+from ui.widgets.common import button, label
+
+log = logging.getLogger(__name__)
+
+
+class IdleOverlay(QFrame):
+    """The visible countdown with a big "I need more time" button (WCAG 2.2.1)."""
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("idle_overlay")
+        self.setStyleSheet("#idle_overlay { background: rgba(0, 0, 0, 150); }")
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        panel = QFrame()
+        panel.setProperty("role", "card")
+        panel.setMaximumWidth(1000)
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(48, 40, 48, 40)
+        box.setSpacing(24)
+        self.title = label("", "title", name="idle_title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown = label("", "subtitle", name="idle_countdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.more = button("", "primary", name="idle_more_time")
+        self.more.clicked.connect(session.more_time)
+        self.leave = button("", "secondary", name="idle_leave")
+        self.leave.clicked.connect(session.cancel)
+        box.addWidget(self.title)
+        box.addWidget(self.countdown)
+        box.addWidget(self.more)
+        box.addWidget(self.leave)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel, 4)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        self.hide()
+
+    def refresh(self, session: Session) -> None:
+        left = session.idle_seconds_left()
+        if left is None:
+            self.hide()
+            return
+        self.title.setText(self.tr("Are you still there?"))
+        self.countdown.setText(
+            self.tr("For your privacy, we will return to the start in {s} seconds.").format(
+                s=int(left + 0.999)
+            )
+        )
+        self.more.setText(self.tr("I need more time"))
+        self.more.setEnabled(session.can_extend())
+        self.leave.setText(self.tr("I am finished"))
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+
+class _ActivityFilter(QObject):
+    """Any touch, click or key press anywhere counts as activity."""
+
+    def __init__(self, session: Session, parent: QObject) -> None:
+        super().__init__(parent)
+        self.session = session
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        activity = event.type() in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.TouchBegin,
+            QEvent.Type.KeyPress,
+        )
+        # While the countdown shows, only its own buttons answer (the overlay covers all).
+        if activity and self.session.countdown_started is None:
+            self.session.touch()
+        return False
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    language_changed(str): the session language changed (the app swaps translators).
+    step_shown(str): a screen was shown (speech guidance hooks here).
+    """
+
+    language_changed = Signal(str)
+    step_shown = Signal(str)
+
+    def __init__(
+        self,
+        session: Session,
+        camera_view: QWidget | None = None,
+        prices_screen: QWidget | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Kiosk")
+        central = QWidget()
+        central.setObjectName("central")
+        self.setCentralWidget(central)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        header = QFrame()
+        header.setProperty("role", "header")
+        header.setFixedHeight(84)
+        header_row = QHBoxLayout(header)
+        header_row.setContentsMargins(32, 0, 32, 0)
+        self.header_title = label("", "header", wrap=False, name="header_title")
+        self.clock = label("", "header", wrap=False, name="header_clock")
+        header_row.addWidget(self.header_title)
+        header_row.addStretch(1)
+        header_row.addWidget(self.clock)
+        layout.addWidget(header)
+
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.start = StartScreen(session)
+        self.identify = IdentifyScreen(session, camera_view)
+        self.busy = BusyScreen()
+        self.confirm_identity = ConfirmIdentityScreen(session)
+        self.insurance = InsuranceScreen(session)
+        self.clinic = ClinicScreen(session)
+        self.priority = PriorityScreen(session)
+        self.confirm = ConfirmScreen(session)
+        self.ticket = TicketScreen(session)
+        self.prices = prices_screen
+        self.screens: dict[Step, QWidget] = {
+            Step.START: self.start,
+            Step.IDENTIFY: self.identify,
+            Step.CARD_KEY: self.identify,
+            Step.READING_CARD: self.busy,
+            Step.CHECKING_INSURANCE: self.busy,
+            Step.ISSUING: self.busy,
+            Step.CONFIRM_IDENTITY: self.confirm_identity,
+            Step.INSURANCE_RESULT: self.insurance,
+            Step.CHOOSE_CLINIC: self.clinic,
+            Step.CHOOSE_PRIORITY: self.priority,
+            Step.CONFIRM: self.confirm,
+            Step.TICKET: self.ticket,
+        }
+        if prices_screen is not None:
+            self.screens[Step.PRICES] = prices_screen
+        for screen in dict.fromkeys(self.screens.values()):
+            self.stack.addWidget(screen)
+
+        footer = QFrame()
+        footer.setProperty("role", "footer")
+        footer_row = QHBoxLayout(footer)
+        footer_row.setContentsMargins(32, 12, 32, 12)
+        footer_row.setSpacing(20)
+        self.back_button = button("", "secondary", name="back_button")
+        self.back_button.clicked.connect(session.back)
+        self.prices_button = button("", "secondary", name="footer_prices")
+        self.prices_button.clicked.connect(session.open_prices)
+        self.cancel_button = button("", "secondary", name="cancel_button")
+        self.cancel_button.clicked.connect(session.cancel)
+        self.extra_footer = QHBoxLayout()
+        footer_row.addWidget(self.back_button)
+        footer_row.addStretch(1)
+        footer_row.addLayout(self.extra_footer)
+        footer_row.addWidget(self.prices_button)
+        footer_row.addWidget(self.cancel_button)
+        self.footer = footer
+        layout.addWidget(footer)
+
+        self.overlay = IdleOverlay(session, central)
+        QApplicationInstance().installEventFilter(_ActivityFilter(session, self))
+
+        self._language = session.language
+        self._last_step: Step | None = None
+        session.subscribe(self._on_session)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setInterval(1000)
+        self.idle_timer.timeout.connect(self._tick)
+        self.idle_timer.start()
+        self._on_session(session)
+
+    def _tick(self) -> None:
+        self.clock.setText(datetime.now().strftime("%H:%M  %d/%m/%Y"))
+        self.session.tick()
+
+    def _on_session(self, session: Session) -> None:
+        if session.language != self._language:
+            self._language = session.language
+            self.language_changed.emit(session.language)
+        self.refresh()
+
+    def refresh(self) -> None:
+        session = self.session
+        screen = self.screens.get(session.step, self.start)
+        if self.stack.currentWidget() is not screen:
+            self.stack.setCurrentWidget(screen)
+        refresh = getattr(screen, "refresh", None)
+        if refresh is not None:
+            refresh(session)
+        self.header_title.setText(session.config.hospital.name(session.language))
+        self.clock.setText(datetime.now().strftime("%H:%M  %d/%m/%Y"))
+        step = session.step
+        self.footer.setVisible(step not in (Step.START, Step.PRICES))
+        self.back_button.setVisible(
+            step not in BUSY_STEPS and step not in (Step.TICKET, Step.INSURANCE_RESULT)
+        )
+        self.back_button.setText(self.tr("Back"))
+        self.cancel_button.setText(self.tr("Start over"))
+        self.cancel_button.setVisible(step is not Step.TICKET)
+        self.prices_button.setText(self.tr("Prices"))
+        self.prices_button.setVisible(step not in BUSY_STEPS and step is not Step.TICKET)
+        self.overlay.refresh(session)
+        if step != self._last_step:
+            self._last_step = step
+            self.step_shown.emit(step.value)
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.overlay.setGeometry(self.centralWidget().rect())
+
+
+def QApplicationInstance() -> QObject:  # noqa: N802
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    assert app is not None
+    return app

@@ -1,0 +1,137 @@
+"""Identify: place the chip card, show a QR, or type the ID; and the chip-key request."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.session import Session, Step
+from ui.widgets.common import NumericKeypad, card, label
+
+
+class IdentifyScreen(QWidget):
+    """Both IDENTIFY and CARD_KEY: the same three ways in, different words."""
+
+    def __init__(
+        self, session: Session, camera_view: QWidget | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 24, 48, 16)
+        outer.setSpacing(18)
+        self.title = label("", "title", name="identify_title")
+        outer.addWidget(self.title)
+        self.message = label("", "notice", name="identify_message")
+        self.message.hide()
+        outer.addWidget(self.message)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(24)
+        left = QVBoxLayout()
+        left.setSpacing(24)
+        card_frame, card_box = card()
+        self.card_heading = label("", "subtitle")
+        self.card_text = label("", "body")
+        card_box.addWidget(self.card_heading)
+        card_box.addWidget(self.card_text)
+        card_box.addStretch(1)
+        left.addWidget(card_frame, 2)
+
+        qr_frame, qr_box = card()
+        self.qr_heading = label("", "subtitle")
+        self.qr_text = label("", "body")
+        qr_box.addWidget(self.qr_heading)
+        qr_box.addWidget(self.qr_text)
+        self.camera_view = camera_view
+        if camera_view is not None:
+            camera_view.setMinimumHeight(300)
+            qr_box.addWidget(camera_view, 1)
+        left.addWidget(qr_frame, 3)
+        columns.addLayout(left, 5)
+
+        key_frame, key_box = card()
+        self.keypad_heading = label("", "subtitle")
+        key_box.addWidget(self.keypad_heading)
+        self.keypad = NumericKeypad(12)
+        self.keypad.submitted.connect(self._submitted)
+        self.keypad.changed.connect(lambda _: session.touch())
+        key_box.addWidget(self.keypad)
+        key_box.addStretch(1)
+        columns.addWidget(key_frame, 4)
+        outer.addLayout(columns, 1)
+
+    def _submitted(self, digits: str) -> None:
+        self.session.submit_id(digits)
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        if self.camera_view is not None and hasattr(self.camera_view, "start"):
+            self.camera_view.start()
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    def hideEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        if self.camera_view is not None and hasattr(self.camera_view, "stop"):
+            self.camera_view.stop()
+        self.keypad.clear()
+        super().hideEvent(event)  # type: ignore[arg-type]
+
+    def refresh(self, session: Session) -> None:
+        self.keypad.retranslate()
+        needs_key = session.step is Step.CARD_KEY
+        if needs_key:
+            self.title.setText(self.tr("We found your card. One more step to open its chip"))
+            self.card_heading.setText(self.tr("Keep the card on the reader"))
+            self.card_text.setText(
+                self.tr(
+                    "The chip is protected. Show us the QR code on the card, or type its number."
+                )
+            )
+        else:
+            self.title.setText(self.tr("How would you like to identify yourself?"))
+            self.card_heading.setText(self.tr("1. Place your chip ID card on the reader"))
+            self.card_text.setText(
+                self.tr("The reader is below the screen. Leave the card there until we finish.")
+            )
+        self.qr_heading.setText(self.tr("2. Show the QR code to the camera"))
+        self.qr_text.setText(
+            self.tr("The QR code on your ID card")
+            if needs_key
+            else self.tr("On your ID card, health insurance card or VssID app")
+        )
+        self.keypad_heading.setText(self.tr("3. Or type your 12-digit ID number"))
+        message = session.data.message
+        if message is not None:
+            self.message.setText(message.text(session.language))
+            self.message.show()
+        else:
+            self.message.clear()
+            self.message.hide()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft)
+
+
+class BusyScreen(QWidget):
+    """While the kiosk works: reading the card, checking insurance, issuing the number."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(120, 40, 120, 40)
+        layout.addStretch(1)
+        self.title = label("", "title", name="busy_title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = label("", "body")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
+
+    def refresh(self, session: Session) -> None:
+        if session.step is Step.READING_CARD:
+            self.title.setText(self.tr("Reading your card…"))
+            self.text.setText(self.tr("Please keep the card on the reader."))
+        elif session.step is Step.CHECKING_INSURANCE:
+            self.title.setText(self.tr("Checking your health insurance…"))
+            self.text.setText(self.tr("This usually takes a few seconds."))
+        else:
+            self.title.setText(self.tr("Preparing your number…"))
+            self.text.setText(self.tr("Your ticket will come out below the screen."))

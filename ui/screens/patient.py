@@ -1,0 +1,231 @@
+"""The patient's identity shown back for confirmation, and the insurance result."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.models import Authenticity, Gender, Identity, IdentitySource, InsuranceAction
+from kiosk.session import Session
+from ui.widgets.common import button, card, label, pixmap_from_bytes
+
+
+def fmt_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+class ConfirmIdentityScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(80, 32, 80, 24)
+        outer.setSpacing(20)
+        self.title = label("", "title", name="confirm_identity_title")
+        outer.addWidget(self.title)
+        frame, box = card()
+        content = QHBoxLayout()
+        content.setSpacing(32)
+        self.photo = QLabel()
+        self.photo.setObjectName("identity_photo")
+        self.photo.setFixedSize(240, 320)
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        content.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(28)
+        grid.setVerticalSpacing(14)
+        self.field_labels: list[QLabel] = []
+        self.values: dict[str, QLabel] = {}
+        for index, key in enumerate(("name", "birth", "gender", "id", "card")):
+            caption = label("", "muted")
+            value = label("", "subtitle" if key == "name" else "body", name=f"identity_{key}")
+            grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, index, 1)
+            self.field_labels.append(caption)
+            self.values[key] = value
+        grid.setColumnStretch(1, 1)
+        info = QVBoxLayout()
+        info.addLayout(grid)
+        self.badge = label("", "badge", wrap=False, name="authenticity_badge")
+        badge_row = QHBoxLayout()
+        badge_row.addWidget(self.badge)
+        badge_row.addStretch(1)
+        info.addLayout(badge_row)
+        info.addStretch(1)
+        content.addLayout(info, 1)
+        box.addLayout(content)
+        outer.addWidget(frame, 1)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        self.no = button("", "secondary", name="identity_no")
+        self.no.clicked.connect(session.back)
+        self.yes = button("", "primary", name="identity_yes")
+        self.yes.clicked.connect(session.confirm_identity)
+        buttons.addWidget(self.no, 1)
+        buttons.addWidget(self.yes, 2)
+        outer.addLayout(buttons)
+
+    def refresh(self, session: Session) -> None:
+        identity = session.data.identity
+        self.title.setText(self.tr("Is this you?"))
+        self.yes.setText(self.tr("Yes, this is me"))
+        self.no.setText(self.tr("No, go back"))
+        captions = [
+            self.tr("Name"),
+            self.tr("Date of birth"),
+            self.tr("Gender"),
+            self.tr("ID number"),
+            self.tr("Insurance card"),
+        ]
+        for caption, text in zip(self.field_labels, captions, strict=True):
+            caption.setText(text)
+        if identity is None:
+            for value in self.values.values():
+                value.clear()
+            self.photo.clear()
+            self.badge.clear()
+            return
+        self.values["name"].setText(identity.full_name or self.tr("(not given)"))
+        birth = fmt_date(identity.birth_date) or (
+            str(identity.birth_year) if identity.birth_year else ""
+        )
+        self.values["birth"].setText(birth or self.tr("(not given)"))
+        gender = (
+            {Gender.MALE: self.tr("Male"), Gender.FEMALE: self.tr("Female")}.get(identity.gender)
+            if identity.gender
+            else None
+        )  # type: ignore[arg-type]
+        self.values["gender"].setText(gender or self.tr("(not given)"))
+        self.values["id"].setText(identity.masked_id or self.tr("(not given)"))
+        self.values["card"].setText(_mask_card(identity.bhyt_card) or self.tr("(not given)"))
+        pixmap = pixmap_from_bytes(identity.photo)
+        if pixmap is not None:
+            self.photo.setPixmap(
+                pixmap.scaled(
+                    self.photo.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            self.photo.setProperty("role", "")
+        else:
+            self.photo.clear()
+            self.photo.setText(self.tr("No photo"))
+            self.photo.setProperty("role", "muted")
+        self._set_badge(identity)
+
+    def _set_badge(self, identity: Identity) -> None:
+        level = identity.authenticity
+        texts = {
+            Authenticity.TRUSTED: (
+                self.tr("✔ Chip checked: issued by the Vietnamese authority"),
+                "badge",
+            ),
+            Authenticity.CONSISTENT: (
+                self.tr("Chip data intact (issuer not checked)"),
+                "badge-warn",
+            ),
+            Authenticity.READ: (self.tr("Read from the chip (not checked)"), "badge-warn"),
+        }
+        if level in texts:
+            text, role = texts[level]
+        elif identity.source is IdentitySource.KEYPAD:
+            text, role = self.tr("Typed on the keypad"), "badge-warn"
+        else:
+            text, role = self.tr("Read from the QR code"), "badge-warn"
+        self.badge.setText(text)
+        self.badge.setProperty("role", role)
+        self.badge.style().unpolish(self.badge)
+        self.badge.style().polish(self.badge)
+
+
+def _mask_card(card_number: str | None) -> str:
+    if not card_number:
+        return ""
+    return card_number[:5] + "*" * max(0, len(card_number) - 8) + card_number[-3:]
+
+
+class InsuranceScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(80, 32, 80, 24)
+        outer.setSpacing(20)
+        self.title = label("", "title", name="insurance_title")
+        outer.addWidget(self.title)
+        self.message = label("", "good", name="insurance_message")
+        outer.addWidget(self.message)
+        frame, box = card()
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(28)
+        grid.setVerticalSpacing(12)
+        self.captions: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for index, key in enumerate(("coverage", "valid", "facility", "route")):
+            caption = label("", "muted")
+            value = label("", "body", name=f"insurance_{key}")
+            grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, index, 1)
+            self.captions[key] = caption
+            self.values[key] = value
+        grid.setColumnStretch(1, 1)
+        box.addLayout(grid)
+        self.next_text = label("", "body", name="insurance_next")
+        box.addWidget(self.next_text)
+        outer.addWidget(frame)
+        outer.addStretch(1)
+        self.continue_button = button("", "primary", name="insurance_continue")
+        self.continue_button.clicked.connect(session.continue_after_insurance)
+        outer.addWidget(self.continue_button)
+
+    def refresh(self, session: Session) -> None:
+        e = session.data.eligibility
+        self.continue_button.setText(self.tr("Continue: choose a clinic"))
+        if e is None:
+            return
+        if not e.verified:
+            title, role = self.tr("Insurance not checked yet"), "notice"
+        elif e.action is InsuranceAction.INSURED:
+            title, role = self.tr("Your health insurance card is valid"), "good"
+        elif e.action is InsuranceAction.SELF_PAY:
+            title, role = self.tr("You will pay as a self-paying patient"), "notice"
+        else:
+            title, role = self.tr("Please see the reception desk about your card"), "notice"
+        self.title.setText(title)
+        self.message.setText(e.message(session.language))
+        self.message.setProperty("role", role)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.captions["coverage"].setText(self.tr("Insurance pays"))
+        self.captions["valid"].setText(self.tr("Card valid"))
+        self.captions["facility"].setText(self.tr("Registered clinic"))
+        self.captions["route"].setText(self.tr("At this hospital"))
+        self.values["coverage"].setText(
+            f"{e.coverage_percent} %" if e.coverage_percent is not None else "—"
+        )
+        if e.valid_from or e.valid_to:
+            self.values["valid"].setText(f"{fmt_date(e.valid_from)} – {fmt_date(e.valid_to)}")
+        else:
+            self.values["valid"].setText("—")
+        self.values["facility"].setText(e.registered_facility or "—")
+        if e.correct_route is None:
+            self.values["route"].setText("—")
+        elif e.correct_route:
+            self.values["route"].setText(self.tr("Registered here: full benefit"))
+        else:
+            self.values["route"].setText(
+                self.tr("Registered elsewhere: reduced or no benefit for outpatient visits")
+            )
+        if e.action is InsuranceAction.DESK:
+            self.next_text.setText(
+                self.tr("You can still take a number now. Show your ticket at the reception desk.")
+            )
+        elif e.action is InsuranceAction.SELF_PAY:
+            self.next_text.setText(
+                self.tr("You can take a number now. Fees are paid at the cashier.")
+            )
+        else:
+            self.next_text.setText(self.tr("Next, choose the clinic you need."))

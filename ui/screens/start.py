@@ -1,0 +1,107 @@
+"""The start screen: greeting, languages by their own names, start, prices, accessibility."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.session import Session
+from ui.widgets.common import button, card, label
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+class StartScreen(QWidget):
+    """Signals:
+    large_text_toggled(bool), high_contrast_toggled(bool): accessibility modes.
+    """
+
+    large_text_toggled = Signal(bool)
+    high_contrast_toggled = Signal(bool)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(80, 40, 80, 40)
+        outer.setSpacing(24)
+        self.title = label("", "title", name="start_title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle = label("", "body")
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addStretch(1)
+        outer.addWidget(self.title)
+        outer.addWidget(self.subtitle)
+        outer.addSpacing(12)
+
+        languages = QHBoxLayout()
+        languages.setSpacing(24)
+        languages.addStretch(1)
+        self.language_group = QButtonGroup(self)
+        self.language_buttons: dict[str, QWidget] = {}
+        for code in session.config.languages:
+            btn = button(LANGUAGE_NAMES[code], "language", name=f"lang_{code}")
+            btn.setCheckable(True)
+            btn.clicked.connect(lambda _=False, c=code: session.set_language(c))
+            self.language_group.addButton(btn)
+            self.language_buttons[code] = btn
+            languages.addWidget(btn)
+        languages.addStretch(1)
+        outer.addLayout(languages)
+        outer.addSpacing(12)
+
+        self.start_button = button("", "primary", name="start_button")
+        self.start_button.clicked.connect(lambda: session.begin())
+        self.start_button.setMinimumWidth(640)
+        start_row = QHBoxLayout()
+        start_row.addStretch(1)
+        start_row.addWidget(self.start_button)
+        start_row.addStretch(1)
+        outer.addLayout(start_row)
+
+        frame, hints = card()
+        self.hint = label("", "body")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hints.addWidget(self.hint)
+        hint_row = QHBoxLayout()
+        hint_row.addStretch(1)
+        hint_row.addWidget(frame, 4)
+        hint_row.addStretch(1)
+        outer.addLayout(hint_row)
+        outer.addStretch(1)
+
+        bottom = QHBoxLayout()
+        bottom.setSpacing(20)
+        self.prices_button = button("", "secondary", name="prices_button")
+        self.prices_button.clicked.connect(session.open_prices)
+        self.large_text = button("", "toggle", name="large_text_button")
+        self.large_text.setCheckable(True)
+        self.large_text.toggled.connect(self.large_text_toggled)
+        self.high_contrast = button("", "toggle", name="high_contrast_button")
+        self.high_contrast.setCheckable(True)
+        self.high_contrast.toggled.connect(self.high_contrast_toggled)
+        bottom.addWidget(self.prices_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.large_text)
+        bottom.addWidget(self.high_contrast)
+        outer.addLayout(bottom)
+
+    def refresh(self, session: Session) -> None:
+        config = session.config
+        self.title.setText(config.hospital.name(session.language))
+        self.subtitle.setText(
+            self.tr("Get a queue number, check your health insurance, look up prices.")
+        )
+        for code, btn in self.language_buttons.items():
+            btn.setProperty("checked", code == session.language)
+            btn.setChecked(code == session.language)  # type: ignore[attr-defined]
+        self.start_button.setText(self.tr("Touch here to start"))
+        self.hint.setText(
+            self.tr(
+                "You can also just place your chip ID card on the reader, "
+                "or show the QR code of your ID card or health insurance card to the camera."
+            )
+        )
+        self.prices_button.setText(self.tr("Look up prices"))
+        self.large_text.setText(self.tr("Larger text"))
+        self.high_contrast.setText(self.tr("High contrast"))

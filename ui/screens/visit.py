@@ -1,0 +1,268 @@
+"""Choose the clinic, the priority, confirm; then the ticket."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.session import Session
+from ui.widgets.common import button, card, label
+
+
+def priority_names(session: Session) -> dict[str, Any]:
+    from kiosk.queue.priority import all_priorities
+
+    return {p.id: p for p in all_priorities(session.config)}
+
+
+class ClinicScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(64, 32, 64, 24)
+        outer.setSpacing(20)
+        self.title = label("", "title", name="clinic_title")
+        outer.addWidget(self.title)
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        self.buttons: dict[str, QPushButton] = {}
+        for index, clinic in enumerate(session.config.clinics):
+            btn = button("", "choice", name=f"clinic_{clinic.id}")
+            btn.clicked.connect(lambda _=False, c=clinic.id: session.choose_clinic(c))
+            grid.addWidget(btn, index // 2, index % 2)
+            self.buttons[clinic.id] = btn
+        outer.addLayout(grid)
+        outer.addStretch(1)
+
+    def refresh(self, session: Session) -> None:
+        self.title.setText(self.tr("Which clinic do you need?"))
+        for clinic in session.config.clinics:
+            room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
+            self.buttons[clinic.id].setText(f"{clinic.name(session.language)}\n{room}".strip())
+
+
+class PriorityScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(64, 32, 64, 24)
+        outer.setSpacing(16)
+        self.title = label("", "title", name="priority_title")
+        self.text = label("", "body")
+        outer.addWidget(self.title)
+        outer.addWidget(self.text)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(16)
+        outer.addLayout(self.grid)
+        outer.addStretch(1)
+        self.none_button = button("", "primary", name="priority_none")
+        self.none_button.clicked.connect(lambda: session.choose_priority(None))
+        outer.addWidget(self.none_button)
+        self.buttons: dict[str, QPushButton] = {}
+
+    def refresh(self, session: Session) -> None:
+        self.title.setText(self.tr("Do you have priority?"))
+        self.text.setText(
+            self.tr("By law these patients are served first. Staff will confirm it at the counter.")
+        )
+        priorities = priority_names(session)
+        proposed = set(session.data.proposed_priorities)
+        if not self.buttons:
+            for index, pid in enumerate(priorities):
+                btn = button("", "choice", name=f"priority_{pid}")
+                btn.setCheckable(True)
+                btn.clicked.connect(lambda _=False, p=pid: session.choose_priority(p))
+                self.grid.addWidget(btn, index // 2, index % 2)
+                self.buttons[pid] = btn
+        for pid, btn in self.buttons.items():
+            p = priorities[pid]
+            name = p.name_vi if session.language == "vi" else p.name_en
+            if pid in proposed:
+                name += "\n" + self.tr("Suggested from your date of birth")
+            btn.setText(name)
+            btn.setChecked(pid == session.data.priority)
+        if session.data.priority:
+            self.none_button.setText(self.tr("No, I do not have priority"))
+        else:
+            self.none_button.setText(self.tr("No priority: continue"))
+
+
+class ConfirmScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(80, 32, 80, 24)
+        outer.setSpacing(20)
+        self.title = label("", "title", name="confirm_title")
+        outer.addWidget(self.title)
+        self.message = label("", "notice", name="confirm_message")
+        self.message.hide()
+        outer.addWidget(self.message)
+        frame, box = card()
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(28)
+        grid.setVerticalSpacing(14)
+        self.captions: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for index, key in enumerate(("patient", "clinic", "priority", "insurance")):
+            caption = label("", "muted")
+            value = label("", "body", name=f"confirm_{key}")
+            grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, index, 1)
+            self.captions[key] = caption
+            self.values[key] = value
+        grid.setColumnStretch(1, 1)
+        box.addLayout(grid)
+        outer.addWidget(frame)
+        outer.addStretch(1)
+        self.confirm_button = button("", "primary", name="confirm_button")
+        self.confirm_button.clicked.connect(session.confirm)
+        outer.addWidget(self.confirm_button)
+
+    def refresh(self, session: Session) -> None:
+        data = session.data
+        self.title.setText(self.tr("Please check, then take your number"))
+        self.confirm_button.setText(self.tr("Get my number"))
+        self.captions["patient"].setText(self.tr("Patient"))
+        self.captions["clinic"].setText(self.tr("Clinic"))
+        self.captions["priority"].setText(self.tr("Priority"))
+        self.captions["insurance"].setText(self.tr("Health insurance"))
+        identity = data.identity
+        self.values["patient"].setText(
+            (identity.full_name or identity.masked_id) if identity else ""
+        )
+        if data.clinic_id:
+            clinic = session.config.clinic(data.clinic_id)
+            room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
+            self.values["clinic"].setText(f"{clinic.name(session.language)} — {room}".strip(" —"))
+        if data.priority:
+            p = priority_names(session).get(data.priority)
+            name = (p.name_vi if session.language == "vi" else p.name_en) if p else data.priority
+            self.values["priority"].setText(
+                name + " " + self.tr("(to be confirmed at the counter)")
+            )
+        else:
+            self.values["priority"].setText(self.tr("None"))
+        e = data.eligibility
+        if e is None or not e.verified:
+            insurance = self.tr("Not verified: the reception desk will check")
+        elif session.insured:
+            insurance = (
+                self.tr("Insured ({percent} %)").format(percent=e.coverage_percent)
+                if e.coverage_percent is not None
+                else self.tr("Insured")
+            )
+        else:
+            insurance = self.tr("Self-paying")
+        self.values["insurance"].setText(insurance)
+        if data.message is not None:
+            self.message.setText(data.message.text(session.language))
+            self.message.show()
+        else:
+            self.message.hide()
+
+
+def qr_pixmap(payload: str, size: int) -> QPixmap:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(payload, error="m").save(buffer, kind="png", scale=10, border=2)
+    pixmap = QPixmap()
+    pixmap.loadFromData(buffer.getvalue())
+    return pixmap.scaled(
+        size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+    )
+
+
+class TicketScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(80, 24, 80, 24)
+        outer.setSpacing(14)
+        self.title = label("", "title", name="ticket_title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.title)
+        middle = QHBoxLayout()
+        middle.setSpacing(40)
+        frame, box = card()
+        self.number = label("", "number", wrap=False, name="ticket_number")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.number)
+        self.clinic = label("", "subtitle", name="ticket_clinic")
+        self.clinic.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.clinic)
+        self.ahead = label("", "body", name="ticket_ahead")
+        self.ahead.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.ahead)
+        self.details = label("", "muted", name="ticket_details")
+        self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.details)
+        middle.addWidget(frame, 3)
+        self.qr = QLabel()
+        self.qr.setObjectName("ticket_qr")
+        self.qr.setFixedSize(300, 300)
+        self.qr.hide()
+        middle.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(middle, 1)
+        self.status = label("", "good", name="ticket_status")
+        outer.addWidget(self.status)
+        self.done = button("", "primary", name="ticket_done")
+        self.done.clicked.connect(session.finish)
+        outer.addWidget(self.done)
+
+    def refresh(self, session: Session) -> None:
+        ticket = session.data.ticket
+        self.done.setText(self.tr("Done"))
+        if ticket is None:
+            self.number.clear()
+            self.qr.clear()
+            return
+        self.title.setText(
+            self.tr("You already have a number for this clinic today")
+            if ticket.reprint
+            else self.tr("Your number")
+        )
+        self.number.setText(ticket.number)
+        clinic = session.config.clinic(ticket.clinic_id)
+        room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
+        self.clinic.setText(f"{clinic.name(session.language)} — {room}".strip(" —"))
+        ahead = self.tr("People ahead of you: {n}").format(n=ticket.people_ahead)
+        if ticket.estimated_wait_min is not None:
+            ahead += "  ·  " + self.tr("About {m} minutes").format(m=ticket.estimated_wait_min)
+        self.ahead.setText(ahead)
+        self.details.setText(ticket.issued_at.strftime("%H:%M  %d/%m/%Y"))
+        if session.printed:
+            self.status.setText(
+                self.tr(
+                    "Please take your ticket from the printer below. Wait until your number is called."
+                )
+            )
+            self.status.setProperty("role", "good")
+            self.qr.hide()
+        else:
+            outcome = session.data.print_outcome
+            why = (
+                outcome.message_vi
+                if (outcome and session.language == "vi")
+                else (outcome.message_en if outcome else "")
+            )
+            self.status.setText(
+                (why + "\n" if why else "")
+                + self.tr(
+                    "Please show this screen at the counter, or take a photo of it. Your place in the queue is kept."
+                )
+            )
+            self.status.setProperty("role", "notice")
+            self.qr.setPixmap(qr_pixmap(ticket.id, 300))
+            self.qr.show()
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)

@@ -1,0 +1,123 @@
+"""The tester's simulator panel: a second window in demo mode that plays the devices.
+
+Insert or remove a demo person's card, show a QR payload to the simulated camera, switch the
+printer to paper-out or offline, choose what the insurance stand-in answers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.bootstrap import Services
+from kiosk.demo import demo_codes
+from kiosk.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class SimulatorPanel(QWidget):
+    def __init__(self, services: Services, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.session = session
+        self.setWindowTitle("Kiosk simulator (testers)")
+        self.setObjectName("simulator_panel")
+        # The panel is for testers: compact, not kiosk-sized.
+        self.setStyleSheet(
+            "QWidget { font-size: 15px; } QPushButton { min-height: 32px; padding: 4px 12px; font-size: 15px; border-width: 1px; }"
+        )
+        layout = QVBoxLayout(self)
+
+        reader = services.card_reader
+        people = getattr(reader, "people", {})
+        card_box = QGroupBox("Card reader")
+        card_layout = QVBoxLayout(card_box)
+        self.person = QComboBox(objectName="sim_person")
+        for key, person in people.items():
+            self.person.addItem(f"{person['name']} ({key})", key)
+        self.insert = QPushButton("Insert card", objectName="sim_insert")
+        self.remove = QPushButton("Remove card", objectName="sim_remove")
+        self.insert.clicked.connect(self._insert)
+        self.remove.clicked.connect(self._remove)
+        card_layout.addWidget(self.person)
+        card_layout.addLayout(_row(self.insert, self.remove))
+        card_box.setEnabled(hasattr(reader, "insert"))
+        layout.addWidget(card_box)
+
+        qr_box = QGroupBox("Camera / scanner")
+        qr_layout = QVBoxLayout(qr_box)
+        self.codes = demo_codes(people)
+        self.code = QComboBox(objectName="sim_code")
+        for code in self.codes:
+            self.code.addItem(code.label)
+        self.show_code = QPushButton("Show to camera", objectName="sim_show")
+        self.hide_code = QPushButton("Take away", objectName="sim_hide")
+        self.show_code.clicked.connect(self._show_code)
+        self.hide_code.clicked.connect(self._hide_code)
+        qr_layout.addWidget(self.code)
+        qr_layout.addLayout(_row(self.show_code, self.hide_code))
+        qr_box.setEnabled(hasattr(services.camera, "show"))
+        layout.addWidget(qr_box)
+
+        printer_box = QGroupBox("Printer")
+        printer_layout = QVBoxLayout(printer_box)
+        self.paper_out = QCheckBox("Paper out", objectName="sim_paper_out")
+        self.offline = QCheckBox("Offline", objectName="sim_offline")
+        printer = services.printer
+        self.paper_out.toggled.connect(lambda on: printer.set_paper_out(on))  # type: ignore[union-attr]
+        self.offline.toggled.connect(lambda on: printer.set_offline(on))  # type: ignore[union-attr]
+        printer_layout.addWidget(self.paper_out)
+        printer_layout.addWidget(self.offline)
+        printer_box.setEnabled(hasattr(printer, "set_paper_out"))
+        layout.addWidget(printer_box)
+
+        insurance_box = QGroupBox("Insurance answer")
+        insurance_layout = QVBoxLayout(insurance_box)
+        self.outcome = QComboBox(objectName="sim_insurance")
+        insurance = services.insurance
+        outcomes = insurance.outcomes() if hasattr(insurance, "outcomes") else []
+        for outcome_id, text in outcomes:
+            self.outcome.addItem(text, outcome_id)
+        self.outcome.currentIndexChanged.connect(
+            lambda _: insurance.set_outcome(self.outcome.currentData())  # type: ignore[attr-defined]
+        )
+        insurance_layout.addWidget(self.outcome)
+        insurance_box.setEnabled(bool(outcomes))
+        layout.addWidget(insurance_box)
+
+        self.state = QLabel("", objectName="sim_state")
+        layout.addWidget(self.state)
+        layout.addStretch(1)
+        session.subscribe(lambda s: self.state.setText(f"step: {s.step.value}"))
+
+    def _insert(self) -> None:
+        reader = self.services.card_reader
+        reader.insert(self.person.currentData())  # type: ignore[union-attr]
+
+    def _remove(self) -> None:
+        self.services.card_reader.remove()  # type: ignore[union-attr]
+
+    def _show_code(self) -> None:
+        code = self.codes[self.code.currentIndex()]
+        self.services.camera.show(code.payload)  # type: ignore[union-attr]
+
+    def _hide_code(self) -> None:
+        self.services.camera.clear()  # type: ignore[union-attr]
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    for widget in widgets:
+        layout.addWidget(widget)
+    return layout

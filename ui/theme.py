@@ -1,0 +1,200 @@
+"""The kiosk's look: one stylesheet built from a Theme, applied to the whole application.
+
+Widgets say what they are with a `role` property (primary, secondary, key, title, body,
+muted, card, danger, notice, badge, number), never with colours. Two palettes: calm (default)
+and high contrast; a text scale for the large-text mode. Every text/background pair below is
+at least 7:1 (WCAG AAA), checked by tests/ui/test_theme.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QWidget
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+FONT_FAMILY = "Noto Sans"
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: str
+    surface: str  # cards, panels
+    text: str
+    muted: str
+    primary: str  # primary button background
+    on_primary: str
+    secondary_text: str  # secondary button text and border
+    danger: str
+    on_danger: str
+    notice_bg: str
+    notice_text: str
+    good_bg: str
+    good_text: str
+    border: str
+    focus: str
+
+
+CALM = Palette(
+    background="#F5F8F7",
+    surface="#FFFFFF",
+    text="#102A26",
+    muted="#3A4D49",
+    primary="#0B5D57",
+    on_primary="#FFFFFF",
+    secondary_text="#0B5D57",
+    danger="#9B1C1C",
+    on_danger="#FFFFFF",
+    notice_bg="#FFF4D6",
+    notice_text="#3D2A00",
+    good_bg="#E3F4EC",
+    good_text="#0D3B26",
+    border="#9FB5B0",
+    focus="#D97706",
+)
+
+HIGH_CONTRAST = Palette(
+    background="#000000",
+    surface="#000000",
+    text="#FFFFFF",
+    muted="#F0F0F0",
+    primary="#FFE14D",
+    on_primary="#000000",
+    secondary_text="#FFFFFF",
+    danger="#FF6B6B",
+    on_danger="#000000",
+    notice_bg="#000000",
+    notice_text="#FFE14D",
+    good_bg="#000000",
+    good_text="#7CFFB2",
+    border="#FFFFFF",
+    focus="#00E5FF",
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    palette: Palette = CALM
+    scale: float = 1.0  # 1.3 in large-text mode
+
+    @property
+    def high_contrast(self) -> bool:
+        return self.palette is HIGH_CONTRAST
+
+    def with_large_text(self, on: bool) -> Theme:
+        return replace(self, scale=1.3 if on else 1.0)
+
+    def with_high_contrast(self, on: bool) -> Theme:
+        return replace(self, palette=HIGH_CONTRAST if on else CALM)
+
+    def px(self, size: float) -> int:
+        return round(size * self.scale)
+
+
+def load_fonts() -> str:
+    """Registers the shipped fonts; returns the family to use."""
+    for file in sorted(FONT_DIR.glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(file))
+    return FONT_FAMILY
+
+
+def stylesheet(theme: Theme) -> str:
+    p, px = theme.palette, theme.px
+    border_w = 3 if theme.high_contrast else 2
+    return f"""
+QWidget {{
+    background: {p.background};
+    color: {p.text};
+    font-family: "{FONT_FAMILY}";
+    font-size: {px(26)}px;
+}}
+QLabel {{ background: transparent; }}
+QLabel[role="title"] {{ font-size: {px(46)}px; font-weight: 700; }}
+QLabel[role="subtitle"] {{ font-size: {px(34)}px; font-weight: 700; }}
+QLabel[role="body"] {{ font-size: {px(28)}px; }}
+QLabel[role="muted"] {{ font-size: {px(24)}px; color: {p.muted}; }}
+QLabel[role="number"] {{ font-size: {px(150)}px; font-weight: 700; color: {p.text}; }}
+QLabel[role="display"] {{
+    font-size: {px(48)}px; font-weight: 700; letter-spacing: 4px;
+    background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: 12px;
+    padding: 8px 16px;
+}}
+QLabel[role="notice"] {{
+    background: {p.notice_bg}; color: {p.notice_text}; border-radius: 12px;
+    border: {border_w}px solid {p.notice_text}; padding: 16px 20px; font-size: {px(28)}px;
+}}
+QLabel[role="good"] {{
+    background: {p.good_bg}; color: {p.good_text}; border-radius: 12px;
+    border: {border_w}px solid {p.good_text}; padding: 16px 20px; font-size: {px(28)}px;
+}}
+QLabel[role="badge"] {{
+    background: {p.good_bg}; color: {p.good_text}; border-radius: 18px;
+    border: {border_w}px solid {p.good_text}; padding: 6px 18px; font-size: {px(24)}px; font-weight: 700;
+}}
+QLabel[role="badge-warn"] {{
+    background: {p.notice_bg}; color: {p.notice_text}; border-radius: 18px;
+    border: {border_w}px solid {p.notice_text}; padding: 6px 18px; font-size: {px(24)}px; font-weight: 700;
+}}
+QFrame[role="card"] {{
+    background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: 16px;
+}}
+QFrame[role="card"] QLabel {{ background: transparent; }}
+QFrame[role="header"] {{ background: {p.primary}; }}
+QFrame[role="header"] QLabel {{ color: {p.on_primary}; font-size: {px(28)}px; font-weight: 700; }}
+QFrame[role="footer"] {{ background: {p.surface}; border-top: {border_w}px solid {p.border}; }}
+QPushButton {{
+    min-height: {max(64, px(80))}px; min-width: 64px; padding: 8px 28px; border-radius: 14px;
+    font-size: {px(30)}px; font-weight: 700;
+    background: {p.surface}; color: {p.secondary_text}; border: {border_w + 1}px solid {p.secondary_text};
+}}
+QPushButton:focus {{ outline: none; border-color: {p.focus}; }}
+QPushButton:pressed {{ background: {p.border}; }}
+QPushButton:disabled {{ color: {p.muted}; border-color: {p.border}; }}
+QPushButton[role="primary"] {{
+    background: {p.primary}; color: {p.on_primary}; border: {border_w + 1}px solid {p.primary};
+    min-height: {max(64, px(96))}px; font-size: {px(34)}px;
+}}
+QPushButton[role="primary"]:pressed {{ background: {p.text}; }}
+QPushButton[role="danger"] {{
+    background: {p.danger}; color: {p.on_danger}; border: {border_w + 1}px solid {p.danger};
+}}
+QPushButton[role="key"] {{
+    min-height: {max(64, px(88))}px; min-width: {max(64, px(88))}px; font-size: {px(40)}px;
+    background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border};
+}}
+QPushButton[role="choice"] {{
+    min-height: {max(64, px(110))}px; text-align: left; padding: 12px 28px; font-size: {px(30)}px;
+    background: {p.surface}; color: {p.text}; border: {border_w + 1}px solid {p.border};
+}}
+QPushButton[role="choice"]:checked {{
+    border: {border_w + 3}px solid {p.primary}; background: {p.good_bg}; color: {p.good_text};
+}}
+QPushButton[role="language"] {{ min-width: {px(260)}px; font-size: {px(34)}px; }}
+QPushButton[role="language"]:checked {{ background: {p.primary}; color: {p.on_primary}; }}
+QPushButton[role="toggle"]:checked {{ background: {p.primary}; color: {p.on_primary}; }}
+QLineEdit {{
+    background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border};
+    border-radius: 12px; padding: 10px 16px; font-size: {px(36)}px; min-height: 64px;
+}}
+QListWidget, QListView {{
+    background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border}; border-radius: 12px;
+    font-size: {px(26)}px;
+}}
+QListWidget::item, QListView::item {{ min-height: {max(64, px(72))}px; padding: 8px 12px; border-bottom: 1px solid {p.border}; }}
+QListWidget::item:selected, QListView::item:selected {{ background: {p.good_bg}; color: {p.good_text}; }}
+QScrollBar:vertical {{ width: 28px; background: {p.background}; }}
+QScrollBar::handle:vertical {{ background: {p.border}; border-radius: 12px; min-height: 64px; }}
+QComboBox, QCheckBox, QSpinBox {{ font-size: {px(22)}px; min-height: 44px; }}
+"""
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    app.setFont(QFont(FONT_FAMILY, 12))
+    app.setStyleSheet(stylesheet(theme))
+
+
+def set_role(widget: QWidget, role: str) -> QWidget:
+    widget.setProperty("role", role)
+    return widget

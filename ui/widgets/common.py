@@ -1,0 +1,126 @@
+"""Small building blocks shared by the screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def label(text: str = "", role: str = "body", wrap: bool = True, name: str = "") -> QLabel:
+    widget = QLabel(text)
+    widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def button(text: str = "", role: str = "secondary", name: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    widget.setProperty("role", role)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def card(parent: QWidget | None = None) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame(parent)
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(28, 24, 28, 24)
+    layout.setSpacing(14)
+    return frame, layout
+
+
+def pixmap_from_bytes(data: bytes | None) -> QPixmap | None:
+    if not data:
+        return None
+    pixmap = QPixmap()
+    return pixmap if pixmap.loadFromData(data) else None
+
+
+class NumericKeypad(QWidget):
+    """An on-screen keypad for the 12-digit ID, with a display that groups the digits.
+
+    Signals:
+        submitted(str): the patient pressed OK with the digits typed.
+        changed(str): the digits changed.
+    """
+
+    submitted = Signal(str)
+    changed = Signal(str)
+
+    def __init__(self, max_digits: int = 12, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.max_digits = max_digits
+        self.digits = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        self.display = label("", "display", wrap=False, name="keypad_display")
+        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.display.setMinimumHeight(84)
+        layout.addWidget(self.display)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"]
+        self.keys: dict[str, QPushButton] = {}
+        for index, key in enumerate(keys):
+            role = "primary" if key == "ok" else "key"
+            btn = button("", role, name=f"key_{key}")
+            btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            btn.clicked.connect(lambda _=False, k=key: self._press(k))
+            grid.addWidget(btn, index // 3, index % 3)
+            self.keys[key] = btn
+        for digit in "0123456789":
+            self.keys[digit].setText(digit)
+        layout.addLayout(grid)
+        self.retranslate()
+        self._update()
+
+    def retranslate(self) -> None:
+        self.keys["del"].setText(self.tr("Delete"))
+        self.keys["ok"].setText(self.tr("OK"))
+
+    def clear(self) -> None:
+        self.digits = ""
+        self._update()
+
+    def _press(self, key: str) -> None:
+        if key == "del":
+            self.digits = self.digits[:-1]
+        elif key == "ok":
+            self.submitted.emit(self.digits)
+            return
+        elif len(self.digits) < self.max_digits:
+            self.digits += key
+        self._update()
+        self.changed.emit(self.digits)
+
+    def _update(self) -> None:
+        shown = self.digits + "_" * (self.max_digits - len(self.digits))
+        self.display.setText(" ".join(shown[i : i + 3] for i in range(0, self.max_digits, 3)))
+        self.keys["ok"].setEnabled(len(self.digits) == self.max_digits)
+
+
+def row(*widgets: QWidget, spacing: int = 16, stretch_first: bool = False) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    layout.setSpacing(spacing)
+    if stretch_first:
+        layout.addStretch(1)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return layout
