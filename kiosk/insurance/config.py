@@ -1,26 +1,123 @@
-"""The [insurance] section: which checker runs and how the gateway is reached."""
+"""The [insurance] section: which checker runs, how the gateway is reached, the benefit rules.
+
+Secrets: the gateway password comes from `password`, else the file `password_file`, else the
+environment variable named by `password_env`. It is never printed or logged; only its MD5 is
+sent, as the gateway requires.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+
+class ReferenceSalaryRow(BaseModel):
+    """One row of the reference salary (lương cơ sở / mức tham chiếu) table."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    effective_from: date = Field(description="first day this amount applies")
+    amount: int = Field(gt=0, description="VND per month")
+
+
+class RouteRates(BaseModel):
+    """Route (tuyến) rates of this hospital: set per hospital, not in code.
+
+    Correct route (the hospital is the card's registered facility, or a facility listed in
+    `accepted_facilities`): the fund pays the benefit-level share. Self-referral: the level
+    share times the rate below.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    self_referral_outpatient_percent: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="outpatient self-referral rate: 0 at a specialised-level hospital "
+        "(emergencies and the exceptions below aside)",
+    )
+    self_referral_inpatient_percent: int = Field(
+        default=40,
+        ge=0,
+        le=100,
+        description="inpatient self-referral rate: 40 specialised, 100 basic level",
+    )
+    accepted_facilities: list[str] = Field(
+        default_factory=list,
+        description="registered facilities (5-digit codes) whose patients this hospital treats "
+        "as correct route (the exceptions the hospital configures)",
+    )
+
+    @field_validator("accepted_facilities")
+    @classmethod
+    def _five_digits(cls, value: list[str]) -> list[str]:
+        out = []
+        for item in value:
+            digits = "".join(ch for ch in item if ch.isdigit())
+            if len(digits) != 5:
+                raise ValueError(f"{item!r} is not a 5-digit facility code")
+            out.append(digits)
+        return out
 
 
 class InsuranceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     backend: Literal["standin", "gateway"] = Field(
-        "standin", description="standin: in-process simulated answers; gateway: the BHXH HTTP gateway"
+        default="standin",
+        description="standin: in-process simulated answers; gateway: the BHXH HTTP gateway",
     )
     base_url: str = "http://127.0.0.1:8780"
-    username: str = ""
+    username: str = Field(default="", description="gateway user, e.g. <hospital code>_BV")
     password: SecretStr = SecretStr("")
     password_file: str = ""
     password_env: str = "KIOSK_GATEWAY_PASSWORD"
-    officer_name: str = ""
-    officer_id: str = ""
-    proxy: str = ""
-    ca_bundle: str = ""
-    connect_timeout_s: float = 3.0
-    read_timeout_s: float = 8.0
+    officer_name: str = Field(
+        default="", description="hoTenCb: the accountable staff member's name"
+    )
+    officer_id: str = Field(
+        default="", description="cccdCb: the accountable staff member's citizen ID"
+    )
+    proxy: str = Field(
+        default="", description="HTTP(S) proxy URL; environment proxy variables are ignored"
+    )
+    ca_bundle: str = Field(
+        default="", description="CA bundle file for HTTPS; empty = system default"
+    )
+    connect_timeout_s: float = Field(default=3.0, gt=0)
+    read_timeout_s: float = Field(default=8.0, gt=0)
+    total_timeout_s: float = Field(
+        default=12.0,
+        gt=0,
+        description="the most one patient waits for one check, retries and re-checks included",
+    )
+    retries: int = Field(
+        default=2, ge=0, le=2, description="retries on connection errors and HTTP 5xx"
+    )
+    retry_backoff_s: float = Field(
+        default=0.25, ge=0, description="first backoff; doubles per retry"
+    )
+    token_margin_s: float = Field(
+        default=60.0, ge=0, description="renew the token this long before expiry"
+    )
+    breaker_failures: int = Field(
+        3, ge=1, description="consecutive failures that open the circuit breaker"
+    )
+    breaker_cooldown_s: float = Field(
+        30.0, gt=0, description="while open, answer 'gateway unavailable' at once for this long"
+    )
+    unverified_action: Literal["desk", "self_pay"] = Field(
+        "desk", description="what a patient does when the card could not be checked"
+    )
+    route: RouteRates = Field(default_factory=lambda: RouteRates())
+    reference_salary: list[ReferenceSalaryRow] = Field(
+        default_factory=list,
+        description="later reference salary rows (built in: 2,340,000 VND from 2024-07-01)",
+    )
+    people_file: str = Field(
+        "", description="stand-in people table; empty = assets/demo/gateway-people.json"
+    )
+    standin_latency_ms: int = Field(default=0, ge=0, description="stand-in answer delay, for demos")
