@@ -11,16 +11,35 @@ class CameraConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     backend: Literal["simulated", "opencv", "none"] = "simulated"
-    source: str = Field("0", description="device index, device path or stream URL")
-    width: int = 1280
-    height: int = 720
-    fps: int = 30
+    source: str = Field(
+        default="0",
+        description="device index, device path or stream URL (simulated: a folder of images or a video file, or 0 for an empty scene)",
+    )
+    width: int = Field(default=1280, ge=160, le=3840)
+    height: int = Field(default=720, ge=120, le=2160)
+    fps: int = Field(default=30, ge=1, le=120)
+    mirror_preview: bool = Field(
+        default=True, description="show the preview mirrored, like a mirror"
+    )
+    repeat_after_s: float = Field(
+        default=3.0,
+        gt=0,
+        description="the same code is reported again only after this long without it",
+    )
+    stall_s: float = Field(
+        default=3.0, gt=0, description="reopen the camera after this long without a frame"
+    )
 
 
 class ScannerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     backend: Literal["serial", "hid", "simulated"] = "serial"
-    port: str = Field("", description="serial port (serial backend)")
-    baud: int = 9600
-    device: str = Field("", description="input device path or name (hid backend)")
+    port: str = Field(default="", description="serial port (serial backend)")
+    baud: int = Field(default=9600, gt=0)
+    device: str = Field(default="", description="input device path or name (hid backend)")
+    grab: bool = Field(
+        default=True,
+        description="hid: take the device exclusively so codes do not type into the screen",
+    )
+    reconnect_s: float = Field(default=2.0, gt=0, description="wait between reconnection attempts")
