@@ -12,6 +12,7 @@ command line); the checks only use its public objects and each object's `status(
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import logging
 import os
 import shutil
@@ -304,7 +305,7 @@ def _checks(services: Any) -> list[tuple[str, Callable[[], CheckResult]]]:
     scanners = list(services.scanners or [])
     if scanners:
         for i, scanner in enumerate(scanners):
-            checks.append((f"scanner[{i}]", lambda i=i, s=scanner: check_scanner(i, s)))
+            checks.append((f"scanner[{i}]", functools.partial(check_scanner, i, scanner)))
     else:
         checks.append(("scanners", lambda: _not_configured("scanners", "2D scanners")))
     checks += [

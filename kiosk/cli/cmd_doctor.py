@@ -17,23 +17,18 @@ def _doctor(args: argparse.Namespace) -> int:
     try:
         services = build_services(config)
     except Exception as exc:  # a backend that cannot even be built is a failed diagnosis
-        report = {
+        failure = {
+            "name": "startup",
             "ok": False,
-            "kiosk_id": config.kiosk_id,
-            "checks": [
-                {
-                    "name": "startup",
-                    "ok": False,
-                    "summary": "the kiosk services cannot be built",
-                    "reason": f"{type(exc).__name__}: {exc}",
-                    "fix": "check the configuration with `kiosk config check` and the log",
-                }
-            ],
+            "summary": "the kiosk services cannot be built",
+            "reason": f"{type(exc).__name__}: {exc}",
+            "fix": "check the configuration with `kiosk config check` and the log",
         }
         if args.json:
+            report = {"ok": False, "kiosk_id": config.kiosk_id, "checks": [failure]}
             print(json.dumps(report, indent=2, ensure_ascii=False))
         else:
-            print(f"FAIL  startup  {report['checks'][0]['reason']}", file=sys.stderr)
+            print(f"FAIL  startup  {failure['reason']}", file=sys.stderr)
         return 1
     try:
         results = run_checks(services, timeout_s=args.timeout)
@@ -41,7 +36,11 @@ def _doctor(args: argparse.Namespace) -> int:
         services.close()
     ok = all_ok(results)
     if args.json:
-        report = {"ok": ok, "kiosk_id": config.kiosk_id, "checks": [r.to_dict() for r in results]}
+        report: dict[str, object] = {
+            "ok": ok,
+            "kiosk_id": config.kiosk_id,
+            "checks": [r.to_dict() for r in results],
+        }
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print(format_table(results))
