@@ -1,0 +1,345 @@
+"""Reads a Vietnamese chip ID card over any APDU transport: access control, files, PA.
+
+`read_identity(transport, key)` runs the whole read: EF.CardAccess, PACE (CAN) when offered
+else BAC (MRZ data), SELECT of the eMRTD application, READ BINARY of EF.COM, DG1, DG13,
+(DG2) and EF.SOD in as few commands as the card accepts, parsing through hardware.icao.lds and
+passive authentication through hardware.icao.sod. Every failure becomes one of the CardError
+subclasses of hardware/cardreader/base.py. No patient data goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hardware.cardreader.base import (
+    AccessDenied,
+    AccessKey,
+    CardData,
+    CardError,
+    CardReadFailed,
+    CardRemoved,
+    IntegrityError,
+    KeyRequired,
+    NotAnIdCard,
+)
+from hardware.icao import bac, pace, tlv
+from hardware.icao.apdu import (
+    MAX_EXTENDED_LE,
+    MAX_SHORT_LE,
+    SW_END_OF_FILE,
+    SW_FILE_NOT_FOUND,
+    SW_FUNC_NOT_SUPPORTED,
+    SW_INS_NOT_SUPPORTED,
+    SW_WRONG_LENGTH,
+    SW_WRONG_P1P2,
+    SW_WRONG_PARAMS,
+    APDUError,
+    CommandAPDU,
+    ResponseAPDU,
+    sw_text,
+)
+from hardware.icao.sm import SecureMessaging, SMError
+from hardware.icao.transport import CardGone, CountingTransport, Transport, TransportError
+
+log = logging.getLogger(__name__)
+
+EMRTD_AID = bytes.fromhex("A0000002471001")
+EF_CARD_ACCESS = 0x011C
+EF_COM = 0x011E
+EF_SOD = 0x011D
+DG1, DG2, DG13 = 0x0101, 0x0102, 0x010D
+SHORT_SM_LE = 0xDF  # plaintext that fits a short protected response with 3DES or AES
+
+
+class _NotFound(Exception):
+    pass
+
+
+@dataclass
+class ReadReport:
+    """Extra facts about one read, for `kiosk read-card` and the bench."""
+
+    access: str = ""
+    authenticity: str = "read"
+    problems: list[str] = field(default_factory=list)
+    files: dict[str, int] = field(default_factory=dict)  # file name -> bytes read
+    extended_length: bool = False
+    stats: dict[str, float] = field(default_factory=dict)  # apdus, bytes, ms (also on failure)
+
+
+class ChipSession:
+    """APDU exchange with optional secure messaging and READ BINARY strategy."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.link = CountingTransport(transport)
+        self.sm: SecureMessaging | None = None
+        self.extended = bool(getattr(transport, "extended_length", False))
+        self.short_ef = True
+
+    # --- exchange ----------------------------------------------------------------------------
+
+    def send(self, cmd: CommandAPDU) -> ResponseAPDU:
+        try:
+            if self.sm is None:
+                return ResponseAPDU.parse(self.link.transmit(cmd.to_bytes()))
+            protected = self.sm.protect(cmd)
+            raw = self.link.transmit(protected.to_bytes())
+            return self.sm.unprotect(raw, odd=bool(cmd.ins & 1))
+        except CardGone as exc:
+            raise CardRemoved("the card was taken away during the read") from exc
+        except TransportError as exc:
+            raise CardReadFailed(f"card communication failed: {exc}") from exc
+        except SMError as exc:
+            raise CardReadFailed(f"secure messaging broken: {exc}") from exc
+        except APDUError as exc:
+            raise CardReadFailed(f"malformed answer from the card: {exc}") from exc
+
+    def max_le(self) -> int:
+        if self.extended:
+            return MAX_EXTENDED_LE
+        return SHORT_SM_LE if self.sm is not None else MAX_SHORT_LE
+
+    # --- READ BINARY -------------------------------------------------------------------------
+
+    def _read(self, offset: int, le: int, sfi: int | None) -> bytes:
+        """One READ BINARY with the SW handling; raises _NotFound for a missing file."""
+        for _attempt in range(4):
+            if offset > 0x7FFF:
+                cmd = CommandAPDU(
+                    0x00, 0xB1, 0x00, 0x00, tlv.encode(0x54, offset.to_bytes(3, "big")), le
+                )
+            elif sfi is not None:
+                cmd = CommandAPDU(0x00, 0xB0, 0x80 | sfi, offset, le=le)
+            else:
+                cmd = CommandAPDU(0x00, 0xB0, offset >> 8, offset & 0xFF, le=le)
+            resp = self.send(cmd)
+            sw = resp.sw
+            if resp.ok or sw == SW_END_OF_FILE or (resp.warning and resp.data):
+                data = resp.data
+                if cmd.ins == 0xB1:
+                    try:
+                        data = tlv.decode(data, 0x53).value if data else b""
+                    except tlv.LDSError as exc:
+                        raise CardReadFailed(f"odd READ BINARY answer malformed: {exc}") from exc
+                return data
+            if sw == SW_FILE_NOT_FOUND:
+                raise _NotFound
+            if sw == SW_WRONG_PARAMS:
+                return b""  # offset at or after the end
+            if sw >> 8 == 0x6C:
+                le = (sw & 0xFF) or 256
+                continue
+            if sw == SW_WRONG_LENGTH and le > SHORT_SM_LE:
+                if le > MAX_SHORT_LE:
+                    self.extended = False
+                le = min(le, self.max_le())
+                continue
+            if sfi is not None and sw in (
+                SW_FUNC_NOT_SUPPORTED,
+                SW_WRONG_P1P2,
+                SW_INS_NOT_SUPPORTED,
+            ):
+                self.short_ef = False
+                raise _NotFound  # caller retries with SELECT
+            raise CardReadFailed(f"READ BINARY refused: {sw_text(sw)}")
+        raise CardReadFailed("READ BINARY: the card keeps refusing the length")
+
+    def read_file(self, fid: int) -> bytes | None:
+        """The whole file (None if the card has no such file)."""
+        sfi: int | None = fid & 0x1F
+        if not self.short_ef:
+            sfi = None
+            if not self.select_file(fid):
+                return None
+        try:
+            data = self._read(0, self.max_le(), sfi)
+        except _NotFound:
+            if self.short_ef or sfi is None:
+                return None
+            if not self.select_file(fid):
+                return None
+            data = self._read(0, self.max_le(), None)
+        while True:
+            try:
+                total = tlv.total_length(data)
+                break
+            except tlv.LDSError:
+                if len(data) >= 8:
+                    raise CardReadFailed(f"file {fid:04X} does not start with a TLV") from None
+            more = self._read(len(data), self.max_le(), None)
+            if not more:
+                raise CardReadFailed(f"file {fid:04X} is truncated")
+            data += more
+        while len(data) < total:
+            want = min(self.max_le(), total - len(data))
+            part = self._read(len(data), want + (4 if len(data) > 0x7FFF else 0), None)
+            if not part:
+                raise CardReadFailed(f"file {fid:04X} ended after {len(data)} of {total} bytes")
+            data += part
+        return bytes(data[:total])
+
+    def select_file(self, fid: int) -> bool:
+        resp = self.send(CommandAPDU(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big")))
+        if resp.ok:
+            return True
+        if resp.sw == SW_FILE_NOT_FOUND:
+            return False
+        raise CardReadFailed(f"SELECT {fid:04X} refused: {sw_text(resp.sw)}")
+
+    def select_application(self) -> None:
+        resp = self.send(CommandAPDU(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID))
+        if resp.sw in (SW_FILE_NOT_FOUND, SW_INS_NOT_SUPPORTED, SW_WRONG_P1P2) or (
+            resp.sw >> 8 == 0x6A
+        ):
+            raise NotAnIdCard("this card has no citizen ID (eMRTD) application")
+        if not resp.ok:
+            raise CardReadFailed(f"SELECT of the ID application refused: {sw_text(resp.sw)}")
+
+    def read_card_access(self) -> bytes | None:
+        """EF.CardAccess (under the MF, readable without a key), or None when absent."""
+        try:
+            try:
+                return self._read(0, MAX_SHORT_LE, EF_CARD_ACCESS & 0x1F) or None
+            except _NotFound:
+                if self.short_ef or not self.select_file(EF_CARD_ACCESS):
+                    return None
+                return self._read(0, MAX_SHORT_LE, None) or None
+        except (_NotFound, CardReadFailed):
+            return None
+
+
+def _pace_info(card_access: bytes | None) -> pace.PACEInfo | None:
+    if not card_access:
+        return None
+    try:
+        infos = pace.parse_card_access(card_access)
+    except tlv.LDSError:
+        log.warning("EF.CardAccess unreadable; using BAC")
+        return None
+    return next((i for i in infos if i.supported), None)
+
+
+def _bac_keys(key: AccessKey) -> bac.BacKeys:
+    assert key.document_number and key.birth_date and key.expiry_date
+    return bac.BacKeys.from_mrz(
+        key.document_number, bac.yymmdd(key.birth_date), bac.yymmdd(key.expiry_date)
+    )
+
+
+def _open(session: ChipSession, key: AccessKey | None, report: ReadReport) -> None:
+    card_access = session.read_card_access()
+    info = _pace_info(card_access)
+    usable = key is not None and (bool(key.can) or key.has_bac)
+    if not usable:
+        if info is None:
+            session.select_application()  # NotAnIdCard for a bank card, before asking a key
+        raise KeyRequired("the chip needs the card number (CAN) or the MRZ data")
+    assert key is not None
+    if info is not None and key.can:
+        try:
+            session.sm = pace.authenticate(session.link, pace.password_key_can(key.can), info)
+            report.access = "PACE"
+            session.select_application()
+            return
+        except pace.PaceFailed as exc:
+            session.sm = None
+            if not key.has_bac:
+                if exc.wrong_password:
+                    raise AccessDenied("the card number (CAN) does not open this chip") from exc
+                raise CardReadFailed(f"PACE failed: {exc}") from exc
+            log.info("PACE failed (%s); trying BAC", exc)
+    if not key.has_bac:
+        session.select_application()
+        raise KeyRequired("this chip has no PACE: it needs the birth and expiry dates (BAC)")
+    session.select_application()
+    try:
+        session.sm = bac.authenticate(session.link, _bac_keys(key))
+    except bac.BacFailed as exc:
+        raise AccessDenied("the MRZ data does not open this chip") from exc
+    report.access = "BAC"
+
+
+def read_identity(
+    transport: Transport,
+    key: AccessKey | None,
+    trust_store: object | None = None,
+    with_photo: bool = True,
+    report: ReadReport | None = None,
+) -> CardData:
+    """Reads and checks the identity on the card. Raises a CardError subclass on failure.
+
+    `trust_store` is a hardware.icao.pki.TrustStore, a path to one, or None (then the best
+    level is `consistent`).
+    """
+    from hardware.icao import lds, sod
+    from hardware.icao.pki import PKIError, TrustStore
+
+    report = report if report is not None else ReadReport()
+    started = time.perf_counter()
+    session = ChipSession(transport)
+    report.extended_length = session.extended
+    store: TrustStore | None
+    if trust_store is None or isinstance(trust_store, TrustStore):
+        store = trust_store
+    else:
+        try:
+            store = TrustStore.from_path(Path(str(trust_store)))
+        except PKIError as exc:
+            report.problems.append(str(exc))
+            store = None
+    try:
+        _open(session, key, report)
+        files: dict[str, bytes] = {}
+        for name, fid in (("EF.COM", EF_COM), ("DG1", DG1), ("DG13", DG13)):
+            content = session.read_file(fid)
+            if content is not None:
+                files[name] = content
+        if "DG13" not in files:
+            raise NotAnIdCard("the chip has no Vietnamese personal data (DG13)")
+        present = lds.parse_ef_com(files["EF.COM"]) if "EF.COM" in files else [1, 2, 13]
+        if with_photo and 2 in present:
+            content = session.read_file(DG2)
+            if content is not None:
+                files["DG2"] = content
+        sod_bytes = session.read_file(EF_SOD)
+        report.files = {name: len(content) for name, content in files.items()}
+        dg13 = lds.parse_dg13(files["DG13"])
+        if "DG1" in files:
+            mrz = lds.parse_dg1(files["DG1"])
+            if mrz.citizen_id and dg13.citizen_id and mrz.citizen_id != dg13.citizen_id:
+                raise IntegrityError("the MRZ (DG1) and DG13 name different ID numbers")
+            if dg13.citizen_id and mrz.document_number != dg13.citizen_id[-9:]:
+                raise IntegrityError("the MRZ document number does not match the ID number")
+        face = lds.parse_dg2(files["DG2"]) if "DG2" in files else None
+        level = "read"
+        if sod_bytes is None:
+            report.problems.append("the chip has no EF.SOD")
+        else:
+            groups = {
+                int(name[2:]): files[name] for name in ("DG1", "DG2", "DG13") if name in files
+            }
+            result = sod.passive_authentication(sod_bytes, groups, store)
+            level = result.level
+            report.problems.extend(result.problems)
+        report.authenticity = level
+        data = lds.card_data_from(dg13, face, level, report.access)
+    except CardError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - never let a protocol bug crash the kiosk
+        log.exception("unexpected error while reading the chip")
+        raise CardReadFailed(
+            f"unexpected error while reading the chip: {type(exc).__name__}"
+        ) from exc
+    finally:
+        elapsed = (time.perf_counter() - started) * 1000
+        stats = {
+            "apdus": float(session.link.apdus),
+            "bytes": float(session.link.bytes_sent + session.link.bytes_received),
+            "ms": round(elapsed, 1),
+        }
+        report.stats = stats
+    data.stats = dict(stats)
+    return data
