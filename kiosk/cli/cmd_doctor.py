@@ -25,8 +25,8 @@ def _doctor(args: argparse.Namespace) -> int:
             "fix": "check the configuration with `kiosk config check` and the log",
         }
         if args.json:
-            report = {"ok": False, "kiosk_id": config.kiosk_id, "checks": [failure]}
-            print(json.dumps(report, indent=2, ensure_ascii=False))
+            failed = {"ok": False, "kiosk_id": config.kiosk_id, "checks": [failure]}
+            print(json.dumps(failed, indent=2, ensure_ascii=False))
         else:
             print(f"FAIL  startup  {failure['reason']}", file=sys.stderr)
         return 1
