@@ -1,0 +1,27 @@
+"""Shared fixtures. Qt runs offscreen unless a display is asked for explicitly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from kiosk.config import KioskConfig, load_config  # noqa: E402
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def demo_config(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> KioskConfig:
+    """The built-in demo configuration with data in a temporary folder."""
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.delenv("KIOSK_DATA_DIR", raising=False)
+    return load_config(None, data_dir)
