@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
 
         self._language = session.language
         self._last_step: Step | None = None
+        self._generation = session.generation
         session.subscribe(self._on_session)
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(1000)
@@ -201,6 +202,13 @@ class MainWindow(QMainWindow):
         if session.language != self._language:
             self._language = session.language
             self.language_changed.emit(session.language)
+        if session.generation != self._generation:
+            # A new patient (or none): every screen drops what it showed of the last one.
+            self._generation = session.generation
+            for screen in dict.fromkeys(self.screens.values()):
+                refresh = getattr(screen, "refresh", None)
+                if refresh is not None and screen is not self.prices:
+                    refresh(session)
         self.refresh()
 
     def refresh(self) -> None:

@@ -34,10 +34,16 @@ def test_unknown_command_is_a_usage_error(capsys):
 
 def test_every_benchmark_is_registered():
     parser = build_parser()
-    bench = next(a for a in parser._subparsers._group_actions[0].choices["bench"]._actions if a.dest == "bench_command")  # type: ignore[union-attr]
+    bench = next(
+        a
+        for a in parser._subparsers._group_actions[0].choices["bench"]._actions
+        if a.dest == "bench_command"
+    )  # type: ignore[union-attr]
     assert "startup" in bench.choices
 
 
 def test_console_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "kiosk", "--version"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout.startswith("kiosk ")

@@ -25,7 +25,9 @@ def test_defaults_run_the_demo_without_a_file(demo_config, data_dir):
 
 
 def test_file_and_env(tmp_path, monkeypatch):
-    path = write(tmp_path, 'kiosk_id = "lobby-3"\n[hospital]\ncode = "79001"\n[idle]\ntimeout_s = 30\n')
+    path = write(
+        tmp_path, 'kiosk_id = "lobby-3"\n[hospital]\ncode = "79001"\n[idle]\ntimeout_s = 30\n'
+    )
     monkeypatch.setenv("KIOSK_CONFIG", str(path))
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "d"))
     config = load_config()
@@ -43,7 +45,10 @@ def test_file_and_env(tmp_path, monkeypatch):
         ("[hospital]\ncode = '123'\n", "hospital.code"),
         ("[hospital]\nnmae_vi = 'x'\n", "hospital.nmae_vi: unknown key"),
         ("languages = ['vi']\ndefault_language = 'en'\n", "default_language"),
-        ("[[clinics]]\nid='a'\nname_vi='A'\nname_en='A'\n[[clinics]]\nid='a'\nname_vi='B'\nname_en='B'\n", "repeated: a"),
+        (
+            "[[clinics]]\nid='a'\nname_vi='A'\nname_en='A'\n[[clinics]]\nid='a'\nname_vi='B'\nname_en='B'\n",
+            "repeated: a",
+        ),
         ("this is = not toml [", "not valid TOML"),
     ],
 )
@@ -64,7 +69,9 @@ def test_config_show_masks_secrets(tmp_path, capsys):
         tmp_path,
         "[insurance]\npassword = 'hunter2'\n[storage]\ndsn = 'postgresql+psycopg://k:pw@db/kiosk'\n",
     )
-    assert main(["config", "show", "--json", "--config", str(path), "--data-dir", str(tmp_path)]) == 0
+    assert (
+        main(["config", "show", "--json", "--config", str(path), "--data-dir", str(tmp_path)]) == 0
+    )
     out = capsys.readouterr().out
     assert "hunter2" not in out and "pw@db" not in out
     data = json.loads(out)

@@ -34,7 +34,11 @@ def pairs(p: Palette) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("palette", [CALM, HIGH_CONTRAST], ids=["calm", "high-contrast"])
 def test_contrast_at_least_7_to_1(palette):
-    low = [(name, round(contrast(fg, bg), 2)) for name, fg, bg in pairs(palette) if contrast(fg, bg) < 7]
+    low = [
+        (name, round(contrast(fg, bg), 2))
+        for name, fg, bg in pairs(palette)
+        if contrast(fg, bg) < 7
+    ]
     assert not low
 
 

@@ -185,6 +185,8 @@ class InsuranceScreen(QWidget):
         e = session.data.eligibility
         self.continue_button.setText(self.tr("Continue: choose a clinic"))
         if e is None:
+            for widget in (self.title, self.message, self.next_text, *self.values.values()):
+                widget.clear()
             return
         if not e.verified:
             title, role = self.tr("Insurance not checked yet"), "notice"

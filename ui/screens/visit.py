@@ -223,8 +223,17 @@ class TicketScreen(QWidget):
         ticket = session.data.ticket
         self.done.setText(self.tr("Done"))
         if ticket is None:
-            self.number.clear()
-            self.qr.clear()
+            for widget in (
+                self.title,
+                self.number,
+                self.clinic,
+                self.ahead,
+                self.details,
+                self.status,
+                self.qr,
+            ):
+                widget.clear()
+            self.qr.hide()
             return
         self.title.setText(
             self.tr("You already have a number for this clinic today")

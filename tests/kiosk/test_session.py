@@ -1,0 +1,176 @@
+"""The session state machine with the real simulated backends (no Qt)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from kiosk.bootstrap import Services, build_services
+from kiosk.session import Session, Step, run_inline
+
+AN_ID = "001090123456"
+
+
+@pytest.fixture
+def services(demo_config) -> Iterator[Services]:
+    config = demo_config.model_copy(
+        update={"catalog": demo_config.catalog.model_copy(update={"demo_catalog": False})}
+    )
+    built = build_services(config)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def session(services) -> Session:
+    return Session(services, run_inline)
+
+
+class DeferredRunner:
+    """Holds work until the test releases it: to test results arriving late."""
+
+    def __init__(self) -> None:
+        self.pending: list[
+            tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]
+        ] = []
+
+    def __call__(self, work, done, failed) -> None:  # type: ignore[no-untyped-def]
+        self.pending.append((work, done, failed))
+
+    def release(self) -> None:
+        while self.pending:
+            run_inline(*self.pending.pop(0))
+
+
+def identify_with_card(session: Session, person: str = "an-adult", typed: str = AN_ID) -> None:
+    session.begin("vi")
+    session.services.card_reader.insert(person)  # type: ignore[attr-defined]
+    session.card_inserted()
+    assert session.step is Step.CARD_KEY
+    session.submit_id(typed)
+
+
+def test_card_journey_to_ticket(session):
+    identify_with_card(session)
+    assert session.step is Step.CONFIRM_IDENTITY
+    identity = session.data.identity
+    assert (
+        identity is not None
+        and identity.citizen_id == AN_ID
+        and identity.full_name == "Nguyễn Văn An"
+    )
+    session.confirm_identity()
+    assert session.step is Step.INSURANCE_RESULT
+    assert session.data.eligibility is not None
+    session.continue_after_insurance()
+    session.choose_clinic("noi")
+    assert session.step is Step.CHOOSE_PRIORITY
+    session.choose_priority(None)
+    session.confirm()
+    assert session.step is Step.TICKET
+    ticket = session.data.ticket
+    assert ticket.clinic_id == "noi" and ticket.number
+    assert session.printed
+    session.finish()
+    assert (
+        session.step is Step.START and session.data.identity is None and session.data.ticket is None
+    )
+
+
+def test_child_and_elderly_get_priority_proposed(session):
+    identify_with_card(session, "khoi-child-under-6", "079221001234")
+    session.confirm_identity()
+    assert "under_6" in session.data.proposed_priorities
+    session.cancel()
+    identify_with_card(session, "binh-over-75", "001148004321")
+    session.confirm_identity()
+    assert "age_75_plus" in session.data.proposed_priorities
+    session.continue_after_insurance()
+    session.choose_clinic("noi")
+    assert session.data.priority == "age_75_plus"  # pre-selected, the patient can still change it
+
+
+def test_typed_id_without_card_and_invalid_ids(session):
+    session.begin()
+    session.submit_id("12345")
+    assert session.step is Step.IDENTIFY and session.data.message is not None
+    assert session.data.message.code == "invalid_id"
+    session.submit_id("999090123456")  # province 999 does not exist
+    assert session.step is Step.IDENTIFY and session.data.message.code == "invalid_id"
+    session.submit_id(AN_ID)
+    assert session.step is Step.CONFIRM_IDENTITY
+    assert session.data.identity is not None and session.data.identity.full_name == ""
+
+
+def test_back_and_cancel(session):
+    identify_with_card(session)
+    session.back()
+    assert (
+        session.step is Step.IDENTIFY
+        and session.data.identity is None
+        and session.data.access_key is None
+    )
+    session.back()
+    assert session.step is Step.START
+
+
+def test_result_after_cancel_is_dropped(services):
+    runner = DeferredRunner()
+    session = Session(services, runner)
+    session.begin()
+    services.card_reader.insert("an-adult")  # type: ignore[union-attr]
+    session.card_inserted()
+    session.submit_id(AN_ID)
+    assert session.step is Step.READING_CARD and runner.pending
+    session.cancel()
+    runner.release()  # the chip answers after the patient left
+    assert session.step is Step.START
+    assert session.data.identity is None
+
+
+def test_idle_countdown_then_wipe(session):
+    now = [0.0]
+    session.clock = lambda: now[0]
+    identify_with_card(session)
+    idle = session.config.idle
+    now[0] = idle.timeout_s - 1
+    session.tick()
+    assert session.idle_seconds_left() is None
+    now[0] = idle.timeout_s + 0.5
+    session.tick()
+    assert session.idle_seconds_left() == pytest.approx(idle.countdown_s)
+    session.more_time()
+    assert session.idle_seconds_left() is None and session.extensions == 1
+    now[0] += idle.timeout_s + idle.countdown_s + 2
+    session.tick()  # countdown starts
+    now[0] += idle.countdown_s
+    session.tick()
+    assert session.step is Step.START and session.data.identity is None
+
+
+def test_extensions_are_limited(session):
+    now = [0.0]
+    session.clock = lambda: now[0]
+    session.begin()
+    for _ in range(session.config.idle.max_extensions):
+        assert session.can_extend()
+        session.more_time()
+    assert not session.can_extend()
+
+
+def test_same_patient_same_clinic_gets_the_same_ticket_back(session):
+    def take() -> Any:
+        identify_with_card(session)
+        session.confirm_identity()
+        session.continue_after_insurance()
+        session.choose_clinic("noi")
+        session.choose_priority(None)
+        session.confirm()
+        ticket = session.data.ticket
+        session.finish()
+        return ticket
+
+    first, second = take(), take()
+    assert second.number == first.number and second.reprint and not first.reprint
