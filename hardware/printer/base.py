@@ -1,7 +1,9 @@
 """The ticket-printer seam.
 
-Backends: `simulated` (interprets the ESC/POS bytes into a PNG, can be switched to paper-out
-or offline), `escpos` (python-escpos over USB, serial, network or a device file).
+Backends: `simulated` (interprets the ESC/POS bytes into a PNG, can be switched to paper-out,
+near-end, cover-open or offline), `escpos` (python-escpos over USB, serial, network or a device
+file). Both print the ticket as a raster image (Vietnamese text never goes through a code page)
+and the QR below it, then cut.
 """
 
 from __future__ import annotations
@@ -24,17 +26,19 @@ class PaperState(StrEnum):
 class PrinterError(Exception):
     """Printing failed; the message says why, for IT."""
 
+    code = "error"  # PrintOutcome.error_code
+
 
 class PaperOut(PrinterError):
-    pass
+    code = "paper_out"
 
 
 class PrinterOffline(PrinterError):
-    pass
+    code = "offline"
 
 
 class CoverOpen(PrinterError):
-    pass
+    code = "cover_open"
 
 
 class TicketPrinter(abc.ABC):
@@ -47,3 +51,12 @@ class TicketPrinter(abc.ABC):
 
     @abc.abstractmethod
     def status(self) -> DeviceStatus: ...
+
+    def check(self) -> None:
+        """Raises the PrinterError that printing now would meet (paper out, cover open,
+        offline); returns when the printer looks ready or cannot tell. Blocking."""
+        if self.paper() is PaperState.OUT:
+            raise PaperOut("paper out")
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Releases the connection (reopened on the next use)."""

@@ -1,0 +1,163 @@
+"""A real ESC/POS printer through python-escpos.
+
+Connections (`devices.printer.connection`):
+- `usb:VID:PID` (hex, e.g. `usb:04b8:0e15`; needs pyusb and a udev rule),
+- `serial:/dev/ttyUSB0[:baud]` (default 9600 baud),
+- `network:HOST[:PORT]` (raw TCP, default port 9100),
+- `file:/dev/usb/lp0` (write only: status cannot be read).
+
+The ticket is sent as one job (raster image, QR, cut; see escpos_job.build_job). Status comes
+from DLE EOT 1/2/4 where the connection can read replies; a printer that does not answer within
+`status_timeout_s` is taken as "status unknown" (not as offline). Any I/O error closes the
+connection; the next use reopens it (USB printers go stale after a power cycle).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from typing import Any
+
+from PIL import Image
+
+from hardware.printer import status_bytes
+from hardware.printer.base import PrinterError, PrinterOffline
+from hardware.printer.escpos_job import StatusPrinter, build_job
+
+log = logging.getLogger(__name__)
+
+
+class ConnectionSpecError(ValueError):
+    pass
+
+
+def parse_connection(spec: str) -> tuple[str, dict[str, Any]]:
+    kind, _, rest = spec.partition(":")
+    kind = kind.strip().lower()
+    try:
+        if kind == "usb":
+            vid, _, pid = rest.partition(":")
+            return "usb", {"idVendor": int(vid, 16), "idProduct": int(pid, 16)}
+        if kind == "serial":
+            dev, _, baud = rest.partition(":")
+            if not dev:
+                raise ValueError("no device")
+            return "serial", {"devfile": dev, "baudrate": int(baud) if baud else 9600}
+        if kind == "network":
+            host, _, port = rest.rpartition(":") if rest.count(":") == 1 else (rest, "", "")
+            if not host:
+                raise ValueError("no host")
+            return "network", {"host": host, "port": int(port) if port else 9100}
+        if kind == "file":
+            if not rest:
+                raise ValueError("no file")
+            return "file", {"devfile": rest}
+    except ValueError as exc:
+        raise ConnectionSpecError(f"printer connection {spec!r}: {exc}") from None
+    raise ConnectionSpecError(
+        f"printer connection {spec!r}: use usb:VID:PID, serial:DEV[:BAUD], network:HOST[:PORT] or file:PATH"
+    )
+
+
+class EscposPrinter(StatusPrinter):
+    def __init__(
+        self,
+        connection: str,
+        width_px: int = 576,
+        timeout_s: float = 10.0,
+        qr_mode: str = "native",
+        status_timeout_s: float = 1.0,
+    ) -> None:
+        self.kind, self.params = parse_connection(connection)
+        self.name = f"ESC/POS printer ({connection})"
+        self.width_px = width_px
+        self.timeout_s = timeout_s
+        self.qr_mode = qr_mode
+        self.status_timeout_s = status_timeout_s
+        self._dev: Any = None
+        self._lock = threading.RLock()
+
+    @property
+    def can_read(self) -> bool:
+        return self.kind != "file"
+
+    def _make(self) -> Any:
+        from escpos import printer as p
+
+        if self.kind == "usb":
+            return p.Usb(timeout=int(self.timeout_s * 1000), **self.params)
+        if self.kind == "serial":
+            return p.Serial(timeout=self.status_timeout_s, **self.params)
+        if self.kind == "network":
+            return p.Network(timeout=self.timeout_s, **self.params)
+        return p.File(**self.params)
+
+    def _device(self) -> Any:
+        if self._dev is None:
+            dev = self._make()
+            dev.open()
+            if getattr(dev, "device", None) is None:
+                raise PrinterOffline(f"{self.name}: cannot open")
+            self._dev = dev
+        return self._dev
+
+    def close(self) -> None:
+        with self._lock:
+            dev, self._dev = self._dev, None
+            if dev is not None:
+                with contextlib.suppress(Exception):
+                    dev.close()
+
+    def _io(self, what: str, fn: Any) -> Any:
+        """Runs fn(device); on an I/O error reopens once, then raises PrinterOffline."""
+        last: Exception | None = None
+        for _ in range(2):
+            try:
+                return fn(self._device())
+            except PrinterError:
+                self.close()
+                raise
+            except Exception as exc:  # escpos, usb, serial and socket errors alike
+                last = exc
+                self.close()
+        raise PrinterOffline(f"{self.name}: {what} failed ({type(last).__name__}: {last})")
+
+    def _send(self, data: bytes) -> None:
+        self._io("send", lambda dev: dev._raw(data))
+
+    def query(self, n: int) -> int | None:
+        if not self.can_read:
+            return None
+
+        def ask(dev: Any) -> int | None:
+            dev._raw(status_bytes.request(n))
+            return self._read_reply(dev)
+
+        with self._lock:
+            return self._io("status", ask)
+
+    def _read_reply(self, dev: Any) -> int | None:
+        if self.kind == "network":
+            sock: socket.socket = dev.device
+            old = sock.gettimeout()
+            sock.settimeout(self.status_timeout_s)
+            try:
+                data = sock.recv(16)
+            except TimeoutError:
+                return None
+            finally:
+                sock.settimeout(old)
+            if not data:
+                raise ConnectionError("printer closed the connection")
+        else:
+            data = bytes(dev._read() or b"")
+        replies = [b for b in data if status_bytes.is_reply(b)]
+        return replies[-1] if replies else None
+
+    def print_ticket(self, image: Image.Image, qr_payload: str | None = None) -> None:
+        data = build_job(image, qr_payload, self.width_px, self.qr_mode)
+        with self._lock:
+            self.check()
+            self._send(data)

@@ -1,0 +1,273 @@
+"""`kiosk ticket issue|print`, `kiosk queue call|status|lines`, `kiosk bench queue`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from kiosk.cli import CommandRegistry, config_from_args
+
+
+def _ticket_dict(ticket: Any) -> dict[str, Any]:
+    out = asdict(ticket)
+    out["day"] = ticket.day.isoformat()
+    out["issued_at"] = ticket.issued_at.isoformat()
+    return out
+
+
+def _service(args: argparse.Namespace) -> tuple[Any, Any]:
+    from kiosk.queue.service import QueueService
+
+    config = config_from_args(args)
+    return config, QueueService.from_config(config)
+
+
+def _issue(args: argparse.Namespace) -> int:
+    from kiosk.queue.lines import line_by_id
+    from kiosk.queue.service import QueueError, TicketRequest
+
+    config, queue = _service(args)
+    try:
+        try:
+            line = line_by_id(config, args.line)
+        except KeyError:
+            print(f"kiosk: unknown line {args.line!r} (see `kiosk queue lines`)", file=sys.stderr)
+            return 2
+        insured = args.insured or line.kind == "insured"
+        priority = args.priority
+        if line.kind == "priority" and not priority:
+            print("kiosk: the priority line needs --priority", file=sys.stderr)
+            return 2
+        request = TicketRequest(
+            clinic_id=line.clinic_id,
+            insured=insured,
+            priority=priority,
+            citizen_id=args.citizen_id,
+            insurance_verified=args.verified,
+            staff_note=args.note,
+            language=args.language,
+        )
+        try:
+            ticket = queue.issue(request)
+        except (QueueError, ValueError) as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 1
+        outcome = None
+        if args.print:
+            outcome = _print(config, queue, ticket, args.language)
+        if args.json:
+            data = _ticket_dict(ticket)
+            if outcome is not None:
+                data["print"] = asdict(outcome)
+            print(json.dumps(data, ensure_ascii=False))
+        else:
+            extra = " (reprint)" if ticket.reprint else ""
+            print(
+                f"{ticket.number}{extra}  line {ticket.line_id}  ahead {ticket.people_ahead}  id {ticket.id}"
+            )
+            if outcome is not None:
+                print("printed" if outcome.ok else f"not printed: {outcome.error_code}")
+        return 0
+    finally:
+        queue.close()
+
+
+def _print(config: Any, queue: Any, ticket: Any, language: str) -> Any:
+    from hardware.printer.factory import build_printer
+    from kiosk.queue.printing import PrintService
+
+    printer = build_printer(config.devices.printer, config.data_path)
+    try:
+        return PrintService(printer, queue).print_ticket(
+            ticket, config, language, config.devices.printer.timeout_s
+        )
+    finally:
+        if printer is not None:
+            printer.close()
+
+
+def _reprint(args: argparse.Namespace) -> int:
+    config, queue = _service(args)
+    try:
+        try:
+            ticket = queue.get(args.ticket_id)
+        except KeyError:
+            print(f"kiosk: no ticket {args.ticket_id}", file=sys.stderr)
+            return 1
+        from dataclasses import replace
+
+        outcome = _print(
+            config, queue, replace(ticket, reprint=True), args.language or ticket.language
+        )
+        print(
+            json.dumps(asdict(outcome), ensure_ascii=False)
+            if args.json
+            else ("printed" if outcome.ok else f"not printed: {outcome.error_code}")
+        )
+        return 0 if outcome.ok else 1
+    finally:
+        queue.close()
+
+
+def _call(args: argparse.Namespace) -> int:
+    config, queue = _service(args)
+    try:
+        try:
+            ticket = queue.call_next(args.line)
+        except ValueError as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps(None if ticket is None else _ticket_dict(ticket), ensure_ascii=False))
+        elif ticket is None:
+            print(f"{args.line}: nobody waiting")
+        else:
+            print(f"{args.line}: call {ticket.number}")
+        return 0
+    finally:
+        queue.close()
+
+
+def _status(args: argparse.Namespace) -> int:
+    config, queue = _service(args)
+    try:
+        try:
+            rows = queue.status(args.line)
+        except KeyError:
+            print(f"kiosk: unknown line {args.line!r}", file=sys.stderr)
+            return 2
+        health = queue.health()
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "database": health.summary,
+                        "ok": health.ok,
+                        "lines": [r.as_dict() for r in rows],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return 0
+        print(health.summary)
+        print(
+            f"{'line':<14}{'issued':>7}{'waiting':>9}{'called':>8}  {'current':<10}{'min/call':>9}{'print fail':>11}"
+        )
+        for r in rows:
+            svc = "-" if r.service_min is None else f"{r.service_min:.1f}"
+            print(
+                f"{r.line_id:<14}{r.issued:>7}{r.waiting:>9}{r.called:>8}  {r.current_number or '-':<10}{svc:>9}{r.print_failed:>11}"
+            )
+        return 0
+    finally:
+        queue.close()
+
+
+def _lines(args: argparse.Namespace) -> int:
+    from kiosk.queue.lines import all_lines
+    from kiosk.queue.priority import all_priorities
+
+    config = config_from_args(args)
+    lines = all_lines(config)
+    prios = all_priorities(config)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "lines": [asdict(ln) | {"example": ln.number(1)} for ln in lines],
+                    "priorities": [asdict(p) for p in prios],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    for ln in lines:
+        print(f"{ln.id:<14}{ln.kind:<10}{ln.number(1)}")
+    print("priorities: " + ", ".join(p.id for p in prios))
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from kiosk.queue.bench import run_bench
+
+    result = run_bench(
+        backend=args.backend,
+        workers=args.workers,
+        tickets=args.tickets,
+        dsn=args.dsn,
+        lines=args.lines,
+        data_dir=getattr(args, "data_dir", None),
+    )
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for k, v in result.items():
+            print(f"{k:>18}: {v}")
+    return 0 if result["duplicates"] == 0 and result["gaps"] == 0 else 1
+
+
+def register(registry: CommandRegistry) -> None:
+    ticket = registry.commands.add_parser(
+        "ticket", help="issue or reprint queue tickets (scripting, tests)"
+    )
+    tsub = ticket.add_subparsers(dest="ticket_command", metavar="ACTION")
+    tsub.required = True
+    issue = tsub.add_parser("issue", help="issue the next number of a line")
+    issue.add_argument(
+        "--line",
+        required=True,
+        help="line id, e.g. noi, noi.bhyt, noi.ut (see `kiosk queue lines`)",
+    )
+    issue.add_argument("--priority", help="priority category id (e.g. age_75_plus)")
+    issue.add_argument("--insured", action="store_true", help="the patient uses health insurance")
+    issue.add_argument("--verified", action="store_true", help="the insurance was verified")
+    issue.add_argument("--note", default="", help="staff note printed on the ticket")
+    issue.add_argument(
+        "--citizen-id", help="for same-day reprint detection (only a keyed hash is stored)"
+    )
+    issue.add_argument("--language", choices=["vi", "en"], default="vi")
+    issue.add_argument("--print", action="store_true", help="print it on the configured printer")
+    issue.add_argument("--json", action="store_true")
+    issue.set_defaults(func=_issue)
+    rep = tsub.add_parser("reprint", help="print an issued ticket again")
+    rep.add_argument("ticket_id")
+    rep.add_argument("--language", choices=["vi", "en"])
+    rep.add_argument("--json", action="store_true")
+    rep.set_defaults(func=_reprint)
+
+    queue = registry.commands.add_parser(
+        "queue", help="the counter side: call tickets, show the lines"
+    )
+    qsub = queue.add_subparsers(dest="queue_command", metavar="ACTION")
+    qsub.required = True
+    call = qsub.add_parser(
+        "call", help="call the next ticket for a line's counter (priority first)"
+    )
+    call.add_argument("--line", required=True)
+    call.add_argument("--json", action="store_true")
+    call.set_defaults(func=_call)
+    status = qsub.add_parser("status", help="today's numbers per line")
+    status.add_argument("--line")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=_status)
+    lines = qsub.add_parser("lines", help="the configured lines and priority categories")
+    lines.add_argument("--json", action="store_true")
+    lines.set_defaults(func=_lines)
+
+    bench = registry.bench.add_parser(
+        "queue", help="concurrent ticket issuing: throughput, latency, duplicates, gaps"
+    )
+    bench.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    bench.add_argument("--workers", type=int, default=4, help="processes issuing at the same time")
+    bench.add_argument("--tickets", type=int, default=500, help="tickets per worker")
+    bench.add_argument("--lines", type=int, default=1, help="lines the workers spread over")
+    bench.add_argument(
+        "--dsn",
+        default="",
+        help="postgres: an existing database (default: start a temporary server)",
+    )
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(func=_bench)

@@ -1,0 +1,161 @@
+"""`kiosk bench queue`: N processes issue M tickets each against a fresh database, all at once.
+
+Prints tickets per second (all tickets / wall time from the first start to the last finish),
+latency of one `issue()` (p50, p99, max), and checks the result in the database: duplicates
+(same line, day and number twice) and gaps (numbers missing below the highest).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import statistics
+import tempfile
+import time
+from typing import Any
+
+
+def _config(data_dir: str, dsn: str, lines: int) -> Any:
+    from kiosk.config import KioskConfig
+
+    clinics = [
+        {
+            "id": f"b{i}",
+            "name_vi": f"Bàn {i}",
+            "name_en": f"Desk {i}",
+            "prefix": f"B{i}",
+            "priority_line": False,
+        }
+        for i in range(lines)
+    ]
+    return KioskConfig.model_validate(
+        {"data_dir": data_dir, "clinics": clinics, "storage": {"dsn": dsn, "hash_key": "bench-key"}}
+    )
+
+
+def _worker(
+    data_dir: str, dsn: str, lines: int, count: int, index: int, barrier: Any, out: Any
+) -> None:
+    from kiosk.queue.service import QueueService, TicketRequest
+
+    service = QueueService.from_config(_config(data_dir, dsn, lines))
+    requests = [
+        TicketRequest(clinic_id=f"b{(index + k) % lines}", insured=False) for k in range(count)
+    ]
+    with service.engine.connect():
+        pass  # open the pooled connection before the clock starts
+    barrier.wait()
+    latencies: list[float] = []
+    numbers: list[tuple[str, int]] = []
+    start = time.perf_counter()
+    for req in requests:
+        t0 = time.perf_counter()
+        ticket = service.issue(req)
+        latencies.append(time.perf_counter() - t0)
+        numbers.append((ticket.line_id, ticket.seq))
+    end = time.perf_counter()
+    service.close()
+    out.put((start, end, latencies, numbers))
+
+
+def check_numbers(engine: Any) -> dict[str, int]:
+    """Duplicates and gaps per (line, day) as stored."""
+    from sqlalchemy import func, select
+
+    from kiosk.queue.db import counters, tickets
+
+    dup = gaps = total = 0
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                tickets.c.line_id,
+                tickets.c.day,
+                func.count(),
+                func.count(func.distinct(tickets.c.seq)),
+                func.max(tickets.c.seq),
+                func.min(tickets.c.seq),
+            ).group_by(tickets.c.line_id, tickets.c.day)
+        ).all()
+        last = {
+            (r[0], r[1]): r[2]
+            for r in conn.execute(select(counters.c.line_id, counters.c.day, counters.c.last_seq))
+        }
+    for line_id, day, n, distinct, high, _low in rows:
+        total += n
+        dup += n - distinct
+        gaps += high - distinct  # numbers 1..high not all present (low >= 1 by construction)
+        counter = last.get((line_id, day), 0)
+        gaps += max(0, counter - high)  # a counter ahead of the tickets: lost numbers
+    return {"duplicates": dup, "gaps": gaps, "stored": total}
+
+
+def run_bench(
+    backend: str,
+    workers: int,
+    tickets: int,
+    dsn: str = "",
+    lines: int = 1,
+    data_dir: str | None = None,
+) -> dict[str, Any]:
+    """Runs on a fresh temporary database (never the kiosk's own); `data_dir` is ignored."""
+    from kiosk.queue.pgserver import TempPostgres
+    from kiosk.queue.service import QueueService
+
+    server = None
+    tmp = tempfile.TemporaryDirectory(prefix="kiosk-bench-")
+    try:
+        where = "sqlite file (WAL, synchronous=FULL)"
+        if backend == "postgres":
+            if not dsn:
+                server = TempPostgres()
+                server.start()
+                dsn = server.create_database()
+                where = f"temporary PostgreSQL ({server.bindir.parent.name}), default settings"
+            else:
+                where = "given PostgreSQL DSN"
+        else:
+            dsn = ""
+        config = _config(tmp.name, dsn, lines)
+        service = QueueService.from_config(config)  # migrations once, before the clock
+        service.close()
+        ctx = mp.get_context("fork")
+        barrier = ctx.Barrier(workers)
+        out = ctx.Queue()
+        procs = [
+            ctx.Process(target=_worker, args=(tmp.name, dsn, lines, tickets, i, barrier, out))
+            for i in range(workers)
+        ]
+        for p in procs:
+            p.start()
+        results = [out.get(timeout=600) for _ in procs]
+        for p in procs:
+            p.join(60)
+        failed = [p.exitcode for p in procs if p.exitcode != 0]
+        starts = [r[0] for r in results]
+        ends = [r[1] for r in results]
+        lat = sorted(x * 1000 for r in results for x in r[2])
+        seen = [n for r in results for n in r[3]]
+        wall = max(ends) - min(starts)
+        service = QueueService.from_config(config)
+        checked = check_numbers(service.engine)
+        service.close()
+        return {
+            "backend": backend,
+            "database": where,
+            "workers": workers,
+            "tickets_per_worker": tickets,
+            "lines": lines,
+            "total": len(lat),
+            "seconds": round(wall, 3),
+            "tickets_per_s": round(len(lat) / wall, 1) if wall > 0 else None,
+            "p50_ms": round(statistics.median(lat), 2),
+            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 2),
+            "max_ms": round(lat[-1], 2),
+            "duplicates": checked["duplicates"] + (len(seen) - len(set(seen))),
+            "gaps": checked["gaps"],
+            "stored": checked["stored"],
+            "worker_failures": len(failed),
+        }
+    finally:
+        if server is not None:
+            server.stop()
+        tmp.cleanup()
