@@ -469,6 +469,8 @@ def parse_dg13(data: bytes) -> Dg13:
             field_items.append(item)  # tolerated: fields not wrapped in a SET
         else:
             result.extra[f"tag-{item.tag:X}"] = item.value.hex()
+    if not field_items:
+        raise LDSError("DG13 holds no fields")
     seen: set[int] = set()
     for item in field_items:
         children = item.children() if item.constructed else []

@@ -31,11 +31,16 @@ def face(seed: int, size: tuple[int, int] = (240, 320), grey_hair: bool = False)
     hair = HAIR[2] if grey_hair else rng.choice([HAIR[0], HAIR[1], HAIR[3]])
     cx, cy = width // 2, height // 2 - 10
     head_w, head_h = int(width * 0.30), int(height * 0.30)
-    draw.ellipse([cx - 95, cy + 100, cx + 95, height + 120], fill=rng.choice([(40, 60, 110), (250, 250, 250), (90, 90, 90)]))
+    draw.ellipse(
+        [cx - 95, cy + 100, cx + 95, height + 120],
+        fill=rng.choice([(40, 60, 110), (250, 250, 250), (90, 90, 90)]),
+    )
     draw.rectangle([cx - 22, cy + head_h - 20, cx + 22, cy + head_h + 30], fill=skin)
     draw.ellipse([cx - head_w - 6, cy - head_h - 14, cx + head_w + 6, cy + head_h // 3], fill=hair)
     draw.ellipse([cx - head_w, cy - head_h, cx + head_w, cy + head_h], fill=skin)
-    draw.chord([cx - head_w - 4, cy - head_h - 10, cx + head_w + 4, cy - head_h // 4], 180, 360, fill=hair)
+    draw.chord(
+        [cx - head_w - 4, cy - head_h - 10, cx + head_w + 4, cy - head_h // 4], 180, 360, fill=hair
+    )
     eye_y = cy - head_h // 8
     for dx in (-head_w // 2.4, head_w // 2.4):
         ex = cx + int(dx)

@@ -1,0 +1,165 @@
+"""Test PKI creation, signer loading, trust stores and ICAO master lists."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from hardware.icao import lds
+from hardware.icao.person import load_person
+from hardware.icao.pki import (
+    PKIError,
+    TrustStore,
+    build_master_list,
+    create_csca,
+    create_dsc,
+    load_signer,
+    make_pki,
+    parse_master_list,
+)
+from hardware.icao.sod import build_sod, passive_authentication
+from kiosk.cli import main
+
+ROOT = Path(__file__).resolve().parents[3]
+PERSON = load_person(ROOT / "assets" / "demo" / "people" / "thang-adult.json")
+GROUPS = {13: lds.build_dg13(PERSON)}
+PEM = serialization.Encoding.PEM
+DER = serialization.Encoding.DER
+
+
+def test_make_pki_files_and_chain(tmp_path: Path) -> None:
+    files = make_pki(tmp_path / "pki")
+    assert {p.name for p in files.directory.iterdir()} == {
+        "csca.pem",
+        "dsc.pem",
+        "dsc.key",
+        "README",
+    }
+    assert "TEST KEYS" in (files.directory / "README").read_text()
+    assert stat.S_IMODE(files.dsc_key.stat().st_mode) == 0o600
+    signer = load_signer(files.directory)
+    assert isinstance(signer.private_key, ec.EllipticCurvePrivateKey)
+    store = TrustStore.from_path(files.directory)
+    assert store.problems == []
+    csca = next(c for c in store.certificates if c.subject == c.issuer)
+    signer.certificate.verify_directly_issued_by(csca)
+    result = passive_authentication(build_sod(GROUPS, signer), GROUPS, TrustStore([csca]))
+    assert result.level == "trusted"
+
+
+def test_make_pki_with_brainpool_and_no_overwrite(tmp_path: Path) -> None:
+    make_pki(tmp_path, curve="brainpoolP256r1")
+    key = load_signer(tmp_path).private_key
+    assert isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "brainpoolP256r1"
+    before = (tmp_path / "csca.pem").read_bytes()
+    with pytest.raises(PKIError, match="already exists"):
+        make_pki(tmp_path)
+    assert (tmp_path / "csca.pem").read_bytes() == before
+    make_pki(tmp_path, force=True)
+    assert (tmp_path / "csca.pem").read_bytes() != before
+    with pytest.raises(PKIError, match="unknown curve"):
+        make_pki(tmp_path / "x", curve="p-999")
+
+
+def test_load_signer_errors(tmp_path: Path) -> None:
+    with pytest.raises(PKIError, match="cannot read"):
+        load_signer(tmp_path / "nothing")
+    make_pki(tmp_path / "a")
+    make_pki(tmp_path / "b")
+    (tmp_path / "a" / "dsc.key").write_bytes((tmp_path / "b" / "dsc.key").read_bytes())
+    with pytest.raises(PKIError, match="does not belong"):
+        load_signer(tmp_path / "a")
+    (tmp_path / "a" / "dsc.key").write_text("not a key")
+    with pytest.raises(PKIError, match="not a PEM"):
+        load_signer(tmp_path / "a")
+
+
+def test_trust_store_reads_pem_der_bundles_and_master_lists(tmp_path: Path) -> None:
+    cscas = [create_csca(f"CSCA {i}")[0] for i in range(5)]
+    ml_csca, ml_key = create_csca("Master list CSCA")
+    ml_signer = create_dsc(ml_csca, ml_key, "Master list signer")
+    store_dir = tmp_path / "trust"
+    (store_dir / "sub").mkdir(parents=True)
+    (store_dir / "one.pem").write_bytes(cscas[0].public_bytes(PEM))
+    (store_dir / "two.cer").write_bytes(cscas[1].public_bytes(DER))
+    (store_dir / "sub" / "bundle.crt").write_bytes(
+        cscas[2].public_bytes(PEM) + cscas[0].public_bytes(PEM)  # a duplicate, kept once
+    )
+    (store_dir / "icao.ml").write_bytes(build_master_list(cscas[3:], ml_signer))
+    (store_dir / "notes.txt").write_text("hello")
+    (store_dir / "README.md").write_text("ignored")
+    (store_dir / ".hidden.pem").write_text("ignored too")
+    store = TrustStore.from_path(store_dir)
+    assert {c.subject for c in store.certificates} == {c.subject for c in cscas}
+    assert len(store) == 5
+    assert store.problems == ["notes.txt: neither a certificate nor an ICAO master list"]
+    single = TrustStore.from_path(store_dir / "icao.ml")
+    assert len(single) == 2 and single.problems == []
+    with pytest.raises(PKIError, match="does not exist"):
+        TrustStore.from_path(tmp_path / "missing")
+
+
+def test_master_list_with_an_unreadable_certificate_keeps_the_others(tmp_path: Path) -> None:
+    good = [create_csca(f"CSCA {i}")[0] for i in range(2)]
+    csca, key = create_csca("ML")
+    ml = build_master_list(good, create_dsc(csca, key))
+    serial_marker = good[1].public_bytes(DER)[4:40]  # inside the second TBSCertificate
+    assert ml.count(serial_marker) == 1
+    broken = ml.replace(serial_marker, b"\xff" * len(serial_marker))
+    certs, problems = parse_master_list(broken)
+    assert [c.subject for c in certs] == [good[0].subject]
+    assert len(problems) == 1 and "of the master list unreadable" in problems[0]
+    path = tmp_path / "broken.ml"
+    path.write_bytes(broken)
+    store = TrustStore.from_path(path)
+    assert len(store) == 1 and store.problems[0].startswith("broken.ml: certificate ")
+
+
+def test_master_list_parser_refuses_other_data(tmp_path: Path) -> None:
+    csca, key = create_csca()
+    signer = create_dsc(csca, key)
+    sod = build_sod(GROUPS, signer)
+    with pytest.raises(PKIError, match="not an ICAO master list"):
+        parse_master_list(sod[4:])  # a CMS SignedData, but of an LDS security object
+    for data in (b"", b"\x30\x03\x02\x01\x00", b"x" * 100):
+        with pytest.raises(PKIError):
+            parse_master_list(data)
+    (tmp_path / "key.pem").write_text(
+        "-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n"
+    )
+    (tmp_path / "bad.pem").write_text(
+        "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"
+    )
+    store = TrustStore.from_path(tmp_path)
+    assert len(store) == 0
+    assert len(store.problems) == 2
+
+
+def test_issuer_lookup() -> None:
+    csca, key = create_csca()
+    other, _ = create_csca("Other")
+    signer = create_dsc(csca, key)
+    store = TrustStore([csca, other])
+    assert store.issuers_of(signer.certificate) == [csca]
+    assert store.find(signer.certificate.issuer, signer.certificate.serial_number) is None
+    store.add([signer.certificate])
+    found = store.find(signer.certificate.issuer, signer.certificate.serial_number)
+    assert found == signer.certificate
+
+
+def test_cli_make_pki(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "pki"
+    assert main(["sim", "make-pki", str(target), "--curve", "brainpoolP256r1"]) == 0
+    assert "TEST keys" in capsys.readouterr().out
+    assert (
+        load_signer(target).certificate.issuer
+        == TrustStore.from_path(target / "csca.pem").certificates[0].subject
+    )
+    assert main(["sim", "make-pki", str(target)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["sim", "make-pki", str(target), "--force"]) == 0
+    assert main(["sim", "make-pki", str(tmp_path / "x"), "--curve", "nope"]) == 2
