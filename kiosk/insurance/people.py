@@ -62,7 +62,7 @@ _BARE_CODES = {"051", "052", "053", "054", "055", "100", "101", "205", "401", "5
 class Person:
     """One row of the people table (see SIMULATOR.md)."""
 
-    card: str  # 15-character card code
+    card_number: str  # 15-character card code
     citizen_id: str
     name: str
     birth_date: str  # dd/mm/yyyy, or yyyy when only the year is known
@@ -81,7 +81,7 @@ class Person:
 
     @property
     def insurance_number(self) -> str:
-        return self.card[-10:]
+        return self.card_number[-10:]
 
 
 def _fold(text: str) -> str:
@@ -102,7 +102,7 @@ class PeopleTable:
         self.people = people
         self._index: dict[str, Person] = {}
         for person in people:
-            for key in (person.card, person.insurance_number, person.citizen_id):
+            for key in (person.card_number, person.insurance_number, person.citizen_id):
                 if key:
                     self._index.setdefault(key.upper(), person)
 
@@ -156,7 +156,9 @@ class PeopleTable:
         if forced:
             if person is None:
                 person = Person(
-                    card=card if CARD_15_LOOSE.match(card) else "DN401" + card[-10:].rjust(10, "0"),
+                    card_number=card
+                    if CARD_15_LOOSE.match(card)
+                    else "DN401" + card[-10:].rjust(10, "0"),
                     citizen_id=card if len(card) == 12 else "",
                     name=name,
                     birth_date=dob,
@@ -174,10 +176,10 @@ class PeopleTable:
                 return bare("052")
             if person is None:
                 person = self.find(card[-10:])
-                if person is not None and person.card != card:
-                    if card[2] != person.card[2]:
+                if person is not None and person.card_number != card:
+                    if card[2] != person.card_number[2]:
                         return bare("053")
-                    if card[3:5] != person.card[3:5]:
+                    if card[3:5] != person.card_number[3:5]:
                         return bare("052")
                     return bare("051")
         elif not (len(card) in (10, 12) and card.isdigit()):
@@ -204,7 +206,7 @@ class PeopleTable:
             return answer
         answer.update(
             {
-                "maThe": person.card,
+                "maThe": person.card_number,
                 "hoTen": person.name,
                 "ngaySinh": person.birth_date,
                 "gioiTinh": person.gender,
@@ -223,8 +225,8 @@ class PeopleTable:
             new = new or person
             answer.update(
                 {
-                    "maTheCu": person.card,
-                    "maTheMoi": new.card,
+                    "maTheCu": person.card_number,
+                    "maTheMoi": new.card_number,
                     "gtTheTuMoi": new.valid_from,
                     "gtTheDenMoi": new.valid_to,
                     "maDKBDMoi": new.registered_facility,
