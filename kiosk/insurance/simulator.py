@@ -17,6 +17,7 @@ import logging
 import random
 import re
 import secrets
+import socket
 import threading
 import time
 from collections import Counter
@@ -271,6 +272,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
     server_version = "BHXH-gateway-simulator/1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Small answers written in two pieces would otherwise meet delayed ACKs (~40 ms).
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("gateway simulator: " + _SECRET.sub(r"\1=***", format % args))
