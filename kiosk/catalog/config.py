@@ -9,6 +9,15 @@ class CatalogConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     column_map: dict[str, str] = Field(
-        default_factory=dict, description="extra header -> canonical column (e.g. 'GIA' = 'DON_GIA')"
+        default_factory=dict,
+        description="extra header -> canonical column (e.g. 'GIA' = 'DON_GIA')",
     )
-    demo_catalog: bool = Field(True, description="import the shipped price list on first start when empty")
+    demo_catalog: bool = Field(
+        True, description="import the shipped price list on first start when empty"
+    )
+    max_rejected_percent: float = Field(
+        5.0,
+        ge=0,
+        le=100,
+        description="an import with more rejected rows than this share is not activated",
+    )

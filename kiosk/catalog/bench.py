@@ -1,0 +1,226 @@
+"""`kiosk bench catalog`: a 100,000-row catalog (the real price list, price variants of it
+and generated drugs), imported and searched keystroke by keystroke. Prints measured numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import resource
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from kiosk.catalog.service import DEMO_SERVICES_CSV, CatalogService
+
+INGREDIENTS = (
+    "Paracetamol", "Ibuprofen", "Amoxicilin", "Acid clavulanic", "Cefuroxim", "Cefixim",
+    "Cefotaxim", "Ceftriaxon", "Cefaclor", "Azithromycin", "Clarithromycin", "Erythromycin",
+    "Gentamicin", "Amikacin", "Vancomycin", "Meropenem", "Imipenem", "Ciprofloxacin",
+    "Levofloxacin", "Metronidazol", "Cotrimoxazol", "Fluconazol", "Nystatin", "Acyclovir",
+    "Oseltamivir", "Salbutamol", "Budesonid", "Fluticason", "Montelukast", "Theophylin",
+    "Cetirizin", "Loratadin", "Desloratadin", "Fexofenadin", "Chlorpheniramin", "Prednisolon",
+    "Methylprednisolon", "Dexamethason", "Hydrocortison", "Omeprazol", "Esomeprazol",
+    "Pantoprazol", "Ranitidin", "Domperidon", "Ondansetron", "Loperamid", "Racecadotril",
+    "Diosmectit", "Lactulose", "Bisacodyl", "Simethicon", "Ursodeoxycholic", "Kẽm gluconat",
+    "Sắt sulfat", "Acid folic", "Vitamin B1", "Vitamin B6", "Vitamin B12", "Vitamin C",
+    "Vitamin D3", "Calci carbonat", "Magnesi sulfat", "Kali clorid", "Natri clorid", "Glucose",
+    "Natri bicarbonat", "Furosemid", "Spironolacton", "Amlodipin", "Nifedipin", "Captopril",
+    "Enalapril", "Losartan", "Bisoprolol", "Propranolol", "Digoxin", "Atorvastatin",
+    "Rosuvastatin", "Metformin", "Gliclazid", "Insulin", "Levothyroxin", "Carbamazepin",
+    "Valproat natri", "Levetiracetam", "Phenobarbital", "Diazepam", "Midazolam", "Morphin",
+    "Fentanyl", "Tramadol", "Ketamin", "Propofol", "Lidocain", "Bupivacain", "Heparin",
+    "Enoxaparin", "Warfarin", "Albumin", "Immunoglobulin", "Erythropoietin", "Filgrastim",
+    "Methotrexat", "Cyclophosphamid", "Vincristin", "Doxorubicin", "Cisplatin", "Tobramycin",
+    "Cloramphenicol", "Oxymetazolin", "Xylometazolin", "Povidon iod", "Mupirocin",
+)  # fmt: skip
+FORMS = (
+    ("viên nén", "Viên", "Uống"), ("viên nang", "Viên", "Uống"), ("viên sủi", "Viên", "Uống"),
+    ("siro", "Chai", "Uống"), ("hỗn dịch", "Chai", "Uống"), ("gói bột", "Gói", "Uống"),
+    ("dung dịch tiêm", "Ống", "Tiêm"), ("bột pha tiêm", "Lọ", "Tiêm"),
+    ("dịch truyền", "Chai", "Tiêm truyền"), ("thuốc nhỏ mắt", "Lọ", "Nhỏ mắt"),
+    ("khí dung", "Ống", "Khí dung"), ("kem bôi", "Tuýp", "Dùng ngoài"),
+)  # fmt: skip
+STRENGTHS = ("5 mg", "10 mg", "20 mg", "40 mg", "50 mg", "100 mg", "125 mg", "200 mg", "250 mg",
+             "500 mg", "1 g", "2 mg/ml", "100 mg/5 ml", "0.9%", "5%", "1 g/10 ml")  # fmt: skip
+SYLLABLES = ("pa", "ra", "ce", "mol", "xin", "fen", "cin", "tec", "vi", "mex", "do", "zol", "ta",
+             "lin", "fa", "ro", "ni", "sa", "bi", "co", "ti", "ka", "plex", "zi", "mo", "nu")  # fmt: skip
+MAKERS = ("Dược Hậu Giang", "Traphaco", "Imexpharm", "Pymepharco", "Domesco", "Mekophar",
+          "OPC", "Savipharm", "Stella", "Boston Việt Nam", "Nadyphar", "Vidipha")  # fmt: skip
+VARIANT_LABELS = ("Khu điều trị theo yêu cầu", "Cơ sở 2", "Ngoài giờ hành chính")
+PHRASES = (
+    "siêu âm tim", "sieu am tim", "siêu âm ổ bụng", "sieu am o bung", "khám bệnh", "kham benh",
+    "ngày giường", "ngay giuong", "xét nghiệm máu", "xet nghiem mau", "chụp cộng hưởng từ",
+    "chup cong huong tu so nao", "chụp x-quang ngực", "chup x quang nguc thang",
+    "chụp cắt lớp vi tính", "chup cat lop vi tinh bung", "nội soi dạ dày", "noi soi da day",
+    "nội soi tai mũi họng", "noi soi tai mui hong", "điện tim", "dien tim thuong",
+    "định lượng glucose", "dinh luong glucose", "tổng phân tích tế bào máu", "tong phan tich nuoc tieu",
+    "phẫu thuật nội soi cắt ruột thừa", "phau thuat noi soi ruot thua", "cắt amidan",
+    "cat amidan", "nắn bó gãy xương", "nan bo gay xuong", "tiêm phòng", "thay băng vết thương",
+    "thay bang vet thuong", "khâu vết thương", "khau vet thuong", "paracetamol 500",
+    "amoxicilin 500 mg", "cefuroxim 250", "salbutamol siro", "vitamin d3", "kẽm gluconat",
+    "kem gluconat", "oresol", "omeprazol 20", "natri clorid 0.9", "ceftriaxon 1 g", "insulin",
+    "methylprednisolon", "xet nghiem hiv", "định nhóm máu", "dinh nhom mau abo",
+    "điện não đồ", "dien nao do", "siêu âm thai", "sieu am tuyen giap", "đo mật độ xương",
+    "do mat do xuong", "chụp mri", "hồi sức cấp cứu", "hoi suc cap cuu", "lọc máu", "loc mau",
+    "chạy thận nhân tạo", "chay than nhan tao", "sieu am tym", "xet nghim mau", "phau thuet",
+    "18.0119", "23.0075.1494", "DEMO-T001", "BN-00012",
+)  # fmt: skip
+
+
+def generated_drug_rows(n: int, seed: int = 20241115) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        ingredient = rng.choice(INGREDIENTS)
+        form, unit, route = rng.choice(FORMS)
+        strength = rng.choice(STRENGTHS)
+        if rng.random() < 0.5:
+            brand = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+            name = f"{brand} {strength}"
+        else:
+            name = f"{ingredient} {strength} {form}"
+        price = rng.choice((300, 500, 800, 1200, 2500, 5000, 12000, 35000, 120000, 950000))
+        price = price * rng.randint(8, 14) // 10
+        insured = price * rng.randint(85, 100) // 100 if rng.random() < 0.8 else ""
+        rows.append(
+            {
+                "MA_THUOC": f"BN-{i:05d}",
+                "TEN_THUOC": name,
+                "TEN_HOAT_CHAT": ingredient,
+                "HAM_LUONG": strength,
+                "DON_VI_TINH": unit,
+                "DUONG_DUNG": route,
+                "DON_GIA": price,
+                "DON_GIA_BH": insured,
+                "TYLE_TT_BH": rng.choice((100, 100, 100, 50)) if insured != "" else "",
+                "GHI_CHU": f"{rng.choice(MAKERS)} (generated for the benchmark)",
+            }
+        )
+    return rows
+
+
+def build_files(directory: Path, total: int = 100_000) -> tuple[Path, Path, int, int]:
+    """Services (the real list plus bracketed price variants) and generated drugs."""
+    with DEMO_SERVICES_CSV.open(encoding="utf-8", newline="") as f:
+        real = list(csv.DictReader(f))
+    services = directory / "services-bench.csv"
+    rng = random.Random(7)
+    n_services = min(total, len(real) * 2)
+    with services.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(real[0]))
+        writer.writeheader()
+        writer.writerows(real)
+        for row in real[: n_services - len(real)]:
+            variant = dict(row)
+            variant["ten_dich_vu"] = f"{row['ten_dich_vu']} [{rng.choice(VARIANT_LABELS)}]"
+            variant["don_gia"] = str(int(row["don_gia"]) * rng.randint(11, 20) // 10)
+            writer.writerow(variant)
+    drugs = directory / "drugs-bench.csv"
+    n_drugs = total - n_services
+    drug_rows = generated_drug_rows(n_drugs)
+    with drugs.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(drug_rows[0]))
+        writer.writeheader()
+        writer.writerows(drug_rows)
+    return services, drugs, n_services, n_drugs
+
+
+def typed_prefixes(phrases: tuple[str, ...] = PHRASES) -> list[str]:
+    """Every prefix a patient produces typing each phrase letter by letter."""
+    return [phrase[:i] for phrase in phrases for i in range(1, len(phrase) + 1)]
+
+
+@dataclass
+class BenchResult:
+    rows: int = 0
+    services: int = 0
+    drugs: int = 0
+    import_seconds: float = 0.0
+    import_seconds_services: float = 0.0
+    import_seconds_drugs: float = 0.0
+    import_cpu_seconds: float = 0.0
+    load_average: float = 0.0
+    rss_before_mb: float = 0.0
+    rss_peak_mb: float = 0.0
+    maxrss_mb: float = 0.0
+    db_mb: float = 0.0
+    queries: int = 0
+    median_ms: float = 0.0
+    p90_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    slowest: list[tuple[str, float, int]] = field(default_factory=list)
+    rejected: int = 0
+
+
+class _RssSampler(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.proc = psutil.Process()
+        self.peak = self.proc.memory_info().rss
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.005):
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+
+
+def run(
+    total: int = 100_000, workdir: Path | None = None, limit: int = 50, rounds: int = 1
+) -> BenchResult:
+    result = BenchResult()
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-catalog-") as tmp:
+        base = workdir or Path(tmp)
+        base.mkdir(parents=True, exist_ok=True)
+        services, drugs, result.services, result.drugs = build_files(base, total)
+        result.rows = result.services + result.drugs
+        db = base / "catalog.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        catalog = CatalogService(db)
+        sampler = _RssSampler()
+        result.rss_before_mb = sampler.peak / 2**20
+        sampler.start()
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        r1 = catalog.import_file(services, "service")
+        t1 = time.perf_counter()
+        r2 = catalog.import_file(drugs, "drug")
+        t2 = time.perf_counter()
+        result.import_cpu_seconds = time.process_time() - cpu0
+        sampler.stop.set()
+        sampler.join()
+        if not (r1.ok and r2.ok):
+            raise RuntimeError(f"bench import failed: {r1.summary()} / {r2.summary()}")
+        result.rejected = r1.rows_rejected + r2.rows_rejected
+        result.import_seconds_services = t1 - t0
+        result.import_seconds_drugs = t2 - t1
+        result.import_seconds = t2 - t0
+        result.rss_peak_mb = sampler.peak / 2**20
+        result.maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result.db_mb = sum(p.stat().st_size for p in base.glob("catalog.sqlite3*")) / 2**20
+        prefixes = typed_prefixes()
+        catalog.search("warm up", limit=limit)
+        timings: list[tuple[float, str, int]] = []
+        for _ in range(rounds):
+            for prefix in prefixes:
+                start = time.perf_counter()
+                found = catalog.search(prefix, limit=limit)
+                timings.append(((time.perf_counter() - start) * 1000, prefix, len(found)))
+        catalog.close()
+    ms = sorted(t[0] for t in timings)
+    result.queries = len(ms)
+    result.median_ms = statistics.median(ms)
+    result.p90_ms = ms[int(0.90 * (len(ms) - 1))]
+    result.p99_ms = ms[int(0.99 * (len(ms) - 1))]
+    result.max_ms = ms[-1]
+    result.load_average = psutil.getloadavg()[0]
+    result.slowest = [(p, round(t, 2), n) for t, p, n in sorted(timings, reverse=True)[:5]]
+    return result

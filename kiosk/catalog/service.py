@@ -1,0 +1,248 @@
+"""CatalogService: the one object the UI and the CLI use for prices.
+
+Thread-safe: every thread gets its own SQLite connection (the UI searches on a worker thread
+while an admin import may run on another). Imports never change what searches see until the
+new version is complete and the active pointer is switched in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hardware.status import DeviceStatus
+from kiosk.catalog import store
+from kiosk.catalog.config import CatalogConfig
+from kiosk.catalog.importer import read_catalog
+from kiosk.catalog.models import CatalogItem, Category, ImportReport, Kind
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+DEMO_SERVICES_CSV = ASSETS / "demo" / "price-list-qd3467-bv-nhi-trung-uong.csv"
+DEMO_DRUGS_CSV = ASSETS / "demo" / "catalog" / "drugs-demo.csv"
+DEMO_SERVICES_EFFECTIVE = date(2024, 11, 15)  # QĐ 3467/QĐ-BYT, 15 November 2024
+DB_NAME = "catalog.sqlite3"
+
+
+class CatalogService:
+    def __init__(self, db_path: str | Path, config: CatalogConfig | None = None) -> None:
+        self.db_path = Path(db_path)
+        self.config = config or CatalogConfig.model_validate({})
+        self._local = threading.local()
+        self._import_lock = threading.Lock()
+        self._all: list[tuple[sqlite3.Connection, store.Searcher]] = []
+        self._all_lock = threading.Lock()
+        store.ensure_schema(self._conn())
+
+    @classmethod
+    def for_data_dir(
+        cls, data_dir: str | Path, config: CatalogConfig | None = None
+    ) -> CatalogService:
+        return cls(Path(data_dir) / DB_NAME, config)
+
+    # ------------------------------------------------------------------ connections
+
+    def _searcher(self) -> store.Searcher:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            conn = store.connect(self.db_path)
+            searcher = store.Searcher(conn)
+            self._local.searcher = searcher
+            with self._all_lock:
+                self._all.append((conn, searcher))
+        return searcher
+
+    def _conn(self) -> sqlite3.Connection:
+        return self._searcher().conn
+
+    def close(self) -> None:
+        """Closes every connection this service opened (call from the owning thread at exit)."""
+        with self._all_lock:
+            for conn, _ in self._all:
+                with contextlib.suppress(Exception):  # another thread's connection may refuse
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ queries
+
+    def search(
+        self,
+        query: str,
+        kind: str | None = None,
+        category: str | None = None,
+        limit: int = 50,
+    ) -> list[CatalogItem]:
+        """Items matching `query` (folded, last word a prefix, all words required), best first."""
+        searcher = self._searcher()
+        versions = store.active_versions(searcher.conn)
+        if kind is not None:
+            versions = [v for v in versions if v.kind == Kind(kind).value]
+        if category is not None:
+            category = Category(category).value
+            if category == Category.DRUG:
+                versions = [v for v in versions if v.kind == Kind.DRUG]
+        return searcher.search(query, versions, category, limit)
+
+    def get(self, item_id: int) -> CatalogItem | None:
+        return self._searcher().get(item_id)
+
+    def categories(self) -> list[tuple[str, int]]:
+        """(category, number of items) in the active catalogs, in browse-button order."""
+        conn = self._conn()
+        counts: dict[str, int] = {}
+        for v in store.active_versions(conn):
+            for cat, n in conn.execute(
+                "SELECT category, COUNT(*) FROM items WHERE version_id = ? GROUP BY category",
+                (v.version_id,),
+            ):
+                counts[cat] = counts.get(cat, 0) + n
+        return [(c.value, counts[c.value]) for c in Category if counts.get(c.value)]
+
+    def counts(self) -> dict[str, int]:
+        conn = self._conn()
+        return {v.kind: v.id_hi - v.id_lo + 1 for v in store.active_versions(conn)}
+
+    def versions(self, kind: str | None = None) -> list[dict[str, Any]]:
+        conn = self._conn()
+        active = {v.version_id for v in store.active_versions(conn)}
+        sql = (
+            "SELECT id, kind, source, imported_at, effective_from, encoding, rows_in_file, "
+            "rows_imported, rows_rejected, status FROM versions"
+        )
+        args: tuple[Any, ...] = ()
+        if kind:
+            sql += " WHERE kind = ?"
+            args = (Kind(kind).value,)
+        out = []
+        for row in conn.execute(sql + " ORDER BY id", args):
+            keys = (
+                "id", "kind", "source", "imported_at", "effective_from", "encoding",
+                "rows_in_file", "rows_imported", "rows_rejected", "status",
+            )  # fmt: skip
+            item = dict(zip(keys, row, strict=True))
+            item["active"] = row[0] in active
+            out.append(item)
+        return out
+
+    # ------------------------------------------------------------------ imports
+
+    def import_file(
+        self,
+        path: str | Path,
+        kind: str,
+        column_map: Mapping[str, str] | None = None,
+        *,
+        effective_from: date | None = None,
+        activate: bool = True,
+    ) -> ImportReport:
+        """Reads, validates and stores a catalog file as a new version.
+
+        The new version becomes active only when the file had nothing fatal, at least one row
+        was imported, and the share of rejected rows is within the configured limit.
+        """
+        started = time.perf_counter()
+        kind = Kind(kind).value
+        mapping = dict(self.config.column_map)
+        mapping.update(column_map or {})
+        result = read_catalog(path, kind, mapping)
+        report = result.report
+        if not report.fatal and not result.rows:
+            report.fatal = "no row could be imported"
+        if not report.fatal and report.rows_in_file:
+            share = 100 * report.rows_rejected / report.rows_in_file
+            if share > self.config.max_rejected_percent:
+                report.fatal = (
+                    f"{report.rows_rejected} of {report.rows_in_file} rows rejected ({share:.1f} %, "
+                    f"more than the {self.config.max_rejected_percent} % allowed): fix the file"
+                )
+        if report.fatal:
+            report.seconds = time.perf_counter() - started
+            return report
+        dates = [r["effective_from"] for r in result.rows if r.get("effective_from")]
+        report.effective_from = effective_from or (min(dates) if dates else date.today())
+        source = f"{Path(path).name} sha256:{_sha256(Path(path))[:16]}"
+        with self._import_lock:
+            conn = self._conn()
+            report.version_id = store.write_version(
+                conn,
+                kind,
+                source,
+                result.rows,
+                effective_from=report.effective_from,
+                encoding=report.encoding,
+                rows_in_file=report.rows_in_file,
+                rows_rejected=report.rows_rejected,
+            )
+            if activate:
+                store.activate(conn, kind, report.version_id)
+                report.activated = True
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def activate(self, kind: str, version_id: int) -> None:
+        """Switches the active catalog of a kind to a complete earlier version (roll-back)."""
+        with self._import_lock:
+            store.activate(self._conn(), Kind(kind).value, version_id)
+
+    def ensure_demo(
+        self,
+        csv_path: str | Path = DEMO_SERVICES_CSV,
+        drugs_path: str | Path | None = DEMO_DRUGS_CSV,
+    ) -> list[ImportReport]:
+        """Imports the shipped demo lists for each kind that has no active catalog yet."""
+        reports = []
+        active = {v.kind for v in store.active_versions(self._conn())}
+        if Kind.SERVICE not in active:
+            reports.append(
+                self.import_file(csv_path, Kind.SERVICE, effective_from=DEMO_SERVICES_EFFECTIVE)
+            )
+        if drugs_path is not None and Kind.DRUG not in active and Path(drugs_path).exists():
+            reports.append(self.import_file(drugs_path, Kind.DRUG))
+        return reports
+
+    # ------------------------------------------------------------------ health
+
+    def status(self) -> DeviceStatus:
+        try:
+            conn = self._conn()
+            versions = {v.kind: v for v in store.active_versions(conn)}
+        except Exception as exc:  # noqa: BLE001 - reported, never raised to the admin screen
+            return DeviceStatus(
+                False, f"catalog database unreadable: {exc}", fix="re-import the catalog"
+            )
+        if Kind.SERVICE not in versions:
+            return DeviceStatus(
+                False,
+                "no active service price list",
+                fix="kiosk catalog import FILE --kind service",
+                details={"database": str(self.db_path)},
+            )
+        details = {"database": str(self.db_path)}
+        parts = []
+        for kind, v in sorted(versions.items()):
+            row = conn.execute(
+                "SELECT source, imported_at, effective_from FROM versions WHERE id = ?",
+                (v.version_id,),
+            ).fetchone()
+            n = v.id_hi - v.id_lo + 1
+            parts.append(f"{n:,} {kind}s")
+            details[f"{kind}_version"] = str(v.version_id)
+            details[f"{kind}_source"] = row[0]
+            details[f"{kind}_imported_at"] = row[1]
+            details[f"{kind}_effective_from"] = row[2] or ""
+        return DeviceStatus(True, "catalog: " + ", ".join(parts), details=details)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
