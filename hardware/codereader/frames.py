@@ -70,20 +70,20 @@ def random_spec(rng: np.random.Generator, hard: bool = True) -> FrameSpec:
     return FrameSpec(
         qr_fraction=frac,
         angle_deg=float(u(-180, 180)) if rng.random() < 0.3 else float(u(-30, 30)),
-        tilt=float(u(0.0, 0.12)),
+        tilt=float(u(0.0, 0.15)),
         center=(
             float(u(half, 1 - half)),
             float(u(0.5 - 0.28 * (1 - frac), 0.5 + 0.28 * (1 - frac))),
         ),
-        blur_sigma=float(u(0.0, 1.6)),
-        motion_px=int(rng.integers(0, 6)) if rng.random() < 0.3 else 0,
-        noise_sigma=float(u(0, 10)),
-        glare=float(u(0, 130)) if rng.random() < 0.5 else 0.0,
+        blur_sigma=float(u(0.0, 2.2)),
+        motion_px=int(rng.integers(2, 8)) if rng.random() < 0.3 else 0,
+        noise_sigma=float(u(0, 14)),
+        glare=float(u(40, 200)) if rng.random() < 0.5 else 0.0,
         glare_pos=(float(u(0.0, 1.0)), float(u(0.0, 1.0))),
-        light_low=float(u(0.45, 1.0)),
-        jpeg_quality=int(rng.integers(35, 92)) if rng.random() < 0.8 else 0,
+        light_low=float(u(0.35, 1.0)),
+        jpeg_quality=int(rng.integers(25, 92)) if rng.random() < 0.8 else 0,
         card_tint=(tint[0], tint[1], tint[2]),
-        contrast=float(u(0.55, 1.0)),
+        contrast=float(u(0.45, 1.0)),
     )
 
 
@@ -106,10 +106,9 @@ def _background(rng: np.random.Generator) -> np.ndarray:
         w, h = int(rng.integers(60, 500)), int(rng.integers(40, 300))
         colour = tuple(int(c) for c in rng.integers(20, 230, size=3))
         cv2.rectangle(bg, (x0, y0), (x0 + w, y0 + h), colour, thickness=-1)
-    texture = rng.normal(0, 6, size=(FRAME_H // 4, FRAME_W // 4)).astype(np.float32)
+    texture = rng.standard_normal(size=(FRAME_H // 4, FRAME_W // 4), dtype=np.float32) * 6
     grain = cv2.resize(texture, (FRAME_W, FRAME_H), interpolation=cv2.INTER_LINEAR)
-    out = bg.astype(np.float32) + grain[:, :, None]
-    return np.clip(out, 0, 255).astype(np.uint8)
+    return cv2.add(bg, cv2.merge([grain, grain, grain]), dtype=cv2.CV_8U)
 
 
 def _card(
@@ -192,33 +191,37 @@ def render_frame(
     module_px = max(4, int(np.ceil(ppm * 1.5)))  # render finer than the target, then warp
     card, qr_corners = _card(matrix, module_px, spec, rng)
     homography = _placement(card, qr_corners, qr_px, n, module_px, spec, rng)
-    frame = _background(rng)
-    warped = cv2.warpPerspective(card, homography, (FRAME_W, FRAME_H), flags=cv2.INTER_AREA)
-    mask = cv2.warpPerspective(
-        np.full(card.shape[:2], 255, np.uint8),
+    img = _background(rng)
+    cv2.warpPerspective(
+        card,
         homography,
         (FRAME_W, FRAME_H),
-        flags=cv2.INTER_LINEAR,
+        dst=img,
+        flags=cv2.INTER_AREA,
+        borderMode=cv2.BORDER_TRANSPARENT,
     )
-    alpha = (mask.astype(np.float32) / 255.0)[:, :, None]
-    out = frame.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
-    # lighting: a linear gradient in a random direction
-    if spec.light_low < 1.0:
+    if spec.light_low < 1.0:  # a linear lighting gradient in a random direction
         direction = rng.uniform(0, 2 * np.pi)
-        xs = np.linspace(-1, 1, FRAME_W, dtype=np.float32)[None, :]
-        ys = np.linspace(-1, 1, FRAME_H, dtype=np.float32)[:, None]
+        xs = np.linspace(-1, 1, 16, dtype=np.float32)[None, :]
+        ys = np.linspace(-1, 1, 9, dtype=np.float32)[:, None]
         ramp = (np.cos(direction) * xs + np.sin(direction) * ys) * 0.5 + 0.5
-        out *= (spec.light_low + (1 - spec.light_low) * ramp)[:, :, None]
-    if spec.glare > 0:
+        small = (spec.light_low + (1 - spec.light_low) * ramp).astype(np.float32)
+        gain = cv2.resize(small, (FRAME_W, FRAME_H), interpolation=cv2.INTER_LINEAR)
+        img = cv2.multiply(img, cv2.merge([gain, gain, gain]), dtype=cv2.CV_8U)
+    if spec.glare > 0:  # a specular spot on the card, somewhere over the QR
         qr_dst = cv2.perspectiveTransform(qr_corners[None, :, :], homography)[0]
         lo, hi = qr_dst.min(axis=0), qr_dst.max(axis=0)
         gx = lo[0] + spec.glare_pos[0] * (hi[0] - lo[0])
         gy = lo[1] + spec.glare_pos[1] * (hi[1] - lo[1])
         radius = max(8.0, qr_px * float(rng.uniform(0.08, 0.25)))
-        xs = np.arange(FRAME_W, dtype=np.float32)[None, :] - gx
-        ys = np.arange(FRAME_H, dtype=np.float32)[:, None] - gy
-        out += (spec.glare * np.exp(-(xs * xs + ys * ys) / (2 * radius * radius)))[:, :, None]
-    img = np.clip(out, 0, 255).astype(np.uint8)
+        x0, x1 = int(max(0, gx - 3 * radius)), int(min(FRAME_W, gx + 3 * radius))
+        y0, y1 = int(max(0, gy - 3 * radius)), int(min(FRAME_H, gy + 3 * radius))
+        if x1 > x0 and y1 > y0:
+            xs2 = np.arange(x0, x1, dtype=np.float32)[None, :] - gx
+            ys2 = np.arange(y0, y1, dtype=np.float32)[:, None] - gy
+            spot = spec.glare * np.exp(-(xs2 * xs2 + ys2 * ys2) / (2 * radius * radius))
+            roi = img[y0:y1, x0:x1].astype(np.float32) + spot[:, :, None]
+            img[y0:y1, x0:x1] = np.clip(roi, 0, 255).astype(np.uint8)
     if spec.motion_px > 1:
         kernel = np.zeros((spec.motion_px, spec.motion_px), np.float32)
         kernel[spec.motion_px // 2, :] = 1.0 / spec.motion_px
@@ -231,8 +234,8 @@ def render_frame(
     if spec.blur_sigma > 0.05:
         img = cv2.GaussianBlur(img, (0, 0), spec.blur_sigma)
     if spec.noise_sigma > 0:
-        noise = rng.normal(0, spec.noise_sigma, size=img.shape).astype(np.float32)
-        img = np.clip(img.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+        noise = rng.standard_normal(size=img.shape, dtype=np.float32) * np.float32(spec.noise_sigma)
+        img = cv2.add(img, noise, dtype=cv2.CV_8U)
     if spec.jpeg_quality:
         img = jpeg_roundtrip(img, spec.jpeg_quality)
     return img, ppm
@@ -255,8 +258,8 @@ def blank_frame(rng: np.random.Generator) -> np.ndarray:
 
 def with_noise(frame: np.ndarray, rng: np.random.Generator, sigma: float = 3.0) -> np.ndarray:
     """The same scene with fresh sensor noise (consecutive frames of a still camera)."""
-    noise = rng.normal(0, sigma, size=frame.shape).astype(np.float32)
-    return np.clip(frame.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    noise = rng.standard_normal(size=frame.shape, dtype=np.float32) * np.float32(sigma)
+    return cv2.add(frame, noise, dtype=cv2.CV_8U)
 
 
 __all__ = [
