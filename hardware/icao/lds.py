@@ -450,23 +450,48 @@ def _raw_text(items: list[Tlv]) -> str:
     return b"".join(tlv.encode(i.tag, i.value) for i in items).hex()
 
 
+def _is_field(item: Tlv) -> bool:
+    """SEQUENCE { INTEGER n, value... } (the header SEQUENCE { INTEGER 1, OID, ... } is not)."""
+    if item.tag != 0x30 or not item.value:
+        return False
+    first = tlv.decode_one(item.value)
+    if first.tag != 0x02:
+        return False
+    return first.end == len(item.value) or item.value[first.end] != 0x06
+
+
+def _fields_in(item: Tlv, depth: int = 0) -> list[Tlv]:
+    """The field SEQUENCEs inside a SET (or a SEQUENCE) of fields, however deeply grouped."""
+    if depth > 4:
+        raise LDSError("DG13 nests too deeply")
+    found: list[Tlv] = []
+    for child in item.children():
+        if _is_field(child):
+            found.append(child)
+        elif child.tag in (0x30, 0x31):
+            found.extend(_fields_in(child, depth + 1))
+        else:
+            found.append(child)  # reported as unknown below
+    return found
+
+
 def parse_dg13(data: bytes) -> Dg13:
     """Parses DG13, fields keyed by their number whatever their order or nesting."""
     outer = tlv.decode(data, 0x6D)
     items = tlv.decode_all(outer.value, allow_padding=True)
-    if len(items) == 1 and items[0].tag == 0x30:
-        items = items[0].children()
+    if len(items) == 1 and items[0].tag == 0x30 and not _is_field(items[0]):
+        items = items[0].children()  # the usual SEQUENCE { INTEGER 1, OID, SET }
     result = Dg13()
     field_items: list[Tlv] = []
     for item in items:
-        if item.tag == 0x02 and result.version is None:
+        if _is_field(item):
+            field_items.append(item)  # tolerated: fields not wrapped in a SET
+        elif item.tag == 0x02 and result.version is None:
             result.version = tlv.decode_integer(item.value)
         elif item.tag == 0x06 and result.oid is None:
             result.oid = tlv.decode_oid(item.value)
-        elif item.tag == 0x31:
-            field_items.extend(item.children())
-        elif item.tag == 0x30:
-            field_items.append(item)  # tolerated: fields not wrapped in a SET
+        elif item.tag in (0x30, 0x31):
+            field_items.extend(_fields_in(item))
         else:
             result.extra[f"tag-{item.tag:X}"] = item.value.hex()
     if not field_items:

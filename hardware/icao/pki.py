@@ -6,16 +6,19 @@ per file) and/or ICAO master lists (CMS SignedData holding a SET of CSCA certifi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from asn1crypto import cms
 from asn1crypto import core as asn1
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 
 ID_ICAO_CSCA_MASTER_LIST = "2.23.136.1.1.2"
@@ -218,6 +221,44 @@ def load_signer(directory: str | Path) -> Signer:
 # --- trust store ------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def quiet_certificates() -> Iterator[None]:
+    """Silences cryptography's deprecation warnings about non-conforming certificates (e.g.
+    a negative serial number, seen in real master lists): they are data, not code defects."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        yield
+
+
+def serial_of(cert: x509.Certificate) -> int:
+    with quiet_certificates():
+        return cert.serial_number
+
+
+def checked_certificate(cert: x509.Certificate) -> x509.Certificate:
+    """`cert` once its lazily parsed parts (names, key, validity) are known to be readable.
+
+    cryptography parses a certificate's fields on first use; a certificate with a broken name
+    or an unsupported key (e.g. explicit EC parameters) only fails then. Raises ValueError.
+    """
+    try:
+        with quiet_certificates():
+            cert.subject.rfc4514_string()
+            cert.issuer.rfc4514_string()
+            cert.public_key()
+            cert.not_valid_before_utc, cert.not_valid_after_utc  # noqa: B018
+            cert.serial_number  # noqa: B018
+    except UnsupportedAlgorithm as exc:
+        raise ValueError(f"unsupported public key: {exc}") from exc
+    return cert
+
+
+def load_der_certificate(der: bytes) -> x509.Certificate:
+    """A fully readable DER certificate; raises ValueError."""
+    with quiet_certificates():
+        return checked_certificate(x509.load_der_x509_certificate(der))
+
+
 class _CertificateSet(asn1.SetOf):
     _child_spec = asn1.Any
 
@@ -227,31 +268,51 @@ class CscaMasterList(asn1.Sequence):
 
 
 def parse_master_list(data: bytes) -> tuple[list[x509.Certificate], list[str]]:
-    """(certificates, problems) from an ICAO master list (CMS SignedData, DER or PEM-free).
+    """(certificates, problems) from an ICAO master list (CMS SignedData, DER).
 
     Each certificate of the list is parsed on its own: one that cannot be read is reported
-    in problems and the others are kept. The list's own signature is not required to verify.
+    in problems and the others are kept. The list's signature is checked (signed attributes,
+    signature, signer issued by a CSCA of the list) and any failure reported in problems:
+    hospital IT chose to install the file, so its certificates are kept either way.
     """
-    problems: list[str] = []
+    from hardware.icao.sod import parse_signed_data, verify_signed_content
+    from hardware.icao.tlv import LDSError
+
     try:
-        info = cms.ContentInfo.load(data)
-        if info["content_type"].native != "signed_data":
-            raise ValueError("not CMS SignedData")
-        encap = info["content"]["encap_content_info"]
-        if encap["content_type"].dotted != ID_ICAO_CSCA_MASTER_LIST:
-            raise ValueError(f"content type {encap['content_type'].dotted} is not a master list")
-        content = encap["content"].contents
-        master_list = CscaMasterList.load(content)
+        signed = parse_signed_data(data, "master list")
+    except LDSError as exc:
+        raise PKIError(f"not an ICAO master list: {exc}") from exc
+    if signed.econtent_type != ID_ICAO_CSCA_MASTER_LIST:
+        raise PKIError(f"not an ICAO master list: content type {signed.econtent_type}")
+    try:
+        master_list = CscaMasterList.load(signed.econtent)
         entries = [entry.dump() for entry in master_list["cert_list"]]
     except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
         raise PKIError(f"not an ICAO master list: {exc}") from exc
+    problems: list[str] = list(signed.problems)
     certs: list[x509.Certificate] = []
     for index, der in enumerate(entries):
         try:
-            certs.append(x509.load_der_x509_certificate(der))
+            certs.append(load_der_certificate(der))
         except ValueError as exc:
             problems.append(f"certificate {index + 1} of the master list unreadable: {exc}")
+    check = verify_signed_content(signed, certs, "master list")
+    problems.extend(check.problems)
+    if check.ok and check.signer is not None and not _issued_by_any(check.signer, certs):
+        problems.append("the master list signer was not issued by a CSCA in the list")
     return certs, problems
+
+
+def _issued_by_any(cert: x509.Certificate, issuers: Sequence[x509.Certificate]) -> bool:
+    for issuer in issuers:
+        if issuer.subject != cert.issuer:
+            continue
+        try:
+            cert.verify_directly_issued_by(issuer)
+        except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+            continue
+        return True
+    return False
 
 
 def build_master_list(certificates: Iterable[x509.Certificate], signer: Signer) -> bytes:
@@ -276,7 +337,9 @@ def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
         return [], [f"{path.name}: cannot read ({exc.strerror})"]
     if b"-----BEGIN CERTIFICATE-----" in data:
         try:
-            return x509.load_pem_x509_certificates(data), []
+            with quiet_certificates():
+                certs = x509.load_pem_x509_certificates(data)
+            return [checked_certificate(c) for c in certs], []
         except ValueError as exc:
             return [], [f"{path.name}: bad PEM certificate ({exc})"]
     if b"PRIVATE KEY-----" in data:
@@ -284,9 +347,15 @@ def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
     if b"-----BEGIN" in data:
         return [], [f"{path.name}: PEM without a certificate ignored"]
     try:
-        return [x509.load_der_x509_certificate(data)], []
+        with quiet_certificates():
+            cert = x509.load_der_x509_certificate(data)
     except ValueError:
         pass
+    else:
+        try:
+            return [checked_certificate(cert)], []
+        except ValueError as exc:
+            return [], [f"{path.name}: certificate unusable ({exc})"]
     try:
         certs, problems = parse_master_list(data)
     except PKIError:
@@ -329,6 +398,11 @@ class TrustStore:
     def add(self, certificates: Sequence[x509.Certificate]) -> None:
         known = {c.fingerprint(hashes.SHA256()) for c in self.certificates}
         for cert in certificates:
+            try:
+                checked_certificate(cert)
+            except ValueError as exc:
+                self.problems.append(f"certificate ignored: {exc}")
+                continue
             fingerprint = cert.fingerprint(hashes.SHA256())
             if fingerprint not in known:
                 known.add(fingerprint)
@@ -340,7 +414,7 @@ class TrustStore:
 
     def find(self, issuer: x509.Name, serial: int) -> x509.Certificate | None:
         for cert in self.certificates:
-            if cert.issuer == issuer and cert.serial_number == serial:
+            if cert.issuer == issuer and serial_of(cert) == serial:
                 return cert
         return None
 

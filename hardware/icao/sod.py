@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from hardware.cardreader.base import IntegrityError
 from hardware.icao import tlv
-from hardware.icao.pki import Signer, TrustStore
+from hardware.icao.pki import Signer, TrustStore, load_der_certificate, serial_of
 from hardware.icao.tlv import LDSError
 
 ID_LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
@@ -170,39 +170,42 @@ def build_sod(data_groups: Mapping[int, bytes], signer: Signer, hash_alg: str = 
 
 
 @dataclass
-class Sod:
-    """The parts of an EF.SOD passive authentication needs."""
+class SignedContent:
+    """A parsed CMS SignedData with one signer (EF.SOD, an ICAO master list)."""
 
-    hash_algorithm: str
-    dg_hashes: dict[int, bytes]
-    econtent: bytes
     econtent_type: str
+    econtent: bytes
     signer_info: cms.SignerInfo
     certificates: list[x509.Certificate]
     problems: list[str] = field(default_factory=list)
 
 
-def parse_sod(data: bytes) -> Sod:
-    """Parses EF.SOD (with or without its 77 wrapper); raises LDSError when malformed."""
-    if data[:1] == b"\x77":
-        data = tlv.decode(data, 0x77).value
+@dataclass
+class Sod(SignedContent):
+    """The parts of an EF.SOD passive authentication needs."""
+
+    hash_algorithm: str = ""
+    dg_hashes: dict[int, bytes] = field(default_factory=dict)
+
+
+def _malformed(what: str, exc: Exception) -> LDSError:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return LDSError(f"{what} is malformed: {reason}")
+
+
+def parse_signed_data(data: bytes, what: str = "CMS SignedData") -> SignedContent:
+    """A DER ContentInfo(SignedData) with exactly one signer; raises LDSError when malformed."""
     try:
         info = cms.ContentInfo.load(data, strict=False)
         if info["content_type"].native != "signed_data":
-            raise LDSError("EF.SOD does not hold CMS SignedData")
+            raise LDSError(f"{what} does not hold CMS SignedData")
         signed_data = info["content"]
         encap = signed_data["encap_content_info"]
         econtent_type = encap["content_type"].dotted
         econtent = encap["content"].contents if encap["content"] else b""
-        lds_object = LDSSecurityObject.load(econtent, strict=False)
-        hash_algorithm = lds_object["hash_algorithm"]["algorithm"].native
-        dg_hashes = {
-            int(item["data_group_number"].native): bytes(item["data_group_hash_value"].native)
-            for item in lds_object["data_group_hash_values"]
-        }
         signer_infos = signed_data["signer_infos"]
         if len(signer_infos) != 1:
-            raise LDSError(f"EF.SOD has {len(signer_infos)} signer infos, expected 1")
+            raise LDSError(f"{what} has {len(signer_infos)} signer infos, expected 1")
         signer_info = signer_infos[0]
         signer_info.native  # noqa: B018 - forces full parsing now, inside this try
         problems: list[str] = []
@@ -211,19 +214,71 @@ def parse_sod(data: bytes) -> Sod:
             if choice.name != "certificate":
                 continue
             try:
-                certificates.append(x509.load_der_x509_certificate(choice.chosen.dump()))
+                certificates.append(load_der_certificate(choice.chosen.dump()))
             except ValueError as exc:
-                problems.append(f"certificate in SOD unreadable: {exc}")
+                problems.append(f"certificate in {what} unreadable: {exc}")
     except LDSError:
         raise
     except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise LDSError(f"EF.SOD is malformed: {reason}") from exc
-    if econtent_type != ID_LDS_SECURITY_OBJECT:
-        problems.append(f"eContentType {econtent_type} is not the LDS security object")
+        raise _malformed(what, exc) from exc
+    return SignedContent(econtent_type, econtent, signer_info, certificates, problems)
+
+
+def parse_sod(data: bytes) -> Sod:
+    """Parses EF.SOD (with or without its 77 wrapper); raises LDSError when malformed."""
+    if data[:1] == b"\x77":
+        data = tlv.decode(data, 0x77).value
+    signed = parse_signed_data(data, "EF.SOD")
+    try:
+        lds_object = LDSSecurityObject.load(signed.econtent, strict=False)
+        hash_algorithm = lds_object["hash_algorithm"]["algorithm"].native
+        dg_hashes = {
+            int(item["data_group_number"].native): bytes(item["data_group_hash_value"].native)
+            for item in lds_object["data_group_hash_values"]
+        }
+    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
+        raise _malformed("the LDS security object", exc) from exc
+    problems = list(signed.problems)
+    if signed.econtent_type != ID_LDS_SECURITY_OBJECT:
+        problems.append(f"eContentType {signed.econtent_type} is not the LDS security object")
     return Sod(
-        hash_algorithm, dg_hashes, econtent, econtent_type, signer_info, certificates, problems
+        signed.econtent_type,
+        signed.econtent,
+        signed.signer_info,
+        signed.certificates,
+        problems,
+        hash_algorithm,
+        dg_hashes,
     )
+
+
+@dataclass
+class SignatureCheck:
+    """Outcome of checking a SignedData's signed attributes and signature."""
+
+    ok: bool = False
+    signer: x509.Certificate | None = None
+    algorithm: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def verify_signed_content(
+    signed: SignedContent,
+    extra_certificates: Iterable[x509.Certificate] = (),
+    what: str = "EF.SOD",
+) -> SignatureCheck:
+    """Signed attributes (contentType, messageDigest) and the signature with the signer's
+    certificate (from the SignedData, else from `extra_certificates`). Never raises."""
+    check = SignatureCheck()
+    try:
+        check.ok = _check_signature(signed, list(extra_certificates), check, what)
+    except LDSError as exc:
+        check.ok = False
+        check.problems.append(str(exc))
+    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
+        check.ok = False
+        check.problems.append(f"{what} signature data malformed: {type(exc).__name__}")
+    return check
 
 
 # --- passive authentication -------------------------------------------------------------------
@@ -250,17 +305,19 @@ class PAResult:
         return self.level == "trusted"
 
 
-def _signer_certificate(sod: Sod, trust: TrustStore | None) -> x509.Certificate | None:
-    sid = sod.signer_info["sid"]
-    candidates = list(sod.certificates) + (list(trust.certificates) if trust else [])
+def _signer_certificate(
+    signed: SignedContent, extra: Sequence[x509.Certificate]
+) -> x509.Certificate | None:
+    sid = signed.signer_info["sid"]
+    candidates = [*signed.certificates, *extra]
     if sid.name == "issuer_and_serial_number":
         issuer_der = sid.chosen["issuer"].dump()
         serial = sid.chosen["serial_number"].native
         for cert in candidates:
-            if cert.serial_number == serial and cert.issuer.public_bytes() == issuer_der:
+            if serial_of(cert) == serial and cert.issuer.public_bytes() == issuer_der:
                 return cert
         for cert in candidates:  # issuer names re-encoded differently
-            if cert.serial_number == serial:
+            if serial_of(cert) == serial:
                 return cert
         return None
     key_id = sid.chosen.native
@@ -386,23 +443,19 @@ def passive_authentication(
     if uncovered:
         result.problems.append("not covered by EF.SOD: " + ", ".join(f"DG{n}" for n in uncovered))
     ok = not uncovered and not parsed.problems
-    try:
-        ok = _check_signature(parsed, trust, result) and ok
-    except LDSError as exc:
-        result.problems.append(str(exc))
-        return result
-    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad input
-        result.problems.append(f"SOD signature data malformed: {type(exc).__name__}")
-        return result
-    if not ok:
+    extra = list(trust.certificates) if trust is not None else []
+    check = verify_signed_content(parsed, extra)
+    result.problems.extend(check.problems)
+    if check.signer is not None:
+        result.signer_subject = check.signer.subject.rfc4514_string()
+    result.signature_algorithm = check.algorithm
+    if not (ok and check.ok) or check.signer is None:
         return result
     result.level = "consistent"
     if trust is None:
         result.problems.append("no trust store configured: the signer cannot be trusted")
         return result
-    dsc = _signer_certificate(parsed, trust)
-    assert dsc is not None  # found by _check_signature
-    csca, chain_problems = _chain(dsc, trust, at or dt.datetime.now(dt.UTC))
+    csca, chain_problems = _chain(check.signer, trust, at or dt.datetime.now(dt.UTC))
     result.problems.extend(chain_problems)
     if csca:
         result.csca_subject = csca
@@ -410,12 +463,14 @@ def passive_authentication(
     return result
 
 
-def _check_signature(parsed: Sod, trust: TrustStore | None, result: PAResult) -> bool:
+def _check_signature(
+    signed: SignedContent, extra: Sequence[x509.Certificate], check: SignatureCheck, what: str
+) -> bool:
     """Signed attributes and signature; appends problems and returns whether both hold."""
-    info = parsed.signer_info
+    info = signed.signer_info
     attrs = info["signed_attrs"]
     if not attrs:
-        result.problems.append("SOD has no signed attributes")
+        check.problems.append(f"{what} has no signed attributes")
         return False
     values: dict[str, list[Any]] = {}
     for attr in attrs:
@@ -423,28 +478,28 @@ def _check_signature(parsed: Sod, trust: TrustStore | None, result: PAResult) ->
     content_types = values.get("1.2.840.113549.1.9.3", [])
     digests = values.get("1.2.840.113549.1.9.4", [])
     ok = True
-    if len(content_types) != 1 or content_types[0].dotted != parsed.econtent_type:
-        result.problems.append("signed contentType attribute missing or different from eContent")
+    if len(content_types) != 1 or content_types[0].dotted != signed.econtent_type:
+        check.problems.append("signed contentType attribute missing or different from eContent")
         ok = False
     digest_name = info["digest_algorithm"]["algorithm"].native
     if len(digests) != 1:
-        result.problems.append("signed messageDigest attribute missing")
+        check.problems.append("signed messageDigest attribute missing")
         ok = False
-    elif _hash(digest_name, parsed.econtent) != digests[0].native:
-        result.problems.append("signed messageDigest does not match the LDS security object")
+    elif _hash(digest_name, signed.econtent) != digests[0].native:
+        check.problems.append(f"signed messageDigest does not match the content of {what}")
         ok = False
-    dsc = _signer_certificate(parsed, trust)
-    if dsc is None:
-        result.problems.append("document signer certificate not found in EF.SOD")
+    signer = _signer_certificate(signed, extra)
+    if signer is None:
+        check.problems.append(f"signer certificate not found in {what}")
         return False
-    result.signer_subject = dsc.subject.rfc4514_string()
-    signed = b"\x31" + attrs.dump()[1:]  # signature covers the attributes as a SET
+    check.signer = signer
+    signed_bytes = b"\x31" + attrs.dump()[1:]  # signature covers the attributes as a SET
     try:
-        result.signature_algorithm = _verify_signature(dsc, info, signed)
+        check.algorithm = _verify_signature(signer, info, signed_bytes)
     except InvalidSignature:
-        result.problems.append("EF.SOD signature does not verify with the document signer")
+        check.problems.append(f"{what} signature does not verify with its signer certificate")
         return False
     except UnsupportedAlgorithm as exc:
-        result.problems.append(f"EF.SOD signature algorithm unsupported: {exc}")
+        check.problems.append(f"{what} signature algorithm unsupported: {exc}")
         return False
     return ok

@@ -292,6 +292,36 @@ def test_dg13_fields_keyed_by_number_in_any_order_and_unwrapped() -> None:
     assert parsed.birth_date == "" and parsed.parents == [] and parsed.spouse == ""
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # fields grouped in a SEQUENCE instead of a SET
+        tlv.encode_constructed(
+            0x30,
+            tlv.encode_integer(1),
+            tlv.encode_oid(lds.DG13_OID),
+            tlv.encode_constructed(0x30, _field(1, tlv.encode(0x13, b"001148004321")), _field(14)),
+        ),
+        # fields split over two SETs, one nested
+        tlv.encode_constructed(
+            0x30,
+            tlv.encode_integer(1),
+            tlv.encode_oid(lds.DG13_OID),
+            tlv.encode_constructed(0x31, _field(1, tlv.encode(0x13, b"001148004321"))),
+            tlv.encode_constructed(0x31, tlv.encode_constructed(0x31, _field(14))),
+        ),
+        # no header at all: the fields straight under 6D
+        _field(1, tlv.encode(0x13, b"001148004321")) + _field(14),
+        # a single field
+        _field(1, tlv.encode(0x13, b"001148004321")),
+    ],
+)
+def test_dg13_field_grouping_variants(body: bytes) -> None:
+    parsed = lds.parse_dg13(tlv.encode(0x6D, body))
+    assert parsed.citizen_id == "001148004321"
+    assert parsed.extra == {}
+
+
 def test_dg13_text_is_normalised_to_nfc_and_bmp_strings_read() -> None:
     decomposed = "Nguye\u0302\u0303n"  # Nguyễn with combining marks
     data = _dg13(

@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from hardware.icao import lds
+from hardware.icao import lds, tlv
 from hardware.icao.person import load_person
 from hardware.icao.pki import (
     PKIError,
@@ -20,6 +20,7 @@ from hardware.icao.pki import (
     load_signer,
     make_pki,
     parse_master_list,
+    serial_of,
 )
 from hardware.icao.sod import build_sod, passive_authentication
 from kiosk.cli import main
@@ -89,16 +90,16 @@ def test_trust_store_reads_pem_der_bundles_and_master_lists(tmp_path: Path) -> N
     (store_dir / "sub" / "bundle.crt").write_bytes(
         cscas[2].public_bytes(PEM) + cscas[0].public_bytes(PEM)  # a duplicate, kept once
     )
-    (store_dir / "icao.ml").write_bytes(build_master_list(cscas[3:], ml_signer))
+    (store_dir / "icao.ml").write_bytes(build_master_list([*cscas[3:], ml_csca], ml_signer))
     (store_dir / "notes.txt").write_text("hello")
     (store_dir / "README.md").write_text("ignored")
     (store_dir / ".hidden.pem").write_text("ignored too")
     store = TrustStore.from_path(store_dir)
-    assert {c.subject for c in store.certificates} == {c.subject for c in cscas}
-    assert len(store) == 5
+    assert {c.subject for c in store.certificates} == {c.subject for c in [*cscas, ml_csca]}
+    assert len(store) == 6
     assert store.problems == ["notes.txt: neither a certificate nor an ICAO master list"]
     single = TrustStore.from_path(store_dir / "icao.ml")
-    assert len(single) == 2 and single.problems == []
+    assert len(single) == 3 and single.problems == []
     with pytest.raises(PKIError, match="does not exist"):
         TrustStore.from_path(tmp_path / "missing")
 
@@ -112,11 +113,28 @@ def test_master_list_with_an_unreadable_certificate_keeps_the_others(tmp_path: P
     broken = ml.replace(serial_marker, b"\xff" * len(serial_marker))
     certs, problems = parse_master_list(broken)
     assert [c.subject for c in certs] == [good[0].subject]
-    assert len(problems) == 1 and "of the master list unreadable" in problems[0]
+    assert "of the master list unreadable" in problems[0]
+    assert "messageDigest does not match the content of master list" in problems[1]
     path = tmp_path / "broken.ml"
     path.write_bytes(broken)
     store = TrustStore.from_path(path)
     assert len(store) == 1 and store.problems[0].startswith("broken.ml: certificate ")
+
+
+def test_master_list_signature_problems_are_reported() -> None:
+    cscas = [create_csca(f"CSCA {i}")[0] for i in range(2)]
+    outsider_csca, outsider_key = create_csca("Outsider")
+    certs, problems = parse_master_list(
+        build_master_list(cscas, create_dsc(outsider_csca, outsider_key))
+    )
+    assert len(certs) == 2
+    assert problems == ["the master list signer was not issued by a CSCA in the list"]
+    ml_csca, ml_key = create_csca("ML CSCA")
+    ml = bytearray(build_master_list([*cscas, ml_csca], create_dsc(ml_csca, ml_key)))
+    ml[-5] ^= 0x01  # inside the signature
+    certs, problems = parse_master_list(bytes(ml))
+    assert len(certs) == 3
+    assert problems == ["master list signature does not verify with its signer certificate"]
 
 
 def test_master_list_parser_refuses_other_data(tmp_path: Path) -> None:
@@ -163,3 +181,18 @@ def test_cli_make_pki(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "already exists" in capsys.readouterr().err
     assert main(["sim", "make-pki", str(target), "--force"]) == 0
     assert main(["sim", "make-pki", str(tmp_path / "x"), "--curve", "nope"]) == 2
+
+
+def test_a_certificate_with_a_negative_serial_is_loaded_quietly(tmp_path: Path) -> None:
+    """Real master lists hold such certificates; cryptography only warns about them."""
+    cert, _ = create_csca()
+    der = bytearray(cert.public_bytes(DER))
+    serial = tlv.encode_integer(cert.serial_number)
+    position = der.find(serial)
+    assert position > 0
+    der[position + 2] |= 0x80  # now a negative INTEGER
+    (tmp_path / "negative.der").write_bytes(bytes(der))
+    store = TrustStore.from_path(tmp_path)
+    assert len(store) == 1 and store.problems == []
+    loaded = store.certificates[0]
+    assert store.find(loaded.issuer, serial_of(loaded)) is loaded

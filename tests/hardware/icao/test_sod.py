@@ -220,7 +220,7 @@ def test_the_signer_certificate_may_come_from_the_trust_store(
     sod = tlv.encode(0x77, info.dump(force=True))
     result = passive_authentication(sod, GROUPS, trust)
     assert result.level == "read"
-    assert "document signer certificate not found" in result.problems[0]
+    assert "signer certificate not found" in result.problems[0]
     with_dsc = TrustStore([*trust.certificates, signer.certificate])
     assert passive_authentication(sod, GROUPS, with_dsc).level == "trusted"
 
