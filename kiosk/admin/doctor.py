@@ -365,6 +365,34 @@ def run_checks(services: Any, timeout_s: float = DEFAULT_TIMEOUT_S) -> list[Chec
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def start_devices(services: Any, settle_s: float = 3.0) -> None:
+    """Opens the devices as the kiosk does at start (for `kiosk doctor` from a shell).
+
+    The running kiosk has its devices started already: do not call this on its services.
+    Waits up to `settle_s` for the reader and the camera to come up. `services.close()` stops them.
+    """
+
+    def ignore(*_: object) -> None:
+        return None
+
+    for device in (services.card_reader, services.camera, *(services.scanners or [])):
+        if device is None:
+            continue
+        try:
+            device.start(ignore)
+        except Exception as exc:  # the check reports it
+            log.warning("%s did not start: %s", type(device).__name__, exc)
+    waiting = [d for d in (services.card_reader, services.camera) if d is not None]
+    deadline = time.monotonic() + settle_s
+    while waiting and time.monotonic() < deadline:
+        try:
+            waiting = [d for d in waiting if not d.status().ok]
+        except Exception:
+            break
+        if waiting:
+            time.sleep(0.1)
+
+
 def all_ok(results: list[CheckResult]) -> bool:
     return all(r.ok for r in results)
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kiosk.admin.doctor import all_ok, format_table, run_checks
+from kiosk.admin.doctor import all_ok, format_table, run_checks, start_devices
 from kiosk.cli import CommandRegistry, config_from_args
 
 
@@ -31,6 +31,7 @@ def _doctor(args: argparse.Namespace) -> int:
             print(f"FAIL  startup  {failure['reason']}", file=sys.stderr)
         return 1
     try:
+        start_devices(services)
         results = run_checks(services, timeout_s=args.timeout)
     finally:
         services.close()

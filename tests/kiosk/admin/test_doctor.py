@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import threading
 import time
@@ -70,11 +71,32 @@ needs_bootstrap = pytest.mark.xfail(
 )
 
 
+@pytest.fixture(scope="module")
+def started_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir as the demo kiosk leaves it after its first start (demo catalog imported)."""
+    from kiosk.bootstrap import build_services
+
+    data = tmp_path_factory.mktemp("template") / "data"
+    services = build_services(KioskConfig.model_validate({"data_dir": str(data)}))
+    try:
+        services.catalog.ensure_demo()
+    finally:
+        services.close()
+    return data
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, started_template: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(started_template, data)
+    return data
+
+
 @needs_bootstrap
 def test_green_on_the_demo_configuration(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, report = _doctor_json(["--data-dir", str(tmp_path / "data")], capsys)
+    code, report = _doctor_json(["--data-dir", str(data_dir)], capsys)
     failed = [c for c in report["checks"] if not c["ok"]]
     assert failed == []
     assert code == 0 and report["ok"] is True
@@ -97,11 +119,12 @@ def test_green_on_the_demo_configuration(
     reason=f"simulated printer: {_missing('hardware.printer.simulated')}",
     strict=False,
 )
-def test_red_when_the_printer_is_out_of_paper(tmp_path: Path) -> None:
+def test_red_when_the_printer_is_out_of_paper(data_dir: Path) -> None:
     from kiosk.bootstrap import build_services
 
-    services = build_services(_config(tmp_path))
+    services = build_services(KioskConfig.model_validate({"data_dir": str(data_dir)}))
     try:
+        doctor.start_devices(services)
         services.printer.set_paper_out(True)  # type: ignore[union-attr]
         results = _by_name(run_checks(services))
     finally:
@@ -120,7 +143,9 @@ def test_red_when_the_printer_is_out_of_paper(tmp_path: Path) -> None:
     reason="gateway client (kiosk/insurance gateway backend) not in the tree yet",
     strict=False,
 )
-def test_red_when_the_gateway_is_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_red_when_the_gateway_is_down(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     port = _closed_port()
     cfg = _write_toml(
         tmp_path,
@@ -128,9 +153,7 @@ def test_red_when_the_gateway_is_down(tmp_path: Path, capsys: pytest.CaptureFixt
         'username = "kiosk"\npassword = "x"\nconnect_timeout_s = 1.0\n',
     )
     started = time.perf_counter()
-    code, report = _doctor_json(
-        ["--config", str(cfg), "--data-dir", str(tmp_path / "data")], capsys
-    )
+    code, report = _doctor_json(["--config", str(cfg), "--data-dir", str(data_dir)], capsys)
     assert time.perf_counter() - started < 30
     assert code == 1 and report["ok"] is False
     gateway = next(c for c in report["checks"] if c["name"] == "gateway")
@@ -147,14 +170,12 @@ def test_red_when_the_gateway_is_down(tmp_path: Path, capsys: pytest.CaptureFixt
     strict=False,
 )
 def test_red_when_the_configured_reader_does_not_exist(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = _write_toml(
         tmp_path, '[devices.card_reader]\nbackend = "pcsc"\nreader = "No Such Reader 9000"\n'
     )
-    code, report = _doctor_json(
-        ["--config", str(cfg), "--data-dir", str(tmp_path / "data")], capsys
-    )
+    code, report = _doctor_json(["--config", str(cfg), "--data-dir", str(data_dir)], capsys)
     assert code == 1
     reader = next(c for c in report["checks"] if c["name"] == "card_reader")
     assert not reader["ok"] and reader["reason"] and reader["fix"]
