@@ -128,11 +128,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")
     good = sum(1 for ch in replaced if not ch.isascii() and ch != "\ufffd")
+    damaged_utf8 = f"utf-8 ({bad} damaged byte sequence{'s' if bad != 1 else ''})"
     if good >= 20 * bad:
-        return replaced, f"utf-8 ({bad} damaged byte sequence{'s' if bad != 1 else ''})"
+        return replaced, damaged_utf8
     try:
         text = unicodedata.normalize("NFC", data.decode("cp1258"))
     except UnicodeDecodeError as exc:
+        if good > bad:  # mostly valid UTF-8: reject the damaged rows only
+            return replaced, damaged_utf8
         raise FatalImportError(
             f"the text is neither UTF-8 nor Windows-1258 (byte 0x{data[exc.start]:02X} at "
             f"offset {exc.start}); save the file as UTF-8 CSV"
@@ -140,6 +143,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     odd = _unusual_chars(text)
     non_ascii = sum(1 for ch in text if not ch.isascii())
     if len(odd) > max(2, non_ascii // 100):
+        if good > bad:
+            return replaced, damaged_utf8
         sample_chars = " ".join(sorted(set(odd))[:8])
         raise FatalImportError(
             "wrong encoding: the text is not UTF-8, and read as Windows-1258 it does not look "
