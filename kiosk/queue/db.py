@@ -144,9 +144,10 @@ def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    # no pre-ping (one round trip per use): a dropped connection raises OperationalError, is
+    # discarded by the pool, and QueueService.issue retries on a fresh one
     return create_engine(
         url,
-        pool_pre_ping=True,
         connect_args={"connect_timeout": max(1, int(busy_timeout_s))},
     )
 

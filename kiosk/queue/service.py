@@ -18,6 +18,7 @@ tickets when the service starts. No name or ID is ever stored or logged.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -32,7 +33,18 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -58,6 +70,8 @@ TZ = _local_tz()
 HASH_KEY_FILE = "queue-hash.key"
 DB_FILE = "queue.sqlite3"
 MAX_INTERVAL_MIN = 60.0  # longer gaps between calls (breaks) are not service times
+INTERVAL_CACHE_S = 5.0
+_DB_ONLY = {"seq", "number", "called_at", "called_by", "done_at", "printed_at"}
 
 
 class QueueError(Exception):
@@ -188,6 +202,8 @@ class QueueService:
         self._key = hash_key
         self._postgres = engine.dialect.name == "postgresql"
         self._insert = postgresql.insert if self._postgres else sqlite.insert
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._interval_cache: dict[str, tuple[float, float | None]] = {}
         # test seam: called inside the numbering transaction, after the counter was taken
         self.in_transaction_hook: Callable[[], None] | None = None
         self.version = db.migrate(engine)
@@ -250,13 +266,7 @@ class QueueService:
         }
         for attempt in range(5):
             try:
-                with self.engine.begin() as conn:
-                    seq = self._next_seq(conn, line.id, values["day"])
-                    if self.in_transaction_hook is not None:
-                        self.in_transaction_hook()
-                    conn.execute(
-                        tickets.insert().values(seq=seq, number=line.number(seq), **values)
-                    )
+                seq = self._take_number(line, values)
                 break
             except IntegrityError:
                 # only the same patient at another kiosk at the same moment can get here
@@ -267,10 +277,86 @@ class QueueService:
                 if attempt == 4:
                     raise
             except OperationalError:
+                # locked too long (SQLite) or connection lost (PostgreSQL): nothing committed
+                # that we know of; try again on a fresh connection
                 if attempt == 4:
                     raise
                 _time.sleep(0.05 * (attempt + 1))
-        return self.get(values["id"])
+        with self.engine.connect() as conn:
+            ahead, wait = self._ahead(conn, line.id, clinic.id, values["day"], seq, "waiting")
+        return Ticket(
+            id=values["id"],
+            number=line.number(seq),
+            seq=seq,
+            clinic_id=clinic.id,
+            line_id=line.id,
+            day=day,
+            issued_at=now,
+            priority=req.priority,
+            insured=req.insured,
+            insurance_verified=req.insurance_verified,
+            staff_note=values["staff_note"],
+            people_ahead=ahead,
+            estimated_wait_min=wait,
+            reprint=False,
+            print_status="pending",
+            language=req.language,
+            kiosk_id=values["kiosk_id"],
+        )
+
+    def _take_number(self, line: Line, values: dict[str, Any]) -> int:
+        """Counter upsert and ticket insert, atomically; returns the sequence number."""
+        if not self._postgres:
+            # SQLite: BEGIN IMMEDIATE (see db.make_engine) holds the write lock from the start
+            with self.engine.begin() as conn:
+                seq = self._next_seq(conn, line.id, values["day"])
+                if self.in_transaction_hook is not None:
+                    self.in_transaction_hook()
+                conn.execute(tickets.insert().values(seq=seq, number=line.number(seq), **values))
+            return seq
+        # PostgreSQL: one statement (a data-modifying CTE), its own transaction; the counter
+        # row stays locked from the upsert to the commit
+        params = {f"v_{k}": v for k, v in values.items()}
+        params.update(p_line=line.id, p_prefix=line.prefix)
+        stmt = self._pg_number_stmt(line.digits)
+        if self.in_transaction_hook is None:
+            with self._autocommit.connect() as conn:
+                return int(conn.execute(stmt, params).scalar_one())
+        with self.engine.begin() as conn:  # the test seam needs a transaction to stop in
+            seq = int(conn.execute(stmt, params).scalar_one())
+            self.in_transaction_hook()
+        return seq
+
+    @functools.cache  # noqa: B019 - a handful of statements, one per digit count, kept for the service's life
+    def _pg_number_stmt(self, digits: int) -> Any:
+        upsert = (
+            postgresql.insert(counters)
+            .values(line_id=bindparam("p_line"), day=bindparam("v_day"), last_seq=1)
+            .on_conflict_do_update(
+                index_elements=[counters.c.line_id, counters.c.day],
+                set_={"last_seq": counters.c.last_seq + 1},
+            )
+            .returning(counters.c.last_seq)
+            .cte("taken")
+        )
+        seq_text = cast(upsert.c.last_seq, String)
+        number = bindparam("p_prefix", type_=String) + case(
+            (upsert.c.last_seq >= 10**digits, seq_text),
+            else_=func.lpad(seq_text, digits, "0"),
+        )
+        cols = [c.name for c in tickets.columns if c.name not in _DB_ONLY]
+        return (
+            tickets.insert()
+            .from_select(
+                [*cols, "seq", "number"],
+                select(
+                    *[bindparam(f"v_{c}", type_=tickets.c[c].type) for c in cols],
+                    upsert.c.last_seq,
+                    number,
+                ),
+            )
+            .returning(tickets.c.seq)
+        )
 
     def _next_seq(self, conn: Connection, line_id: str, day: str) -> int:
         insert = self._insert(counters).values(line_id=line_id, day=day, last_seq=1)
@@ -328,7 +414,9 @@ class QueueService:
             return self._ticket(conn, row._mapping, reprint=False)
 
     def _ticket(self, conn: Connection, row: Any, reprint: bool) -> Ticket:
-        ahead, wait = self._ahead(conn, row)
+        ahead, wait = self._ahead(
+            conn, row["line_id"], row["clinic_id"], row["day"], row["seq"], row["state"]
+        )
         return Ticket(
             id=row["id"],
             number=row["number"],
@@ -365,37 +453,58 @@ class QueueService:
             return None
         return next((ln for ln in clinic_lines(clinic) if ln.kind == "priority"), None)
 
-    def _ahead(self, conn: Connection, row: Any) -> tuple[int, int | None]:
-        if row["state"] != "waiting":
+    def _ahead(
+        self, conn: Connection, line_id: str, clinic_id: str, day: str, seq: int, state: str
+    ) -> tuple[int, int | None]:
+        """People ahead (waiting on the line with a lower number, plus the clinic's waiting
+        priority tickets, which counters serve first) and the estimated wait in minutes.
+
+        Counted from the other side: numbers below mine minus those already called, so the
+        query reads the called tickets (few) rather than the waiting ones."""
+        if state != "waiting":
             return 0, 0
-        day = row["day"]
-        ahead = conn.execute(
+        not_waiting = tickets.c.state != "waiting"
+        called_below = (
             select(func.count())
             .select_from(tickets)
             .where(
-                tickets.c.line_id == row["line_id"],
-                tickets.c.day == day,
-                tickets.c.state == "waiting",
-                tickets.c.seq < row["seq"],
+                tickets.c.line_id == line_id, tickets.c.day == day, not_waiting, tickets.c.seq < seq
             )
-        ).scalar_one()
-        prio = self._priority_line(row["clinic_id"])
-        if prio is not None and prio.id != row["line_id"]:
-            # counters serve waiting priority tickets first
-            ahead += conn.execute(
+            .scalar_subquery()
+        )
+        prio = self._priority_line(clinic_id)
+        if prio is not None and prio.id != line_id:
+            prio_issued = (
+                select(func.coalesce(func.max(counters.c.last_seq), 0))
+                .where(counters.c.line_id == prio.id, counters.c.day == day)
+                .scalar_subquery()
+            )
+            prio_called = (
                 select(func.count())
                 .select_from(tickets)
-                .where(
-                    tickets.c.line_id == prio.id, tickets.c.day == day, tickets.c.state == "waiting"
-                )
-            ).scalar_one()
-        per_patient = self._minutes_per_call(conn, row["line_id"], row["clinic_id"])
+                .where(tickets.c.line_id == prio.id, tickets.c.day == day, not_waiting)
+                .scalar_subquery()
+            )
+            row = conn.execute(select(called_below, prio_issued, prio_called)).one()
+            ahead = (seq - 1 - int(row[0])) + (int(row[1]) - int(row[2]))
+        else:
+            ahead = seq - 1 - int(conn.execute(select(called_below)).scalar_one())
+        per_patient = self._minutes_per_call(conn, line_id, clinic_id)
         if per_patient is None:
-            return int(ahead), None
-        return int(ahead), int(math.ceil(ahead * per_patient))
+            return ahead, None
+        return ahead, int(math.ceil(ahead * per_patient - 1e-9))
 
     def _measured_interval(self, conn: Connection, line_id: str) -> float | None:
-        """Mean minutes between recent consecutive calls by the counter(s) of `line_id`."""
+        """Mean minutes between recent consecutive calls by the counter(s) of `line_id`
+        (cached for INTERVAL_CACHE_S; a call from this process refreshes it)."""
+        cached = self._interval_cache.get(line_id)
+        if cached is not None and _time.monotonic() - cached[0] < INTERVAL_CACHE_S:
+            return cached[1]
+        value = self._measure_interval(conn, line_id)
+        self._interval_cache[line_id] = (_time.monotonic(), value)
+        return value
+
+    def _measure_interval(self, conn: Connection, line_id: str) -> float | None:
         recent = getattr(getattr(self.config, "queue", None), "recent_calls", 10)
         rows = conn.execute(
             select(tickets.c.called_at)
@@ -490,6 +599,7 @@ class QueueService:
             )
             if chosen is None:
                 return None
+            self._interval_cache.clear()
             conn.execute(
                 update(tickets)
                 .where(and_(tickets.c.id == chosen, tickets.c.state == "waiting"))
