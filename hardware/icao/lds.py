@@ -535,6 +535,7 @@ _JPEG_SOI = b"\xff\xd8\xff"
 _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 _J2K_CODESTREAM = b"\xff\x4f\xff\x51"
 _FORMAT_CODES = {"jpeg": 0, "jp2": 1}
+MAX_FACE_PIXELS = 4096 * 4096  # a chip face is ~ 480 x 640; anything far larger is hostile
 
 
 @dataclass(frozen=True)
@@ -616,6 +617,8 @@ def _display(image: bytes, fmt: str) -> tuple[bytes, str, int, int]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(image)) as img:
                 size = img.size
+                if not 0 < size[0] * size[1] <= MAX_FACE_PIXELS:
+                    raise LDSError(f"face image of {size[0]}x{size[1]} pixels refused")
                 if fmt == "jpeg":
                     img.verify()
                     return image, "jpeg", *size
@@ -624,6 +627,8 @@ def _display(image: bytes, fmt: str) -> tuple[bytes, str, int, int]:
                 converted = img if img.mode in ("RGB", "L", "RGBA") else img.convert("RGB")
                 converted.save(out, format="PNG")
                 return out.getvalue(), "png", *size
+    except LDSError:
+        raise
     except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad images
         raise LDSError(f"face image ({fmt}) cannot be decoded: {type(exc).__name__}") from exc
 

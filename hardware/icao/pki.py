@@ -363,6 +363,9 @@ def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
     return certs, [f"{path.name}: {p}" for p in problems]
 
 
+_CACHE: dict[str, tuple[list[tuple[str, int, int]], TrustStore]] = {}
+
+
 @dataclass
 class TrustStore:
     """Trusted CSCA certificates; `problems` lists what could not be loaded, and why."""
@@ -371,28 +374,53 @@ class TrustStore:
     problems: list[str] = field(default_factory=list)
     source: str = ""
 
-    @classmethod
-    def from_path(cls, path: str | Path) -> TrustStore:
-        """Loads a file or every file in a folder (recursively; hidden files skipped)."""
-        path = Path(path)
+    @staticmethod
+    def _files(path: Path) -> list[Path]:
         if path.is_file():
-            files = [path]
-        elif path.is_dir():
-            files = sorted(
+            return [path]
+        if path.is_dir():
+            return sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        else:
-            raise PKIError(f"trust store {path} does not exist")
+        raise PKIError(f"trust store {path} does not exist")
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> TrustStore:
+        """Loads a file or every file in a folder (recursively; hidden files skipped)."""
+        path = Path(path)
         store = cls(source=str(path))
-        for file in files:
+        for file in cls._files(path):
             if file.name.upper().startswith("README"):
                 continue
             certs, problems = _load_file(file)
             store.add(certs)
             store.problems.extend(problems)
+        return store
+
+    @classmethod
+    def cached(cls, path: str | Path) -> TrustStore:
+        """Like from_path, but loads again only when a file was added, removed or changed.
+
+        For a kiosk that reads many cards with the same trust store folder. The returned store
+        is shared: do not modify it.
+        """
+        path = Path(path).absolute()
+        stamp = []
+        for file in cls._files(path):
+            try:
+                info = file.stat()
+            except OSError:
+                continue
+            stamp.append((str(file), info.st_mtime_ns, info.st_size))
+        key = str(path)
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        store = cls.from_path(path)
+        _CACHE[key] = (stamp, store)
         return store
 
     def add(self, certificates: Sequence[x509.Certificate]) -> None:

@@ -408,6 +408,28 @@ def test_dg2_undecodable_image_raises(image: bytes) -> None:
         lds.build_dg2(image, fmt="png")
 
 
+def test_dg2_refuses_absurd_image_dimensions() -> None:
+    jpeg = bytearray((PEOPLE / "an-adult.jpg").read_bytes())
+    sof = jpeg.find(b"\xff\xc0")
+    assert sof > 0
+    jpeg[sof + 5 : sof + 9] = bytes.fromhex("13881388")  # height, width = 5000
+    with pytest.raises(LDSError, match="5000x5000 pixels refused"):
+        lds.parse_dg2(lds.build_dg2(bytes(jpeg)))
+    jpeg[sof + 5 : sof + 9] = bytes.fromhex("ffffffff")  # Pillow's own bomb limit
+    with pytest.raises(LDSError, match="DecompressionBomb"):
+        lds.parse_dg2(lds.build_dg2(bytes(jpeg)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from([b"\xff\xd8\xff", lds._JP2_SIGNATURE, b""]))
+def test_dg2_with_arbitrary_image_bytes_raises_only_lds_error(body: bytes, magic: bytes) -> None:
+    try:
+        face = lds.parse_dg2(lds.build_dg2(magic + body))
+    except LDSError:
+        return
+    assert face.display_bytes
+
+
 # --- to CardData ------------------------------------------------------------------------------
 
 

@@ -196,3 +196,19 @@ def test_a_certificate_with_a_negative_serial_is_loaded_quietly(tmp_path: Path) 
     assert len(store) == 1 and store.problems == []
     loaded = store.certificates[0]
     assert store.find(loaded.issuer, serial_of(loaded)) is loaded
+
+
+def test_cached_trust_store_reloads_only_on_change(tmp_path: Path) -> None:
+    first, _ = create_csca("First")
+    (tmp_path / "first.pem").write_bytes(first.public_bytes(PEM))
+    store = TrustStore.cached(tmp_path)
+    assert TrustStore.cached(tmp_path) is store
+    second, _ = create_csca("Second")
+    (tmp_path / "second.der").write_bytes(second.public_bytes(DER))
+    reloaded = TrustStore.cached(tmp_path)
+    assert reloaded is not store
+    assert {c.subject for c in reloaded.certificates} == {first.subject, second.subject}
+    (tmp_path / "first.pem").unlink()
+    assert [c.subject for c in TrustStore.cached(tmp_path).certificates] == [second.subject]
+    with pytest.raises(PKIError):
+        TrustStore.cached(tmp_path / "gone")
