@@ -1,0 +1,254 @@
+"""The live camera preview on the identify screen: mirrored, with a framing guide and a hint.
+
+The widget polls `camera.latest_frame()` with a QTimer on the GUI thread (never touched from
+the camera's threads). Per tick the only work is one resize to the widget's size and a flip
+(OpenCV, which releases the GIL), then a QImage wrapping that small array: no pixel loops,
+no second scaling in paintEvent.
+
+`measure_gui_stall()` is the `kiosk bench camera-ui` measurement: it streams the simulated
+camera into this widget and samples the event loop with a 5 ms timer.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from typing import Any
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+
+from hardware.codereader.base import Camera
+
+NO_FRAME_AFTER_MS = 2000  # show "camera not available" after this long without a frame
+
+
+class CameraView(QWidget):
+    """Live preview of a Camera.
+
+    Attributes:
+        preview_fps: polling rate (at least 15).
+        mirrored: whether the picture is shown mirrored (people expect a mirror).
+        repaints: frames shown since construction (for tests and the benchmark).
+    """
+
+    def __init__(
+        self,
+        camera: Camera,
+        parent: QWidget | None = None,
+        preview_fps: int = 30,
+        mirrored: bool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("camera_view")
+        self.setProperty("role", "card")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 200)
+        self.camera = camera
+        config = getattr(camera, "config", None)
+        self.mirrored = (
+            mirrored if mirrored is not None else bool(getattr(config, "mirror_preview", True))
+        )
+        self.preview_fps = max(15, preview_fps)
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(int(1000 / self.preview_fps))
+        self._timer.timeout.connect(self._tick)
+        self._image: QImage | None = None
+        self._pixels: np.ndarray | None = None  # keeps the QImage's buffer alive
+        self._since_frame = QElapsedTimer()
+        self.repaints = 0
+        self._last_count: int | None = None
+        self.tick_ms: list[float] = []  # GUI-thread work per tick (kept short; for the bench)
+        self._hint = ""
+        self._unavailable = ""
+        self._retranslate()
+
+    # -- public API
+    def start(self) -> None:
+        self._since_frame.start()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._image, self._pixels = None, None
+        self.update()
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    # -- Qt
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self._hint = self.tr("Hold the QR code inside the frame")
+        self._unavailable = self.tr(
+            "The camera is not available. Please use the card reader or type your ID number."
+        )
+        self.update()
+
+    def _tick(self) -> None:
+        started = time.perf_counter()
+        count = getattr(self.camera, "frames", None)  # StreamingCamera counts its frames
+        if count is not None and count == self._last_count and self._image is not None:
+            return  # nothing new: no copy, no repaint
+        self._last_count = count
+        frame = self.camera.latest_frame()
+        if isinstance(frame, np.ndarray) and frame.ndim == 3 and frame.shape[2] == 3 and frame.size:
+            self._set_frame(frame)
+            self._since_frame.restart()
+        elif self._since_frame.elapsed() > NO_FRAME_AFTER_MS and self._image is not None:
+            self._image, self._pixels = None, None
+            self.update()
+        elapsed = (time.perf_counter() - started) * 1000
+        if len(self.tick_ms) < 10_000:
+            self.tick_ms.append(elapsed)
+
+    def _set_frame(self, frame: np.ndarray) -> None:
+        w, h = max(1, self.width()), max(1, self.height())
+        fh, fw = frame.shape[:2]
+        scale = min(w / fw, h / fh)
+        tw, th = max(1, int(fw * scale)), max(1, int(fh * scale))
+        # INTER_AREA only for big reductions: at ratios above 1/2 it costs 4x linear
+        interpolation = cv2.INTER_AREA if scale < 0.5 else cv2.INTER_LINEAR
+        small = cv2.resize(frame, (tw, th), interpolation=interpolation)
+        if self.mirrored:
+            small = cv2.flip(small, 1)
+        pixels = np.ascontiguousarray(small, dtype=np.uint8)
+        self._pixels = pixels
+        self._image = QImage(pixels.data, tw, th, pixels.strides[0], QImage.Format.Format_RGB888)
+        self.repaints += 1
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect())
+        painter.fillRect(rect, QColor("#1B2624"))
+        image = self._image
+        if image is None:
+            self._draw_text(painter, rect, self._unavailable if self.running else "", centre=True)
+            painter.end()
+            return
+        x = (rect.width() - image.width()) / 2
+        y = (rect.height() - image.height()) / 2
+        painter.drawImage(int(x), int(y), image)
+        picture = QRectF(x, y, image.width(), image.height())
+        self._draw_guide(painter, picture)
+        self._draw_text(painter, picture, self._hint, centre=False)
+        painter.end()
+
+    def _draw_guide(self, painter: QPainter, picture: QRectF) -> None:
+        side = min(picture.width(), picture.height()) * 0.7
+        guide = QRectF(picture.center().x() - side / 2, picture.center().y() - side / 2, side, side)
+        shade = QPainterPath()
+        shade.addRect(picture)
+        hole = QPainterPath()
+        hole.addRoundedRect(guide, 16, 16)
+        painter.fillPath(shade.subtracted(hole), QColor(0, 0, 0, 90))
+        pen = QPen(QColor("#FFFFFF"), max(4.0, side / 60))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        arm = side / 5
+        left, top, right, bottom = guide.left(), guide.top(), guide.right(), guide.bottom()
+        for (cx, cy), (dx, dy) in [
+            ((left, top), (1, 1)),
+            ((right, top), (-1, 1)),
+            ((left, bottom), (1, -1)),
+            ((right, bottom), (-1, -1)),
+        ]:
+            painter.drawLine(int(cx), int(cy), int(cx + dx * arm), int(cy))
+            painter.drawLine(int(cx), int(cy), int(cx), int(cy + dy * arm))
+
+    def _draw_text(self, painter: QPainter, area: QRectF, text: str, centre: bool) -> None:
+        if not text:
+            return
+        font = QFont(self.font())
+        font.setPixelSize(max(20, min(32, int(area.height() / 14))))
+        font.setBold(True)
+        painter.setFont(font)
+        band_h = font.pixelSize() * (4.0 if centre else 2.2)
+        band = (
+            QRectF(area.left(), area.center().y() - band_h / 2, area.width(), band_h)
+            if centre
+            else QRectF(area.left(), area.bottom() - band_h, area.width(), band_h)
+        )
+        painter.fillRect(band, QColor(0, 0, 0, 170))
+        painter.setPen(QColor("#FFFFFF"))
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(band.adjusted(16, 0, -16, 0), int(flags), text)
+
+
+def measure_gui_stall(
+    seconds: float = 5.0, fps: int = 30, size: tuple[int, int] = (960, 540)
+) -> dict[str, Any]:
+    """Streams the simulated camera (showing a CCCD QR) into a CameraView and samples the
+    event loop with a 5 ms timer; returns measured lateness and preview numbers."""
+    from hardware.codereader.config import CameraConfig
+    from hardware.codereader.simulated import SimulatedCamera
+    from kiosk.identity.samples import cccd_payload, load_demo_people, random_person
+
+    if QApplication.instance() is None:
+        QApplication([])
+    camera = SimulatedCamera(CameraConfig(fps=fps))
+    codes: list[bytes] = []
+    camera.start(codes.append)
+    people = load_demo_people()
+    person = people[0] if people else random_person(random.Random(1))
+    camera.show(cccd_payload(person))
+    view = CameraView(camera, preview_fps=fps)
+    view.resize(*size)
+    view.show()
+    view.start()
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+    sampler = QTimer()
+    sampler.setTimerType(Qt.TimerType.PreciseTimer)
+    sampler.setInterval(5)
+
+    def sample() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) * 1000 - 5.0))
+        last[0] = now
+
+    sampler.timeout.connect(sample)
+    loop = QEventLoop()
+    try:
+        # warm-up: the payload is rendered on the camera thread and the first frames arrive
+        QTimer.singleShot(500, loop.quit)
+        loop.exec()
+        view.repaints, view.tick_ms = 0, []
+        last[0] = time.perf_counter()
+        sampler.start()
+        started = time.perf_counter()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
+        elapsed = time.perf_counter() - started
+    finally:
+        sampler.stop()
+        view.stop()
+        camera.stop()
+        view.close()
+    lateness.sort()
+    ticks = sorted(view.tick_ms) or [0.0]
+    return {
+        "seconds": round(elapsed, 2),
+        "camera_fps": fps,
+        "repaints": view.repaints,
+        "preview_fps": view.repaints / elapsed if elapsed else 0.0,
+        "samples": len(lateness),
+        "max_stall_ms": lateness[-1] if lateness else 0.0,
+        "p99_stall_ms": lateness[int(0.99 * (len(lateness) - 1))] if lateness else 0.0,
+        "median_stall_ms": statistics.median(lateness) if lateness else 0.0,
+        "median_frame_ms": statistics.median(ticks),
+        "max_frame_ms": ticks[-1],
+        "codes": len(codes),
+    }
