@@ -13,6 +13,7 @@ Shared by the real gateway client and the in-process stand-in, so both decide al
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -343,6 +344,12 @@ def request_fields(identity: Identity) -> dict[str, str]:
     return {"maThe": card, "hoTen": name, "ngaySinh": dob}
 
 
+def _route_note(correct_route: bool, registered: str | None) -> str:
+    if registered is None:
+        return ", chưa rõ nơi ĐKBĐ"
+    return ", đúng tuyến" if correct_route else f", trái tuyến (ĐKBĐ {registered})"
+
+
 def _pct(pct: int) -> str:
     return f"{pct}%"
 
@@ -436,7 +443,9 @@ def _decide_valid(
         else ""
     )
     validity_note = f", HSD {fmt_date(valid_to)}" if valid_to else ""
-    if level is None:
+    if level is None or registered is None:
+        if registered is None:
+            common["correct_route"] = None
         return Eligibility(
             action=INSURED,
             verified=True,
@@ -445,7 +454,7 @@ def _decide_valid(
             message_en=f"Your health insurance card is valid{until_en}. The reception desk will "
             "tell you how much insurance pays.",
             staff_note=f"{staff_prefix}BHYT hợp lệ {masked}, chưa rõ mức hưởng"
-            f"{', đúng tuyến' if correct_route else f', trái tuyến (ĐKBĐ {registered})'}"
+            f"{_route_note(correct_route, registered)}"
             f"{validity_note}{five_note}",
             coverage_percent=None,
             **common,
@@ -548,7 +557,13 @@ def run_check(
         try:
             second = ask({**fields, "maThe": new_card})
             if classify(second).kind != "new_card":
-                return Decided(_decide(second, new_card, prefix), second, raw)
+                decided = _decide(second, new_card, prefix)
+                decided = dataclasses.replace(
+                    decided,
+                    message_vi=f"Bạn đã được cấp thẻ mới. {decided.message_vi}",
+                    message_en=f"A new card has been issued to you. {decided.message_en}",
+                )
+                return Decided(decided, second, raw)
         except GatewayError as exc:
             log.warning(
                 "re-check with the new card failed (%s): deciding from the first answer",

@@ -95,6 +95,7 @@ class GatewaySimulator:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._tokens: dict[str, _Token] = {}
+        self.issued: list[tuple[str, str]] = []  # (access_token, id_token), for leak tests
         self._fault: str | None = None
         self._rate = 1.0
         self.stats: Counter[str] = Counter()
@@ -113,7 +114,7 @@ class GatewaySimulator:
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.1},
+            kwargs={"poll_interval": 0.02},
             daemon=True,
             name="gateway-simulator",
         )
@@ -224,8 +225,10 @@ class GatewaySimulator:
             now = time.monotonic()
             self._tokens = {k: t for k, t in self._tokens.items() if t.expires_at > now}
             self._tokens[token.access] = token
+            self.issued.append((token.access, token.id_token))
         if self.expires_format == "seconds":
-            expires: Any = int(self.token_ttl_s)
+            ttl = self.token_ttl_s
+            expires: Any = int(ttl) if float(ttl).is_integer() else ttl
         else:
             when = datetime.now(UTC).astimezone(VIETNAM) + timedelta(seconds=self.token_ttl_s)
             expires = when.isoformat(timespec="microseconds").replace("+07:00", "1+07:00")
