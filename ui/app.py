@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -38,6 +39,7 @@ class KioskApp:
     panel: QWidget | None
     translator: QTranslator
     theme: Theme
+    speaker: Any = None
 
     def set_language(self, language: str) -> None:
         self.app.removeTranslator(self.translator)
@@ -59,6 +61,8 @@ class KioskApp:
             self.panel.close()
         self.window.close()
         self.runner.shutdown()
+        if self.speaker is not None:
+            self.speaker.close()
         self.services.close()
 
 
@@ -117,6 +121,8 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     kiosk.set_language(session.language)
     prices.set_language(session.language)
 
+    _wire_speech(kiosk)
+
     if services.card_reader is not None:
         bridge.attach_card_reader(services.card_reader)
     if services.camera is not None:
@@ -139,6 +145,38 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
 
         kiosk.panel = SimulatorPanel(services, session)
     return kiosk
+
+
+def _wire_speech(kiosk: KioskApp) -> None:
+    """Speech guidance: each new screen is spoken in the session language; repeat; volume."""
+    from kiosk.session import Step
+    from kiosk.speech import Speaker
+
+    speaker = Speaker.from_config(kiosk.config)
+    kiosk.speaker = speaker
+    window, session = kiosk.window, kiosk.session
+
+    def speak(step: str) -> None:
+        if step == Step.START.value:
+            speaker.stop()
+            speaker.forget()
+            return
+        QTimer.singleShot(0, lambda: speaker.say(window.spoken_text(), session.language))
+
+    def cycle_volume() -> None:
+        levels = [40, 70, 100]
+        window.volume = next((v for v in levels if v > window.volume), levels[0])
+        speaker.set_volume(window.volume)
+        window.refresh()
+        speaker.say(window.spoken_text(), session.language)
+
+    window.step_shown.connect(speak)
+    window.repeat_button.clicked.connect(
+        lambda: speaker.say(window.spoken_text(), session.language)
+    )
+    window.volume_button.clicked.connect(cycle_volume)
+    window.repeat_button.setVisible(speaker.enabled)
+    window.volume_button.setVisible(speaker.enabled)
 
 
 def _sync_prices(prices: QWidget, session: Session) -> None:

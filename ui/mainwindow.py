@@ -172,8 +172,12 @@ class MainWindow(QMainWindow):
         self.prices_button.clicked.connect(session.open_prices)
         self.cancel_button = button("", "secondary", name="cancel_button")
         self.cancel_button.clicked.connect(session.cancel)
+        self.repeat_button = button("", "secondary", name="repeat_button")
+        self.volume_button = button("", "secondary", name="volume_button")
         self.extra_footer = QHBoxLayout()
         footer_row.addWidget(self.back_button)
+        footer_row.addWidget(self.repeat_button)
+        footer_row.addWidget(self.volume_button)
         footer_row.addStretch(1)
         footer_row.addLayout(self.extra_footer)
         footer_row.addWidget(self.prices_button)
@@ -187,6 +191,7 @@ class MainWindow(QMainWindow):
         self._language = session.language
         self._last_step: Step | None = None
         self._generation = session.generation
+        self.volume = session.config.accessibility.speech_volume
         session.subscribe(self._on_session)
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(1000)
@@ -230,11 +235,30 @@ class MainWindow(QMainWindow):
         self.cancel_button.setText(self.tr("Start over"))
         self.cancel_button.setVisible(step is not Step.TICKET)
         self.prices_button.setText(self.tr("Prices"))
+        self.repeat_button.setText(self.tr("Listen again"))
+        self.volume_button.setText(self.tr("Volume {v} %").format(v=self.volume))
         self.prices_button.setVisible(step not in BUSY_STEPS and step is not Step.TICKET)
         self.overlay.refresh(session)
         if step != self._last_step:
             self._last_step = step
             self.step_shown.emit(step.value)
+
+    def spoken_text(self) -> str:
+        """What speech guidance says for the current screen: its title and its message."""
+        screen = self.stack.currentWidget()
+        if self.overlay.isVisible():
+            return f"{self.overlay.title.text()} {self.overlay.countdown.text()}"
+        parts = []
+        for name in ("title", "message", "text", "number", "status"):
+            widget = getattr(screen, name, None)
+            if (
+                widget is not None
+                and hasattr(widget, "text")
+                and widget.isVisible()
+                and widget.text()
+            ):
+                parts.append(widget.text())
+        return ". ".join(parts)
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)  # type: ignore[arg-type]

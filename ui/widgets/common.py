@@ -80,7 +80,7 @@ class NumericKeypad(QWidget):
         self.keys: dict[str, QPushButton] = {}
         for index, key in enumerate(keys):
             role = "primary" if key == "ok" else "key"
-            btn = button("", role, name=f"key_{key}")
+            btn = button("", role, name=f"keypad_{key}")
             btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             btn.clicked.connect(lambda _=False, k=key: self._press(k))
             grid.addWidget(btn, index // 3, index % 3)
