@@ -104,13 +104,15 @@ class InsuranceConfig(BaseModel):
         default=60.0, ge=0, description="renew the token this long before expiry"
     )
     breaker_failures: int = Field(
-        3, ge=1, description="consecutive failures that open the circuit breaker"
+        default=3, ge=1, description="consecutive failures that open the circuit breaker"
     )
     breaker_cooldown_s: float = Field(
-        30.0, gt=0, description="while open, answer 'gateway unavailable' at once for this long"
+        default=30.0,
+        gt=0,
+        description="while open, answer 'gateway unavailable' at once for this long",
     )
     unverified_action: Literal["desk", "self_pay"] = Field(
-        "desk", description="what a patient does when the card could not be checked"
+        default="desk", description="what a patient does when the card could not be checked"
     )
     route: RouteRates = Field(default_factory=lambda: RouteRates())
     reference_salary: list[ReferenceSalaryRow] = Field(
@@ -118,6 +120,6 @@ class InsuranceConfig(BaseModel):
         description="later reference salary rows (built in: 2,340,000 VND from 2024-07-01)",
     )
     people_file: str = Field(
-        "", description="stand-in people table; empty = assets/demo/gateway-people.json"
+        default="", description="stand-in people table; empty = assets/demo/gateway-people.json"
     )
     standin_latency_ms: int = Field(default=0, ge=0, description="stand-in answer delay, for demos")

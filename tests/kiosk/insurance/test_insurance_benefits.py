@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -188,7 +189,7 @@ BASIC = RouteRates(self_referral_outpatient_percent=100, self_referral_inpatient
         ),
     ],
 )
-def test_coverage_percent(case: str, level: int, kwargs: dict, expected: int) -> None:
+def test_coverage_percent(case: str, level: int, kwargs: dict[str, Any], expected: int) -> None:
     kwargs.setdefault("rates", SPECIALISED)
     assert coverage_percent(level, on=DAY, **kwargs) == expected, case
 
@@ -200,13 +201,13 @@ def test_cheap_visit_threshold_follows_the_reference_salary() -> None:
     assert (before, after) == (80, 100)
     # A configured raise moves the threshold again (15 % of 2,530,000 = 379,500).
     rows = [(date(2026, 7, 1), 2_530_000)]
-    kw = {"correct_route": True, "on": date(2026, 7, 1), "extra_rows": rows}
+    kw: dict[str, Any] = {"correct_route": True, "on": date(2026, 7, 1), "extra_rows": rows}
     assert coverage_percent(4, visit_total=379_499, **kw) == 100
     assert coverage_percent(4, visit_total=379_500, **kw) == 80
 
 
 def test_five_year_rule_follows_the_reference_salary() -> None:
-    five = {"correct_route": True, "five_year_date": date(2020, 1, 1)}
+    five: dict[str, Any] = {"correct_route": True, "five_year_date": date(2020, 1, 1)}
     # 6 x 1,800,000 = 10,800,000 before 2024-07-01; 6 x 2,340,000 = 14,040,000 after.
     assert coverage_percent(4, on=date(2024, 6, 30), copay_this_year=12_000_000, **five) == 100
     assert coverage_percent(4, on=date(2024, 7, 1), copay_this_year=12_000_000, **five) == 80
