@@ -31,7 +31,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from hardware.cardreader.base import IntegrityError
 from hardware.icao import tlv
-from hardware.icao.pki import Signer, TrustStore, load_der_certificate, serial_of
+from hardware.icao.pki import (
+    Signer,
+    TrustStore,
+    load_der_certificate,
+    public_key_of,
+    serial_of,
+    verify_issued_by,
+)
 from hardware.icao.tlv import LDSError
 
 ID_LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
@@ -337,7 +344,7 @@ def _verify_signature(cert: x509.Certificate, signer_info: cms.SignerInfo, signe
     signature = signer_info["signature"].native
     digest_name = signer_info["digest_algorithm"]["algorithm"].native
     oid = algorithm["algorithm"].dotted
-    public_key = cert.public_key()
+    public_key = public_key_of(cert)
     if oid in _ECDSA_PLAIN:
         hash_name = _ECDSA_PLAIN[oid]
         half = len(signature) // 2
@@ -391,7 +398,7 @@ def _chain(dsc: x509.Certificate, trust: TrustStore, at: dt.datetime) -> tuple[s
         ]
     for csca in candidates:
         try:
-            dsc.verify_directly_issued_by(csca)
+            verify_issued_by(dsc, csca)
         except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm) as exc:
             problems.append(
                 f"document signer not signed by CSCA {csca.subject.rfc4514_string()} "

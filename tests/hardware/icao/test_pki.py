@@ -6,13 +6,20 @@ import stat
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from hardware.icao import lds, tlv
 from hardware.icao.person import load_person
 from hardware.icao.pki import (
+    EXPLICIT_CURVES,
+    NAMED_CURVES,
     PKIError,
+    Signer,
     TrustStore,
     build_master_list,
     create_csca,
@@ -212,3 +219,87 @@ def test_cached_trust_store_reloads_only_on_change(tmp_path: Path) -> None:
     assert [c.subject for c in TrustStore.cached(tmp_path).certificates] == [second.subject]
     with pytest.raises(PKIError):
         TrustStore.cached(tmp_path / "gone")
+
+
+# --- explicit EC domain parameters --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(EXPLICIT_CURVES))
+def test_explicit_curve_table_matches_the_named_curves(name: str) -> None:
+    p, a, b, n = EXPLICIT_CURVES[name]
+    curve = NAMED_CURVES[name]
+    assert p.bit_length() == curve.key_size
+    g = ec.derive_private_key(1, curve).public_key().public_numbers()
+    assert (g.y * g.y - (g.x**3 + a * g.x + b)) % p == 0  # the generator lies on y² = x³+ax+b
+    minus_g = ec.derive_private_key(n - 1, curve).public_key().public_numbers()
+    assert (minus_g.x, minus_g.y) == (g.x, p - g.y)  # (n-1)·G = -G: n is the order
+
+
+def _with_explicit_parameters(
+    cert: x509.Certificate, name: str, signing_key: ec.EllipticCurvePrivateKey, b_delta: int = 0
+) -> x509.Certificate:
+    """`cert` re-encoded with its curve spelled out, re-signed by `signing_key`."""
+    p, a, b, n = EXPLICIT_CURVES[name]
+    size = (p.bit_length() + 7) // 8
+    generator = ec.derive_private_key(1, NAMED_CURVES[name]).public_key()
+    domain = asn1_keys.SpecifiedECDomain(
+        {
+            "version": "ecdpVer1",
+            "field_id": {"field_type": "prime_field", "parameters": p},
+            "curve": {"a": a.to_bytes(size, "big"), "b": (b + b_delta).to_bytes(size, "big")},
+            "base": generator.public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            ),
+            "order": n,
+            "cofactor": 1,
+        }
+    )
+    tbs = asn1_x509.TbsCertificate.load(cert.tbs_certificate_bytes)
+    tbs["subject_public_key_info"] = asn1_keys.PublicKeyInfo(
+        {
+            "algorithm": {"algorithm": "ec", "parameters": {"specified": domain}},
+            "public_key": tbs["subject_public_key_info"]["public_key"],
+        }
+    )
+    signature = signing_key.sign(tbs.dump(force=True), ec.ECDSA(hashes.SHA256()))
+    der = asn1_x509.Certificate(
+        {
+            "tbs_certificate": tbs,
+            "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+            "signature_value": signature,
+        }
+    ).dump()
+    return x509.load_der_x509_certificate(der)
+
+
+def test_certificates_with_explicit_curve_parameters_chain_and_verify(tmp_path: Path) -> None:
+    name = "brainpoolP256r1"
+    csca, csca_key = create_csca(curve=name)
+    dsc = create_dsc(csca, csca_key, curve=name)
+    assert isinstance(csca_key, ec.EllipticCurvePrivateKey)
+    explicit_csca = _with_explicit_parameters(csca, name, csca_key)
+    explicit_dsc = _with_explicit_parameters(dsc.certificate, name, csca_key)
+    with pytest.raises((ValueError, UnsupportedAlgorithm)):
+        explicit_csca.public_key()  # what cryptography alone would do
+    (tmp_path / "csca.pem").write_bytes(explicit_csca.public_bytes(PEM))
+    store = TrustStore.from_path(tmp_path)
+    assert len(store) == 1 and store.problems == []
+    signer = Signer(explicit_dsc, dsc.private_key)
+    result = passive_authentication(build_sod(GROUPS, signer), GROUPS, store)
+    assert result.level == "trusted", result.problems
+    # a forged CSCA of the same name and curve, other key: the chain must fail
+    impostor, impostor_key = create_csca(curve=name)
+    assert isinstance(impostor_key, ec.EllipticCurvePrivateKey)
+    forged = TrustStore([_with_explicit_parameters(impostor, name, impostor_key)])
+    assert passive_authentication(build_sod(GROUPS, signer), GROUPS, forged).level == "consistent"
+
+
+def test_unknown_explicit_curves_are_reported(tmp_path: Path) -> None:
+    name = "secp256r1"
+    csca, csca_key = create_csca(curve=name)
+    assert isinstance(csca_key, ec.EllipticCurvePrivateKey)
+    odd = _with_explicit_parameters(csca, name, csca_key, b_delta=1)
+    (tmp_path / "odd.pem").write_bytes(odd.public_bytes(PEM))
+    store = TrustStore.from_path(tmp_path)
+    assert len(store) == 0
+    assert "unsupported public key" in store.problems[0]

@@ -225,6 +225,20 @@ def test_the_signer_certificate_may_come_from_the_trust_store(
     assert passive_authentication(sod, GROUPS, with_dsc).level == "trusted"
 
 
+def test_a_signer_identified_by_subject_key_identifier(signer: Signer, trust: TrustStore) -> None:
+    info = cms.ContentInfo.load(tlv.decode(build_sod(GROUPS, signer), 0x77).value)
+    signer_info = info["content"]["signer_infos"][0]
+    ski = signer.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    signer_info["version"] = "v3"
+    signer_info["sid"] = cms.SignerIdentifier({"subject_key_identifier": ski.value.digest})
+    sod = tlv.encode(0x77, info.dump(force=True))
+    result = passive_authentication(sod, GROUPS, trust)
+    assert result.level == "trusted", result.problems
+    signer_info["sid"] = cms.SignerIdentifier({"subject_key_identifier": b"unknown"})
+    unknown = passive_authentication(tlv.encode(0x77, info.dump(force=True)), GROUPS, trust)
+    assert unknown.level == "read"
+
+
 @pytest.mark.parametrize(
     "sod",
     [
