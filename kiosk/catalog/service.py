@@ -26,6 +26,7 @@ from kiosk.catalog.models import CatalogItem, Category, ImportReport, Kind
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEMO_SERVICES_CSV = ASSETS / "demo" / "price-list-qd3467-bv-nhi-trung-uong.csv"
 DEMO_DRUGS_CSV = ASSETS / "demo" / "catalog" / "drugs-demo.csv"
+DEMO_CATALOG = DEMO_SERVICES_CSV  # the name the app uses
 DEMO_SERVICES_EFFECTIVE = date(2024, 11, 15)  # QĐ 3467/QĐ-BYT, 15 November 2024
 DB_NAME = "catalog.sqlite3"
 

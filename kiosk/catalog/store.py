@@ -137,8 +137,10 @@ def now_iso() -> str:
 
 
 def connect(path: Path) -> sqlite3.Connection:
+    """A connection for one thread (check_same_thread is off only so that close() may run
+    from the owner's thread at exit; connections are never shared while in use)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA temp_store=MEMORY")

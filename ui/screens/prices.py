@@ -1,0 +1,508 @@
+"""The price look-up screen: search services and drugs, see the estimated share to pay.
+
+Left: the search field and the on-screen keyboard. Right: category buttons and the results
+(kinetic scrolling), or the detail of one item: hospital price, insured price, what the fund
+pays and what the patient pays, for the identified patient or for each benefit level
+(100 / 95 / 80 % and not insured). Always labelled an estimate.
+
+Searches run on a one-thread pool (never on the GUI thread); only the newest answer is shown.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScroller,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.catalog.models import CatalogItem, Category
+from kiosk.catalog.service import CatalogService
+from kiosk.insurance.benefits import CostEstimate, estimate_cost, format_vnd
+from ui.widgets.keyboard import OnScreenKeyboard
+
+SEARCH_LIMIT = 50
+BROWSE_LIMIT = 200
+BENEFIT_LEVELS = (100, 95, 80)
+ITEM_ID = Qt.ItemDataRole.UserRole
+
+
+class _Signals(QObject):
+    done = Signal(int, object)  # sequence number, list[CatalogItem] or the exception
+
+
+class _SearchTask(QRunnable):
+    def __init__(
+        self, catalog: CatalogService, seq: int, query: str, category: str | None, signals: _Signals
+    ) -> None:
+        super().__init__()
+        self.catalog, self.seq, self.query, self.category = catalog, seq, query, category
+        self.signals = signals
+
+    def run(self) -> None:
+        limit = SEARCH_LIMIT if self.query.strip() else BROWSE_LIMIT
+        try:
+            result: object = self.catalog.search(self.query, category=self.category, limit=limit)
+        except Exception as exc:  # noqa: BLE001 - shown as "prices unavailable", never lost
+            result = exc
+        self.signals.done.emit(self.seq, result)
+
+
+def _label(role: str, name: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel()
+    widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def _button(role: str, name: str) -> QPushButton:
+    widget = QPushButton()
+    widget.setProperty("role", role)
+    widget.setObjectName(name)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    widget.setMinimumHeight(64)
+    return widget
+
+
+class PricesScreen(QWidget):
+    """Signals:
+    closed(): the patient pressed Close.
+    """
+
+    closed = Signal()
+
+    def __init__(self, catalog: CatalogService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("prices_screen")
+        self.catalog = catalog
+        self.language = "vi"
+        self.coverage_percent: int | None = None
+        self.patient_label: str | None = None
+        self.category: str | None = None
+        self.items: list[CatalogItem] = []
+        self.current: CatalogItem | None = None
+        self.error = False
+        self._seq = 0
+        self._running = False
+        self._pending = False
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # one thread: searches in order, one SQLite connection
+        self._pool.setExpiryTimeout(-1)
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._on_results)
+        self._build()
+        self.retranslate()
+        self._show_hint()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(32, 24, 32, 24)
+        outer.setSpacing(16)
+
+        top = QHBoxLayout()
+        self.title = _label("title", "prices_title", wrap=False)
+        self.patient = _label("badge", "prices_patient", wrap=False)
+        self.close_button = _button("secondary", "prices_close")
+        self.close_button.clicked.connect(self.closed.emit)
+        top.addWidget(self.title)
+        top.addSpacing(24)
+        top.addWidget(self.patient)
+        top.addStretch(1)
+        top.addWidget(self.close_button)
+        outer.addLayout(top)
+
+        body = QHBoxLayout()
+        body.setSpacing(32)
+        outer.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        left.setSpacing(16)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("prices_search")
+        self.search_field.setClearButtonEnabled(False)
+        self.search_field.textEdited.connect(self._typed_on_hardware)
+        left.addWidget(self.search_field)
+        self.hint = _label("body", "prices_hint")
+        left.addWidget(self.hint)
+        left.addStretch(1)
+        self.keyboard = OnScreenKeyboard(self)
+        self.keyboard.setObjectName("prices_keyboard")
+        self.keyboard.text_changed.connect(self._keyboard_text)
+        left.addWidget(self.keyboard)
+        left_host = QWidget()
+        left_host.setLayout(left)
+        left_host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        body.addWidget(left_host, 11)
+
+        self.pages = QStackedWidget()
+        body.addWidget(self.pages, 10)
+        self.pages.addWidget(self._build_results())
+        self.pages.addWidget(self._build_detail())
+
+    def _build_results(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.category_buttons: dict[str, QPushButton] = {}
+        for index, category in enumerate(Category):
+            btn = _button("toggle", f"category_{category.value}")
+            btn.setCheckable(True)
+            btn.clicked.connect(lambda checked, c=category.value: self._choose_category(c, checked))
+            grid.addWidget(btn, index // 3, index % 3)
+            self.category_buttons[category.value] = btn
+        layout.addLayout(grid)
+        self.count_label = _label("muted", "prices_count")
+        layout.addWidget(self.count_label)
+        self.results = QListWidget()
+        self.results.setObjectName("prices_results")
+        self.results.setWordWrap(True)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.results.itemClicked.connect(self._open_item)
+        QScroller.grabGesture(
+            self.results.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+        layout.addWidget(self.results, 1)
+        return page
+
+    def _build_detail(self) -> QWidget:
+        page = QFrame()
+        page.setProperty("role", "card")
+        page.setObjectName("prices_detail")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        self.back_button = _button("secondary", "prices_back")
+        self.back_button.clicked.connect(self._back_to_results)
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.detail_name = _label("subtitle", "detail_name")
+        self.detail_meta = _label("muted", "detail_meta")
+        layout.addWidget(self.detail_name)
+        layout.addWidget(self.detail_meta)
+        self.price_grid = QGridLayout()
+        self.price_grid.setHorizontalSpacing(24)
+        self.price_grid.setVerticalSpacing(10)
+        self.price_grid.setColumnStretch(0, 1)
+        layout.addLayout(self.price_grid)
+        self.estimate_note = _label("notice", "detail_estimate")
+        layout.addWidget(self.estimate_note)
+        self.detail_note = _label("muted", "detail_note")
+        layout.addWidget(self.detail_note)
+        layout.addStretch(1)
+        return page
+
+    # ------------------------------------------------------------------ public API
+
+    def set_language(self, lang: str) -> None:
+        self.language = "vi" if lang == "vi" else "en"
+        self.retranslate()
+
+    def set_patient(self, coverage_percent: int | None, label: str | None) -> None:
+        """The identified patient's fund share (0 = not covered), or None: not identified."""
+        self.coverage_percent = coverage_percent
+        self.patient_label = label
+        self._update_patient()
+        if self.current is not None:
+            self._show_detail(self.current)
+
+    def reset(self) -> None:
+        """Clears the query, the results, the detail and the patient's data."""
+        self._seq += 1  # answers still on their way are dropped
+        self._pending = False
+        self.keyboard.set_text("")
+        self.keyboard.set_layer("abc")
+        self.search_field.clear()
+        self.category = None
+        for btn in self.category_buttons.values():
+            btn.setChecked(False)
+        self.items = []
+        self.current = None
+        self.error = False
+        self.results.clear()
+        self.coverage_percent = None
+        self.patient_label = None
+        self._clear_grid()
+        self.detail_name.clear()
+        self.detail_meta.clear()
+        self.detail_note.clear()
+        self.pages.setCurrentIndex(0)
+        self._update_patient()
+        self._show_hint()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Prices"))
+        self.close_button.setText(self.tr("Close"))
+        self.back_button.setText(self.tr("Back to results"))
+        self.search_field.setPlaceholderText(self.tr("Service or drug name, or code"))
+        names = {
+            "exam": self.tr("Examination"),
+            "bed": self.tr("Bed days"),
+            "imaging": self.tr("Imaging"),
+            "laboratory": self.tr("Laboratory"),
+            "procedure": self.tr("Procedures, surgery"),
+            "drug": self.tr("Drugs"),
+        }
+        for key, btn in self.category_buttons.items():
+            btn.setText(names[key])
+        self._category_names = names
+        self.keyboard.retranslate()
+        self._update_patient()
+        self._render_results()
+        if self.current is not None:
+            self._show_detail(self.current)
+
+    # ------------------------------------------------------------------ searching
+
+    def _keyboard_text(self, text: str) -> None:
+        self.search_field.setText(text)
+        self._search()
+
+    def _typed_on_hardware(self, text: str) -> None:
+        self.keyboard.set_text(text)
+        self._search()
+
+    def _choose_category(self, category: str, checked: bool) -> None:
+        self.category = category if checked else None
+        for key, btn in self.category_buttons.items():
+            btn.setChecked(key == self.category)
+        self._search()
+
+    def _search(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.current = None
+        if not self.search_field.text().strip() and self.category is None:
+            self._seq += 1
+            self.items = []
+            self.results.clear()
+            self._show_hint()
+            return
+        if self._running:
+            self._pending = True  # the newest query runs when the current one answers
+            return
+        self._start()
+
+    def _start(self) -> None:
+        self._seq += 1
+        self._running = True
+        self._pending = False
+        self._pool.start(
+            _SearchTask(
+                self.catalog, self._seq, self.search_field.text(), self.category, self._signals
+            )
+        )
+
+    def _on_results(self, seq: int, result: object) -> None:
+        self._running = False
+        if self._pending:
+            self._start()
+            return
+        if seq != self._seq:
+            return
+        if isinstance(result, Exception):
+            self.error = True
+            self.items = []
+        else:
+            self.error = False
+            self.items = list(result)  # type: ignore[call-overload]
+        self._render_results()
+
+    def wait_idle(self, msecs: int = 5000) -> bool:
+        """Waits for running searches (tests and shutdown)."""
+        return self._pool.waitForDone(msecs)
+
+    # ------------------------------------------------------------------ rendering
+
+    def _show_hint(self) -> None:
+        self.count_label.setText("")
+        self.hint.setText(
+            self.tr("Type a few letters, without accents if you like, or choose a category.")
+        )
+
+    def _render_results(self) -> None:
+        self.results.clear()
+        query = self.search_field.text().strip()
+        if self.error:
+            self.count_label.setText(
+                self.tr("Prices are not available right now. Please ask at the counter.")
+            )
+            return
+        if not query and self.category is None:
+            self._show_hint()
+            return
+        self.hint.setText(self.tr("Tap a result to see the price and what you may pay."))
+        for item in self.items:
+            price = format_vnd(item.hospital_price, self.language)
+            category = self._category_names.get(item.category, item.category)
+            extra = f"{item.code}  ·  {category}" if item.code else category
+            if item.kind == "drug" and item.unit:
+                extra += f"  ·  {item.unit}"
+            entry = QListWidgetItem(f"{item.name}\n{price}    {extra}")
+            entry.setData(ITEM_ID, item.id)
+            self.results.addItem(entry)
+        limit = SEARCH_LIMIT if query else BROWSE_LIMIT
+        if not self.items:
+            self.count_label.setText(
+                self.tr("Nothing found. Check the spelling or choose a category.")
+            )
+        elif len(self.items) >= limit:
+            self.count_label.setText(
+                self.tr("The first {count} results: type more letters to narrow them.").format(
+                    count=len(self.items)
+                )
+            )
+        else:
+            self.count_label.setText(self.tr("{count} results").format(count=len(self.items)))
+        self.results.scrollToTop()
+
+    def _open_item(self, entry: QListWidgetItem) -> None:
+        item_id = entry.data(ITEM_ID)
+        item = next((i for i in self.items if i.id == item_id), None)
+        if item is not None:
+            self._show_detail(item)
+
+    def _back_to_results(self) -> None:
+        self.current = None
+        self.pages.setCurrentIndex(0)
+
+    def _update_patient(self) -> None:
+        if self.coverage_percent is None:
+            self.patient.setText(self.tr("Not identified: estimates for each insurance level"))
+        elif self.coverage_percent == 0:
+            self.patient.setText(
+                self.tr("{name}: not covered by insurance").format(name=self.patient_label or "")
+            )
+        else:
+            self.patient.setText(
+                self.tr("{name}: insurance pays {percent} %").format(
+                    name=self.patient_label or self.tr("Patient"), percent=self.coverage_percent
+                )
+            )
+
+    def _clear_grid(self) -> None:
+        while self.price_grid.count():
+            child = self.price_grid.takeAt(0)
+            widget = child.widget() if child is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def _cell(
+        self, row: int, col: int, text: str, role: str = "body", name: str = "", span: int = 1
+    ) -> None:
+        cell = _label(role, name)
+        cell.setText(text)
+        if col > 0:
+            cell.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.price_grid.addWidget(cell, row, col, 1, span)
+        cell.show()  # added to a visible page: show now, not on the next event-loop turn
+
+    def _money(self, amount: int) -> str:
+        return format_vnd(amount, self.language)
+
+    def _show_detail(self, item: CatalogItem) -> None:
+        self.current = item
+        self.pages.setCurrentIndex(1)
+        self.detail_name.setText(item.name)
+        meta = [self._category_names.get(item.category, item.category)]
+        if item.code:
+            meta.insert(0, self.tr("Code {code}").format(code=item.code))
+        if item.kind == "drug":
+            meta += [p for p in (item.strength, item.unit, item.route) if p]
+        self.detail_meta.setText("  ·  ".join(meta))
+        self._clear_grid()
+        basis, assumed = item.estimate_basis()
+        row = 0
+        last = 1 if self.coverage_percent is not None else 2  # the price column
+        self._cell(row, 0, self.tr("Hospital price"), span=last)
+        self._cell(row, last, self._money(item.hospital_price), "subtitle", "detail_hospital_price")
+        row += 1
+        self._cell(row, 0, self.tr("Insured price (BHYT)"), span=last)
+        insured = self._money(basis if item.insured_price is None else item.insured_price)
+        self._cell(row, last, insured, "subtitle", "detail_insured_price")
+        row += 1
+        if self.coverage_percent is not None:
+            estimate = estimate_cost(item.hospital_price, basis, self.coverage_percent)
+            self._estimate_rows(row, estimate, self.patient_label)
+        else:
+            self._levels_table(row, item, basis)
+        notes = [
+            self.tr(
+                "Estimate only: the cashier calculates the final amount from your card, the route of referral and what is actually done."
+            )  # fmt: skip
+        ]
+        if assumed:
+            notes.append(
+                self.tr(
+                    "This list gives no separate insured price: we assume it equals the hospital price."
+                )
+            )
+        if item.insurance_rate is not None and item.insurance_rate < 100:
+            notes.append(
+                self.tr("Insurance covers {rate} % of this drug's insured price.").format(
+                    rate=item.insurance_rate
+                )
+            )
+        if item.variant:
+            notes.append(
+                self.tr(
+                    "Several prices are listed for this code; ask at the counter which applies."
+                )
+            )
+        self.estimate_note.setText("\n".join(notes))
+        self.detail_note.setText(item.note)
+        self.detail_note.setVisible(bool(item.note))
+
+    def _estimate_rows(self, row: int, estimate: CostEstimate, name: str | None) -> None:
+        if estimate.coverage_percent:
+            self._cell(
+                row,
+                0,
+                self.tr("Insurance pays ({percent} %)").format(percent=estimate.coverage_percent),
+            )
+            self._cell(row, 1, self._money(estimate.fund_pays), "subtitle", "detail_fund_pays")
+            row += 1
+        else:
+            self._cell(row, 0, self.tr("Not covered by insurance"))
+            self._cell(row, 1, self._money(0), "subtitle", "detail_fund_pays")
+            row += 1
+        self._cell(row, 0, self.tr("You pay (estimate)"), "subtitle")
+        self._cell(row, 1, self._money(estimate.patient_pays), "title", "detail_patient_pays")
+
+    def _levels_table(self, row: int, item: CatalogItem, basis: int) -> None:
+        self._cell(row, 0, self.tr("Your insurance level"), "muted")
+        self._cell(row, 1, self.tr("Insurance pays"), "muted")
+        self._cell(row, 2, self.tr("You pay (estimate)"), "muted")
+        row += 1
+        for percent in BENEFIT_LEVELS:
+            estimate = estimate_cost(item.hospital_price, basis, percent)
+            self._cell(row, 0, self.tr("Insured, {percent} %").format(percent=percent))
+            self._cell(row, 1, self._money(estimate.fund_pays), "body", f"level_{percent}_fund")
+            self._cell(
+                row, 2, self._money(estimate.patient_pays), "subtitle", f"level_{percent}_patient"
+            )
+            row += 1
+        estimate = estimate_cost(item.hospital_price, basis, None)
+        self._cell(row, 0, self.tr("Not insured"))
+        self._cell(row, 1, self._money(0), "body", "level_none_fund")
+        self._cell(row, 2, self._money(estimate.patient_pays), "subtitle", "level_none_patient")
