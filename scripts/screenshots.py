@@ -43,6 +43,7 @@ def wait(kiosk: KioskApp, step: Step, timeout: float = 10) -> None:
 def shoot(kiosk: KioskApp, out: Path, name: str) -> None:
     pump(200)
     kiosk.window.grab().save(str(out / f"{name}.png"))
+    print(name, kiosk.window.size().toTuple(), kiosk.window.minimumSizeHint().toTuple())
     print(f"wrote {out / name}.png")
 
 

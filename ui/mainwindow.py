@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.queue.service import TZ
 from kiosk.session import BUSY_STEPS, Session, Step
 from ui.screens.identify import BusyScreen, IdentifyScreen
 from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
 
         header = QFrame()
         header.setProperty("role", "header")
-        header.setFixedHeight(84)
+        header.setFixedHeight(68)
         header_row = QHBoxLayout(header)
         header_row.setContentsMargins(32, 0, 32, 0)
         self.header_title = label("", "header", wrap=False, name="header_title")
@@ -164,7 +165,7 @@ class MainWindow(QMainWindow):
         footer = QFrame()
         footer.setProperty("role", "footer")
         footer_row = QHBoxLayout(footer)
-        footer_row.setContentsMargins(32, 12, 32, 12)
+        footer_row.setContentsMargins(24, 8, 24, 8)
         footer_row.setSpacing(20)
         self.back_button = button("", "secondary", name="back_button")
         self.back_button.clicked.connect(session.back)
@@ -200,7 +201,7 @@ class MainWindow(QMainWindow):
         self._on_session(session)
 
     def _tick(self) -> None:
-        self.clock.setText(datetime.now().strftime("%H:%M  %d/%m/%Y"))
+        self.clock.setText(datetime.now(TZ).strftime("%H:%M  %d/%m/%Y"))
         self.session.tick()
 
     def _on_session(self, session: Session) -> None:
@@ -225,7 +226,7 @@ class MainWindow(QMainWindow):
         if refresh is not None:
             refresh(session)
         self.header_title.setText(session.config.hospital.name(session.language))
-        self.clock.setText(datetime.now().strftime("%H:%M  %d/%m/%Y"))
+        self.clock.setText(datetime.now(TZ).strftime("%H:%M  %d/%m/%Y"))
         step = session.step
         self.footer.setVisible(step not in (Step.START, Step.PRICES))
         self.back_button.setVisible(

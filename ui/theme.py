@@ -117,7 +117,7 @@ QLabel[role="body"] {{ font-size: {px(28)}px; }}
 QLabel[role="muted"] {{ font-size: {px(24)}px; color: {p.muted}; }}
 QLabel[role="number"] {{ font-size: {px(150)}px; font-weight: 700; color: {p.text}; }}
 QLabel[role="display"] {{
-    font-size: {px(48)}px; font-weight: 700; letter-spacing: 4px;
+    font-size: {px(40)}px; font-weight: 700; letter-spacing: 4px;
     background: {p.surface}; border: {border_w}px solid {p.border}; border-radius: 12px;
     padding: 8px 16px;
 }}
@@ -145,7 +145,7 @@ QFrame[role="header"] {{ background: {p.primary}; }}
 QFrame[role="header"] QLabel {{ color: {p.on_primary}; font-size: {px(28)}px; font-weight: 700; }}
 QFrame[role="footer"] {{ background: {p.surface}; border-top: {border_w}px solid {p.border}; }}
 QPushButton {{
-    min-height: {max(64, px(80))}px; min-width: 64px; padding: 8px 28px; border-radius: 14px;
+    min-height: {max(64, px(72))}px; min-width: 64px; padding: 6px 24px; border-radius: 14px;
     font-size: {px(30)}px; font-weight: 700;
     background: {p.surface}; color: {p.secondary_text}; border: {border_w + 1}px solid {p.secondary_text};
 }}
@@ -154,14 +154,14 @@ QPushButton:pressed {{ background: {p.border}; }}
 QPushButton:disabled {{ color: {p.muted}; border-color: {p.border}; }}
 QPushButton[role="primary"] {{
     background: {p.primary}; color: {p.on_primary}; border: {border_w + 1}px solid {p.primary};
-    min-height: {max(64, px(96))}px; font-size: {px(34)}px;
+    min-height: {max(64, px(88))}px; font-size: {px(34)}px;
 }}
 QPushButton[role="primary"]:pressed {{ background: {p.text}; }}
 QPushButton[role="danger"] {{
     background: {p.danger}; color: {p.on_danger}; border: {border_w + 1}px solid {p.danger};
 }}
 QPushButton[role="key"] {{
-    min-height: {max(64, px(88))}px; min-width: {max(64, px(88))}px; font-size: {px(40)}px;
+    min-height: {max(64, px(76))}px; min-width: {max(64, px(88))}px; font-size: {px(40)}px;
     background: {p.surface}; color: {p.text}; border: {border_w}px solid {p.border};
 }}
 QPushButton[role="choice"] {{

@@ -18,8 +18,8 @@ class IdentifyScreen(QWidget):
         super().__init__(parent)
         self.session = session
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 24, 48, 16)
-        outer.setSpacing(18)
+        outer.setContentsMargins(40, 16, 40, 12)
+        outer.setSpacing(14)
         self.title = label("", "title", name="identify_title")
         outer.addWidget(self.title)
         self.message = label("", "notice", name="identify_message")
@@ -45,7 +45,7 @@ class IdentifyScreen(QWidget):
         qr_box.addWidget(self.qr_text)
         self.camera_view = camera_view
         if camera_view is not None:
-            camera_view.setMinimumHeight(300)
+            camera_view.setMinimumHeight(240)
             qr_box.addWidget(camera_view, 1)
         left.addWidget(qr_frame, 3)
         columns.addLayout(left, 5)

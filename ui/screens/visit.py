@@ -245,10 +245,21 @@ class TicketScreen(QWidget):
         room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
         self.clinic.setText(f"{clinic.name(session.language)} — {room}".strip(" —"))
         ahead = self.tr("People ahead of you: {n}").format(n=ticket.people_ahead)
-        if ticket.estimated_wait_min is not None:
+        if ticket.estimated_wait_min and ticket.people_ahead:
             ahead += "  ·  " + self.tr("About {m} minutes").format(m=ticket.estimated_wait_min)
         self.ahead.setText(ahead)
-        self.details.setText(ticket.issued_at.strftime("%H:%M  %d/%m/%Y"))
+        details = [ticket.issued_at.strftime("%H:%M  %d/%m/%Y")]
+        if ticket.priority:
+            p = priority_names(session).get(ticket.priority)
+            name = (p.name_vi if session.language == "vi" else p.name_en) if p else ticket.priority
+            details.append(name + " " + self.tr("(to be confirmed at the counter)"))
+        if not ticket.insurance_verified:
+            details.append(self.tr("Not verified: the reception desk will check"))
+        elif ticket.insured:
+            details.append(self.tr("Insured"))
+        else:
+            details.append(self.tr("Self-paying"))
+        self.details.setText("  ·  ".join(details))
         if session.printed:
             self.status.setText(
                 self.tr(
@@ -259,14 +270,10 @@ class TicketScreen(QWidget):
             self.qr.hide()
         else:
             outcome = session.data.print_outcome
-            why = (
-                outcome.message_vi
-                if (outcome and session.language == "vi")
-                else (outcome.message_en if outcome else "")
-            )
+            why = outcome.message(session.language) if outcome is not None else ""
             self.status.setText(
-                (why + "\n" if why else "")
-                + self.tr(
+                why
+                or self.tr(
                     "Please show this screen at the counter, or take a photo of it. Your place in the queue is kept."
                 )
             )

@@ -72,7 +72,7 @@ class NumericKeypad(QWidget):
         layout.setSpacing(12)
         self.display = label("", "display", wrap=False, name="keypad_display")
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setMinimumHeight(84)
+        self.display.setMinimumHeight(72)
         layout.addWidget(self.display)
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -111,7 +111,7 @@ class NumericKeypad(QWidget):
         self.changed.emit(self.digits)
 
     def _update(self) -> None:
-        shown = self.digits + "_" * (self.max_digits - len(self.digits))
+        shown = self.digits + "·" * (self.max_digits - len(self.digits))
         self.display.setText(" ".join(shown[i : i + 3] for i in range(0, self.max_digits, 3)))
         self.keys["ok"].setEnabled(len(self.digits) == self.max_digits)
 
