@@ -162,7 +162,7 @@ class TempPostgres:
 
     def stop(self) -> None:
         if self.started:
-            self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w", "-t", "30")
+            self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate", "-w", "-t", "30")
             self.started = False
         shutil.rmtree(self.root, ignore_errors=True)
 

@@ -1,0 +1,120 @@
+"""The counter side: calls (priority first), people ahead and waiting times from real calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from kiosk.config import KioskConfig
+from kiosk.queue.service import TZ, QueueService, TicketRequest
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=TZ)
+
+
+def test_call_next_serves_priority_first_and_marks_done(
+    config_factory: Callable[..., KioskConfig],
+) -> None:
+    service = QueueService.from_config(config_factory())
+    try:
+        n1 = service.issue(TicketRequest("noi", False), now=T0)
+        n2 = service.issue(TicketRequest("noi", False), now=T0)
+        p1 = service.issue(TicketRequest("noi", False, priority="under_6"), now=T0)
+        assert (n1.people_ahead, n2.people_ahead, p1.people_ahead) == (0, 1, 0)
+        assert service.get(n1.id).people_ahead == 1  # the priority patient goes first
+        called = [service.call_next("noi", now=T0 + timedelta(minutes=i)) for i in range(4)]
+        assert [t.number if t else None for t in called] == ["N-ƯT001", "N001", "N002", None]
+        assert service.get(p1.id).state == "done"
+        assert service.get(n2.id).state == "done"  # the last call ends when nobody is left
+        assert service.get(n1.id).people_ahead == 0
+        [status] = service.status("noi", day=T0.date())
+        assert (status.issued, status.waiting, status.called, status.current_number) == (
+            2,
+            0,
+            2,
+            "N002",
+        )
+    finally:
+        service.close()
+
+
+def test_estimated_wait_uses_recent_service_times(
+    config_factory: Callable[..., KioskConfig],
+) -> None:
+    clinics = [
+        {
+            "id": "noi",
+            "name_vi": "Khám Nội",
+            "name_en": "Internal",
+            "prefix": "N",
+            "service_time_min": 4,
+            "counters": 2,
+        },
+    ]
+    service = QueueService.from_config(config_factory(clinics=clinics))
+    try:
+        for _ in range(6):
+            service.issue(TicketRequest("noi", False), now=T0)
+        fresh = service.issue(TicketRequest("noi", False), now=T0)
+        # no calls yet: the configured 4 min per patient over 2 counters
+        assert (fresh.people_ahead, fresh.estimated_wait_min) == (6, 12)
+        for minute in (0, 6, 12, 18):  # a call every 6 minutes
+            service.call_next("noi", now=T0 + timedelta(minutes=minute))
+        later = service.issue(TicketRequest("noi", False), now=T0 + timedelta(minutes=19))
+        assert later.people_ahead == 3  # 7 issued before it, 4 called
+        assert later.estimated_wait_min == 18  # 3 x 6 min measured
+        [status] = service.status("noi", day=T0.date())
+        assert status.service_min == 6.0
+        # a lunch break between calls is not a service time
+        service.call_next("noi", now=T0 + timedelta(hours=3))
+        service.call_next("noi", now=T0 + timedelta(hours=3, minutes=2))
+        [status] = service.status("noi", day=T0.date())
+        assert status.service_min is not None
+        assert abs(status.service_min - (6 + 6 + 6 + 2) / 4) < 1e-9
+    finally:
+        service.close()
+
+
+def test_unknown_line_and_empty_estimate(config_factory: Callable[..., KioskConfig]) -> None:
+    clinics = [
+        {
+            "id": "noi",
+            "name_vi": "Khám Nội",
+            "name_en": "Internal",
+            "prefix": "N",
+            "service_time_min": None,
+        },
+    ]
+    service = QueueService.from_config(config_factory(clinics=clinics))
+    try:
+        service.issue(TicketRequest("noi", False), now=T0)
+        t = service.issue(TicketRequest("noi", False), now=T0)
+        assert (t.people_ahead, t.estimated_wait_min) == (1, None)
+        try:
+            service.call_next("nope")
+        except ValueError as exc:
+            assert "nope" in str(exc)
+        else:
+            raise AssertionError("unknown line accepted")
+    finally:
+        service.close()
+
+
+def test_record_print_keeps_status_and_attempts(config_factory: Callable[..., KioskConfig]) -> None:
+    service = QueueService.from_config(config_factory())
+    try:
+        t = service.issue(TicketRequest("noi", False))
+        assert (t.print_status, t.print_attempts) == ("pending", 0)
+        service.record_print(t.id, False, "paper_out: paper out")
+        got = service.get(t.id)
+        assert (got.print_status, got.print_attempts, got.print_error) == (
+            "failed",
+            1,
+            "paper_out: paper out",
+        )
+        service.record_print(t.id, True)
+        got = service.get(t.id)
+        assert (got.print_status, got.print_attempts, got.print_error) == ("printed", 2, "")
+        [status] = service.status("noi")
+        assert status.print_failed == 0
+    finally:
+        service.close()
