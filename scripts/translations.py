@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -35,41 +36,65 @@ def load_tsv() -> dict[str, str]:
     return table
 
 
-def untranslated() -> list[str]:
-    tree = ET.parse(TS)
+def untranslated(ts: Path) -> list[str]:
     missing = []
-    for message in tree.iter("message"):
+    for message in ET.parse(ts).iter("message"):
         translation = message.find("translation")
-        if translation is None or translation.get("type") in ("unfinished",) or not (translation.text or "").strip():
-            if translation is not None and translation.get("type") in ("vanished", "obsolete"):
-                continue
+        if translation is not None and translation.get("type") in ("vanished", "obsolete"):
+            continue
+        if (
+            translation is None
+            or translation.get("type") == "unfinished"
+            or not (translation.text or "").strip()
+        ):
             missing.append(message.findtext("source") or "")
     return missing
 
 
+def build(ts: Path, qm: Path | None) -> None:
+    """Extracts the UI strings into `ts`, fills the Vietnamese, compiles `qm`."""
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py"))
+    subprocess.run(
+        [str(BIN / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    table = load_tsv()
+    tree = ET.parse(ts)
+    for message in tree.iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        if translation is None:
+            translation = ET.SubElement(message, "translation")
+        if source in table:
+            translation.text = table[source]
+            translation.attrib.pop("type", None)
+    tree.getroot().set("language", "vi_VN")
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    if qm is not None:
+        subprocess.run(
+            [str(BIN / "pyside6-lrelease"), str(ts), "-qm", str(qm)],
+            check=True,
+            capture_output=True,
+        )
+
+
 def main() -> int:
-    check = "--check" in sys.argv
-    if not check:
-        sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py"))
-        subprocess.run([str(BIN / "pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(TS)], cwd=ROOT, check=True, capture_output=True)
-        table = load_tsv()
-        tree = ET.parse(TS)
-        for message in tree.iter("message"):
-            source = message.findtext("source") or ""
-            translation = message.find("translation")
-            if translation is None:
-                translation = ET.SubElement(message, "translation")
-            if source in table:
-                translation.text = table[source]
-                translation.attrib.pop("type", None)
-        tree.getroot().set("language", "vi_VN")
-        tree.write(TS, encoding="utf-8", xml_declaration=True)
-        subprocess.run([str(BIN / "pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, capture_output=True)
-    missing = untranslated()
+    """Without --check: rewrites the .ts and .qm. With --check: builds in a temporary folder
+    from the current sources and fails when a UI string has no Vietnamese translation."""
+    if "--check" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            ts = Path(tmp) / "check.ts"
+            build(ts, None)
+            missing = untranslated(ts)
+    else:
+        build(TS, QM)
+        missing = untranslated(TS)
     for source in missing:
         print(f"untranslated: {source!r}")
-    print(f"{TS.name}: {len(missing)} untranslated")
-    return 1 if (check and missing) else 0
+    print(f"{len(missing)} untranslated UI strings")
+    return 1 if ("--check" in sys.argv and missing) else 0
 
 
 if __name__ == "__main__":

@@ -3,297 +3,297 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="448" />
-        <location filename="../../ui/screens/admin.py" line="452" />
-        <source>Admin mode</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="449" />
-        <source>Cancel</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="454" />
-        <location filename="../../ui/screens/admin.py" line="465" />
-        <source>Device status</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="455" />
-        <location filename="../../ui/screens/admin.py" line="467" />
-        <source>Test print</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="456" />
-        <location filename="../../ui/screens/admin.py" line="472" />
-        <source>Test card read</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="457" />
-        <location filename="../../ui/screens/admin.py" line="479" />
-        <source>Catalog import</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="458" />
-        <location filename="../../ui/screens/admin.py" line="487" />
-        <source>Recent log</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="462" />
-        <source>Restart kiosk</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="463" />
-        <source>Leave kiosk mode</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="464" />
-        <source>Close admin mode</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="466" />
-        <location filename="../../ui/screens/admin.py" line="488" />
-        <source>Refresh</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="469" />
-        <source>Prints a test ticket with Vietnamese text and a ruler across the paper width.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="471" />
-        <source>Print a test ticket</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <location filename="../../ui/screens/admin.py" line="475" />
-        <source>Place a citizen ID card on the reader, type its 12-digit number or the 6-digit CAN, then press OK.</source>
-        <translation type="unfinished" />
+        <location filename="../../ui/screens/admin.py" line="479" />
+        <source>Admin mode</source>
+        <translation>Chế độ quản trị</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="476" />
+        <source>Cancel</source>
+        <translation>Hủy</translation>
     </message>
     <message>
         <location filename="../../ui/screens/admin.py" line="481" />
-        <source>Files found on USB sticks and mounted folders. Choose one and its kind.</source>
-        <translation type="unfinished" />
+        <location filename="../../ui/screens/admin.py" line="492" />
+        <source>Device status</source>
+        <translation>Trạng thái thiết bị</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="482" />
+        <location filename="../../ui/screens/admin.py" line="494" />
+        <source>Test print</source>
+        <translation>In thử</translation>
     </message>
     <message>
         <location filename="../../ui/screens/admin.py" line="483" />
-        <source>Search again</source>
-        <translation type="unfinished" />
+        <location filename="../../ui/screens/admin.py" line="499" />
+        <source>Test card read</source>
+        <translation>Đọc thử thẻ</translation>
     </message>
     <message>
         <location filename="../../ui/screens/admin.py" line="484" />
-        <source>Services</source>
-        <translation type="unfinished" />
+        <location filename="../../ui/screens/admin.py" line="506" />
+        <source>Catalog import</source>
+        <translation>Nhập danh mục giá</translation>
     </message>
     <message>
         <location filename="../../ui/screens/admin.py" line="485" />
+        <location filename="../../ui/screens/admin.py" line="514" />
+        <source>Recent log</source>
+        <translation>Nhật ký gần đây</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="489" />
+        <source>Restart kiosk</source>
+        <translation>Khởi động lại kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="490" />
+        <source>Leave kiosk mode</source>
+        <translation>Thoát chế độ kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="491" />
+        <source>Close admin mode</source>
+        <translation>Đóng chế độ quản trị</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="493" />
+        <location filename="../../ui/screens/admin.py" line="515" />
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="496" />
+        <source>Prints a test ticket with Vietnamese text and a ruler across the paper width.</source>
+        <translation>In một phiếu thử có chữ tiếng Việt và thước đo theo chiều rộng giấy.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="498" />
+        <source>Print a test ticket</source>
+        <translation>In phiếu thử</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="502" />
+        <source>Place a citizen ID card on the reader, type its 12-digit number or the 6-digit CAN, then press OK.</source>
+        <translation>Đặt thẻ căn cước lên đầu đọc, nhập số định danh 12 chữ số hoặc mã CAN 6 chữ số, rồi bấm Đồng ý.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="508" />
+        <source>Files found on USB sticks and mounted folders. Choose one and its kind.</source>
+        <translation>Các tệp tìm thấy trên USB và thư mục đã gắn. Chọn một tệp và loại danh mục.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="510" />
+        <source>Search again</source>
+        <translation>Tìm lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="511" />
+        <source>Services</source>
+        <translation>Dịch vụ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="512" />
         <source>Drugs</source>
-        <translation type="unfinished" />
+        <translation>Thuốc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="486" />
+        <location filename="../../ui/screens/admin.py" line="513" />
         <source>Import</source>
-        <translation type="unfinished" />
+        <translation>Nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="517" />
+        <location filename="../../ui/screens/admin.py" line="544" />
         <source>Admin mode is disabled: no PIN is configured (kiosk admin hash-pin).</source>
-        <translation type="unfinished" />
+        <translation>Chế độ quản trị đang tắt: chưa cấu hình mã PIN (kiosk admin hash-pin).</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="525" />
+        <location filename="../../ui/screens/admin.py" line="552" />
         <source>Too many wrong PINs. Try again in {0}:{1:02d}.</source>
-        <translation type="unfinished" />
+        <translation>Nhập sai PIN quá nhiều lần. Thử lại sau {0}:{1:02d}.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="536" />
+        <location filename="../../ui/screens/admin.py" line="563" />
         <source>Wrong PIN. {0} attempt(s) left.</source>
-        <translation type="unfinished" />
+        <translation>Sai mã PIN. Còn {0} lần thử.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="538" />
+        <location filename="../../ui/screens/admin.py" line="565" />
         <source>Enter the admin PIN.</source>
-        <translation type="unfinished" />
+        <translation>Nhập mã PIN quản trị.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="545" />
+        <location filename="../../ui/screens/admin.py" line="572" />
         <source>Checking…</source>
-        <translation type="unfinished" />
+        <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="600" />
+        <location filename="../../ui/screens/admin.py" line="627" />
         <source>Tap again to restart</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="605" />
-        <source>Tap again to leave</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="613" />
-        <source>Checking devices…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="619" />
-        <source>The checks failed: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="630" />
-        <source>{0} check(s) failed.</source>
-        <translation type="unfinished" />
+        <translation>Chạm lần nữa để khởi động lại</translation>
     </message>
     <message>
         <location filename="../../ui/screens/admin.py" line="632" />
+        <source>Tap again to leave</source>
+        <translation>Chạm lần nữa để thoát</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="640" />
+        <source>Checking devices…</source>
+        <translation>Đang kiểm tra thiết bị…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="646" />
+        <source>The checks failed: {0}</source>
+        <translation>Không chạy được kiểm tra: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="658" />
+        <source>{0} check(s) failed.</source>
+        <translation>{0} mục kiểm tra không đạt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="660" />
         <source>All checks passed.</source>
-        <translation type="unfinished" />
+        <translation>Mọi kiểm tra đều đạt.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="639" />
+        <location filename="../../ui/screens/admin.py" line="667" />
         <source>No printer is configured.</source>
-        <translation type="unfinished" />
+        <translation>Chưa cấu hình máy in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="643" />
+        <location filename="../../ui/screens/admin.py" line="671" />
         <source>Printing…</source>
-        <translation type="unfinished" />
+        <translation>Đang in…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="657" />
+        <location filename="../../ui/screens/admin.py" line="685" />
         <source>Printing failed: {0}</source>
-        <translation type="unfinished" />
+        <translation>In không thành công: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="661" />
+        <location filename="../../ui/screens/admin.py" line="689" />
         <source>Printed. Printer: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="669" />
-        <location filename="../../ui/screens/admin.py" line="680" />
-        <source>No card reader is configured.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="683" />
-        <source>Type the 12-digit ID number or the 6-digit CAN.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="690" />
-        <source>Reading the card…</source>
-        <translation type="unfinished" />
+        <translation>Đã in. Máy in: {0}</translation>
     </message>
     <message>
         <location filename="../../ui/screens/admin.py" line="697" />
-        <source>Read failed ({0}): {1}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="704" />
-        <source>Card read.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="705" />
-        <source>ID: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="706" />
-        <source>Authenticity: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="707" />
-        <source>Access: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <location filename="../../ui/screens/admin.py" line="708" />
-        <source>Photo: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="708" />
-        <source>yes</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="708" />
-        <source>no</source>
-        <translation type="unfinished" />
+        <source>No card reader is configured.</source>
+        <translation>Chưa cấu hình đầu đọc thẻ.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/admin.py" line="711" />
+        <source>Type the 12-digit ID number or the 6-digit CAN.</source>
+        <translation>Nhập số định danh 12 chữ số hoặc mã CAN 6 chữ số.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="718" />
+        <source>Reading the card…</source>
+        <translation>Đang đọc thẻ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="725" />
+        <source>Read failed ({0}): {1}</source>
+        <translation>Đọc thẻ không thành công ({0}): {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="732" />
+        <source>Card read.</source>
+        <translation>Đã đọc thẻ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="733" />
+        <source>ID: {0}</source>
+        <translation>Số định danh: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="734" />
+        <source>Authenticity: {0}</source>
+        <translation>Mức xác thực: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="735" />
+        <source>Access: {0}</source>
+        <translation>Truy cập: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="736" />
+        <source>Photo: {0}</source>
+        <translation>Ảnh: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="736" />
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="736" />
+        <source>no</source>
+        <translation>không</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="739" />
         <source>Read time: {0:.0f} ms</source>
-        <translation type="unfinished" />
+        <translation>Thời gian đọc: {0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="720" />
+        <location filename="../../ui/screens/admin.py" line="748" />
         <source>Searching {0}…</source>
-        <translation type="unfinished" />
+        <translation>Đang tìm trong {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="741" />
+        <location filename="../../ui/screens/admin.py" line="769" />
         <source>{0} file(s) found.</source>
-        <translation type="unfinished" />
+        <translation>Tìm thấy {0} tệp.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="744" />
+        <location filename="../../ui/screens/admin.py" line="772" />
         <source>No CSV or XLSX file found. Insert a USB stick and search again.</source>
-        <translation type="unfinished" />
+        <translation>Không tìm thấy tệp CSV hoặc XLSX. Hãy cắm USB và tìm lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="750" />
+        <location filename="../../ui/screens/admin.py" line="778" />
         <source>Choose a file first.</source>
-        <translation type="unfinished" />
+        <translation>Hãy chọn một tệp trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="756" />
+        <location filename="../../ui/screens/admin.py" line="784" />
         <source>Importing {0}…</source>
-        <translation type="unfinished" />
+        <translation>Đang nhập {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="762" />
+        <location filename="../../ui/screens/admin.py" line="790" />
         <source>Import failed: {0}</source>
-        <translation type="unfinished" />
+        <translation>Nhập không thành công: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="767" />
+        <location filename="../../ui/screens/admin.py" line="802" />
         <source>Not imported: {0}</source>
-        <translation type="unfinished" />
+        <translation>Không nhập: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="770" />
+        <location filename="../../ui/screens/admin.py" line="794" />
         <source>{0} rows: {1} imported, {2} rejected. {3}</source>
-        <translation type="unfinished" />
+        <translation>{0} dòng: nhập {1}, từ chối {2}. {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="774" />
+        <location filename="../../ui/screens/admin.py" line="798" />
         <source>Now active.</source>
-        <translation type="unfinished" />
+        <translation>Đã áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="774" />
+        <location filename="../../ui/screens/admin.py" line="798" />
         <source>NOT activated.</source>
-        <translation type="unfinished" />
+        <translation>CHƯA áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="779" />
+        <location filename="../../ui/screens/admin.py" line="805" />
         <source>line {0} {1}: {2}</source>
-        <translation type="unfinished" />
+        <translation>dòng {0} {1}: {2}</translation>
     </message>
 </context>
 <context>
@@ -332,12 +332,12 @@
 <context>
     <name>CameraView</name>
     <message>
-        <location filename="../../ui/widgets/camera_view.py" line="92" />
+        <location filename="../../ui/widgets/camera_view.py" line="95" />
         <source>Hold the QR code inside the frame</source>
         <translation>Đưa mã QR vào trong khung</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_view.py" line="94" />
+        <location filename="../../ui/widgets/camera_view.py" line="97" />
         <source>The camera is not available. Please use the card reader or type your ID number.</source>
         <translation>Camera không hoạt động. Vui lòng dùng đầu đọc thẻ hoặc nhập số căn cước.</translation>
     </message>
@@ -345,24 +345,24 @@
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="200" />
+        <location filename="../../ui/screens/admin.py" line="209" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="200" />
+        <location filename="../../ui/screens/admin.py" line="209" />
         <source>FAIL</source>
-        <translation type="unfinished" />
+        <translation>LỖI</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="215" />
+        <location filename="../../ui/screens/admin.py" line="224" />
         <source>Reason: {0}</source>
-        <translation type="unfinished" />
+        <translation>Lý do: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="218" />
+        <location filename="../../ui/screens/admin.py" line="227" />
         <source>Fix: {0}</source>
-        <translation type="unfinished" />
+        <translation>Cách khắc phục: {0}</translation>
     </message>
 </context>
 <context>
@@ -541,12 +541,12 @@
 <context>
     <name>DigitPad</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="157" />
+        <location filename="../../ui/screens/admin.py" line="166" />
         <source>Delete</source>
         <translation>Xóa</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="158" />
+        <location filename="../../ui/screens/admin.py" line="167" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
@@ -607,22 +607,22 @@
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="62" />
+        <location filename="../../ui/mainwindow.py" line="63" />
         <source>Are you still there?</source>
         <translation>Bạn vẫn còn ở đây chứ?</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="64" />
+        <location filename="../../ui/mainwindow.py" line="65" />
         <source>For your privacy, we will return to the start in {s} seconds.</source>
         <translation>Để bảo vệ thông tin của bạn, máy sẽ quay về màn hình đầu sau {s} giây.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="68" />
+        <location filename="../../ui/mainwindow.py" line="69" />
         <source>I need more time</source>
         <translation>Tôi cần thêm thời gian</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="70" />
+        <location filename="../../ui/mainwindow.py" line="71" />
         <source>I am finished</source>
         <translation>Tôi đã xong</translation>
     </message>
@@ -703,27 +703,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="234" />
+        <location filename="../../ui/mainwindow.py" line="235" />
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="235" />
+        <location filename="../../ui/mainwindow.py" line="236" />
         <source>Start over</source>
         <translation>Làm lại từ đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="237" />
+        <location filename="../../ui/mainwindow.py" line="238" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="238" />
+        <location filename="../../ui/mainwindow.py" line="239" />
         <source>Listen again</source>
         <translation>Nghe lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="239" />
+        <location filename="../../ui/mainwindow.py" line="240" />
         <source>Volume {v} %</source>
         <translation>Âm lượng {v} %</translation>
     </message>
@@ -744,203 +744,203 @@
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="79" />
+        <location filename="../../ui/widgets/keyboard.py" line="90" />
         <source>Letters</source>
-        <translation type="unfinished" />
+        <translation>Chữ cái</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="79" />
+        <location filename="../../ui/widgets/keyboard.py" line="90" />
         <source>Vietnamese vowels</source>
-        <translation type="unfinished" />
+        <translation>Nguyên âm tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="81" />
+        <location filename="../../ui/widgets/keyboard.py" line="92" />
         <source>Space</source>
-        <translation type="unfinished" />
+        <translation>Dấu cách</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="83" />
+        <location filename="../../ui/widgets/keyboard.py" line="94" />
         <source>Delete</source>
         <translation>Xóa</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="84" />
+        <location filename="../../ui/widgets/keyboard.py" line="95" />
         <source>Clear</source>
-        <translation type="unfinished" />
+        <translation>Xóa hết</translation>
     </message>
 </context>
 <context>
     <name>PricesScreen</name>
     <message>
-        <location filename="../../ui/screens/prices.py" line="253" />
+        <location filename="../../ui/screens/prices.py" line="255" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="254" />
-        <source>Close</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/prices.py" line="255" />
-        <source>Back to results</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <location filename="../../ui/screens/prices.py" line="256" />
-        <source>Service or drug name, or code</source>
-        <translation type="unfinished" />
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/prices.py" line="257" />
+        <source>Back to results</source>
+        <translation>Quay lại kết quả</translation>
     </message>
     <message>
         <location filename="../../ui/screens/prices.py" line="258" />
-        <source>Examination</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/prices.py" line="259" />
-        <source>Bed days</source>
-        <translation type="unfinished" />
+        <source>Service or drug name, or code</source>
+        <translation>Tên dịch vụ, tên thuốc hoặc mã</translation>
     </message>
     <message>
         <location filename="../../ui/screens/prices.py" line="260" />
-        <source>Imaging</source>
-        <translation type="unfinished" />
+        <source>Examination</source>
+        <translation>Khám bệnh</translation>
     </message>
     <message>
         <location filename="../../ui/screens/prices.py" line="261" />
-        <source>Laboratory</source>
-        <translation type="unfinished" />
+        <source>Bed days</source>
+        <translation>Ngày giường</translation>
     </message>
     <message>
         <location filename="../../ui/screens/prices.py" line="262" />
-        <source>Procedures, surgery</source>
-        <translation type="unfinished" />
+        <source>Imaging</source>
+        <translation>Chẩn đoán hình ảnh</translation>
     </message>
     <message>
         <location filename="../../ui/screens/prices.py" line="263" />
+        <source>Laboratory</source>
+        <translation>Xét nghiệm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/prices.py" line="264" />
+        <source>Procedures, surgery</source>
+        <translation>Thủ thuật, phẫu thuật</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/prices.py" line="265" />
         <source>Drugs</source>
-        <translation type="unfinished" />
+        <translation>Thuốc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="335" />
+        <location filename="../../ui/screens/prices.py" line="340" />
         <source>Type a few letters, without accents if you like, or choose a category.</source>
-        <translation type="unfinished" />
+        <translation>Gõ vài chữ cái (không dấu cũng được) hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="341" />
+        <location filename="../../ui/screens/prices.py" line="348" />
         <source>Prices are not available right now. Please ask at the counter.</source>
-        <translation type="unfinished" />
+        <translation>Hiện chưa tra cứu được giá. Vui lòng hỏi tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="346" />
+        <location filename="../../ui/screens/prices.py" line="354" />
         <source>Tap a result to see the price and what you may pay.</source>
-        <translation type="unfinished" />
+        <translation>Chạm vào một kết quả để xem giá và số tiền bạn có thể phải trả.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="358" />
+        <location filename="../../ui/screens/prices.py" line="367" />
         <source>Nothing found. Check the spelling or choose a category.</source>
-        <translation type="unfinished" />
+        <translation>Không tìm thấy. Vui lòng kiểm tra chính tả hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="361" />
+        <location filename="../../ui/screens/prices.py" line="371" />
         <source>The first {count} results: type more letters to narrow them.</source>
-        <translation type="unfinished" />
+        <translation>{count} kết quả đầu tiên: gõ thêm chữ để thu hẹp.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="366" />
+        <location filename="../../ui/screens/prices.py" line="376" />
         <source>{count} results</source>
-        <translation type="unfinished" />
+        <translation>{count} kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="381" />
+        <location filename="../../ui/screens/prices.py" line="391" />
         <source>Not identified: estimates for each insurance level</source>
-        <translation type="unfinished" />
+        <translation>Chưa xác định người bệnh: ước tính theo từng mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="384" />
+        <location filename="../../ui/screens/prices.py" line="394" />
         <source>{name}: not covered by insurance</source>
-        <translation type="unfinished" />
+        <translation>{name}: không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="388" />
+        <location filename="../../ui/screens/prices.py" line="398" />
         <source>{name}: insurance pays {percent} %</source>
-        <translation type="unfinished" />
+        <translation>{name}: BHYT chi trả {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="389" />
+        <location filename="../../ui/screens/prices.py" line="399" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="416" />
+        <location filename="../../ui/screens/prices.py" line="429" />
         <source>Code {code}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/prices.py" line="423" />
-        <source>Hospital price (without insurance)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../ui/screens/prices.py" line="426" />
-        <source>Insured price (recognised by BHYT)</source>
-        <translation type="unfinished" />
+        <translation>Mã {code}</translation>
     </message>
     <message>
         <location filename="../../ui/screens/prices.py" line="437" />
+        <source>Hospital price</source>
+        <translation>Giá bệnh viện</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/prices.py" line="440" />
+        <source>Insured price (BHYT)</source>
+        <translation>Giá BHYT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/prices.py" line="451" />
         <source>Estimate only: the cashier calculates the final amount from your card, the route of referral and what is actually done.</source>
-        <translation type="unfinished" />
+        <translation>Chỉ là ước tính: số tiền cuối cùng do quầy thu ngân tính theo thẻ của bạn, tuyến khám chữa bệnh và dịch vụ thực tế.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="443" />
+        <location filename="../../ui/screens/prices.py" line="457" />
         <source>This list gives no separate insured price: we assume it equals the hospital price.</source>
-        <translation type="unfinished" />
+        <translation>Bảng giá này không ghi riêng giá BHYT: tạm coi bằng giá bệnh viện.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="447" />
+        <location filename="../../ui/screens/prices.py" line="462" />
         <source>Insurance covers {rate} % of this drug's insured price.</source>
-        <translation type="unfinished" />
+        <translation>BHYT thanh toán {rate} % giá BHYT của thuốc này.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="452" />
+        <location filename="../../ui/screens/prices.py" line="469" />
         <source>Several prices are listed for this code; ask at the counter which applies.</source>
-        <translation type="unfinished" />
+        <translation>Mã này có nhiều mức giá; vui lòng hỏi tại quầy mức nào áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="459" />
+        <location filename="../../ui/screens/prices.py" line="481" />
         <source>Insurance pays ({percent} %)</source>
-        <translation type="unfinished" />
+        <translation>BHYT chi trả ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="463" />
+        <location filename="../../ui/screens/prices.py" line="486" />
         <source>Not covered by insurance</source>
-        <translation type="unfinished" />
+        <translation>Không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="466" />
-        <location filename="../../ui/screens/prices.py" line="472" />
+        <location filename="../../ui/screens/prices.py" line="489" />
+        <location filename="../../ui/screens/prices.py" line="495" />
         <source>You pay (estimate)</source>
-        <translation type="unfinished" />
+        <translation>Bạn trả (ước tính)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="470" />
+        <location filename="../../ui/screens/prices.py" line="493" />
         <source>Your insurance level</source>
-        <translation type="unfinished" />
+        <translation>Mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="471" />
+        <location filename="../../ui/screens/prices.py" line="494" />
         <source>Insurance pays</source>
         <translation>BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="476" />
+        <location filename="../../ui/screens/prices.py" line="499" />
         <source>Insured, {percent} %</source>
-        <translation type="unfinished" />
+        <translation>Có BHYT, {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="481" />
+        <location filename="../../ui/screens/prices.py" line="506" />
         <source>Not insured</source>
-        <translation type="unfinished" />
+        <translation>Không có BHYT</translation>
     </message>
 </context>
 <context>
@@ -1038,11 +1038,31 @@
     </message>
     <message>
         <location filename="../../ui/screens/visit.py" line="255" />
+        <source>(to be confirmed at the counter)</source>
+        <translation>(sẽ được xác nhận tại quầy)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="257" />
+        <source>Not verified: the reception desk will check</source>
+        <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="259" />
+        <source>Insured</source>
+        <translation>Có BHYT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="261" />
+        <source>Self-paying</source>
+        <translation>Tự chi trả (dịch vụ)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="266" />
         <source>Please take your ticket from the printer below. Wait until your number is called.</source>
         <translation>Vui lòng lấy phiếu ở khe máy in bên dưới. Chờ đến khi số của bạn được gọi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="270" />
+        <location filename="../../ui/screens/visit.py" line="277" />
         <source>Please show this screen at the counter, or take a photo of it. Your place in the queue is kept.</source>
         <translation>Vui lòng đưa màn hình này cho quầy, hoặc chụp ảnh lại. Chỗ của bạn trong hàng vẫn được giữ.</translation>
     </message>
