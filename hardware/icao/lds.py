@@ -510,7 +510,7 @@ def parse_dg13(data: bytes) -> Dg13:
             continue
         seen.add(n)
         if n == 13:
-            result.parents = _strings(values)
+            result.parents = [name.strip() for name in _strings(values)]
         elif n == 14:
             result.spouse = ", ".join(s for s in _strings(values) if s)
         elif n in DG13_FIELDS:

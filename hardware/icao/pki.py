@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -107,6 +108,8 @@ trust store: never put csca.pem into the trust store of a kiosk that serves pati
   csca.pem  test Country Signing CA certificate (self-signed); copy it into a trust store
   dsc.pem   test document signer certificate, issued by the test CSCA
   dsc.key   the document signer's private key (PKCS#8 PEM, unencrypted)
+  masterlist.ml (with --master-list) an ICAO master list (CMS) holding the test CSCA, to
+            test trust stores built from master lists
 """
 
 
@@ -129,6 +132,7 @@ class PkiFiles:
     csca: Path
     dsc: Path
     dsc_key: Path
+    master_list: Path | None = None
 
 
 def _name(common_name: str) -> x509.Name:
@@ -238,29 +242,40 @@ def create_dsc(
     return Signer(cert, key, rsa_pss)
 
 
-def make_pki(directory: str | Path, curve: str = "secp256r1", force: bool = False) -> PkiFiles:
-    """Creates csca.pem, dsc.pem, dsc.key and README in `directory` (refuses to overwrite)."""
+def make_pki(
+    directory: str | Path, curve: str = "secp256r1", force: bool = False, master_list: bool = False
+) -> PkiFiles:
+    """Creates csca.pem, dsc.pem, dsc.key and README in `directory` (refuses to overwrite);
+    with master_list, also masterlist.ml: an ICAO master list holding the test CSCA."""
     directory = Path(directory)
     files = PkiFiles(
-        directory, directory / "csca.pem", directory / "dsc.pem", directory / "dsc.key"
+        directory,
+        directory / "csca.pem",
+        directory / "dsc.pem",
+        directory / "dsc.key",
+        directory / "masterlist.ml" if master_list else None,
     )
-    existing = [p for p in (files.csca, files.dsc, files.dsc_key) if p.exists()]
+    existing = [
+        p for p in (files.csca, files.dsc, files.dsc_key, files.master_list) if p and p.exists()
+    ]
     if existing and not force:
         raise PKIError(f"{existing[0]} already exists (use force to replace the test PKI)")
     csca_cert, csca_key = create_csca(curve=curve)
     signer = create_dsc(csca_cert, csca_key, curve=curve)
+    key_pem = signer.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     try:
         directory.mkdir(parents=True, exist_ok=True)
         files.csca.write_bytes(csca_cert.public_bytes(serialization.Encoding.PEM))
         files.dsc.write_bytes(signer.certificate.public_bytes(serialization.Encoding.PEM))
-        files.dsc_key.write_bytes(
-            signer.private_key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        files.dsc_key.chmod(0o600)
+        files.dsc_key.unlink(missing_ok=True)
+        fd = os.open(files.dsc_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as key_file:
+            key_file.write(key_pem)
+        if files.master_list is not None:
+            ml_signer = create_dsc(csca_cert, csca_key, "TEST Master List Signer", curve=curve)
+            files.master_list.write_bytes(build_master_list([csca_cert], ml_signer))
         (directory / "README").write_text(README_TEXT, encoding="utf-8")
     except OSError as exc:
         raise PKIError(f"cannot write the test PKI to {directory}: {exc.strerror}") from exc

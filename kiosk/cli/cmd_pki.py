@@ -15,12 +15,16 @@ def _make_pki(args: argparse.Namespace) -> int:
         print(f"kiosk: unknown curve {args.curve}", file=sys.stderr)
         return 2
     try:
-        files = make_pki(args.directory, curve=args.curve, force=args.force)
+        files = make_pki(
+            args.directory, curve=args.curve, force=args.force, master_list=args.master_list
+        )
     except PKIError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 1
     print(f"test CSCA:            {files.csca}")
     print(f"test document signer: {files.dsc} (key {files.dsc_key})")
+    if files.master_list is not None:
+        print(f"master list:          {files.master_list}")
     print("These are TEST keys: put csca.pem only into the trust store of a test kiosk.")
     return 0
 
@@ -39,4 +43,9 @@ def register(registry: CommandRegistry) -> None:
         help="ECDSA curve: secp256r1 (default), brainpoolP256r1, brainpoolP384r1, secp384r1",
     )
     parser.add_argument("--force", action="store_true", help="replace an existing test PKI")
+    parser.add_argument(
+        "--master-list",
+        action="store_true",
+        help="also write masterlist.ml, an ICAO master list holding the test CSCA",
+    )
     parser.set_defaults(func=_make_pki)

@@ -186,7 +186,11 @@ def test_cli_make_pki(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     )
     assert main(["sim", "make-pki", str(target)]) == 1
     assert "already exists" in capsys.readouterr().err
-    assert main(["sim", "make-pki", str(target), "--force"]) == 0
+    assert main(["sim", "make-pki", str(target), "--force", "--master-list"]) == 0
+    assert "masterlist.ml" in capsys.readouterr().out
+    certs, problems = parse_master_list((target / "masterlist.ml").read_bytes())
+    assert problems == []
+    assert certs == [x509.load_pem_x509_certificate((target / "csca.pem").read_bytes())]
     assert main(["sim", "make-pki", str(tmp_path / "x"), "--curve", "nope"]) == 2
 
 
