@@ -168,6 +168,7 @@ class EmrtdEmulator:
         except APDUError:
             return ResponseAPDU.status(SW_WRONG_LENGTH).to_bytes()
         if cmd.extended and not self.profile.extended_length:
+            self.sm = None  # an error in plain ends any secure session
             return ResponseAPDU.status(SW_WRONG_LENGTH).to_bytes()
         if cmd.cla & 0x0C == 0x0C:
             if self.sm is None:

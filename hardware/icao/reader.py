@@ -58,6 +58,10 @@ class _NotFound(Exception):
     pass
 
 
+class _RetryShort(Exception):
+    """The link refused an extended APDU: go on with short ones."""
+
+
 @dataclass
 class ReadReport:
     """Extra facts about one read, for `kiosk read-card` and the bench."""
@@ -91,6 +95,12 @@ class ChipSession:
         except CardGone as exc:
             raise CardRemoved("the card was taken away during the read") from exc
         except TransportError as exc:
+            if self.extended and cmd.ins in (0xB0, 0xB1) and (cmd.le or 0) > MAX_SHORT_LE:
+                # the reader or driver refused the extended APDU before the card saw it
+                self.extended = False
+                if self.sm is not None:
+                    self.sm.ssc -= 1
+                raise _RetryShort from exc
             raise CardReadFailed(f"card communication failed: {exc}") from exc
         except SMError as exc:
             raise CardReadFailed(f"secure messaging broken: {exc}") from exc
@@ -115,7 +125,11 @@ class ChipSession:
                 cmd = CommandAPDU(0x00, 0xB0, 0x80 | sfi, offset, le=le)
             else:
                 cmd = CommandAPDU(0x00, 0xB0, offset >> 8, offset & 0xFF, le=le)
-            resp = self.send(cmd)
+            try:
+                resp = self.send(cmd)
+            except _RetryShort:
+                le = min(le, self.max_le())
+                continue
             sw = resp.sw
             if resp.ok or sw == SW_END_OF_FILE or (resp.warning and resp.data):
                 data = resp.data
@@ -202,11 +216,13 @@ class ChipSession:
         """EF.CardAccess (under the MF, readable without a key), or None when absent."""
         try:
             try:
-                return self._read(0, MAX_SHORT_LE, EF_CARD_ACCESS & 0x1F) or None
+                # an extended Le here also tells, before any secure messaging, whether the
+                # card takes extended APDUs (6700 -> short ones from now on)
+                return self._read(0, self.max_le(), EF_CARD_ACCESS & 0x1F) or None
             except _NotFound:
                 if self.short_ef or not self.select_file(EF_CARD_ACCESS):
                     return None
-                return self._read(0, MAX_SHORT_LE, None) or None
+                return self._read(0, self.max_le(), None) or None
         except (_NotFound, CardReadFailed):
             return None
 

@@ -27,6 +27,8 @@ VPCD_CTRL_OFF = 0
 VPCD_CTRL_ON = 1
 VPCD_CTRL_RESET = 2
 VPCD_CTRL_ATR = 4
+#: after a removal in the middle of a command, wait this long before inserting another card
+REINSERT_GAP_S = 1.0
 
 
 class VirtualCard(Protocol):
@@ -76,6 +78,7 @@ class VpcdCard:
         self._thread: threading.Thread | None = None
         self.connected = threading.Event()
         self.removed = threading.Event()  # set when the card left (fault or stop)
+        self.removed_by_fault = False  # left in the middle of a command
         self.apdus = 0
 
     def connect(self, timeout: float = 5.0) -> None:
@@ -120,6 +123,9 @@ class VpcdCard:
                 if reply is not None:
                     sock.sendall(struct.pack(">H", len(reply)) + reply)
         except CardGone:
+            # pcscd's event thread polls vpcd every ~400 ms; a new card connecting before it
+            # has seen this one gone would look like the same card to it: REINSERT_GAP_S
+            self.removed_by_fault = True
             log.info("virtual card removed (fault)")
         except (ConnectionError, OSError) as exc:
             if not self._stop.is_set():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -136,7 +137,7 @@ def test_card_side_transcript_byte_for_byte() -> None:
     info = pace.PACEInfo(OID, 2, 13)
     card = pace.PaceCard({pace.PASSWORD_MRZ: K_PI}, info)
     assert card.set_at(CommandAPDU.parse(H(TRANSCRIPT[0][0])).data) == 0x9000
-    keys = [
+    keys: list[dict[str, Any]] = [
         {"nonce": NONCE_S},
         {"sk_map": SK_MAP_IC},
         {"sk_eph": SK_EPH_IC},

@@ -1,0 +1,227 @@
+"""Fixtures for the PC/SC tests: a real pcscd with the vsmartcard-vpcd driver, and virtual cards.
+
+`pcscd` (session): uses a running pcscd, or starts `pcscd --foreground` and stops it at the
+end. Skips (with the reason) only when the pcscd binary or the vpcd driver is not installed.
+`vpcd_slot`: exclusive use of vpcd slot 0 (file lock, so parallel test processes and other
+test modules serialise). `virtual_card(...)`: puts an emulated card into "Virtual PCD 00 00"
+and takes it out again, waiting until pcscd has seen each change.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import glob
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+VPCD_PORT = 35963
+READER = "Virtual PCD 00 00"
+PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "demo" / "people"
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def _readers() -> list[str]:
+    from hardware.cardreader.pcsc import list_readers
+
+    return list_readers()
+
+
+@dataclass
+class Pcscd:
+    owned: bool
+    process: subprocess.Popen[bytes] | None
+    binary: str
+    users: IO[str] | None = None
+
+    def exclusive(self) -> bool:
+        """True when no other test session uses this pcscd (so it may be restarted)."""
+        if not self.owned or self.users is None:
+            return False
+        try:
+            fcntl.flock(self.users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fcntl.flock(self.users, fcntl.LOCK_SH)  # a failed upgrade may have dropped it
+            return False
+        fcntl.flock(self.users, fcntl.LOCK_SH)
+        return True
+
+    def start(self) -> None:
+        log = open(Path(tempfile.gettempdir()) / "kiosk-test-pcscd.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [self.binary, "--foreground"], stdout=log, stderr=subprocess.STDOUT
+        )
+        self.owned = True
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pcscd exited with {self.process.returncode}")
+            if _port_open(VPCD_PORT) and any(r.startswith("Virtual PCD") for r in _readers()):
+                return
+            time.sleep(0.1)
+        raise RuntimeError("pcscd did not show the vpcd readers within 15 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+
+def _lock_file(name: str) -> Path:
+    return Path(tempfile.gettempdir()) / name
+
+
+@pytest.fixture(scope="session")
+def pcscd() -> Iterator[Pcscd]:
+    binary = shutil.which("pcscd") or (
+        "/usr/sbin/pcscd" if os.path.exists("/usr/sbin/pcscd") else None
+    )
+    drivers = glob.glob("/usr/lib/pcsc/drivers/serial/libifdvpcd.so*") + glob.glob(
+        "/usr/lib/*/pcsc/drivers/serial/libifdvpcd.so*"
+    )
+    if binary is None or not (drivers or os.path.exists("/etc/reader.conf.d/vpcd")):
+        pytest.skip(
+            "pcscd or the vsmartcard-vpcd driver is not installed (scripts/install-debian-deps.sh)"
+        )
+    daemon = Pcscd(owned=False, process=None, binary=binary)
+    # Several test sessions may share one pcscd: each holds a shared lock while it uses it;
+    # the session that started pcscd stops it only when nobody else holds the lock.
+    users = open(_lock_file("kiosk-pcscd-users.lock"), "w")  # noqa: SIM115
+    with open(_lock_file("kiosk-pcscd-start.lock"), "w") as start_lock:
+        fcntl.flock(start_lock, fcntl.LOCK_EX)
+        fcntl.flock(users, fcntl.LOCK_SH)
+        if not (_port_open(VPCD_PORT) and any(r.startswith("Virtual PCD") for r in _readers())):
+            daemon.start()
+        fcntl.flock(start_lock, fcntl.LOCK_UN)
+    daemon.users = users
+    yield daemon
+    if daemon.owned:
+        try:
+            fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            logging.getLogger(__name__).info("pcscd left running for another test session")
+        else:
+            daemon.stop()
+    users.close()
+
+
+@contextmanager
+def _slot_lock() -> Iterator[None]:
+    path = Path(tempfile.gettempdir()) / "kiosk-vpcd-slot0.lock"
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def vpcd_slot(pcscd: Pcscd) -> Iterator[Pcscd]:
+    with _slot_lock():
+        yield pcscd
+
+
+def wait_card(present: bool, reader: str = READER, timeout: float = 5.0) -> None:
+    """Waits until pcscd sees (or no longer sees) a card in `reader`."""
+    from smartcard import scard
+
+    hresult, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    assert hresult == scard.SCARD_S_SUCCESS
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            hresult, states = scard.SCardGetStatusChange(
+                ctx, 100, [(reader, scard.SCARD_STATE_UNAWARE)]
+            )
+            if hresult == scard.SCARD_S_SUCCESS:
+                is_present = bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+                if is_present == present:
+                    return
+            time.sleep(0.05)
+        raise AssertionError(
+            f"card {'not inserted' if present else 'not removed'} within {timeout} s"
+        )
+    finally:
+        scard.SCardReleaseContext(ctx)
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from hardware.icao.pki import make_pki
+
+    folder = tmp_path_factory.mktemp("pki")
+    make_pki(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def trust_dir(test_pki: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A trust store folder holding only the test CSCA."""
+    folder = tmp_path_factory.mktemp("trust")
+    shutil.copy(test_pki / "csca.pem", folder / "csca.pem")
+    return folder
+
+
+VirtualCardFactory = Callable[..., object]
+
+
+@pytest.fixture
+def virtual_card(vpcd_slot: Pcscd, test_pki: Path) -> Iterator[VirtualCardFactory]:
+    """`virtual_card(person="an-adult", faults=(), profile=None, emulator=None)` inserts a card."""
+    from hardware.icao.emulator import EmrtdEmulator
+    from hardware.icao.person import load_person
+    from hardware.icao.pki import load_signer
+    from hardware.icao.vpcd import REINSERT_GAP_S, VpcdCard
+
+    cards: list[VpcdCard] = []
+
+    def insert(
+        person: str = "an-adult",
+        faults: tuple[str, ...] = (),
+        profile: object | None = None,
+        emulator: EmrtdEmulator | None = None,
+        wait: bool = True,
+    ) -> VpcdCard:
+        if emulator is None:
+            emulator = EmrtdEmulator.from_person(
+                load_person(PEOPLE / f"{person}.json"),
+                load_signer(test_pki),
+                faults=faults,
+                profile=profile,  # type: ignore[arg-type]
+            )
+        card = VpcdCard(emulator, port=VPCD_PORT).start(timeout=5)
+        cards.append(card)
+        if wait:
+            wait_card(True)
+        return card
+
+    yield insert
+    for card in cards:
+        card.stop()
+    wait_card(False)
+    if any(card.removed_by_fault for card in cards):
+        time.sleep(REINSERT_GAP_S)
