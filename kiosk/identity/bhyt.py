@@ -25,11 +25,11 @@ from kiosk.identity.dates import BadDate, format_slashed, parse_slashed, parse_s
 from kiosk.identity.errors import ParseError
 from kiosk.models import Gender, Identity, IdentitySource
 
-CARD_15 = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}$")
-_CARD_15_ANY_LEVEL = re.compile(r"^[A-Z]{2}\d{3}\d{10}$")
-CARD_10 = re.compile(r"^\d{10}$")
+CARD_15 = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}\Z", re.ASCII)
+_CARD_15_ANY_LEVEL = re.compile(r"^[A-Z]{2}\d{3}\d{10}\Z", re.ASCII)
+CARD_10 = re.compile(r"^\d{10}\Z", re.ASCII)
 MIN_FIELDS = 4
-_HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
+_HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})+\Z", re.ASCII)
 _GENDER = {"1": Gender.MALE, "2": Gender.FEMALE}
 _GENDER_TEXT = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
 _LABELS = ["card_number", "full_name", "birth_date", "gender", "address", "facility", "valid_from", "valid_to", "issue_date", "management_code", "guardian", "flag", "five_year_date", "checksum"]  # fmt: skip

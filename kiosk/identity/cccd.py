@@ -19,7 +19,7 @@ from kiosk.identity.errors import ParseError
 from kiosk.models import Gender, Identity, IdentitySource
 
 MIN_FIELDS = 7
-_OLD_ID = re.compile(r"^(\d{9}|\d{12})?$")
+_OLD_ID = re.compile(r"^(\d{9}|\d{12})?\Z", re.ASCII)
 _GENDERS = {"nam": Gender.MALE, "nữ": Gender.FEMALE, "nu": Gender.FEMALE}
 _GENDER_TEXT = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
 

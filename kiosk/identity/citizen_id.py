@@ -18,7 +18,7 @@ from datetime import date
 from kiosk.identity.errors import ParseError
 from kiosk.models import Gender
 
-_ID_RE = re.compile(r"^\d{12}$")
+_ID_RE = re.compile(r"^\d{12}\Z", re.ASCII)
 
 # Province/city codes of the 63 provinces (before the 2025 mergers; IDs keep their code).
 PROVINCES: dict[str, str] = {

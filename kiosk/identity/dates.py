@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_DDMMYYYY = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
-_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
+_DDMMYYYY = re.compile(r"^(\d{2})(\d{2})(\d{4})\Z", re.ASCII)
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\Z", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})\Z", re.ASCII)
 
 MIN_YEAR = 1850  # nobody alive was born earlier; older dates are misreads
 

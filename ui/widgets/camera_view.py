@@ -63,6 +63,8 @@ class CameraView(QWidget):
         self._since_frame = QElapsedTimer()
         self.repaints = 0
         self._last_count: int | None = None
+        self._stale = False
+        self.no_frame_after_ms = NO_FRAME_AFTER_MS
         self.tick_ms: list[float] = []  # GUI-thread work per tick (kept short; for the bench)
         self._hint = ""
         self._unavailable = ""
@@ -70,6 +72,7 @@ class CameraView(QWidget):
 
     # -- public API
     def start(self) -> None:
+        self._stale = False
         self._since_frame.start()
         self._timer.start()
 
@@ -98,14 +101,16 @@ class CameraView(QWidget):
     def _tick(self) -> None:
         started = time.perf_counter()
         count = getattr(self.camera, "frames", None)  # StreamingCamera counts its frames
-        if count is not None and count == self._last_count and self._image is not None:
-            return  # nothing new: no copy, no repaint
-        self._last_count = count
-        frame = self.camera.latest_frame()
+        frame = None
+        if count is None or count != self._last_count:  # else nothing new: no copy, no repaint
+            self._last_count = count
+            frame = self.camera.latest_frame()
         if isinstance(frame, np.ndarray) and frame.ndim == 3 and frame.shape[2] == 3 and frame.size:
             self._set_frame(frame)
             self._since_frame.restart()
-        elif self._since_frame.elapsed() > NO_FRAME_AFTER_MS and self._image is not None:
+            self._stale = False
+        elif not self._stale and self._since_frame.elapsed() > self.no_frame_after_ms:
+            self._stale = True  # no picture for a while: say so instead of a frozen frame
             self._image, self._pixels = None, None
             self.update()
         elapsed = (time.perf_counter() - started) * 1000
@@ -135,7 +140,7 @@ class CameraView(QWidget):
         painter.fillRect(rect, QColor("#1B2624"))
         image = self._image
         if image is None:
-            self._draw_text(painter, rect, self._unavailable if self.running else "", centre=True)
+            self._draw_text(painter, rect, self._unavailable if self._stale else "", centre=True)
             painter.end()
             return
         x = (rect.width() - image.width()) / 2
