@@ -468,6 +468,8 @@ class GatewayChecker(InsuranceChecker):
         summary = "gateway answering" if last is not None else "gateway not asked yet"
         if latency is not None:
             summary += f", last check {latency:.0f} ms"
+        if self.password_source == "not set":
+            summary += " (no password configured: only a simulator accepts that)"
         return DeviceStatus(True, summary, "", details)
 
     def probe(self) -> DeviceStatus:

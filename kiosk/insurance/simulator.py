@@ -411,3 +411,46 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, {"error": str(exc)})
             return
         self._json(200, sim.health())
+
+
+class SimulatorControl:
+    """Switches a running simulator's faults over HTTP (`/_sim/fault`), for the tester's panel.
+
+    Same shape as the stand-in's tester hooks: `outcomes()` and `set_outcome(id)`; the id
+    "none" switches faults off. Calls are short (1 s timeout) and raise OSError-like
+    `requests` errors only from `set_outcome`.
+    """
+
+    NONE = "none"
+
+    def __init__(self, base_url: str, timeout_s: float = 1.0) -> None:
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self._session = requests.Session()
+        self._session.trust_env = False
+
+    @staticmethod
+    def outcomes() -> list[tuple[str, str]]:
+        items = [(SimulatorControl.NONE, "Gateway simulator: no fault")]
+        items += [(name, f"Gateway simulator: {name} ({text})") for name, text in FAULTS.items()]
+        return items
+
+    def set_outcome(self, outcome_id: str, rate: float = 1.0) -> None:
+        fault = None if outcome_id == self.NONE else outcome_id
+        response = self._session.post(
+            f"{self.base_url}/_sim/fault",
+            json={"fault": fault, "rate": rate},
+            timeout=self.timeout_s,
+        )
+        response.raise_for_status()
+
+    def health(self) -> dict[str, Any]:
+        response = self._session.get(f"{self.base_url}/_sim/health", timeout=self.timeout_s)
+        response.raise_for_status()
+        data = response.json()
+        return data if isinstance(data, dict) else {}
+
+    def close(self) -> None:
+        self._session.close()

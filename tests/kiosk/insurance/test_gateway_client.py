@@ -454,7 +454,8 @@ def test_status_reports_latency_and_last_error(
     sim: GatewaySimulator, make_checker: MakeChecker
 ) -> None:
     checker = make_checker()
-    assert checker.status().ok and checker.status().summary == "gateway not asked yet"
+    assert checker.status().ok
+    assert checker.status().summary.startswith("gateway not asked yet")
     checker.check(AN)
     status = checker.status()
     assert status.ok and "last_latency_ms" in status.details

@@ -317,3 +317,18 @@ def test_demo_people_are_in_the_people_file() -> None:
         row = table.find(info["id"])
         assert row is not None, info["name"]
         assert (row.name, row.birth_date, row.gender) == (info["name"], info["dob"], info["gender"])
+
+
+def test_simulator_control_for_the_tester_panel(sim: GatewaySimulator) -> None:
+    from kiosk.insurance.simulator import SimulatorControl
+
+    control = SimulatorControl(sim.url)
+    ids = [i for i, _ in control.outcomes()]
+    assert ids[0] == "none" and set(FAULTS) <= set(ids)
+    control.set_outcome("timeout")
+    assert sim.fault == "timeout" and control.health()["fault"] == "timeout"
+    control.set_outcome("none")
+    assert sim.fault is None
+    with pytest.raises(requests.HTTPError):
+        control.set_outcome("bogus")
+    control.close()
