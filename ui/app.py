@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class KioskApp:
     translator: QTranslator
     theme: Theme
     speaker: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def set_language(self, language: str) -> None:
         self.app.removeTranslator(self.translator)
@@ -122,6 +123,7 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     prices.set_language(session.language)
 
     _wire_speech(kiosk)
+    _wire_admin(kiosk)
 
     if services.card_reader is not None:
         bridge.attach_card_reader(services.card_reader)
@@ -145,6 +147,32 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
 
         kiosk.panel = SimulatorPanel(services, session)
     return kiosk
+
+
+EXIT_RESTART = 75  # the systemd unit restarts the kiosk on any exit; 75 = asked by IT
+EXIT_LEAVE_KIOSK = 76  # listed in RestartPreventExitStatus=: IT left kiosk mode
+
+
+def _wire_admin(kiosk: KioskApp) -> None:
+    """Admin mode: the hidden corner gesture, then the PIN, then the IT views."""
+    from kiosk.admin.pin import PinGuard
+    from kiosk.logging_setup import recent_lines
+    from ui.screens.admin import AdminScreen
+    from ui.widgets.gesture import CornerTapDetector
+
+    config, window = kiosk.config, kiosk.window
+    admin = AdminScreen(kiosk.services, PinGuard.from_config(config), lambda: recent_lines(200))
+    window.set_admin_screen(admin)
+    gesture = CornerTapDetector.from_config(window, config.admin, parent=window)
+    gesture.triggered.connect(
+        lambda: window.show_admin() if kiosk.session.step.value == "start" else None
+    )
+    gesture.install()
+    admin.closed.connect(window.hide_admin)
+    admin.restart_requested.connect(lambda: kiosk.app.exit(EXIT_RESTART))
+    admin.quit_requested.connect(lambda: kiosk.app.exit(EXIT_LEAVE_KIOSK))
+    kiosk.extras["admin"] = admin
+    kiosk.extras["gesture"] = gesture
 
 
 def _wire_speech(kiosk: KioskApp) -> None:

@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
 
         self._language = session.language
         self._last_step: Step | None = None
+        self.admin_screen: QWidget | None = None
+        self.admin_active = False
         self._generation = session.generation
         self.volume = session.config.accessibility.speech_volume
         session.subscribe(self._on_session)
@@ -217,8 +219,31 @@ class MainWindow(QMainWindow):
                     refresh(session)
         self.refresh()
 
+    # -- admin mode (entered by the hidden gesture, only between patients) -------------------
+
+    def set_admin_screen(self, screen: QWidget) -> None:
+        self.admin_screen = screen
+        self.stack.addWidget(screen)
+
+    def show_admin(self) -> None:
+        if self.admin_screen is None or self.admin_active:
+            return
+        self.session.wipe()  # never show a patient's data behind admin mode
+        self.admin_active = True
+        self.refresh()
+
+    def hide_admin(self) -> None:
+        self.admin_active = False
+        self.session.wipe()
+        self.refresh()
+
     def refresh(self) -> None:
         session = self.session
+        if self.admin_active and self.admin_screen is not None:
+            self.stack.setCurrentWidget(self.admin_screen)
+            self.footer.setVisible(False)
+            self.overlay.hide()
+            return
         screen = self.screens.get(session.step, self.start)
         if self.stack.currentWidget() is not screen:
             self.stack.setCurrentWidget(screen)
