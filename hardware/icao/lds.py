@@ -625,7 +625,7 @@ def _display(image: bytes, fmt: str) -> tuple[bytes, str, int, int]:
                 img.load()
                 out = io.BytesIO()
                 converted = img if img.mode in ("RGB", "L", "RGBA") else img.convert("RGB")
-                converted.save(out, format="PNG")
+                converted.save(out, format="PNG", compress_level=1)  # speed over size
                 return out.getvalue(), "png", *size
     except LDSError:
         raise

@@ -1,9 +1,13 @@
-"""`kiosk sim make-pki DIR`: a test CSCA + document signer for virtual cards."""
+"""`kiosk sim make-pki DIR` (a test CSCA + document signer for virtual cards) and
+`kiosk trust-store DIR` (what a trust store folder holds, for hospital IT)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
+from typing import Any
 
 from kiosk.cli import CommandRegistry
 
@@ -29,6 +33,43 @@ def _make_pki(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trust_store(args: argparse.Namespace) -> int:
+    from hardware.icao.pki import PKIError, TrustStore, public_key_of, serial_of
+
+    try:
+        store = TrustStore.from_path(args.path)
+    except PKIError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    now = dt.datetime.now(dt.UTC)
+    rows: list[dict[str, Any]] = []
+    for cert in store.certificates:
+        key = public_key_of(cert)
+        curve = getattr(key, "curve", None)
+        rows.append(
+            {
+                "subject": cert.subject.rfc4514_string(),
+                "issuer": cert.issuer.rfc4514_string(),
+                "serial": f"{serial_of(cert):x}",
+                "not_before": cert.not_valid_before_utc.isoformat(),
+                "not_after": cert.not_valid_after_utc.isoformat(),
+                "valid_now": cert.not_valid_before_utc <= now <= cert.not_valid_after_utc,
+                "self_signed": cert.subject == cert.issuer,
+                "key": curve.name if curve is not None else type(key).__name__,
+            }
+        )
+    if args.json:
+        print(json.dumps({"certificates": rows, "problems": store.problems}, indent=2))
+    else:
+        for row in rows:
+            state = "valid" if row["valid_now"] else "NOT VALID NOW"
+            print(f"{row['subject']}  [{row['key']}, until {row['not_after'][:10]}, {state}]")
+        for problem in store.problems:
+            print(f"problem: {problem}")
+        print(f"{len(rows)} certificate(s), {len(store.problems)} problem(s)")
+    return 0 if rows else 1
+
+
 def register(registry: CommandRegistry) -> None:
     parser = registry.sim.add_parser(
         "make-pki",
@@ -49,3 +90,10 @@ def register(registry: CommandRegistry) -> None:
         help="also write masterlist.ml, an ICAO master list holding the test CSCA",
     )
     parser.set_defaults(func=_make_pki)
+    check = registry.commands.add_parser(
+        "trust-store",
+        help="list the CSCA certificates a trust store folder provides, and what it cannot use",
+    )
+    check.add_argument("path", metavar="DIR", help="trust store folder (or one file)")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=_trust_store)

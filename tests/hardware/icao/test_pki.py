@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 
@@ -307,3 +308,22 @@ def test_unknown_explicit_curves_are_reported(tmp_path: Path) -> None:
     store = TrustStore.from_path(tmp_path)
     assert len(store) == 0
     assert "unsupported public key" in store.problems[0]
+
+
+def test_cli_trust_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_pki(tmp_path, master_list=True)
+    (tmp_path / "junk.bin").write_bytes(b"junk")
+    assert main(["trust-store", str(tmp_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    subjects = sorted(row["subject"] for row in report["certificates"])
+    assert subjects == [
+        "CN=TEST CSCA Viet Nam,O=Hospital kiosk TEST PKI,C=VN",
+        "CN=TEST Document Signer,O=Hospital kiosk TEST PKI,C=VN",
+    ]
+    assert all(row["valid_now"] for row in report["certificates"])
+    assert report["problems"] == ["junk.bin: neither a certificate nor an ICAO master list"]
+    assert main(["trust-store", str(tmp_path / "masterlist.ml")]) == 0
+    out = capsys.readouterr().out
+    assert "TEST CSCA Viet Nam" in out and "1 certificate(s), 0 problem(s)" in out
+    assert main(["trust-store", str(tmp_path / "junk.bin")]) == 1
+    assert main(["trust-store", str(tmp_path / "missing")]) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -23,6 +24,7 @@ from hardware.icao.sod import (
     parse_sod,
     passive_authentication,
 )
+from hardware.icao.tlv import LDSError
 
 ROOT = Path(__file__).resolve().parents[3]
 PERSON = load_person(ROOT / "assets" / "demo" / "people" / "an-adult.json")
@@ -291,3 +293,12 @@ def test_a_corrupted_sod_never_passes_with_changed_content(
         parsed = parse_sod(bytes(sod))
         assert parsed.econtent == parse_sod(original).econtent
         assert parsed.certificates[0].public_key() == signer.certificate.public_key()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_as_sod_give_read(data: bytes) -> None:
+    with contextlib.suppress(LDSError):
+        parse_sod(data)
+    result = passive_authentication(data, GROUPS, None)
+    assert result.level == "read" and result.problems
