@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -462,10 +461,10 @@ class AdminScreen(QWidget):
         self.log_text.setObjectName("admin_log_text")
         self.log_text.setReadOnly(True)
         self.log_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        mono = QFont("DejaVu Sans Mono")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPixelSize(18)
-        self.log_text.setFont(mono)
+        # The application style sheet sets one font family for every widget: override it here.
+        self.log_text.setStyleSheet(
+            "QPlainTextEdit { font-family: 'DejaVu Sans Mono', monospace; font-size: 18px; }"
+        )
         box.addWidget(self.log_text, 1)
         return view
 
