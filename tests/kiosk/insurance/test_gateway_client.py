@@ -216,12 +216,12 @@ def test_password_from_file_and_environment(
 
 
 def test_token_renewed_before_it_expires(make_checker: MakeChecker) -> None:
-    with GatewaySimulator(token_ttl_s=0.6, expires_format="seconds") as short:
+    with GatewaySimulator(token_ttl_s=2.0, expires_format="seconds") as short:
         checker = make_checker(base_url=short.url)
         checker.check(AN)
         checker.check(AN)
         assert short.stats["token"] == 1
-        time.sleep(0.35)  # past ttl - margin (margin: half of a short lifetime)
+        time.sleep(1.05)  # past ttl - margin (margin: half of a short lifetime)
         assert checker.check(AN).verified
         assert short.stats["token"] == 2
         assert short.stats.get("fault:stale_token", 0) == 0
@@ -385,7 +385,7 @@ def test_breaker_opens_answers_at_once_then_closes(
     started = time.monotonic()
     result = checker.check_detailed(AN)
     assert result.outcome is CheckOutcome.BREAKER_OPEN
-    assert time.monotonic() - started < 0.05
+    assert time.monotonic() - started < 0.2  # no network wait
     assert sim.stats["check"] == before  # the gateway was not asked
     assert not result.eligibility.verified
     status = checker.status()

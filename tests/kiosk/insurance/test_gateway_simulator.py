@@ -141,13 +141,13 @@ def test_card_check_needs_a_valid_token(http: Any, sim: GatewaySimulator, params
 
 
 def test_tokens_expire(http: Any) -> None:
-    with GatewaySimulator(token_ttl_s=0.2) as sim, requests.Session() as s:
+    with GatewaySimulator(token_ttl_s=0.5) as sim, requests.Session() as s:
         s.trust_env = False
         key = take_token(s, sim)
         assert check(s, sim, key, AN_BODY).status_code == 200
         import time
 
-        time.sleep(0.25)
+        time.sleep(0.55)
         assert check(s, sim, key, AN_BODY).status_code == 401
 
 
