@@ -35,6 +35,7 @@ from hardware.cardreader.base import (
     NoCard,
     ReaderUnavailable,
 )
+from hardware.cardreader.config import CardReaderConfig
 from hardware.icao.transport import CardGone, TransportError
 from hardware.status import DeviceStatus
 
@@ -127,13 +128,16 @@ class PcscCardReader(CardReader):
 
     def __init__(
         self,
-        reader: str = "",
+        reader: str | CardReaderConfig = "",
         trust_store: object | None = None,
         *,
         poll_ms: int = 300,
         retry_s: float = 0.5,
         watchdog_s: float = 3.0,
     ) -> None:
+        if isinstance(reader, CardReaderConfig):  # build_card_reader(config) passes the section
+            trust_store = trust_store or reader.trust_store or None
+            reader = reader.reader
         self.pattern = reader
         self.trust_store = trust_store
         self.poll_ms = poll_ms

@@ -189,7 +189,9 @@ class ChipSession:
             data += more
         while len(data) < total:
             want = min(self.max_le(), total - len(data))
-            part = self._read(len(data), want + (4 if len(data) > 0x7FFF else 0), None)
+            if len(data) > 0x7FFF:  # odd INS: the answer carries a 53 xx xx xx header too
+                want = min(self.max_le(), want + 4)
+            part = self._read(len(data), want, None)
             if not part:
                 raise CardReadFailed(f"file {fid:04X} ended after {len(data)} of {total} bytes")
             data += part
