@@ -132,6 +132,7 @@ def _open(qtbot: QtBot, screen: AdminScreen) -> None:
 def test_device_status_shows_a_failing_printer(
     qtbot: QtBot, screen: AdminScreen, services: object
 ) -> None:
+    services.catalog.ensure_demo()  # type: ignore[attr-defined]  # as after the first start
     _open(qtbot, screen)
     services.printer.set_paper_out(True)  # type: ignore[attr-defined]
     screen.check_results = []
@@ -145,7 +146,9 @@ def test_device_status_shows_a_failing_printer(
     fix = screen.findChild(QWidget, "fix_printer")
     assert fix is not None and "paper" in fix.text().lower()  # type: ignore[attr-defined]
     assert rows["database"].badge.text() == "OK"
-    assert "failed" in screen.status_summary.text()
+    assert screen.status_summary.text() == "1 check(s) failed: printer."
+    first = screen.status_layout.itemAt(0).widget()
+    assert isinstance(first, CheckRow) and first.result.name == "printer"  # failures first
     _shot(screen, "admin-status.png")
 
 

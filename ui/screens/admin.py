@@ -650,11 +650,15 @@ class AdminScreen(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for index, result in enumerate(results):
+        # Failures first: IT must see what is wrong without scrolling.
+        ordered = [r for r in results if not r.ok] + [r for r in results if r.ok]
+        for index, result in enumerate(ordered):
             self.status_layout.insertWidget(index, CheckRow(result))
-        failed = sum(not r.ok for r in results)
+        failed = [r.name for r in results if not r.ok]
         if failed:
-            self.status_summary.setText(self.tr("{0} check(s) failed.").format(failed))
+            self.status_summary.setText(
+                self.tr("{0} check(s) failed: {1}.").format(len(failed), ", ".join(failed))
+            )
         else:
             self.status_summary.setText(self.tr("All checks passed."))
 
