@@ -6,9 +6,11 @@ per file) and/or ICAO master lists (CMS SignedData holding a SET of CSCA certifi
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -474,22 +476,13 @@ def build_master_list(certificates: Iterable[x509.Certificate], signer: Signer) 
     return build_signed_data(ID_ICAO_CSCA_MASTER_LIST, master.dump(), signer)
 
 
-def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [f"{path.name}: cannot read ({exc.strerror})"]
-    if b"-----BEGIN CERTIFICATE-----" in data:
-        try:
-            with quiet_certificates():
-                certs = x509.load_pem_x509_certificates(data)
-            return [checked_certificate(c) for c in certs], []
-        except ValueError as exc:
-            return [], [f"{path.name}: bad PEM certificate ({exc})"]
-    if b"PRIVATE KEY-----" in data:
-        return [], []  # a key next to its certificate (e.g. a make-pki folder): not a problem
-    if b"-----BEGIN" in data:
-        return [], [f"{path.name}: PEM without a certificate ignored"]
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
+_PEM_CERTIFICATES = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
+_PEM_CMS = {b"CMS", b"PKCS7"}
+
+
+def _load_der(data: bytes, label: str) -> tuple[list[x509.Certificate], list[str]]:
+    """A DER certificate or an ICAO master list."""
     try:
         with quiet_certificates():
             cert = x509.load_der_x509_certificate(data)
@@ -499,12 +492,86 @@ def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
         try:
             return [checked_certificate(cert)], []
         except ValueError as exc:
-            return [], [f"{path.name}: certificate unusable ({exc})"]
+            return [], [f"{label}: certificate unusable ({exc})"]
     try:
         certs, problems = parse_master_list(data)
     except PKIError:
-        return [], [f"{path.name}: neither a certificate nor an ICAO master list"]
-    return certs, [f"{path.name}: {p}" for p in problems]
+        return [], [f"{label}: neither a certificate nor an ICAO master list"]
+    return certs, [f"{label}: {p}" for p in problems]
+
+
+def _load_pem(data: bytes, name: str) -> tuple[list[x509.Certificate], list[str]]:
+    """Every PEM block on its own: certificates, CMS master lists; private keys skipped."""
+    certs: list[x509.Certificate] = []
+    problems: list[str] = []
+    blocks = list(_PEM_BLOCK.finditer(data))
+    for index, block in enumerate(blocks, start=1):
+        kind = block.group(1)
+        label = name if len(blocks) == 1 else f"{name} block {index}"
+        if b"PRIVATE KEY" in kind:
+            continue  # a key next to its certificate (e.g. a make-pki folder): not a problem
+        if kind not in _PEM_CERTIFICATES | _PEM_CMS:
+            problems.append(f"{label}: PEM {kind.decode()} ignored")
+            continue
+        try:
+            der = base64.b64decode(b"".join(block.group(2).split()), validate=True)
+        except ValueError:
+            problems.append(f"{label}: bad base64")
+            continue
+        found, trouble = _load_der(der, label)
+        certs.extend(found)
+        problems.extend(trouble)
+    return certs, problems
+
+
+def _ldif_values(data: bytes) -> list[tuple[str, bytes]]:
+    """(attribute, value) of the base64 (`attr:: value`) lines of an LDIF file."""
+    unfolded: list[bytes] = []
+    for line in data.splitlines():
+        if line.startswith(b" ") and unfolded:
+            unfolded[-1] += line[1:]
+        else:
+            unfolded.append(line)
+    values = []
+    for line in unfolded:
+        attribute, sep, value = line.partition(b"::")
+        if sep and b":" not in attribute:
+            try:
+                decoded = base64.b64decode(b"".join(value.split()), validate=True)
+            except ValueError:
+                continue
+            values.append((attribute.decode("ascii", "replace").lower(), decoded))
+    return values
+
+
+def _load_ldif(data: bytes, name: str) -> tuple[list[x509.Certificate], list[str]]:
+    """An ICAO PKD download (LDIF): master lists and CSCA / DS certificates."""
+    certs: list[x509.Certificate] = []
+    problems: list[str] = []
+    entries = 0
+    for attribute, value in _ldif_values(data):
+        if attribute.startswith(("pkdmasterlistcontent", "usercertificate", "cacertificate")):
+            entries += 1
+            found, trouble = _load_der(value, f"{name} entry {entries}")
+            certs.extend(found)
+            problems.extend(trouble)
+    if not entries:
+        problems.append(f"{name}: LDIF without certificates or master lists")
+    return certs, problems
+
+
+def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [f"{path.name}: cannot read ({exc.strerror})"]
+    if _PEM_BLOCK.search(data):
+        return _load_pem(data, path.name)
+    if path.suffix.lower() == ".ldif" or data.startswith((b"dn:", b"version:")):
+        return _load_ldif(data, path.name)
+    if b"-----BEGIN" in data:
+        return [], [f"{path.name}: malformed PEM"]
+    return _load_der(data, path.name)
 
 
 _CACHE: dict[str, tuple[list[tuple[str, int, int]], TrustStore]] = {}

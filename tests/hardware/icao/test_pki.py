@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 from pathlib import Path
@@ -327,3 +328,60 @@ def test_cli_trust_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "TEST CSCA Viet Nam" in out and "1 certificate(s), 0 problem(s)" in out
     assert main(["trust-store", str(tmp_path / "junk.bin")]) == 1
     assert main(["trust-store", str(tmp_path / "missing")]) == 1
+
+
+def _pem(kind: str, der: bytes) -> bytes:
+    body = base64.encodebytes(der).replace(b"\n", b"")
+    lines = b"\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+    return f"-----BEGIN {kind}-----\n".encode() + lines + f"\n-----END {kind}-----\n".encode()
+
+
+def _ldif_line(attribute: str, der: bytes) -> bytes:
+    text = f"{attribute}:: " + base64.b64encode(der).decode()
+    folded = [text[:76]] + [" " + text[i : i + 75] for i in range(76, len(text), 75)]
+    return "\n".join(folded).encode() + b"\n"
+
+
+def test_pem_bundle_keeps_the_good_blocks_and_reads_pem_master_lists(tmp_path: Path) -> None:
+    cscas = [create_csca(f"CSCA {i}")[0] for i in range(3)]
+    ml_csca, ml_key = create_csca("ML CSCA")
+    master_list = build_master_list([cscas[2], ml_csca], create_dsc(ml_csca, ml_key))
+    bundle = (
+        cscas[0].public_bytes(PEM)
+        + b"-----BEGIN CERTIFICATE-----\nnot base64 !\n-----END CERTIFICATE-----\n"
+        + _pem("CERTIFICATE", b"\x30\x03\x02\x01\x00")
+        + cscas[1].public_bytes(PEM)
+        + _pem("CMS", master_list)
+        + _pem("EC PRIVATE KEY", b"ignored")
+    )
+    (tmp_path / "bundle.pem").write_bytes(bundle)
+    store = TrustStore.from_path(tmp_path)
+    assert {c.subject for c in store.certificates} == {c.subject for c in [*cscas, ml_csca]}
+    assert store.problems == [
+        "bundle.pem block 2: bad base64",
+        "bundle.pem block 3: neither a certificate nor an ICAO master list",
+    ]
+
+
+def test_icao_pkd_ldif_downloads(tmp_path: Path) -> None:
+    cscas = [create_csca(f"CSCA {i}")[0] for i in range(2)]
+    ml_csca, ml_key = create_csca("ML CSCA")
+    master_list = build_master_list([cscas[0], ml_csca], create_dsc(ml_csca, ml_key))
+    ldif = (
+        b"version: 1\n\n"
+        b"dn: cn=CN\\=ML,o=ml,c=UT,dc=masterlist,dc=pkdDownload\n"
+        b"objectClass: pkdMasterList\n"
+        + _ldif_line("pkdMasterListContent", master_list)
+        + b"\ndn: cn=x,o=dsc,c=UT,dc=data,dc=pkdDownload\n"
+        + _ldif_line("userCertificate;binary", cscas[1].public_bytes(DER))
+        + _ldif_line("userCertificate;binary", b"\x30\x00")
+        + b"sn: 1\n"
+    )
+    (tmp_path / "icaopkd-002-ml-000001.ldif").write_bytes(ldif)
+    (tmp_path / "empty.ldif").write_bytes(b"version: 1\n\ndn: c=UT\n")
+    store = TrustStore.from_path(tmp_path)
+    assert {c.subject for c in store.certificates} == {c.subject for c in [*cscas, ml_csca]}
+    assert store.problems == [
+        "empty.ldif: LDIF without certificates or master lists",
+        "icaopkd-002-ml-000001.ldif entry 3: neither a certificate nor an ICAO master list",
+    ]
