@@ -81,6 +81,7 @@ class GatewaySimulator:
         expires_format: str = "datetime",
         today: date | None = None,
         seed: int | None = None,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.people = people if isinstance(people, PeopleTable) else PeopleTable.load(people)
@@ -92,6 +93,7 @@ class GatewaySimulator:
         self.hang_s = hang_s
         self.expires_format = expires_format  # "datetime" (.NET style) or "seconds"
         self.today = today
+        self.tls = tls  # (certificate file, key file): serve HTTPS
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._tokens: dict[str, _Token] = {}
@@ -111,6 +113,12 @@ class GatewaySimulator:
         self._stopping.clear()
         server = _Server((self.host, self.port), _Handler)
         server.sim = self
+        if self.tls:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -144,7 +152,7 @@ class GatewaySimulator:
         if self._server is None:
             raise RuntimeError("the simulator is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
 
     # -- control -----------------------------------------------------------------------------
 
