@@ -92,6 +92,30 @@ def pick_reader(readers: list[str], pattern: str) -> str | None:
     return None
 
 
+def wait_for_card(reader: str, present: bool = True, timeout: float = 10.0) -> bool:
+    """Blocks until pcscd sees a card in (or no card in) the reader matching `reader`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        hresult, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hresult == scard.SCARD_S_SUCCESS:
+            try:
+                hresult, readers = scard.SCardListReaders(ctx, [])
+                name = (
+                    pick_reader(list(readers), reader) if hresult == scard.SCARD_S_SUCCESS else None
+                )
+                if name is not None:
+                    hresult, states = scard.SCardGetStatusChange(
+                        ctx, 100, [(name, scard.SCARD_STATE_UNAWARE)]
+                    )
+                    seen = bool(states[0][1] & scard.SCARD_STATE_PRESENT) if states else None
+                    if hresult == scard.SCARD_S_SUCCESS and seen == present:
+                        return True
+            finally:
+                scard.SCardReleaseContext(ctx)
+        time.sleep(0.05)
+    return False
+
+
 class PcscTransport:
     """APDU transport over one PC/SC card handle."""
 

@@ -238,7 +238,7 @@ def _read_for_bench(transport: Any, *, key: Any, trust: str, photo: bool, report
 
 def _bench_card(args: argparse.Namespace) -> int:
     from hardware.cardreader.base import AccessKey
-    from hardware.cardreader.pcsc import PcscCardReader
+    from hardware.cardreader.pcsc import PcscCardReader, wait_for_card
     from hardware.icao.pki import make_pki
     from hardware.icao.reader import ReadReport
     from hardware.icao.vpcd import VpcdCard
@@ -268,7 +268,12 @@ def _bench_card(args: argparse.Namespace) -> int:
         reader = PcscCardReader(reader_name, str(trust))
         results: dict[str, Any] = {}
         with VpcdCard(card, port=args.port):
-            time.sleep(0.3)
+            if not wait_for_card(reader_name, True, 15):
+                print(
+                    f"kiosk bench card: pcscd did not see the card in {reader_name}",
+                    file=sys.stderr,
+                )
+                return 8
             for label, with_photo in (("identity", False), ("identity+photo", True)):
                 times: list[float] = []
                 apdus: list[float] = []

@@ -225,3 +225,9 @@ def virtual_card(vpcd_slot: Pcscd, test_pki: Path) -> Iterator[VirtualCardFactor
     wait_card(False)
     if any(card.removed_by_fault for card in cards):
         time.sleep(REINSERT_GAP_S)
+
+
+@pytest.fixture
+def card_waiter(vpcd_slot: Pcscd) -> Callable[..., None]:
+    """`card_waiter(present: bool, timeout=5)`: waits for pcscd to see the card come or go."""
+    return wait_card
