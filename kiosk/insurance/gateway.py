@@ -318,13 +318,18 @@ class GatewayChecker(InsuranceChecker):
         token = self._token
         if token is not None and time.monotonic() < token.expires_at:
             return token
-        with self._token_lock:
+        # Another caller may be fetching one: wait for it, but not past this check's budget.
+        if not self._token_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise GatewayTimeout("token: another check is still waiting for one")
+        try:
             token = self._token
             if token is not None and time.monotonic() < token.expires_at:
                 return token
             token = self._take_token(deadline, counter)
             self._token = token
             return token
+        finally:
+            self._token_lock.release()
 
     def _drop_token(self, token: Token) -> None:
         with self._token_lock:

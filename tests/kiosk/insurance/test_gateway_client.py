@@ -474,3 +474,14 @@ def test_redact_and_md5() -> None:
     assert md5_hex("abc") == "900150983cd24fb0d6963f7d28e17f72"
     line = "POST /api/egw/X?token=abc&id_token=def&username=u&password=900150 HTTP/1.1"
     assert redact(line) == "POST /api/egw/X?token=***&id_token=***&username=u&password=*** HTTP/1.1"
+
+
+def test_callers_waiting_for_a_hung_token_request_keep_their_budget(
+    sim: GatewaySimulator, make_checker: MakeChecker
+) -> None:
+    checker = make_checker(read_timeout_s=0.4, total_timeout_s=0.6, breaker_failures=100)
+    sim.set_fault("timeout")  # the token request hangs
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: checker.check_detailed(AN), range(4)))
+    assert {r.outcome for r in results} == {CheckOutcome.TIMEOUT}
+    assert max(r.elapsed_s for r in results) <= 0.6 + 0.2
