@@ -165,3 +165,45 @@ def test_sigterm_calls_back_once() -> None:
     finally:
         uninstall()
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_a_whole_journey_logs_no_citizen_id_name_or_birth_date(tmp_path: Path) -> None:
+    """Every logger at DEBUG through one patient's journey on the demo services (no Qt)."""
+    from kiosk.bootstrap import build_services
+    from kiosk.config import KioskConfig
+    from kiosk.session import Session, Step
+
+    config = KioskConfig.model_validate({"data_dir": str(tmp_path / "data")})
+    setup_logging(tmp_path / "logs", level="DEBUG", console=False, faults=False)
+    services = build_services(config)
+    try:
+        reader = services.card_reader
+        assert reader is not None
+        person = reader.people["an-adult"]  # type: ignore[attr-defined]
+        session = Session(services)
+        session.begin("vi")
+        reader.insert("an-adult")  # type: ignore[attr-defined]
+        session.card_inserted()
+        assert session.step is Step.CARD_KEY
+        session.submit_id(person["id"])
+        assert session.step is Step.CONFIRM_IDENTITY, session.data.message
+        session.confirm_identity()
+        assert session.step is Step.INSURANCE_RESULT
+        session.continue_after_insurance()
+        session.choose_clinic(config.clinics[0].id)
+        session.choose_priority(None)
+        session.confirm()
+        assert session.step is Step.TICKET
+        session.finish()
+        reader.remove()  # type: ignore[attr-defined]
+    finally:
+        services.close()
+        teardown_logging()
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("kiosk.log*"))
+    assert len(text.splitlines()) >= 3  # the journey did log
+    from kiosk.logging_setup import _fold
+
+    forbidden = [person["id"], person["dob"], person["old_id"], "1990-01-01"]
+    forbidden += [person["name"], _fold(person["name"]), person["father"], person["mother"]]
+    leaks = [f for f in forbidden if f.lower() in text.lower()]
+    assert leaks == [], text
