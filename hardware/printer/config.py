@@ -12,20 +12,25 @@ class PrinterConfig(BaseModel):
 
     backend: Literal["simulated", "escpos", "none"] = "simulated"
     connection: str = Field(
-        "",
+        default="",
         description="escpos: 'usb:VID:PID', 'serial:/dev/ttyUSB0[:baud]', 'network:HOST[:PORT]' or 'file:/dev/usb/lp0'",
     )
     paper_width_px: int = Field(
-        576, ge=128, le=1024, description="printable width in dots (576 for 80 mm, 384 for 58 mm)"
+        default=576,
+        ge=128,
+        le=1024,
+        description="printable width in dots (576 for 80 mm, 384 for 58 mm)",
     )
-    timeout_s: float = Field(10.0, gt=0, description="longest wait for one ticket to print")
-    status_timeout_s: float = Field(1.0, gt=0, description="wait for a DLE EOT status reply")
+    timeout_s: float = Field(default=10.0, gt=0, description="longest wait for one ticket to print")
+    status_timeout_s: float = Field(
+        default=1.0, gt=0, description="wait for a DLE EOT status reply"
+    )
     qr_mode: Literal["native", "image"] = Field(
-        "native",
+        default="native",
         description="native: the printer draws the QR (GS ( k); image: sent as a raster image",
     )
     output_dir: str = Field(
-        "",
+        default="",
         description="simulated: folder for printed PNG and raw bytes; empty = <data dir>/printed",
     )
 

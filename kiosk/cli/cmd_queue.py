@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from kiosk.cli import CommandRegistry, config_from_args
@@ -58,6 +58,8 @@ def _issue(args: argparse.Namespace) -> int:
         outcome = None
         if args.print:
             outcome = _print(config, queue, ticket, args.language)
+            reprint = ticket.reprint
+            ticket = replace(queue.get(ticket.id), reprint=reprint)  # with its print status
         if args.json:
             data = _ticket_dict(ticket)
             if outcome is not None:
@@ -97,8 +99,6 @@ def _reprint(args: argparse.Namespace) -> int:
         except KeyError:
             print(f"kiosk: no ticket {args.ticket_id}", file=sys.stderr)
             return 1
-        from dataclasses import replace
-
         outcome = _print(
             config, queue, replace(ticket, reprint=True), args.language or ticket.language
         )

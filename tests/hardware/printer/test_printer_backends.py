@@ -1,0 +1,239 @@
+"""Simulated printer, the python-escpos backend against a real TCP printer on 127.0.0.1 and a
+device file, the status bytes, and the factory."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image, ImageDraw
+
+from hardware.printer.base import CoverOpen, PaperOut, PaperState, PrinterOffline
+from hardware.printer.config import PrinterConfig
+from hardware.printer.escpos_interpreter import EscPosInterpreter, Interpretation
+from hardware.printer.escpos_job import build_job
+from hardware.printer.escpos_printer import ConnectionSpecError, EscposPrinter, parse_connection
+from hardware.printer.factory import build_printer
+from hardware.printer.simulated import SimulatedPrinter
+from hardware.printer.status_bytes import PrinterCondition, decode, is_reply
+
+
+def _ticket_image(width: int = 576) -> Image.Image:
+    img = Image.new("1", (width, 140), 1)
+    ImageDraw.Draw(img).rectangle([20, 20, width - 20, 60], fill=0)
+    return img
+
+
+class FakeNetworkPrinter:
+    """A raw-TCP ESC/POS printer on 127.0.0.1: interprets what it receives and answers DLE EOT
+    with its current condition (set `condition`); `silent` stops status replies."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.port = self.server.getsockname()[1]
+        self.condition = PrinterCondition(
+            online=True, cover_open=False, paper=PaperState.OK, error=False
+        )
+        self.silent = False
+        self.received = bytearray()
+        self.jobs: list[Interpretation] = []
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        self.server.settimeout(0.2)
+        while not self._stop:
+            try:
+                conn, _ = self.server.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            with conn:
+
+                def answer(n: int, c: socket.socket = conn) -> None:
+                    if not self.silent:
+                        c.sendall(bytes([self.condition.reply(n)]))
+
+                interp = EscPosInterpreter(576, on_status_request=answer)
+                conn.settimeout(0.2)
+                while not self._stop:
+                    try:
+                        data = conn.recv(65536)
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        break
+                    if not data:
+                        break
+                    self.received += data
+                    interp.feed(data)
+                self.jobs.append(interp.finish())
+
+    def pages(self) -> list[Image.Image]:
+        return [p for job in self.jobs for p in job.pages]
+
+    def close(self) -> None:
+        self._stop = True
+        self.server.close()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def net_printer() -> Iterator[FakeNetworkPrinter]:
+    fake = FakeNetworkPrinter()
+    yield fake
+    fake.close()
+
+
+def test_status_bytes_round_trip() -> None:
+    for cond in [
+        PrinterCondition(True, False, PaperState.OK, False),
+        PrinterCondition(True, False, PaperState.NEAR_END, False),
+        PrinterCondition(False, False, PaperState.OUT, False),
+        PrinterCondition(False, True, PaperState.OK, False),
+    ]:
+        replies = [cond.reply(n) for n in (1, 2, 4)]
+        assert all(is_reply(b) for b in replies)
+        assert decode(*replies) == cond
+    assert PrinterCondition(True, False, PaperState.OK, False).reply(1) == 0x12
+
+
+def test_simulated_printer_writes_png_and_bytes(tmp_path: Path) -> None:
+    printer = SimulatedPrinter(tmp_path / "out")
+    printer.print_ticket(_ticket_image(), qr_payload="7f1c-ticket")
+    [record] = printer.printed
+    assert record.png.exists() and record.bin.read_bytes() == record.raw
+    assert record.png.name.endswith("-1.png") and record.bin.suffix == ".bin"
+    assert record.raw == build_job(_ticket_image(), "7f1c-ticket", 576)
+    png = Image.open(record.png)
+    assert png.width == 576
+    assert [r.text for r in zxingcpp.read_barcodes(png)] == ["7f1c-ticket"]
+    assert record.interpretation.cuts == 1
+    assert printer.status().ok and printer.paper() is PaperState.OK
+
+
+def test_simulated_printer_faults(tmp_path: Path) -> None:
+    printer = SimulatedPrinter(tmp_path)
+    printer.set_near_end(True)
+    assert printer.paper() is PaperState.NEAR_END
+    status = printer.status()
+    assert status.ok and "near end" in status.summary
+    printer.print_ticket(_ticket_image())  # near end still prints
+    printer.set_paper_out(True)
+    assert printer.paper() is PaperState.OUT
+    assert not printer.status().ok and "paper" in printer.status().fix
+    with pytest.raises(PaperOut):
+        printer.print_ticket(_ticket_image())
+    printer.set_paper_out(False)
+    printer.set_cover_open(True)
+    with pytest.raises(CoverOpen):
+        printer.print_ticket(_ticket_image())
+    printer.set_cover_open(False)
+    printer.set_offline(True)
+    with pytest.raises(PrinterOffline):
+        printer.print_ticket(_ticket_image())
+    assert printer.paper() is PaperState.UNKNOWN
+    assert not printer.status().ok and "offline" in printer.status().summary
+    printer.set_offline(False)
+    printer.print_ticket(_ticket_image())
+    assert len(printer.printed) == 2
+
+
+def test_escpos_network_printer_prints_and_reads_status(net_printer: FakeNetworkPrinter) -> None:
+    printer = EscposPrinter(f"network:127.0.0.1:{net_printer.port}", status_timeout_s=1.0)
+    try:
+        assert printer.paper() is PaperState.OK
+        assert printer.status().ok
+        printer.print_ticket(_ticket_image(), qr_payload="net-ticket-1")
+        net_printer.condition = PrinterCondition(True, False, PaperState.NEAR_END, False)
+        assert printer.paper() is PaperState.NEAR_END
+        net_printer.condition = PrinterCondition(False, False, PaperState.OUT, False)
+        with pytest.raises(PaperOut):
+            printer.print_ticket(_ticket_image(), qr_payload="never")
+        net_printer.condition = PrinterCondition(False, True, PaperState.OK, False)
+        with pytest.raises(CoverOpen):
+            printer.check()
+        assert "cover open" in printer.status().summary
+        net_printer.silent = True  # a printer that never answers status: unknown, not offline
+        assert printer.paper() is PaperState.UNKNOWN
+    finally:
+        printer.close()
+    for _ in range(50):
+        if net_printer.jobs:
+            break
+        threading.Event().wait(0.05)
+    job_bytes = build_job(_ticket_image(), "net-ticket-1", 576)
+    assert job_bytes in bytes(net_printer.received)
+    [page] = [p for p in net_printer.pages() if p.height > 200]
+    assert [r.text for r in zxingcpp.read_barcodes(page)] == ["net-ticket-1"]
+
+
+def test_escpos_network_printer_offline_and_reopen(net_printer: FakeNetworkPrinter) -> None:
+    port = net_printer.port
+    printer = EscposPrinter(f"network:127.0.0.1:{port}", timeout_s=2, status_timeout_s=0.5)
+    try:
+        printer.print_ticket(_ticket_image(), qr_payload="one")
+        net_printer.close()  # the printer goes away
+        with pytest.raises(PrinterOffline):
+            printer.print_ticket(_ticket_image(), qr_payload="two")
+        assert not printer.status().ok
+        back = FakeNetworkPrinter(port)  # it comes back: the same object reconnects
+        try:
+            printer.print_ticket(_ticket_image(), qr_payload="three")
+            assert printer.status().ok
+        finally:
+            printer.close()
+            back.close()
+        assert back.connections == 1
+        assert build_job(_ticket_image(), "three", 576) in bytes(back.received)
+    finally:
+        printer.close()
+
+
+def test_escpos_file_backend(tmp_path: Path) -> None:
+    dev = tmp_path / "lp0"
+    dev.touch()
+    printer = EscposPrinter(f"file:{dev}")
+    try:
+        assert printer.paper() is PaperState.UNKNOWN  # a device file cannot answer
+        status = printer.status()
+        assert status.ok and "not readable" in status.summary
+        printer.print_ticket(_ticket_image(), qr_payload="file-ticket")
+    finally:
+        printer.close()
+    assert dev.read_bytes() == build_job(_ticket_image(), "file-ticket", 576)
+
+
+def test_connection_specs() -> None:
+    assert parse_connection("usb:04b8:0e15") == ("usb", {"idVendor": 0x04B8, "idProduct": 0x0E15})
+    assert parse_connection("serial:/dev/ttyUSB0:19200") == (
+        "serial",
+        {"devfile": "/dev/ttyUSB0", "baudrate": 19200},
+    )
+    assert parse_connection("network:10.0.0.5") == ("network", {"host": "10.0.0.5", "port": 9100})
+    assert parse_connection("network:printer.lan:9101")[1]["port"] == 9101
+    assert parse_connection("file:/dev/usb/lp0") == ("file", {"devfile": "/dev/usb/lp0"})
+    for bad in ["", "usb:xyz", "bluetooth:1", "network:", "serial:"]:
+        with pytest.raises(ConnectionSpecError):
+            parse_connection(bad)
+    with pytest.raises(ValueError):
+        PrinterConfig(backend="escpos", connection="lpt1")
+
+
+def test_factory(tmp_path: Path) -> None:
+    assert build_printer(PrinterConfig(backend="none"), tmp_path) is None
+    sim = build_printer(PrinterConfig(), tmp_path)
+    assert isinstance(sim, SimulatedPrinter) and sim.output_dir == tmp_path / "printed"
+    sim = build_printer(PrinterConfig(output_dir=str(tmp_path / "x"), paper_width_px=384), tmp_path)
+    assert isinstance(sim, SimulatedPrinter) and sim.width_px == 384
+    real = build_printer(
+        PrinterConfig(backend="escpos", connection="network:127.0.0.1:9"), tmp_path
+    )
+    assert isinstance(real, EscposPrinter)
+    assert not real.status().ok  # nothing listens on port 9

@@ -1,0 +1,113 @@
+"""`kiosk ticket issue`, `kiosk queue call|status|lines`, `kiosk bench queue`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.queue.bench import run_bench
+from kiosk.queue.pgserver import TempPostgres
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_issue_call_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    d = ["--data-dir", str(tmp_path)]
+    code, out = _run(capsys, "ticket", "issue", "--line", "noi", "--json", *d)
+    first = json.loads(out)
+    assert code == 0 and first["number"] == "N001" and first["line_id"] == "noi"
+    code, out = _run(
+        capsys,
+        "ticket",
+        "issue",
+        "--line",
+        "noi.ut",
+        "--priority",
+        "age_75_plus",
+        "--insured",
+        "--json",
+        *d,
+    )
+    prio = json.loads(out)
+    assert prio["number"] == "N-ƯT001" and prio["insured"] is True
+    code, out = _run(capsys, "ticket", "issue", "--line", "noi", "--print", "--json", *d)
+    printed = json.loads(out)
+    assert printed["number"] == "N002" and printed["print"]["ok"] is True
+    assert printed["print_status"] == "printed"
+    assert list((tmp_path / "printed").glob("*.png"))
+    code, out = _run(capsys, "queue", "call", "--line", "noi", *d)
+    assert code == 0 and "N-ƯT001" in out  # priority first
+    code, out = _run(capsys, "queue", "status", "--json", *d)
+    status = {row["line_id"]: row for row in json.loads(out)["lines"]}
+    assert status["noi"]["issued"] == 2 and status["noi"]["waiting"] == 2
+    assert status["noi"]["current_number"] == "N-ƯT001"
+    code, out = _run(capsys, "queue", "status", *d)
+    assert "noi.ut" in out and "schema 1" in out
+    code, out = _run(capsys, "queue", "lines", "--json", *d)
+    lines = json.loads(out)
+    assert {"id": "noi.ut", "example": "N-ƯT001"}.items() <= next(
+        ln for ln in lines["lines"] if ln["id"] == "noi.ut"
+    ).items()
+    code, out = _run(capsys, "ticket", "reprint", first["id"], "--json", *d)
+    assert code == 0 and json.loads(out)["ok"] is True
+    assert main(["ticket", "issue", "--line", "nope", *d]) == 2
+    assert main(["ticket", "issue", "--line", "noi.ut", *d]) == 2  # needs --priority
+
+
+def test_bench_sqlite(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(
+        capsys,
+        "bench",
+        "queue",
+        "--backend",
+        "sqlite",
+        "--workers",
+        "2",
+        "--tickets",
+        "25",
+        "--json",
+    )
+    result = json.loads(out)
+    assert code == 0
+    assert (result["total"], result["duplicates"], result["gaps"]) == (50, 0, 0)
+    for key in ("tickets_per_s", "p50_ms", "p99_ms"):
+        assert result[key] > 0
+
+
+@pytest.mark.postgres
+def test_bench_postgres_on_a_given_database(pg_server: TempPostgres) -> None:
+    result = run_bench("postgres", workers=3, tickets=30, dsn=pg_server.create_database(), lines=2)
+    assert (result["total"], result["stored"], result["duplicates"], result["gaps"]) == (
+        90,
+        90,
+        0,
+        0,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_bench_postgres_starts_its_own_server(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(
+        capsys,
+        "bench",
+        "queue",
+        "--backend",
+        "postgres",
+        "--workers",
+        "2",
+        "--tickets",
+        "10",
+        "--json",
+    )
+    result = json.loads(out)
+    assert code == 0 and result["total"] == 20 and "temporary PostgreSQL" in result["database"]
