@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Set
 from functools import lru_cache
 
@@ -41,7 +42,7 @@ def build_card_files(
     groups[13] = lds.build_dg13(person)
     sod = build_sod(groups, untrusted_signer() if "untrusted_signer" in faults else signer)
     if "tampered_dg13" in faults:
-        forged = Person(**{**person.__dict__, "name": person.name + " X"})
+        forged = dataclasses.replace(person, name=person.name + " X")
         groups[13] = lds.build_dg13(forged)
     files = {EF_COM: lds.build_ef_com(sorted(groups))}
     files.update({dg_file_id(n): data for n, data in groups.items()})

@@ -10,7 +10,6 @@ import io
 import re
 import struct
 import unicodedata
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -610,23 +609,22 @@ def _image_from_record(record: bytes) -> tuple[int | None, bytes]:
 
 
 def _display(image: bytes, fmt: str) -> tuple[bytes, str, int, int]:
+    """(display bytes, display format, width, height); the image is fully decoded once so a
+    truncated or corrupt one is refused here rather than shown broken."""
     from PIL import Image
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(image)) as img:
-                size = img.size
-                if not 0 < size[0] * size[1] <= MAX_FACE_PIXELS:
-                    raise LDSError(f"face image of {size[0]}x{size[1]} pixels refused")
-                if fmt == "jpeg":
-                    img.verify()
-                    return image, "jpeg", *size
-                img.load()
-                out = io.BytesIO()
-                converted = img if img.mode in ("RGB", "L", "RGBA") else img.convert("RGB")
-                converted.save(out, format="PNG", compress_level=1)  # speed over size
-                return out.getvalue(), "png", *size
+        with Image.open(io.BytesIO(image)) as img:
+            size = img.size
+            if not 0 < size[0] * size[1] <= MAX_FACE_PIXELS:
+                raise LDSError(f"face image of {size[0]}x{size[1]} pixels refused")
+            img.load()
+            if fmt == "jpeg":
+                return image, "jpeg", *size
+            out = io.BytesIO()
+            converted = img if img.mode in ("RGB", "L", "RGBA") else img.convert("RGB")
+            converted.save(out, format="PNG", compress_level=1)  # speed over size
+            return out.getvalue(), "png", *size
     except LDSError:
         raise
     except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad images

@@ -408,6 +408,12 @@ def test_dg2_undecodable_image_raises(image: bytes) -> None:
         lds.build_dg2(image, fmt="png")
 
 
+def test_dg2_truncated_jpeg_is_refused_not_shown_broken() -> None:
+    jpeg = (PEOPLE / "an-adult.jpg").read_bytes()
+    with pytest.raises(LDSError, match="cannot be decoded"):
+        lds.parse_dg2(lds.build_dg2(jpeg[: len(jpeg) // 2]))
+
+
 def test_dg2_refuses_absurd_image_dimensions() -> None:
     jpeg = bytearray((PEOPLE / "an-adult.jpg").read_bytes())
     sof = jpeg.find(b"\xff\xc0")
