@@ -42,6 +42,7 @@ from hardware.icao.pki import (
 from hardware.icao.tlv import LDSError
 
 ID_LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
+_NOT_HASHED = {0x011C, 0x011D, 0x011E}
 LEVELS = ("read", "consistent", "trusted")
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -439,6 +440,8 @@ def passive_authentication(
         return result
     uncovered = []
     for key, data in sorted(data_groups.items()):
+        if key in _NOT_HASHED:
+            continue  # EF.COM, EF.SOD and EF.CardAccess are not data groups
         number = _dg_number(key)
         expected = parsed.dg_hashes.get(number)
         if expected is None:

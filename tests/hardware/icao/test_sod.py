@@ -88,8 +88,10 @@ def test_only_the_groups_read_are_checked(signer: Signer, trust: TrustStore) -> 
     sod = build_sod({**GROUPS, 14: DG14}, signer)
     result = passive_authentication(sod, {13: DG13}, trust)
     assert (result.level, result.checked_groups) == ("trusted", [13])
-    # keyed by file identifier works too
-    assert passive_authentication(sod, {0x010D: DG13}, trust).checked_groups == [13]
+    # keyed by file identifier works too; EF.COM passed along is not a data group
+    ef_com = lds.build_ef_com([1, 13])
+    result = passive_authentication(sod, {0x010D: DG13, 0x011E: ef_com}, trust)
+    assert (result.level, result.checked_groups) == ("trusted", [13])
 
 
 def test_consistent_without_a_trust_store(signer: Signer) -> None:
