@@ -1,7 +1,9 @@
 """Document PKI: a test CSCA + document signer for virtual cards, and the kiosk's trust store.
 
 The trust store is a folder hospital IT fills with CSCA certificates (PEM or DER, one or many
-per file) and/or ICAO master lists (CMS SignedData holding a SET of CSCA certificates).
+per file), ICAO master lists (CMS SignedData holding a SET of CSCA certificates, DER or PEM)
+and/or ICAO PKD LDIF downloads. What cannot be used is reported in `TrustStore.problems`,
+never raised: one bad file must not cost the kiosk its other CSCAs.
 """
 
 from __future__ import annotations
