@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk.insurance.config import ReferenceSalaryRow, RouteRates
+from kiosk.insurance.config import InsuranceConfig, ReferenceSalaryRow, RouteRates
+from kiosk.models import Eligibility
 
 # Share paid by the fund, by the benefit-level digit (3rd character of the card code).
 LEVEL_SHARE: dict[int, int] = {1: 100, 2: 100, 3: 95, 4: 80, 5: 100}
@@ -123,6 +124,43 @@ def coverage_percent(
     ):
         return 100
     return share * route_rate // 100
+
+
+def coverage_for(
+    eligibility: Eligibility,
+    *,
+    on: date,
+    config: InsuranceConfig,
+    visit_total: int | None = None,
+    inpatient: bool = False,
+    emergency: bool = False,
+    copay_this_year: int | None = None,
+) -> int | None:
+    """The fund's share for a visit of a checked patient; None when not insured.
+
+    `eligibility.coverage_percent` is the share for an ordinary outpatient visit here; this
+    adds what the kiosk may know about the visit: its total (the 15 % rule), inpatient care,
+    an emergency, this year's co-payments (the 5-year rule).
+    """
+    if (
+        not eligibility.verified
+        or eligibility.coverage_percent is None
+        or eligibility.benefit_level is None
+        or eligibility.correct_route is None
+    ):
+        return None
+    return coverage_percent(
+        eligibility.benefit_level,
+        correct_route=eligibility.correct_route,
+        on=on,
+        rates=config.route,
+        inpatient=inpatient,
+        emergency=emergency,
+        visit_total=visit_total,
+        five_year_date=eligibility.five_year_date,
+        copay_this_year=copay_this_year,
+        extra_rows=config.reference_salary,
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from kiosk.insurance.benefits import (
     reference_salary,
 )
 from kiosk.insurance.config import ReferenceSalaryRow, RouteRates
+from kiosk.models import Eligibility, InsuranceAction
 
 DAY = date(2026, 11, 23)
 
@@ -276,3 +277,46 @@ def test_estimate_adds_up(hospital: int, insured: int | None, coverage: int | No
 def test_format_vnd(amount: int, vi: str, en: str) -> None:
     assert format_vnd(amount, "vi") == vi
     assert format_vnd(amount, "en") == en
+
+
+def _eligibility(**fields: Any) -> Eligibility:
+    base: dict[str, Any] = {
+        "action": InsuranceAction.INSURED,
+        "verified": True,
+        "message_vi": "",
+        "message_en": "",
+        "staff_note": "",
+        "code": "000",
+        "coverage_percent": 80,
+        "benefit_level": 4,
+        "correct_route": True,
+        "five_year_date": date(2020, 1, 1),
+    }
+    base.update(fields)
+    return Eligibility(**base)
+
+
+@pytest.mark.parametrize(
+    ("fields", "visit", "expected"),
+    [
+        ({}, {}, 80),
+        ({}, {"visit_total": 200_000}, 100),
+        ({}, {"copay_this_year": 15_000_000}, 100),
+        ({"correct_route": False, "coverage_percent": 0}, {}, 0),
+        ({"correct_route": False, "coverage_percent": 0}, {"inpatient": True}, 32),
+        ({"correct_route": False, "coverage_percent": 0}, {"emergency": True}, 80),
+        ({"coverage_percent": None, "action": InsuranceAction.SELF_PAY}, {}, None),  # expired
+        ({"verified": False, "coverage_percent": None, "benefit_level": None}, {}, None),
+        ({"benefit_level": None, "coverage_percent": None}, {}, None),
+    ],
+)
+def test_coverage_for_a_checked_patient(
+    fields: dict[str, Any], visit: dict[str, Any], expected: int | None
+) -> None:
+    from kiosk.insurance.benefits import coverage_for
+    from kiosk.insurance.config import InsuranceConfig
+
+    got = coverage_for(
+        _eligibility(**fields), on=DAY, config=InsuranceConfig.model_validate({}), **visit
+    )
+    assert got == expected
