@@ -29,6 +29,8 @@ from hardware.status import DeviceStatus
 
 log = logging.getLogger(__name__)
 
+MAX_STUCK_CAPTURES = 3  # capture threads blocked in open()/read() before we stop adding more
+
 
 class DuplicateFilter:
     """Passes a code unless it equals the last one reported and was seen again within
@@ -117,8 +119,9 @@ class StreamingCamera(Camera):
 
     @property
     def fps(self) -> float:
+        """Frames per second over the last 60 frames; 0 when no frame came for a second."""
         times = list(self._frame_times)
-        if len(times) < 2 or times[-1] <= times[0]:
+        if len(times) < 2 or times[-1] <= times[0] or time.monotonic() - times[-1] > 1.0:
             return 0.0
         return (len(times) - 1) / (times[-1] - times[0])
 
@@ -213,6 +216,8 @@ class OpenCvCamera(StreamingCamera):
         self._state = "stopped"
         self.reopens = 0
         self._last_error = ""
+        self._opened_at = 0.0
+        self._captures: list[threading.Thread] = []
 
     def _start_capture(self) -> None:
         self._spawn_capture()
@@ -228,13 +233,19 @@ class OpenCvCamera(StreamingCamera):
         self._state = "stopped"
 
     def _spawn_capture(self) -> None:
+        self._opened_at = time.monotonic()
+        self._captures = [t for t in self._captures if t.is_alive()]
+        if len(self._captures) >= MAX_STUCK_CAPTURES:
+            # earlier threads are still blocked inside OpenCV (a hung driver): do not pile up
+            self._state, self._last_error = "stuck", "the camera driver does not answer"
+            return
         with self._gen_lock:
             self._generation += 1
             generation = self._generation
-        self._opened_at = time.monotonic()
         thread = threading.Thread(
             target=self._capture, args=(generation,), name="camera-capture", daemon=True
         )
+        self._captures.append(thread)
         thread.start()
 
     def _current(self, generation: int) -> bool:

@@ -163,3 +163,32 @@ def test_opencv_camera_that_cannot_open_reports_it_and_keeps_trying(tmp_path):
         assert camera.latest_frame() is None
     finally:
         camera.stop()
+
+
+class HungDriverCamera(OpenCvCamera):
+    """open() blocks like a hung V4L2 driver until `release` is set."""
+
+    def __init__(self, config: CameraConfig) -> None:
+        super().__init__(config)
+        self.release = threading.Event()
+        self.opens = 0
+
+    def _open(self):  # type: ignore[override]
+        self.opens += 1
+        self.release.wait(10)
+        return None
+
+
+def test_watchdog_does_not_pile_up_threads_on_a_hung_driver():
+    camera = HungDriverCamera(CameraConfig(backend="opencv", stall_s=0.1))
+    camera.start(lambda code: None)
+    try:
+        assert wait_for(lambda: camera.reopens >= 6)
+        assert camera.opens == 3  # MAX_STUCK_CAPTURES, not one per watchdog round
+        status = camera.status()
+        assert not status.ok and "stuck" in status.summary
+        camera.release.set()  # the driver answers again: new attempts are made
+        assert wait_for(lambda: camera.opens > 3)
+    finally:
+        camera.release.set()
+        camera.stop()
