@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,7 +249,36 @@ def _bac_keys(key: AccessKey) -> bac.BacKeys:
     )
 
 
+@contextmanager
+def _link_errors() -> Iterator[None]:
+    """Maps link failures during PACE/BAC (which talk to the transport directly)."""
+    try:
+        yield
+    except CardGone as exc:
+        raise CardRemoved("the card was taken away during the read") from exc
+    except TransportError as exc:
+        raise CardReadFailed(f"card communication failed: {exc}") from exc
+    except APDUError as exc:
+        raise CardReadFailed(f"malformed answer from the card: {exc}") from exc
+
+
+def _try_pace(
+    session: ChipSession, info: pace.PACEInfo, k_pi: bytes, ref: int, report: ReadReport
+) -> pace.PaceFailed | None:
+    """Runs PACE and selects the application; returns the failure instead of raising it."""
+    try:
+        with _link_errors():
+            session.sm = pace.authenticate(session.link, k_pi, info, password_ref=ref)
+    except pace.PaceFailed as exc:
+        session.sm = None
+        return exc
+    report.access = "PACE"
+    session.select_application()
+    return None
+
+
 def _open(session: ChipSession, key: AccessKey | None, report: ReadReport) -> None:
+    """Access control: PACE with the CAN (or the MRZ) when the chip offers it, else BAC."""
     card_access = session.read_card_access()
     info = _pace_info(card_access)
     usable = key is not None and (bool(key.can) or key.has_bac)
@@ -256,25 +287,31 @@ def _open(session: ChipSession, key: AccessKey | None, report: ReadReport) -> No
             session.select_application()  # NotAnIdCard for a bank card, before asking a key
         raise KeyRequired("the chip needs the card number (CAN) or the MRZ data")
     assert key is not None
-    if info is not None and key.can:
-        try:
-            session.sm = pace.authenticate(session.link, pace.password_key_can(key.can), info)
-            report.access = "PACE"
-            session.select_application()
+    if info is not None:
+        if key.can:
+            failure = _try_pace(
+                session, info, pace.password_key_can(key.can), pace.PASSWORD_CAN, report
+            )
+        else:
+            assert key.document_number and key.birth_date and key.expiry_date
+            k_pi = pace.password_key_mrz(
+                key.document_number, bac.yymmdd(key.birth_date), bac.yymmdd(key.expiry_date)
+            )
+            failure = _try_pace(session, info, k_pi, pace.PASSWORD_MRZ, report)
+        if failure is None:
             return
-        except pace.PaceFailed as exc:
-            session.sm = None
-            if not key.has_bac:
-                if exc.wrong_password:
-                    raise AccessDenied("the card number (CAN) does not open this chip") from exc
-                raise CardReadFailed(f"PACE failed: {exc}") from exc
-            log.info("PACE failed (%s); trying BAC", exc)
+        if not key.has_bac:
+            if failure.wrong_password:
+                raise AccessDenied("the card number (CAN) does not open this chip") from failure
+            raise CardReadFailed(f"PACE failed: {failure}") from failure
+        log.info("PACE failed (%s); trying BAC", failure)
     if not key.has_bac:
         session.select_application()
         raise KeyRequired("this chip has no PACE: it needs the birth and expiry dates (BAC)")
     session.select_application()
     try:
-        session.sm = bac.authenticate(session.link, _bac_keys(key))
+        with _link_errors():
+            session.sm = bac.authenticate(session.link, _bac_keys(key))
     except bac.BacFailed as exc:
         raise AccessDenied("the MRZ data does not open this chip") from exc
     report.access = "BAC"

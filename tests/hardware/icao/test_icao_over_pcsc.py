@@ -90,16 +90,19 @@ def test_vietnamese_diacritics_survive(virtual_card) -> None:
     assert data.mother == "Lê Thị Cúc"
 
 
-def test_bac_when_only_mrz_data_is_known(virtual_card, trust_dir: Path) -> None:
-    virtual_card("an-adult")
+def test_mrz_data_opens_pace_with_the_mrz_password(virtual_card, trust_dir: Path) -> None:
+    virtual_card("an-adult", profile=CardProfile(bac=False))
     data = _reader(trust_dir).read(_bac())
-    assert data.access == "BAC"
+    assert data.access == "PACE"
     assert data.authenticity == "trusted"
     assert data.full_name == _person()["name"]
 
 
-def test_bac_on_a_chip_without_pace(virtual_card) -> None:
+def test_bac_on_a_chip_without_pace(virtual_card, trust_dir: Path) -> None:
     virtual_card("an-adult", profile=CardProfile(pace=False))
+    data = _reader(trust_dir).read(_bac())
+    assert (data.access, data.authenticity) == ("BAC", "trusted")
+    assert data.full_name == _person()["name"]
     with pytest.raises(KeyRequired):
         _reader().read(_can())
     key = _bac()

@@ -278,3 +278,36 @@ def test_simulated_reader_runs_the_protocol() -> None:
     assert not reader.card_present()
     assert events == [CardEvent.INSERTED, CardEvent.INSERTED, CardEvent.REMOVED]
     assert reader.status().ok
+
+
+@pytest.mark.parametrize("after", [1, 3, 5, 8])
+def test_card_leaving_at_any_step_is_card_removed(person: Person, after: int) -> None:
+    from hardware.icao.transport import CardGone
+
+    card = _card(person)
+
+    class Leaving:
+        extended_length = True
+        count = 0
+
+        def transmit(self, apdu: bytes) -> bytes:
+            self.count += 1
+            if self.count > after:
+                raise CardGone("gone")
+            return card.process(apdu)
+
+    with pytest.raises(CardRemoved):
+        read_identity(Leaving(), AccessKey(can=person.can))
+    key = keys.key_from_details(person.id, person.birth_date, date(2021, 4, 15))
+    with pytest.raises(CardRemoved):
+        read_identity(Leaving(), key)
+
+
+def test_pace_with_the_mrz_on_a_chip_without_bac(person: Person) -> None:
+    key = keys.key_from_details(person.id, person.birth_date, date(2021, 4, 15))
+    only_mrz = AccessKey(None, key.document_number, key.birth_date, key.expiry_date)
+    card = _card(person, profile=CardProfile(bac=False))
+    assert read_identity(LocalTransport(card), only_mrz).access == "PACE"
+    wrong = AccessKey(None, key.document_number, date(1991, 1, 1), key.expiry_date)
+    with pytest.raises(AccessDenied):
+        read_identity(LocalTransport(_card(person, profile=CardProfile(bac=False))), wrong)
