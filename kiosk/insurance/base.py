@@ -50,6 +50,7 @@ class GatewayError(Exception):
     def __init__(self, message: str, raw: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.raw = raw
+        self.requests = 0  # HTTP requests made before it failed
 
 
 class GatewayTimeout(GatewayError):
@@ -132,6 +133,7 @@ class InsuranceChecker(abc.ABC):
                 outcome=exc.outcome,
                 raw=exc.raw,
                 error=str(exc),
+                requests=exc.requests,
             )
         except Exception as exc:  # the contract: never raise to the screen
             log.exception(

@@ -275,6 +275,7 @@ class GatewayChecker(InsuranceChecker):
             else:
                 self.breaker.record_failure()
             exc.args = (redact(str(exc)),)
+            exc.requests = counter.n
             raise
         except BaseException:
             self.breaker.record_neutral()

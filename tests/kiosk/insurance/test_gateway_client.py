@@ -485,3 +485,12 @@ def test_callers_waiting_for_a_hung_token_request_keep_their_budget(
         results = list(pool.map(lambda _: checker.check_detailed(AN), range(4)))
     assert {r.outcome for r in results} == {CheckOutcome.TIMEOUT}
     assert max(r.elapsed_s for r in results) <= 0.6 + 0.2
+
+
+def test_failed_checks_count_their_requests(
+    sim: GatewaySimulator, make_checker: MakeChecker
+) -> None:
+    checker = make_checker()
+    checker.check(AN)
+    sim.set_fault("http500")
+    assert checker.check_detailed(AN).requests == 3  # the card check and 2 retries
