@@ -70,13 +70,15 @@ def _starts(words: str, prefixes: tuple[str, ...]) -> bool:
     return (words + " ").startswith(tuple(p + " " for p in prefixes))
 
 
-def service_category(name: str, code: str, appendix: int | None = None) -> Category:
+def service_category(
+    name: str, code: str, appendix: int | None = None, folded: str | None = None
+) -> Category:
     """The browse category of a service row (see the module docstring for the rule)."""
     if appendix == 1:
         return Category.EXAM
     if appendix == 2:
         return Category.BED
-    words = folded_words(name)
+    words = folded_words(name) if folded is None else folded
     if _starts(words, EXAM_PREFIXES):
         return Category.EXAM
     if _starts(words, BED_PREFIXES):

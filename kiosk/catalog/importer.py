@@ -459,6 +459,8 @@ def _validate(
             last_stt = stt
         row["appendix"] = appendix
         row["source_line"] = line
+        row["name_folded"] = folded_words(row["name"])
+        row["code_key"] = code_key(row["code"])
         if (
             kind == Kind.SERVICE
             and row["code"]
@@ -480,8 +482,13 @@ def _reject(report: ImportReport, line: int, column: str, reason: str, value: st
     report.rows_rejected += 1
 
 
+_STT = re.compile(r"\s*(\d+)")
+
+
 def _stt_number(raw: str) -> int | None:
-    m = re.match(r"\s*(\d+)", raw or "")
+    if not raw:
+        return None
+    m = _STT.match(raw)
     return int(m.group(1)) if m else None
 
 
@@ -503,10 +510,12 @@ def _row(
 ) -> tuple[dict[str, Any], tuple[str, str, str] | None]:
     width = len(cells)
     values = {f: cells[c] for f, c in mapping.items() if c < width}
-    row: dict[str, Any] = {"kind": str(kind)}
-    for fld in TEXT_FIELDS:
-        raw = values.get(fld)
-        row[fld] = "" if raw is None else _text(raw)
+    row: dict[str, Any] = dict.fromkeys(TEXT_FIELDS, "")
+    row["kind"] = str(kind)
+    row["variant"] = ""
+    for fld, raw in values.items():
+        if fld in row and raw is not None:
+            row[fld] = raw.strip() if type(raw) is str and raw.isascii() else _text(raw)
     row["name"] = " ".join(row["name"].split())
     if not row["name"]:
         return row, (header_of["name"], "empty name", "")
@@ -566,7 +575,9 @@ def _categorise(rows: list[dict[str, Any]], kind: Kind, appendices: int) -> None
             row["category"] = str(Category.DRUG)
             continue
         appendix = row["appendix"] if appendices >= 3 and not row["code"] else None
-        row["category"] = str(service_category(row["name"], row["code"], appendix))
+        row["category"] = str(
+            service_category(row["name"], row["code"], appendix, row["name_folded"])
+        )
 
 
 _BRACKET = re.compile(r"\[([^\]]+)\]\s*$")
@@ -575,7 +586,7 @@ _BRACKET = re.compile(r"\[([^\]]+)\]\s*$")
 def _variants(rows: list[dict[str, Any]], report: ImportReport) -> None:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        key = code_key(row["code"]) if row["code"] else "name:" + folded_words(row["name"])
+        key = row["code_key"] or "name:" + row["name_folded"]
         groups[key].append(row)
     for members in groups.values():
         if len(members) < 2:

@@ -91,6 +91,13 @@ class CatalogService:
                 versions = [v for v in versions if v.kind == Kind.DRUG]
         return searcher.search(query, versions, category, limit)
 
+    def warm_up(self) -> None:
+        """Opens this thread's connection and loads the typo vocabularies (about 0.1 s for a
+        100,000-row catalog), so that the first keystrokes do not pay for it."""
+        searcher = self._searcher()
+        for v in store.active_versions(searcher.conn):
+            searcher.vocabulary(v.version_id)
+
     def get(self, item_id: int) -> CatalogItem | None:
         return self._searcher().get(item_id)
 

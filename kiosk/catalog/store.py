@@ -9,8 +9,10 @@ Layout (one file, `<data dir>/catalog.sqlite3`, WAL):
 - `items`: the rows. Within a version, ids are given in "static rank" order (category
   weight, then shorter names first), so an FTS query read in rowid order with a LIMIT returns
   the best-ranked matches first and stops early: this keeps one-letter queries fast.
-- `items_fts`: FTS5 over `name` (folded words of the name), `extra` (folded code, drug
-  active ingredient) and `cat` (the category word), with prefix indexes for 1-3 letters.
+- `items_fts`: FTS5 over `name` (folded words of the name), `first` ("_" + the first folded
+  word), `extra` (folded drug active ingredient) and `cat` ("_" + the category), with prefix
+  indexes for 1-3 characters. "_" is a token character, so `_`-words have doclists of their
+  own: "names starting with n" reads only those rows instead of every row with an n-word.
 - `vocab`: the folded words of each version, for the one-typo fallback.
 
 Search tiers, in this order (each tier ranked by static rank):
@@ -26,6 +28,7 @@ Search tiers, in this order (each tier ranked by static rank):
 from __future__ import annotations
 
 import bisect
+import operator
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -37,7 +40,7 @@ from typing import Any
 from kiosk.catalog.models import CatalogItem, Category
 from kiosk.catalog.text import code_key, folded_words, tokens
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `first` column, `_`-prefixed category tokens, no codes in `extra`
 KEEP_VERSIONS = 3  # per kind: the active one and the two before it (for an admin roll-back)
 FUZZY_BELOW = 5
 FUZZY_MIN_LEN = 4  # a complete word of 4+ letters may have one typo
@@ -103,9 +106,9 @@ CREATE TABLE IF NOT EXISTS items(
     source_line INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS items_code ON items(version_id, code_key);
-CREATE INDEX IF NOT EXISTS items_category ON items(version_id, category, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
-    name, extra, cat, tokenize = "unicode61 remove_diacritics 0", prefix = '1 2 3'
+    name, first, extra, cat,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '1 2 3'
 );
 CREATE TABLE IF NOT EXISTS vocab(
     version_id INTEGER NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
@@ -151,11 +154,19 @@ def connect(path: Path) -> sqlite3.Connection:
 def ensure_schema(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
+        row = None
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and int(row[0]) < SCHEMA_VERSION:
+            conn.execute("DROP TABLE IF EXISTS items_fts")  # rebuilt from `items` below
         for statement in SCHEMA.split(";\n"):
             if statement.strip():
                 conn.execute(statement)
+        if row is not None and int(row[0]) < SCHEMA_VERSION:
+            _reindex(conn)
         conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)",
+            "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (str(SCHEMA_VERSION),),
         )
         # versions left 'building' by a crash are never active: mark them failed and drop rows
@@ -168,12 +179,34 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         raise
 
 
+def _reindex(conn: sqlite3.Connection) -> None:
+    rows = conn.execute("SELECT id, name_folded, active_ingredient, category FROM items").fetchall()
+    conn.executemany(
+        FTS_INSERT,
+        (fts_row(i, folded, folded_words(ingredient), cat) for i, folded, ingredient, cat in rows),
+    )
+
+
 def _drop_version_rows(conn: sqlite3.Connection, version_id: int) -> None:
     row = conn.execute("SELECT id_lo, id_hi FROM versions WHERE id = ?", (version_id,)).fetchone()
     if row and row[1] >= row[0]:
         conn.execute("DELETE FROM items_fts WHERE rowid BETWEEN ? AND ?", row)
     conn.execute("DELETE FROM items WHERE version_id = ?", (version_id,))
     conn.execute("DELETE FROM vocab WHERE version_id = ?", (version_id,))
+
+
+FTS_INSERT = "INSERT INTO items_fts(rowid, name, first, extra, cat) VALUES(?,?,?,?,?)"
+
+
+def fts_row(item_id: int, folded: str, extra: str, category: str) -> tuple[int, str, str, str, str]:
+    first = folded.split(" ", 1)[0]
+    return (item_id, folded, "_" + first if first else "", extra, "_" + category)
+
+
+_columns = operator.itemgetter(
+    "alt_name", "variant", "price", "insured_price", "note", "category", "active_ingredient",
+    "strength", "unit", "route", "insurance_rate",
+)  # fmt: skip
 
 
 def write_version(
@@ -187,10 +220,13 @@ def write_version(
     rows_in_file: int,
     rows_rejected: int,
 ) -> int:
-    """Writes a complete new version (not active yet) in one transaction; returns its id."""
+    """Writes a complete new version (not active yet) in one transaction; returns its id.
+
+    `rows` are the importer's validated rows (every key present, `name_folded` and `code_key`
+    computed)."""
     prepared = []
     for row in rows:
-        folded = folded_words(row["name"])
+        folded = row["name_folded"]
         prepared.append((static_rank(row["category"], folded), folded, row))
     prepared.sort(key=lambda p: (p[0], p[1], p[2]["source_line"]))
     conn.execute("BEGIN IMMEDIATE")
@@ -222,38 +258,19 @@ def write_version(
         vocab: set[str] = set()
         for offset, (srank, folded, row) in enumerate(prepared):
             item_id = lo + offset
+            start, end = row["effective_from"], row["effective_to"]
             item_rows.append(
-                (
-                    item_id,
-                    version_id,
-                    kind,
-                    row["code"],
-                    code_key(row["code"]),
-                    row["name"],
-                    folded,
-                    row.get("alt_name", ""),
-                    row.get("variant", ""),
-                    row["price"],
-                    row.get("insured_price"),
-                    row.get("note", ""),
-                    row["category"],
-                    row.get("active_ingredient", ""),
-                    row.get("strength", ""),
-                    row.get("unit", ""),
-                    row.get("route", ""),
-                    row.get("insurance_rate"),
-                    row["effective_from"].isoformat() if row.get("effective_from") else None,
-                    row["effective_to"].isoformat() if row.get("effective_to") else None,
-                    srank,
-                    row.get("source_line", 0),
-                )
+                (item_id, version_id, kind, row["code"], row["code_key"], row["name"], folded)
+                + _columns(row)
+                + (start.isoformat() if start else None, end.isoformat() if end else None)
+                + (srank, row["source_line"])
             )
-            extra = folded_words(" ".join((row["code"], row.get("active_ingredient", ""))))
-            fts_rows.append((item_id, folded, extra, row["category"]))
+            extra = folded_words(row["active_ingredient"]) if row["active_ingredient"] else ""
+            fts_rows.append(fts_row(item_id, folded, extra, row["category"]))
             vocab.update(folded.split())
             vocab.update(extra.split())
         conn.executemany(f"INSERT INTO items VALUES({','.join('?' * 22)})", item_rows)
-        conn.executemany("INSERT INTO items_fts(rowid, name, extra, cat) VALUES(?,?,?,?)", fts_rows)
+        conn.executemany(FTS_INSERT, fts_rows)
         conn.executemany(
             "INSERT INTO vocab(version_id, word, n) VALUES(?,?,?)",
             ((version_id, w, 1) for w in vocab),
@@ -429,7 +446,7 @@ class Searcher:
         if not words:
             return self.browse(versions, category, limit) if category else []
         prefix_last = bool(query) and not query[-1].isspace()
-        cat_filter = f' AND cat : "{Category(category).value}"' if category else ""
+        cat_filter = f' AND cat : "_{Category(category).value}"' if category else ""
         tiers: dict[int, int] = {}
 
         def add(ids: Iterable[int], tier: int) -> None:
@@ -445,14 +462,19 @@ class Searcher:
         all_words = "{name extra} : (" + _all_words(words, prefix_last) + ")"
         for phrase, cat in INTENTS:
             if len(text) >= 3 and phrase.startswith(text) and category in (None, cat.value):
-                add(self._fts(f'{all_words} AND cat : "{cat.value}"', versions, limit), 1)
-        # 2: name starts with the words
-        add(self._fts("name : ^ " + _phrase(words, prefix_last) + cat_filter, versions, limit), 2)
-        # 3: all words anywhere in the name, code or active ingredient
+                add(self._fts(f'{all_words} AND cat : "_{cat.value}"', versions, limit), 1)
+        # 2: name starts with the words (lower tiers never outrank a full list: skip them)
+        if len(tiers) < limit:
+            star = " *" if prefix_last and len(words) == 1 else ""
+            expr = f'first : "_{words[0]}"{star}'
+            if len(words) > 1:
+                expr += " AND name : ^ " + _phrase(words, prefix_last)
+            add(self._fts(expr + cat_filter, versions, limit), 2)
+        # 3: all words anywhere in the name or the active ingredient
         if len(tiers) < limit:
             add(self._fts(all_words + cat_filter, versions, limit + len(tiers)), 3)
         # 4: one typo per longer word
-        if len(tiers) < FUZZY_BELOW:
+        if len(tiers) < min(FUZZY_BELOW, limit):
             expr4 = self._fuzzy_expr(words, prefix_last, versions)
             if expr4:
                 add(self._fts("{name extra} : (" + expr4 + ")" + cat_filter, versions, limit), 4)
@@ -500,16 +522,7 @@ class Searcher:
         return ids
 
     def browse_ids(self, versions: Sequence[ActiveVersion], category: str, limit: int) -> list[int]:
-        ids: list[int] = []
-        for v in versions:
-            ids += [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT id FROM items WHERE version_id = ? AND category = ? ORDER BY id LIMIT ?",
-                    (v.version_id, category, limit),
-                )
-            ]
-        return ids
+        return self._fts(f'cat : "_{Category(category).value}"', versions, limit)
 
     def browse(
         self, versions: Sequence[ActiveVersion], category: str, limit: int

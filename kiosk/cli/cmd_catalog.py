@@ -111,6 +111,8 @@ def _bench(args: argparse.Namespace) -> int:
     print(f"search: {result.queries} typed prefixes (limit 50): median {result.median_ms:.2f} ms, "
           f"p90 {result.p90_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, max {result.max_ms:.2f} ms; "
           "target p99 < 10 ms")  # fmt: skip
+    print(f"search CPU time per query (this thread): median {result.cpu_median_ms:.2f} ms, "
+          f"p99 {result.cpu_p99_ms:.2f} ms (wall minus CPU = waiting for a CPU on a busy machine)")  # fmt: skip
     print("slowest: " + "; ".join(f"{p!r} {t} ms ({n} hits)" for p, t, n in result.slowest))
     return 0
 

@@ -10,6 +10,8 @@ Searches run on a one-thread pool (never on the GUI thread); only the newest ans
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +62,18 @@ class _SearchTask(QRunnable):
         self.signals.done.emit(self.seq, result)
 
 
+class _WarmUp(QRunnable):
+    """Opens the worker thread's connection and loads the typo vocabulary before the first key."""
+
+    def __init__(self, catalog: CatalogService) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+    def run(self) -> None:
+        with contextlib.suppress(Exception):  # a failing catalog shows on the first search
+            self.catalog.warm_up()
+
+
 def _label(role: str, name: str = "", wrap: bool = True) -> QLabel:
     widget = QLabel()
     widget.setProperty("role", role)
@@ -105,6 +119,7 @@ class PricesScreen(QWidget):
         self._pool.setExpiryTimeout(-1)
         self._signals = _Signals(self)
         self._signals.done.connect(self._on_results)
+        self._pool.start(_WarmUp(catalog))
         self._build()
         self.retranslate()
         self._show_hint()

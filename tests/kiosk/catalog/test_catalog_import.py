@@ -498,3 +498,22 @@ def test_parse_date() -> None:
     assert parse_date("202411150000") == date(2024, 11, 15)
     with pytest.raises(ValueError):
         parse_date("15 tháng 11")
+
+
+def test_an_older_schema_is_reindexed(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite3"
+    first = CatalogService(path)
+    good = tmp_path / "good.csv"
+    good.write_text(small_csv(), encoding="utf-8")
+    first.import_file(good, "service")
+    first.close()
+    conn = sqlite3.connect(path)  # the schema-1 search index: no `first` column
+    conn.executescript(
+        "DROP TABLE items_fts; CREATE VIRTUAL TABLE items_fts USING fts5(name, extra, cat);"
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+    )
+    conn.close()
+    again = CatalogService(path)
+    assert again.search("sieu am")[0].name == "Siêu âm tim 4D"
+    assert [i.category for i in again.search("", category="exam")] == ["exam"]
+    again.close()
