@@ -217,6 +217,7 @@ class OpenCvCamera(StreamingCamera):
         self.reopens = 0
         self._last_error = ""
         self._opened_at = 0.0
+        self._resolution = ""
         self._captures: list[threading.Thread] = []
 
     def _start_capture(self) -> None:
@@ -253,18 +254,26 @@ class OpenCvCamera(StreamingCamera):
 
     def _open(self) -> cv2.VideoCapture | None:
         source = parse_source(self.config.source)
-        cap = (
-            cv2.VideoCapture(source, cv2.CAP_V4L2)
-            if isinstance(source, int)
-            else cv2.VideoCapture(source)
-        )
+        if isinstance(source, int):
+            cap = cv2.VideoCapture(source, cv2.CAP_V4L2)
+            if not cap.isOpened():
+                cap.release()
+                cap = cv2.VideoCapture(source)  # not V4L2 (another OS): let OpenCV choose
+        else:
+            cap = cv2.VideoCapture(source)
         if not cap.isOpened():
             cap.release()
             return None
+        if self.config.fourcc and isinstance(source, int):
+            # USB 2 webcams deliver 720p/1080p at 30 fps only as MJPG (YUYV gives 5-10 fps)
+            cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*self.config.fourcc[:4].ljust(4)))
         cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.config.width)
         cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.config.height)
         cap.set(cv2.CAP_PROP_FPS, self.config.fps)
-        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the newest frame, not a queue of old ones
+        self._resolution = (
+            f"{int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))}x{int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))}"
+        )
         return cap
 
     def _capture(self, generation: int) -> None:
@@ -313,6 +322,7 @@ class OpenCvCamera(StreamingCamera):
     def status(self) -> DeviceStatus:
         details = self._details() | {
             "source": self.config.source,
+            "resolution": self._resolution,
             "state": self._state,
             "reopens": str(self.reopens),
         }

@@ -18,6 +18,11 @@ class CameraConfig(BaseModel):
     width: int = Field(default=1280, ge=160, le=3840)
     height: int = Field(default=720, ge=120, le=2160)
     fps: int = Field(default=30, ge=1, le=120)
+    fourcc: str = Field(
+        default="MJPG",
+        max_length=4,
+        description="opencv: pixel format asked of a device (MJPG for 30 fps at 720p/1080p on USB 2; empty = driver default)",
+    )
     mirror_preview: bool = Field(
         default=True, description="show the preview mirrored, like a mirror"
     )

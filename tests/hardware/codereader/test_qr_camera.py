@@ -146,6 +146,7 @@ def test_opencv_camera_reads_a_stream_and_reopens_it_when_it_stops(qr_video):
         frame = camera.latest_frame()
         assert frame is not None and frame.shape == (360, 640, 3)
         assert camera.status().details["reopens"] != "0"
+        assert camera.status().details["resolution"] == "640x360"
     finally:
         camera.stop()
     assert not camera.status().ok
