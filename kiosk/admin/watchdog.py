@@ -76,6 +76,25 @@ def notify_status(text: str) -> bool:
     return sd_notify(f"STATUS={text}")
 
 
+LEAVE_KIOSK_MARKER = "leave-kiosk-mode"
+
+
+def mark_leave_kiosk(data_dir: str | os.PathLike[str]) -> bool:
+    """Leaves the marker that tells kiosk.service not to restart the kiosk (admin "leave").
+
+    The unit's ExecStopPost= sees `<data dir>/leave-kiosk-mode`, removes it and starts a login
+    prompt on tty1 instead (which stops the restart). Blocking file I/O: call on a worker.
+    """
+    try:
+        path = os.path.join(os.fspath(data_dir), LEAVE_KIOSK_MARKER)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("left by admin mode\n")
+        return True
+    except OSError as exc:
+        log.warning("cannot write the leave-kiosk marker: %s", exc)
+        return False
+
+
 def watchdog_interval_s(env: Mapping[str, str] | None = None) -> float | None:
     """Half of ``$WATCHDOG_USEC`` (the usual feeding period) when the watchdog is meant for us."""
     env = os.environ if env is None else env

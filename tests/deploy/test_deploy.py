@@ -142,6 +142,7 @@ def test_unit_file_content() -> None:
         "User=kiosk",
         "PAMName=login",
         "TTYPath=/dev/tty1",
+        "RestartPreventExitStatus=76",
         "ExecStart=/usr/bin/cage -- /opt/hospital-kiosk/.venv/bin/kiosk run --config /etc/kiosk/kiosk.toml",
     ):
         assert needed in service

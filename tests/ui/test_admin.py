@@ -241,6 +241,8 @@ def test_log_view_and_leaving(qtbot: QtBot, screen: AdminScreen) -> None:
     assert "again" in screen.quit_button.text()
     with qtbot.waitSignal(screen.quit_requested):
         qtbot.mouseClick(screen.quit_button, Qt.MouseButton.LeftButton)
+    # The marker that stops kiosk.service from restarting the kiosk (see deploy/kiosk.service).
+    assert (screen.services.config.data_path / "leave-kiosk-mode").exists()  # type: ignore[attr-defined]
     qtbot.mouseClick(screen.restart_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(screen.restart_requested):
         qtbot.mouseClick(screen.restart_button, Qt.MouseButton.LeftButton)

@@ -630,7 +630,14 @@ class AdminScreen(QWidget):
     def _quit(self) -> None:
         if self._confirmed("quit", self.quit_button, self.tr("Tap again to leave")):
             log.info("admin: leaving kiosk mode")
-            self.quit_requested.emit()
+            data_path = self.services.config.data_path
+
+            def work() -> bool:
+                from kiosk.admin.watchdog import mark_leave_kiosk
+
+                return mark_leave_kiosk(data_path)
+
+            self.jobs.run(work, lambda _ok: self.quit_requested.emit())
 
     # -- device status ---------------------------------------------------------------------
 

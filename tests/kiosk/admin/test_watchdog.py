@@ -58,3 +58,9 @@ def test_watchdog_interval() -> None:
     pid = str(os.getpid())
     assert watchdog.watchdog_interval_s({"WATCHDOG_USEC": "4000000", "WATCHDOG_PID": pid}) == 2.0
     assert watchdog.watchdog_interval_s({}) is None
+
+
+def test_leave_kiosk_marker(tmp_path: Path) -> None:
+    assert watchdog.mark_leave_kiosk(tmp_path)
+    assert (tmp_path / watchdog.LEAVE_KIOSK_MARKER).exists()
+    assert not watchdog.mark_leave_kiosk(tmp_path / "missing" / "dir")
