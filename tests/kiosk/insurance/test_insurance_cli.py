@@ -130,7 +130,7 @@ def test_bench_insurance(config_file: Path, capsys: pytest.CaptureFixture[str]) 
     data = json.loads(out)
     assert data["faulted"]["raised"] == 0 and data["faulted"]["classified"]
     assert data["throughput"]["answered"] == 30
-    for key in ("check", "bare_http", "overhead", "decision_only"):
+    for key in ("check", "bare_http", "overhead", "decision_only", "client_cpu"):
         assert {"median_ms", "p95_ms"} <= set(data[key])
 
 
