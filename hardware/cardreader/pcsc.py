@@ -391,7 +391,16 @@ class PcscCardReader(CardReader):
             if hresult != scard.SCARD_S_SUCCESS:
                 raise ReaderUnavailable(f"cannot connect to the card: {_err(hresult)}")
             try:
-                return action(PcscTransport(handle, protocol, _extended(handle)))
+                # a transaction keeps other PC/SC clients from interleaving APDUs with ours
+                # (that would break secure messaging)
+                hresult = scard.SCardBeginTransaction(handle)
+                if hresult in _GONE:
+                    raise NoCard("the card left before the read started")
+                try:
+                    return action(PcscTransport(handle, protocol, _extended(handle)))
+                finally:
+                    if hresult == scard.SCARD_S_SUCCESS:
+                        scard.SCardEndTransaction(handle, scard.SCARD_LEAVE_CARD)
             finally:
                 scard.SCardDisconnect(handle, scard.SCARD_RESET_CARD)
         finally:

@@ -10,11 +10,15 @@ in the reader; closing it is a card removal.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import socket
 import struct
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Protocol
 
 from hardware.icao.transport import CardGone
@@ -31,6 +35,34 @@ VPCD_CTRL_ATR = 4
 REINSERT_GAP_S = 1.0
 
 
+class VpcdError(Exception):
+    """vpcd is not listening or the link broke."""
+
+
+@contextlib.contextmanager
+def slot_lock(port: int = DEFAULT_PORT, timeout: float = 120.0) -> Iterator[None]:
+    """Exclusive use of one vpcd slot among cooperating processes (tests, `kiosk bench card`).
+
+    vpcd serves one card per slot: two emulators on the same port would take turns
+    unpredictably. Raises VpcdError when the slot stays busy for `timeout` seconds.
+    """
+    path = Path(tempfile.gettempdir()) / f"kiosk-vpcd-{port}.lock"
+    with open(path, "w") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() >= deadline:
+                    raise VpcdError(f"vpcd slot {port} is busy (another test or bench)") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class VirtualCard(Protocol):
     @property
     def atr(self) -> bytes: ...
@@ -38,10 +70,6 @@ class VirtualCard(Protocol):
     def reset(self) -> None: ...
 
     def process(self, apdu: bytes) -> bytes: ...
-
-
-class VpcdError(Exception):
-    """vpcd is not listening or the link broke."""
 
 
 def _quickack(sock: socket.socket) -> None:

@@ -241,7 +241,7 @@ def _bench_card(args: argparse.Namespace) -> int:
     from hardware.cardreader.pcsc import PcscCardReader, wait_for_card
     from hardware.icao.pki import make_pki
     from hardware.icao.reader import ReadReport
-    from hardware.icao.vpcd import VpcdCard
+    from hardware.icao.vpcd import VpcdCard, slot_lock
 
     daemon: subprocess.Popen[bytes] | None = None
     if not _port_open(args.port):
@@ -267,7 +267,7 @@ def _bench_card(args: argparse.Namespace) -> int:
         reader_name = "Virtual PCD 00 00" if args.port == 35963 else "Virtual PCD 00 01"
         reader = PcscCardReader(reader_name, str(trust))
         results: dict[str, Any] = {}
-        with VpcdCard(card, port=args.port):
+        with slot_lock(args.port), VpcdCard(card, port=args.port):
             if not wait_for_card(reader_name, True, 15):
                 print(
                     f"kiosk bench card: pcscd did not see the card in {reader_name}",

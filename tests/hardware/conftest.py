@@ -19,7 +19,6 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -128,20 +127,11 @@ def pcscd() -> Iterator[Pcscd]:
     users.close()
 
 
-@contextmanager
-def _slot_lock() -> Iterator[None]:
-    path = Path(tempfile.gettempdir()) / "kiosk-vpcd-slot0.lock"
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture
 def vpcd_slot(pcscd: Pcscd) -> Iterator[Pcscd]:
-    with _slot_lock():
+    from hardware.icao.vpcd import slot_lock
+
+    with slot_lock(VPCD_PORT, timeout=90):
         yield pcscd
 
 

@@ -120,7 +120,7 @@ def test_read_card_without_a_card(
     assert json.loads(capsys.readouterr().out)["error"] == "ReaderUnavailable"
 
 
-def test_bench_card_prints_numbers(vpcd_slot: object, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_card_prints_numbers(pcscd: object, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "card", "--reads", "3", "--json"]) == 0
     results = json.loads(capsys.readouterr().out)
     for label in ("identity", "identity+photo"):
