@@ -95,13 +95,20 @@ def mark_leave_kiosk(data_dir: str | os.PathLike[str]) -> bool:
         return False
 
 
-def watchdog_interval_s(env: Mapping[str, str] | None = None) -> float | None:
-    """Half of ``$WATCHDOG_USEC`` (the usual feeding period) when the watchdog is meant for us."""
+def watchdog_interval_s(
+    env: Mapping[str, str] | None = None, *, strict_pid: bool = False
+) -> float | None:
+    """Half of ``$WATCHDOG_USEC`` (the usual feeding period), or None without a watchdog.
+
+    systemd sets ``$WATCHDOG_PID`` to the service's main process. Under cage that is cage, not
+    the kiosk (its child, allowed to notify by NotifyAccess=all), so the PID is ignored unless
+    `strict_pid` asks for sd_watchdog_enabled()'s behaviour.
+    """
     env = os.environ if env is None else env
     usec = env.get("WATCHDOG_USEC", "")
     pid = env.get("WATCHDOG_PID", "")
     if not usec.isdigit() or int(usec) == 0:
         return None
-    if pid and pid.isdigit() and int(pid) != os.getpid():
+    if strict_pid and pid.isdigit() and int(pid) != os.getpid():
         return None
     return int(usec) / 2_000_000

@@ -54,7 +54,12 @@ def test_no_socket_is_a_noop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 def test_watchdog_interval() -> None:
     assert watchdog.watchdog_interval_s({"WATCHDOG_USEC": "30000000"}) == 15.0
-    assert watchdog.watchdog_interval_s({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}) is None
+    # Under cage WATCHDOG_PID is cage's PID: the kiosk (its child) still feeds the watchdog.
+    assert watchdog.watchdog_interval_s({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}) == 15.0
+    strict = watchdog.watchdog_interval_s(
+        {"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}, strict_pid=True
+    )
+    assert strict is None
     pid = str(os.getpid())
     assert watchdog.watchdog_interval_s({"WATCHDOG_USEC": "4000000", "WATCHDOG_PID": pid}) == 2.0
     assert watchdog.watchdog_interval_s({}) is None
