@@ -365,6 +365,8 @@ def decide(
 ) -> Eligibility:
     """The Eligibility for a patient-level answer (raises GatewayError for the others)."""
     info = classify(raw)
+    if asked_card is not None and len(asked_card) not in (10, 15):
+        asked_card = None  # a citizen ID is not a card number
     card = str(raw.get("maThe") or asked_card or "") or None
     if info.kind != "valid":
         return Eligibility(

@@ -342,3 +342,22 @@ def test_new_card_that_answers_new_card_again_is_not_followed_twice() -> None:
     decided, asked = _run({"001090123456": OLD_003, NEW: answer(maKetQua="004", maTheMoi="X")})
     assert asked == ["001090123456", NEW]
     assert decided.eligibility.card_number == NEW
+
+
+def test_a_citizen_id_is_never_reported_as_the_card_number() -> None:
+    e = decision.decide(
+        {"maKetQua": "060"},
+        today=TODAY,
+        hospital_code=HERE,
+        config=InsuranceConfig(),
+        asked_card="001090123456",
+    )
+    assert e.card_number is None
+    e = decision.decide(
+        {"maKetQua": "060"},
+        today=TODAY,
+        hospital_code=HERE,
+        config=InsuranceConfig(),
+        asked_card="DN4010190123456",
+    )
+    assert e.card_number == "DN4010190123456"
