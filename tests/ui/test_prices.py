@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScroller, QWidget
 
 from kiosk.catalog.service import CatalogService
@@ -182,3 +182,67 @@ def test_scroll_by_dragging(qtbot, screen: PricesScreen) -> None:
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(start.x(), start.y() - 400))
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
     assert screen.pages.currentIndex() == 0  # a drag is not a tap
+
+
+TSV = Path(__file__).resolve().parents[2] / "assets" / "translations" / "vi" / "prices.tsv"
+SOURCES = [
+    Path(__file__).resolve().parents[2] / "ui" / "screens" / "prices.py",
+    Path(__file__).resolve().parents[2] / "ui" / "widgets" / "keyboard.py",
+]
+
+
+def tsv_table() -> dict[str, str]:
+    table = {}
+    for line in TSV.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            source, _, target = line.partition("\t")
+            table[source] = target
+    return table
+
+
+def test_every_string_has_a_vietnamese_translation() -> None:
+    import re
+
+    table = tsv_table()
+    sources = set()
+    for path in SOURCES:
+        sources |= set(
+            re.findall(r'self\.tr\(\s*"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8"))
+        )
+    assert sources and not sorted(sources - set(table))
+
+
+class TsvTranslator(QTranslator):
+    """What the app's compiled kiosk_vi.qm does, from the TSV directly."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        super().__init__()
+        self.table = table
+
+    def translate(  # type: ignore[override]
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
+        return self.table.get(source, "")
+
+
+def test_vietnamese_screen(qtbot, screen: PricesScreen) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translator = TsvTranslator(tsv_table())
+    app.installTranslator(translator)
+    try:
+        screen.set_language("vi")
+        assert screen.title.text() == "Tra cứu giá"
+        type_text(qtbot, screen.keyboard, "xet nghiem mau")
+        qtbot.waitUntil(lambda: screen.results.count() > 0, timeout=5000)
+        tap_result(qtbot, screen)
+        assert screen.findChild(QLabel, "level_95_patient") is not None
+        assert "ước tính" in label_text(screen, "detail_estimate")
+        screen.grab().save(str(SHOTS / "prices-detail-vi.png"))
+        screen.set_patient(0, "Trần Thị Hoa")
+        assert label_text(screen, "detail_patient_pays") == label_text(
+            screen, "detail_hospital_price"
+        )
+        screen.grab().save(str(SHOTS / "prices-detail-not-covered-vi.png"))
+    finally:
+        app.removeTranslator(translator)

@@ -206,6 +206,7 @@ class PricesScreen(QWidget):
         page = QFrame()
         page.setProperty("role", "card")
         page.setObjectName("prices_detail")
+        self.detail_page = page
         layout = QVBoxLayout(page)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(14)
@@ -420,6 +421,7 @@ class PricesScreen(QWidget):
             child = self.price_grid.takeAt(0)
             widget = child.widget() if child is not None else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
 
     def _cell(
@@ -487,6 +489,9 @@ class PricesScreen(QWidget):
         self.estimate_note.setText("\n".join(notes))
         self.detail_note.setText(item.note)
         self.detail_note.setVisible(bool(item.note))
+        layout = self.detail_page.layout()
+        if layout is not None:
+            layout.activate()  # lay the new rows out now (wrapped notes get their height)
 
     def _estimate_rows(self, row: int, estimate: CostEstimate, name: str | None) -> None:
         if estimate.coverage_percent:

@@ -112,6 +112,7 @@ class OnScreenKeyboard(QWidget):
         for btn in self._char_keys:
             self._grid.removeWidget(btn)
             self.keys.pop(btn.objectName().removeprefix("key_"), None)
+            btn.hide()
             btn.deleteLater()
         self._char_keys = []
         for r, row in enumerate(LAYERS[self.layer]):
@@ -120,6 +121,7 @@ class OnScreenKeyboard(QWidget):
                 btn.setText(ch)
                 btn.setParent(self._grid_host)
                 self._grid.addWidget(btn, r, c)
+                btn.show()  # now, not on the next event-loop turn (the layer switch is instant)
                 self._char_keys.append(btn)
 
     def _press(self, key: str) -> None:
