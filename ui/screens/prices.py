@@ -271,7 +271,6 @@ class PricesScreen(QWidget):
         self.title.setText(self.tr("Prices"))
         self.close_button.setText(self.tr("Close"))
         self.back_button.setText(self.tr("Back to results"))
-        self.search_field.setPlaceholderText(self.tr("Service or drug name, or code"))
         names = {
             "exam": self.tr("Examination"),
             "bed": self.tr("Bed days"),
@@ -353,7 +352,9 @@ class PricesScreen(QWidget):
     def _show_hint(self) -> None:
         self.count_label.setText("")
         self.hint.setText(
-            self.tr("Type a few letters, without accents if you like, or choose a category.")
+            self.tr(
+                "Type a service or drug name or code (accents are not needed), or choose a category."
+            )
         )
 
     def _render_results(self) -> None:
