@@ -140,8 +140,10 @@ def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            # take the write lock at the start: no deadlock between readers upgrading
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # writers take the write lock at the start (no deadlock between readers
+            # upgrading); connections from `reader(engine)` begin deferred and never block
+            mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     # no pre-ping (one round trip per use): a dropped connection raises OperationalError, is
@@ -150,6 +152,11 @@ def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
         url,
         connect_args={"connect_timeout": max(1, int(busy_timeout_s))},
     )
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine for read-only work (SQLite: a deferred transaction)."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
 
 
 def sqlite_url(path: Path) -> str:
