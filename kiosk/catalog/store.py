@@ -43,6 +43,7 @@ from kiosk.catalog.text import code_key, folded_words, tokens
 SCHEMA_VERSION = 2  # 2: `first` column, `_`-prefixed category tokens, no codes in `extra`
 KEEP_VERSIONS = 3  # per kind: the active one and the two before it (for an admin roll-back)
 FUZZY_BELOW = 5
+ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
 FUZZY_MIN_LEN = 4  # a complete word of 4+ letters may have one typo
 FUZZY_MIN_PREFIX = 5  # the word being typed: only from 5 letters on (short prefixes match plenty)
 CATEGORY_WEIGHT = {
@@ -405,6 +406,7 @@ class Searcher:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._vocab: dict[int, Vocabulary] = {}
+        self._items: dict[int, tuple[CatalogItem, int]] = {}
         self._lock = threading.Lock()
 
     def vocabulary(self, version_id: int) -> Vocabulary:
@@ -532,13 +534,20 @@ class Searcher:
         return items[:limit]
 
     def _fetch(self, ids: Sequence[int]) -> tuple[list[CatalogItem], dict[int, int]]:
-        if not ids:
-            return [], {}
-        marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", ids
-        ).fetchall()
-        return [row_to_item(r) for r in rows], {r[0]: r[19] for r in rows}
+        """Items by id. Ids are never reused (a new version gets new ids), so the items read
+        for one keystroke are kept for the next ones (most results repeat while typing)."""
+        cache = self._items
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            if len(cache) + len(missing) > ITEM_CACHE:
+                cache.clear()
+            marks = ",".join("?" * len(missing))
+            for r in self.conn.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", missing
+            ):
+                cache[r[0]] = (row_to_item(r), r[19])
+        found = [cache[i] for i in ids if i in cache]
+        return [f[0] for f in found], {f[0].id: f[1] for f in found}
 
     def get(self, item_id: int) -> CatalogItem | None:
         row = self.conn.execute(
