@@ -263,6 +263,10 @@ def _bench_card(args: argparse.Namespace) -> int:
         shutil.copy(work / "pki" / "csca.pem", trust / "csca.pem")
         photo = _photo_of_size(20 * 1024, work)
         card = _make_card(args.person, str(work / "pki"), [], photo)
+        if args.short_apdus:
+            from dataclasses import replace
+
+            card.profile = replace(card.profile, extended_length=False)
         key = AccessKey(can=card.can)
         reader_name = "Virtual PCD 00 00" if args.port == 35963 else "Virtual PCD 00 01"
         reader = PcscCardReader(reader_name, str(trust))
@@ -307,6 +311,7 @@ def _bench_card(args: argparse.Namespace) -> int:
                     "bytes": int(statistics.median(sizes)),
                     "photo_bytes": photo.stat().st_size if with_photo else 0,
                     "access": data.access,
+                    "extended_length": not args.short_apdus,
                     "authenticity": level,
                 }
     finally:
@@ -317,8 +322,10 @@ def _bench_card(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
     else:
+        mode = "short APDUs only" if args.short_apdus else "extended length"
         print(
-            f"chip read through pcscd + vpcd ({args.reads} reads each, PACE, passive authentication)"
+            f"chip read through pcscd + vpcd ({args.reads} reads each, PACE, {mode}, "
+            "passive authentication)"
         )
         for label, row in results.items():
             print(
@@ -368,5 +375,8 @@ def register(registry: CommandRegistry) -> None:
     bench.add_argument("--reads", type=int, default=20)
     bench.add_argument("--port", type=int, default=35963)
     bench.add_argument("--person", default=_demo_person())
+    bench.add_argument(
+        "--short-apdus", action="store_true", help="card without extended length (Le <= 256)"
+    )
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=_bench_card)
