@@ -246,3 +246,15 @@ def test_vietnamese_screen(qtbot, screen: PricesScreen) -> None:
         screen.grab().save(str(SHOTS / "prices-detail-not-covered-vi.png"))
     finally:
         app.removeTranslator(translator)
+
+
+def test_empty_catalog_says_it_is_being_prepared(qtbot, tmp_path: Path) -> None:
+    empty = CatalogService(tmp_path / "empty.sqlite3")
+    widget = PricesScreen(empty)
+    qtbot.addWidget(widget)
+    widget.show()
+    type_text(qtbot, widget.keyboard, "kham")
+    qtbot.waitUntil(lambda: "prepared" in widget.count_label.text(), timeout=5000)
+    assert widget.results.count() == 0
+    widget.wait_idle()
+    empty.close()

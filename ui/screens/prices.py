@@ -56,7 +56,9 @@ class _SearchTask(QRunnable):
     def run(self) -> None:
         limit = SEARCH_LIMIT if self.query.strip() else BROWSE_LIMIT
         try:
-            result: object = self.catalog.search(self.query, category=self.category, limit=limit)
+            items = self.catalog.search(self.query, category=self.category, limit=limit)
+            # no result and no catalog at all: the price list is still being imported
+            result: object = items if items or self.catalog.counts() else None
         except Exception as exc:  # noqa: BLE001 - shown as "prices unavailable", never lost
             result = exc
         self.signals.done.emit(self.seq, result)
@@ -111,6 +113,7 @@ class PricesScreen(QWidget):
         self.items: list[CatalogItem] = []
         self.current: CatalogItem | None = None
         self.error = False
+        self.not_ready = False
         self._seq = 0
         self._running = False
         self._pending = False
@@ -335,8 +338,9 @@ class PricesScreen(QWidget):
             return
         if seq != self._seq:
             return
-        if isinstance(result, Exception):
+        if isinstance(result, Exception) or result is None:
             self.error = True
+            self.not_ready = result is None
             self.items = []
         else:
             self.error = False
@@ -360,6 +364,11 @@ class PricesScreen(QWidget):
     def _render_results(self) -> None:
         self.results.clear()
         query = self.search_field.text().strip()
+        if self.error and self.not_ready:
+            self.count_label.setText(
+                self.tr("The price list is being prepared. Please try again in a minute.")
+            )
+            return
         if self.error:
             self.count_label.setText(
                 self.tr("Prices are not available right now. Please ask at the counter.")
