@@ -279,3 +279,23 @@ def test_pcscd_restart_gives_unavailable_then_available(vpcd_slot) -> None:
         reader.stop()
         if vpcd_slot.process is None:
             vpcd_slot.start()
+
+
+def test_backend_built_from_the_configuration(virtual_card, trust_dir: Path) -> None:
+    from hardware.cardreader.config import CardReaderConfig
+    from hardware.cardreader.factory import build_card_reader
+
+    virtual_card("hoa-adult")
+    config = CardReaderConfig(
+        backend="pcsc", reader="virtual pcd 00 00", trust_store=str(trust_dir)
+    )
+    reader = build_card_reader(config)
+    assert isinstance(reader, PcscCardReader)
+    events = Events()
+    reader.start(events)
+    try:
+        events.wait_for(CardEvent.INSERTED)
+        data = reader.read(_can("hoa-adult"))
+        assert (data.full_name, data.authenticity) == (_person("hoa-adult")["name"], "trusted")
+    finally:
+        reader.stop()
