@@ -122,6 +122,16 @@ def _set_role(widget: QWidget, role: str) -> None:
     widget.setStyleSheet(f"/* role: {role} */")
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """The widget in a frameless vertical scroll area: never taller than the window allows."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
+
+
 class DigitPad(QWidget):
     """Digits, Delete and OK; a display that masks the digits (PIN) or groups them (ID/CAN).
 
@@ -150,7 +160,8 @@ class DigitPad(QWidget):
         ):
             btn = QPushButton(key if key.isdigit() else "")
             btn.setObjectName(f"pad_{key}")
-            btn.setProperty("role", "primary" if key == "ok" else "key")
+            # "Delete" is a word, not a digit: the smaller button font keeps it whole in large text.
+            btn.setProperty("role", {"ok": "primary", "del": "secondary"}.get(key, "key"))
             btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             btn.setMinimumSize(120, 80)
             btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -262,7 +273,7 @@ class AdminScreen(QWidget):
         outer.addWidget(self.pages)
         self.pin_page = self._build_pin_page()
         self.main_page = self._build_main_page()
-        self.pages.addWidget(self.pin_page)
+        self.pages.addWidget(_scrolled(self.pin_page))
         self.pages.addWidget(self.main_page)
 
         self.lock_timer = QTimer(self)
@@ -291,29 +302,35 @@ class AdminScreen(QWidget):
         return btn
 
     def _build_pin_page(self) -> QWidget:
+        # Side by side (text | keypad) so that it fits a 1600x900 window in large text too.
         page = QWidget()
-        outer = QHBoxLayout(page)
+        outer = QVBoxLayout(page)
         outer.addStretch(1)
         card = QFrame()
         card.setProperty("role", "card")
-        card.setMaximumWidth(720)
-        box = QVBoxLayout(card)
+        card.setMaximumWidth(1240)
+        box = QHBoxLayout(card)
         box.setContentsMargins(40, 32, 40, 32)
-        box.setSpacing(18)
+        box.setSpacing(40)
+        text = QVBoxLayout()
+        text.setSpacing(18)
         self.pin_title = _label("", "title", "admin_pin_title")
         self.pin_status = _label("", "body", "admin_pin_status")
         self.pin_pad = DigitPad(masked=True, max_digits=12)
+        self.pin_pad.setMinimumWidth(420)
         self.pin_pad.submitted.connect(self._submit_pin)
         self.pin_cancel = self._button("", "secondary", "admin_pin_cancel", self.close_admin)
-        box.addWidget(self.pin_title)
-        box.addWidget(self.pin_status)
-        box.addWidget(self.pin_pad)
-        box.addWidget(self.pin_cancel)
-        column = QVBoxLayout()
-        column.addStretch(1)
-        column.addWidget(card)
-        column.addStretch(1)
-        outer.addLayout(column, 3)
+        text.addWidget(self.pin_title)
+        text.addWidget(self.pin_status)
+        text.addStretch(1)
+        text.addWidget(self.pin_cancel)
+        box.addLayout(text, 1)
+        box.addWidget(self.pin_pad, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 8)
+        row.addStretch(1)
+        outer.addLayout(row)
         outer.addStretch(1)
         return page
 
@@ -354,11 +371,11 @@ class AdminScreen(QWidget):
         layout.addWidget(nav_scroll)
 
         self.views = QStackedWidget()
-        self.views.addWidget(self._build_status_view())
-        self.views.addWidget(self._build_print_view())
-        self.views.addWidget(self._build_card_view())
-        self.views.addWidget(self._build_catalog_view())
-        self.views.addWidget(self._build_log_view())
+        self.views.addWidget(_scrolled(self._build_status_view()))
+        self.views.addWidget(_scrolled(self._build_print_view()))
+        self.views.addWidget(_scrolled(self._build_card_view()))
+        self.views.addWidget(_scrolled(self._build_catalog_view()))
+        self.views.addWidget(_scrolled(self._build_log_view()))
         layout.addWidget(self.views, 1)
         return page
 
@@ -406,20 +423,24 @@ class AdminScreen(QWidget):
 
     def _build_card_view(self) -> QWidget:
         view, box, self.card_title = self._view("admin_card_title")
+        row = QHBoxLayout()
+        row.setSpacing(28)
+        self.card_pad = DigitPad(masked=False, max_digits=12)
+        self.card_pad.setMinimumWidth(460)
+        self.card_pad.setMaximumWidth(560)
+        self.card_pad.submitted.connect(self.test_card_read)
+        text = QVBoxLayout()
+        text.setSpacing(14)
         self.card_help = _label("", "body")
         self.card_state = _label("", "muted", "admin_card_state")
-        row = QHBoxLayout()
-        self.card_pad = DigitPad(masked=False, max_digits=12)
-        self.card_pad.setMaximumWidth(520)
-        self.card_pad.submitted.connect(self.test_card_read)
         self.card_result = _label("", "body", "admin_card_result")
         self.card_result.setAlignment(Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.card_pad)
-        row.addWidget(self.card_result, 1)
-        box.addWidget(self.card_help)
-        box.addWidget(self.card_state)
-        box.addLayout(row)
-        box.addStretch(1)
+        text.addWidget(self.card_help)
+        text.addWidget(self.card_state)
+        text.addWidget(self.card_result, 1)
+        row.addWidget(self.card_pad, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(text, 1)
+        box.addLayout(row, 1)
         return view
 
     def _build_catalog_view(self) -> QWidget:
@@ -529,13 +550,13 @@ class AdminScreen(QWidget):
         self.card_pad.clear()
         self.card_result.setText("")
         self._confirm.clear()
-        self.pages.setCurrentWidget(self.pin_page)
+        self.pages.setCurrentIndex(0)
         self.idle_timer.stop()
         self.retranslate()
         self.lock_timer.start()
 
     def unlocked(self) -> bool:
-        return self.pages.currentWidget() is self.main_page
+        return self.pages.currentIndex() == 1
 
     def _refresh_lock(self) -> None:
         if not self.guard.enabled:
@@ -576,7 +597,7 @@ class AdminScreen(QWidget):
         self.pin_pad.clear()
         if isinstance(result, PinResult) and result.ok:
             self.lock_timer.stop()
-            self.pages.setCurrentWidget(self.main_page)
+            self.pages.setCurrentIndex(1)
             self._touch()
             self.show_view("status")
             return
