@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from collections import deque
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -286,7 +287,15 @@ class OpenCvCamera(StreamingCamera):
                 self._last_error = "cannot open the camera"
                 return
             self._state = "running"
+            # a video file reads as fast as the disk allows: play it at the camera's rate
+            source = parse_source(self.config.source)
+            is_file = isinstance(source, str) and Path(source).is_file()
+            period = 1.0 / self.config.fps if is_file else 0.0
+            next_at = time.monotonic()
             while self._current(generation):
+                if period:
+                    next_at += period
+                    time.sleep(max(0.0, next_at - time.monotonic()))
                 ok, bgr = cap.read()
                 if not self._current(generation):
                     break

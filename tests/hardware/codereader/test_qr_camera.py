@@ -174,7 +174,7 @@ class HungDriverCamera(OpenCvCamera):
         self.release = threading.Event()
         self.opens = 0
 
-    def _open(self):  # type: ignore[override]
+    def _open(self) -> None:
         self.opens += 1
         self.release.wait(10)
         return None
