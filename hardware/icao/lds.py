@@ -182,7 +182,7 @@ class Mrz:
     @property
     def citizen_id(self) -> str:
         """The 12-digit personal ID at the start of the optional data, or ''."""
-        match = re.match(r"\d{12}", self.optional_data)
+        match = re.match(r"[0-9]{12}", self.optional_data)
         return match.group(0) if match else ""
 
     @property
@@ -267,7 +267,7 @@ def mrz_name(text: str) -> str:
 
 
 def _yymmdd(ddmmyyyy: str) -> str:
-    match = re.fullmatch(r"(\d{2})/(\d{2})/\d{2}(\d{2})", ddmmyyyy)
+    match = re.fullmatch(r"([0-9]{2})/([0-9]{2})/[0-9]{2}([0-9]{2})", ddmmyyyy)
     if not match:
         return "<<<<<<"  # no expiry ("Không thời hạn") or unknown
     day, month, year = match.groups()
@@ -523,7 +523,7 @@ def parse_dg13(data: bytes) -> Dg13:
                 setattr(result, DG13_FIELDS[n], ", ".join(t.strip() for t in texts))
         else:
             result.extra[key] = _raw_text(values)
-    if not result.old_id and re.fullmatch(r"\d{9}", result.extra.get("16", "")):
+    if not result.old_id and re.fullmatch(r"[0-9]{9}", result.extra.get("16", "")):
         result.old_id = result.extra["16"]  # one source puts the old CMND number in field 16
     return result
 

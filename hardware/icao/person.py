@@ -28,7 +28,9 @@ class PersonError(ValueError):
 
 
 def parse_date(text: str, field_name: str = "date") -> date:
-    """A `dd/mm/yyyy` date; raises PersonError naming the field."""
+    """A `dd/mm/yyyy` date (ASCII digits); raises PersonError naming the field."""
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{2}/[0-9]{2}/[0-9]{4}", text):
+        raise PersonError(f"{field_name}: {text!r} is not a dd/mm/yyyy date")
     try:
         return datetime.strptime(text, DATE_FORMAT).date()
     except (TypeError, ValueError) as exc:
@@ -68,7 +70,7 @@ class Person:
     @property
     def expiry_date(self) -> date | None:
         """The expiry as a date, or None for a card without expiry (text in `expiry`)."""
-        if re.fullmatch(r"\d{2}/\d{2}/\d{4}", self.expiry):
+        if re.fullmatch(r"[0-9]{2}/[0-9]{2}/[0-9]{4}", self.expiry):
             return parse_date(self.expiry, "expiry")
         return None
 
@@ -111,7 +113,7 @@ class Person:
             if not isinstance(value, str):
                 raise PersonError(f"{key}: must be a string, not {type(value).__name__}")
             values[key] = value.strip()
-        if not re.fullmatch(r"\d{12}", values["id"]):
+        if not re.fullmatch(r"[0-9]{12}", values["id"]):
             raise PersonError("id: must be exactly 12 digits")
         if not values["name"]:
             raise PersonError("name: must not be empty")
@@ -121,10 +123,10 @@ class Person:
         if values.get("issue_date"):
             parse_date(values["issue_date"], "issue_date")
         expiry = values.get("expiry", "")
-        if re.fullmatch(r"[\d/]+", expiry):
+        if re.fullmatch(r"[0-9/]+", expiry):
             parse_date(expiry, "expiry")
         old_id = values.get("old_id", "")
-        if old_id and not re.fullmatch(r"\d{9}|\d{12}", old_id):
+        if old_id and not re.fullmatch(r"[0-9]{9}|[0-9]{12}", old_id):
             raise PersonError("old_id: must be empty, 9 or 12 digits")
         photo = data.get("photo")
         photo_path: Path | None = None

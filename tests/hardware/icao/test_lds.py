@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -484,3 +486,55 @@ def test_dg13_with_one_byte_changed_raises_only_lds_error(position: int, value: 
 def test_parse_mrz_of_random_mrz_characters(text: str) -> None:
     with contextlib.suppress(LDSError):
         lds.parse_mrz(text)
+
+
+_VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+_names = st.lists(
+    st.text(alphabet=_VIET + _VIET.upper(), min_size=1, max_size=8), min_size=1, max_size=6
+).map(" ".join)
+_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)).map(
+    lambda d: d.strftime("%d/%m/%Y")
+)
+_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\x00"),
+    max_size=120,
+).map(lambda t: unicodedata.normalize("NFC", t).strip())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    id_=st.from_regex(r"[0-9]{12}", fullmatch=True),
+    name=_names,
+    dob=_dates,
+    gender=st.sampled_from(["Nam", "Nữ"]),
+    expiry=st.one_of(_dates, st.just("Không thời hạn")),
+)
+def test_generated_mrz_always_verifies(
+    id_: str, name: str, dob: str, gender: str, expiry: str
+) -> None:
+    person = _person(id=id_, name=name, dob=dob, gender=gender, expiry=expiry)
+    mrz = lds.parse_dg1(lds.build_dg1(lds.build_mrz_td1(person)))
+    assert mrz.document_number == id_[-9:]
+    assert mrz.citizen_id == id_
+    assert mrz.birth_date == dob[8:10] + dob[3:5] + dob[0:2]
+    assert mrz.sex == ("M" if gender == "Nam" else "F")
+    assert set(mrz.names) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ ")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=_names,
+    texts=st.lists(_text, min_size=9, max_size=9),
+    old_id=st.one_of(st.just(""), st.from_regex(r"[0-9]{9}", fullmatch=True)),
+)
+def test_dg13_round_trip_of_arbitrary_text(name: str, texts: list[str], old_id: str) -> None:
+    keys = ["ethnicity", "religion", "origin", "residence", "features"]
+    keys += ["father", "mother", "spouse", "nationality"]
+    person = _person(name=name, old_id=old_id, **dict(zip(keys, texts, strict=True)))
+    parsed = lds.parse_dg13(lds.build_dg13(person))
+    assert parsed.full_name == name
+    assert parsed.old_id == old_id
+    for key in ("ethnicity", "religion", "origin", "residence", "features", "nationality"):
+        assert getattr(parsed, key) == getattr(person, key)
+    assert (parsed.father, parsed.mother) == (person.father, person.mother)
+    assert parsed.spouse == person.spouse

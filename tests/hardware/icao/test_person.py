@@ -79,6 +79,8 @@ def test_photo_path_is_relative_to_the_json_file(tmp_path: Path) -> None:
     [
         ({"id": "00109012345"}, "id: must be exactly 12 digits"),
         ({"id": "00109012345x"}, "id: must be exactly 12 digits"),
+        ({"id": "00109012345\u0660"}, "id: must be exactly 12 digits"),  # Arabic-Indic zero
+        ({"dob": "\u0660\u0661/01/1990"}, "dob"),
         ({"name": "  "}, "name: must not be empty"),
         ({"dob": "1990-01-01"}, "dob: '1990-01-01' is not a dd/mm/yyyy date"),
         ({"dob": "31/02/1990"}, "dob"),
