@@ -138,3 +138,20 @@ def test_simulated_scanner_delivers_on_its_own_thread():
     finally:
         scanner.stop()
     assert not scanner.status().ok
+
+
+def test_stop_and_start_again():
+    camera = SimulatedCamera(CameraConfig(), seed=6)
+    got = Recorder()
+    camera.start(got)
+    camera.show("LH10000001")
+    assert wait_for(lambda: got.codes == [b"LH10000001"])
+    camera.stop()
+    assert camera.latest_frame() is None
+    camera.reset_duplicates()  # e.g. a new session: the same code may count again at once
+    camera.start(got)
+    try:
+        assert wait_for(lambda: got.codes == [b"LH10000001", b"LH10000001"])
+        assert camera.latest_frame() is not None
+    finally:
+        camera.stop()
