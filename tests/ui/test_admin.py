@@ -359,3 +359,24 @@ def test_every_admin_string_has_a_vietnamese_translation() -> None:
                         re.findall(r"\{[^}]*\}", table[text])
                     )
     assert missing == []
+
+
+def test_fits_a_small_window_in_large_text_and_high_contrast(
+    qtbot: QtBot, services: object
+) -> None:
+    from ui.theme import Theme, apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, Theme().with_large_text(True).with_high_contrast(True))
+    try:
+        widget = AdminScreen(services, PinGuard(hash_pin(PIN, n=1024)), list)
+        qtbot.addWidget(widget)
+        widget.resize(1600, 760)  # a 1600x900 window less its header and footer
+        widget.show()
+        assert widget.minimumSizeHint().height() <= 760
+        assert widget.minimumSizeHint().width() <= 1600
+        assert widget.pin_page.minimumSizeHint().height() <= 760  # the PIN page needs no scrolling
+        _shot(widget, "admin-pin-large-hc.png")
+    finally:
+        apply_theme(app, Theme())
