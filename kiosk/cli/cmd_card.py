@@ -186,8 +186,23 @@ def _sim_card(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        while not stop.is_set() and not served.removed.is_set():
+        while not stop.is_set():
             stop.wait(0.2)
+            if not served.removed.is_set():
+                continue
+            if served.removed_by_fault:
+                print("virtual card removed in the middle of a read (fault)", flush=True)
+                break
+            # pcscd went away (restart, stop): put the card back once vpcd listens again
+            print("vpcd link lost; waiting for pcscd to come back", file=sys.stderr, flush=True)
+            while not stop.is_set():
+                try:
+                    card.reset()
+                    served.start(timeout=1.0)
+                    print("virtual card inserted again", flush=True)
+                    break
+                except VpcdError:
+                    stop.wait(1.0)
     except KeyboardInterrupt:
         pass
     served.stop()
