@@ -152,9 +152,8 @@ def decode_one(data: bytes, offset: int = 0) -> Tlv:
 def iter_tlvs(data: bytes, *, allow_padding: bool = False) -> Iterator[Tlv]:
     """Consecutive TLVs filling `data`. With allow_padding, trailing 00/FF bytes end the walk."""
     offset = 0
-    while offset < len(data):
-        if allow_padding and all(b in (0x00, 0xFF) for b in data[offset:]):
-            return
+    end = len(bytes(data).rstrip(b"\x00\xff")) if allow_padding else len(data)
+    while offset < end:
         item = decode_one(data, offset)
         yield item
         offset = item.end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 
 import pytest
 from hypothesis import given
@@ -130,3 +131,12 @@ def test_header_round_trip(length: int, tag: int) -> None:
     header = tlv.encode_tag(tag) + tlv.encode_length(length)
     assert tlv.total_length(header) == len(header) + length
     assert tlv.header_length(header) == len(header)
+
+
+def test_many_small_objects_decode_in_linear_time() -> None:
+    data = b"\x00\x00" * 40_000 + b"\x02\x01\x05"  # hostile: 40 001 objects
+    started = time.perf_counter()
+    items = tlv.decode_all(data, allow_padding=True)
+    assert len(items) == 40_001 and items[-1].value == b"\x05"
+    assert time.perf_counter() - started < 2.0
+    assert tlv.decode_all(b"\x02\x01\x05" + b"\x00\xff\x00", allow_padding=True)[0].tag == 2
