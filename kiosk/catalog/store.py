@@ -17,7 +17,8 @@ Layout (one file, `<data dir>/catalog.sqlite3`, WAL):
 
 Search tiers, in this order (each tier ranked by static rank):
 0. code: the query is one token with a digit: codes starting with it (dots ignored);
-1. intent: the query starts a category word ("kham" -> examinations, "giuong" -> bed days);
+1. intent: the query starts "kham benh", "ngay giuong" or "giuong benh": every row of that
+   (small) category: examinations, bed days;
 2. starts-with: the name starts with the query words (last word as a prefix);
 3. all words anywhere (last word as a prefix);
 4. one typo: only when tiers 0-3 found fewer than 5 rows, each complete word of 4+ letters
@@ -459,12 +460,14 @@ class Searcher:
         key = code_key(query)
         if " " not in query.strip() and len(key) >= 2 and any(ch.isdigit() for ch in key):
             add(self._codes(key, versions, category, limit), 0)
-        # 1: intent: the query starts the name of a small category ("kham" -> examinations)
+        # 1: intent: the query starts the name of a small category ("kham" -> examinations):
+        # the whole category first (bed-day rows such as "Loại 1: Các khoa …" do not say
+        # "giường" in their names)
         text = " ".join(words)
         all_words = "{name extra} : (" + _all_words(words, prefix_last) + ")"
         for phrase, cat in INTENTS:
             if len(text) >= 3 and phrase.startswith(text) and category in (None, cat.value):
-                add(self._fts(f'{all_words} AND cat : "_{cat.value}"', versions, limit), 1)
+                add(self.browse_ids(versions, cat.value, limit), 1)
         # 2: name starts with the words (lower tiers never outrank a full list: skip them)
         if len(tiers) < limit:
             star = " *" if prefix_last and len(words) == 1 else ""
