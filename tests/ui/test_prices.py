@@ -219,7 +219,7 @@ class TsvTranslator(QTranslator):
         super().__init__()
         self.table = table
 
-    def translate(  # type: ignore[override]
+    def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str:
         return self.table.get(source, "")
