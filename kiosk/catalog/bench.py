@@ -112,7 +112,8 @@ def build_files(directory: Path, total: int = 100_000) -> tuple[Path, Path, int,
         real = list(csv.DictReader(f))
     services = directory / "services-bench.csv"
     rng = random.Random(7)
-    n_services = min(total, len(real) * 2)
+    # every real row, then bracketed price variants of them (up to one each), then drugs
+    n_services = min(len(real) * 2, max(len(real), total // 6))
     with services.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(real[0]))
         writer.writeheader()
@@ -123,7 +124,7 @@ def build_files(directory: Path, total: int = 100_000) -> tuple[Path, Path, int,
             variant["don_gia"] = str(int(row["don_gia"]) * rng.randint(11, 20) // 10)
             writer.writerow(variant)
     drugs = directory / "drugs-bench.csv"
-    n_drugs = total - n_services
+    n_drugs = max(total - n_services, 1)
     drug_rows = generated_drug_rows(n_drugs)
     with drugs.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(drug_rows[0]))
