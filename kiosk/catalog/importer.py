@@ -306,9 +306,10 @@ def _records(path: Path, report: ImportReport) -> list[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=report.delimiter, strict=True)
     out: list[tuple[int, list[Any]]] = []
     try:
+        end = 0  # physical line where the previous record ended
         for cells in reader:
-            line = reader.line_num - text_lines_in(cells) + 1
-            if not any(c.strip() for c in cells):
+            line, end = end + 1, reader.line_num  # a record starts right after the previous one
+            if not "".join(cells).strip():
                 report.blank_lines += 1
                 continue
             out.append((line, cells))
@@ -325,11 +326,6 @@ def _records(path: Path, report: ImportReport) -> list[tuple[int, list[Any]]]:
                 "and no line break: the file is truncated"
             )
     return out
-
-
-def text_lines_in(cells: list[str]) -> int:
-    """How many physical lines a parsed record spans (quoted line breaks)."""
-    return 1 + sum(c.count("\n") for c in cells if "\n" in c)
 
 
 def _xlsx_records(path: Path, data: bytes, report: ImportReport) -> list[tuple[int, list[Any]]]:
