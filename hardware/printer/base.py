@@ -24,9 +24,13 @@ class PaperState(StrEnum):
 
 
 class PrinterError(Exception):
-    """Printing failed; the message says why, for IT."""
+    """Printing failed; the message says why, for IT; `fix` may suggest what to do."""
 
     code = "error"  # PrintOutcome.error_code
+
+    def __init__(self, message: str = "", fix: str = "") -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 class PaperOut(PrinterError):

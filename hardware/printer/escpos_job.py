@@ -109,7 +109,8 @@ class StatusPrinter(TicketPrinter):
             return DeviceStatus(
                 False,
                 f"{self.name}: offline ({exc})",
-                "check the power, the cable and the connection setting",
+                exc.fix or "check the power, the cable and the connection setting",
+                {"error": str(exc)[:200]},
             )
         details = {
             "online": str(c.online),

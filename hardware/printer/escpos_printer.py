@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import select
 import socket
+import stat
 import threading
 from typing import Any
 
@@ -77,16 +80,29 @@ class EscposPrinter(StatusPrinter):
         self.qr_mode = qr_mode
         self.status_timeout_s = status_timeout_s
         self._dev: Any = None
+        self._read_fd: int | None = None  # file: character devices, for status replies
         self._lock = threading.RLock()
 
     @property
     def can_read(self) -> bool:
-        return self.kind != "file"
+        """Status replies can be read: not from a plain file (a character device such as
+        /dev/usb/lp0 or a tty is opened a second time for reading)."""
+        if self.kind != "file":
+            return True
+        try:
+            return stat.S_ISCHR(os.stat(self.params["devfile"]).st_mode)
+        except OSError:
+            return False
 
     def _make(self) -> Any:
         from escpos import printer as p
 
         if self.kind == "usb":
+            if not p.Usb.is_usable():
+                raise PrinterOffline(
+                    "USB printing needs pyusb (pip install pyusb) and libusb",
+                    fix="install pyusb and libusb-1.0, or use file:/dev/usb/lp0",
+                )
             return p.Usb(timeout=int(self.timeout_s * 1000), **self.params)
         if self.kind == "serial":
             return p.Serial(timeout=self.status_timeout_s, **self.params)
@@ -99,7 +115,7 @@ class EscposPrinter(StatusPrinter):
             dev = self._make()
             dev.open()
             if getattr(dev, "device", None) is None:
-                raise PrinterOffline(f"{self.name}: cannot open")
+                raise PrinterOffline("cannot open the connection")
             self._dev = dev
         return self._dev
 
@@ -109,6 +125,10 @@ class EscposPrinter(StatusPrinter):
             if dev is not None:
                 with contextlib.suppress(Exception):
                     dev.close()
+            fd, self._read_fd = self._read_fd, None
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     def _io(self, what: str, fn: Any) -> Any:
         """Runs fn(device); on an I/O error reopens once, then raises PrinterOffline."""
@@ -122,7 +142,7 @@ class EscposPrinter(StatusPrinter):
             except Exception as exc:  # escpos, usb, serial and socket errors alike
                 last = exc
                 self.close()
-        raise PrinterOffline(f"{self.name}: {what} failed ({type(last).__name__}: {last})")
+        raise PrinterOffline(f"{what} failed ({type(last).__name__}: {last})")
 
     def _send(self, data: bytes) -> None:
         self._io("send", lambda dev: dev._raw(data))
@@ -132,11 +152,32 @@ class EscposPrinter(StatusPrinter):
             return None
 
         def ask(dev: Any) -> int | None:
+            self._drain(dev)
             dev._raw(status_bytes.request(n))
             return self._read_reply(dev)
 
         with self._lock:
             return self._io("status", ask)
+
+    def _drain(self, dev: Any) -> None:
+        """Drops stale replies (e.g. one that came after its timeout) before asking again."""
+        with contextlib.suppress(Exception):
+            if self.kind == "serial":
+                dev.device.reset_input_buffer()
+            elif self.kind == "network":
+                sock: socket.socket = dev.device
+                old = sock.gettimeout()
+                sock.settimeout(0.0)
+                try:
+                    while sock.recv(64):
+                        pass
+                except BlockingIOError:
+                    pass
+                finally:
+                    sock.settimeout(old)
+            elif self.kind == "file" and self._read_fd is not None:
+                while os.read(self._read_fd, 64):
+                    pass
 
     def _read_reply(self, dev: Any) -> int | None:
         if self.kind == "network":
@@ -151,6 +192,23 @@ class EscposPrinter(StatusPrinter):
                 sock.settimeout(old)
             if not data:
                 raise ConnectionError("printer closed the connection")
+        elif self.kind == "file":
+            if self._read_fd is None:
+                self._read_fd = os.open(
+                    self.params["devfile"], os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY
+                )
+            ready, _, _ = select.select([self._read_fd], [], [], self.status_timeout_s)
+            if not ready:
+                return None
+            try:
+                data = os.read(self._read_fd, 16)
+            except BlockingIOError:
+                return None
+        elif self.kind == "serial":
+            ser = dev.device  # pyserial: read(16) would wait the whole timeout for 16 bytes
+            data = bytes(ser.read(1))
+            if data and ser.in_waiting:
+                data += bytes(ser.read(ser.in_waiting))
         else:
             data = bytes(dev._read() or b"")
         replies = [b for b in data if status_bytes.is_reply(b)]

@@ -3,8 +3,13 @@ device file, the status bytes, and the factory."""
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import socket
 import threading
+import time
+import tty
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -208,6 +213,76 @@ def test_escpos_file_backend(tmp_path: Path) -> None:
     finally:
         printer.close()
     assert dev.read_bytes() == build_job(_ticket_image(), "file-ticket", 576)
+
+
+class FakeTtyPrinter:
+    """A printer at the far end of a pseudo-terminal (what a USB-serial or usblp printer looks
+    like to the kiosk): interprets the bytes and answers DLE EOT."""
+
+    def __init__(self) -> None:
+        self.master, self.slave = pty.openpty()
+        tty.setraw(self.slave)
+        self.path = os.ttyname(self.slave)
+        self.condition = PrinterCondition(True, False, PaperState.OK, False)
+        self.interp = EscPosInterpreter(
+            576, on_status_request=lambda n: os.write(self.master, bytes([self.condition.reply(n)]))
+        )
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            self.interp.feed(data)
+
+    def close(self) -> Interpretation:
+        time.sleep(0.2)  # let the last bytes arrive
+        self._stop = True
+        self._thread.join(5)
+        os.close(self.master)
+        os.close(self.slave)
+        return self.interp.finish()
+
+
+@pytest.mark.parametrize("kind", ["serial", "file"])
+def test_escpos_over_a_tty_reads_status_and_prints(kind: str) -> None:
+    fake = FakeTtyPrinter()
+    spec = f"serial:{fake.path}:115200" if kind == "serial" else f"file:{fake.path}"
+    printer = EscposPrinter(spec, status_timeout_s=1.0)
+    try:
+        assert printer.can_read
+        assert printer.paper() is PaperState.OK
+        fake.condition = PrinterCondition(True, False, PaperState.NEAR_END, False)
+        assert printer.paper() is PaperState.NEAR_END
+        assert "near end" in printer.status().summary
+        printer.print_ticket(_ticket_image(), qr_payload=f"{kind}-ticket")
+        fake.condition = PrinterCondition(False, False, PaperState.OUT, False)
+        with pytest.raises(PaperOut):
+            printer.print_ticket(_ticket_image(), qr_payload="never")
+    finally:
+        printer.close()
+        result = fake.close()
+    assert result.qr_payloads == [f"{kind}-ticket"]
+    assert [r.text for r in zxingcpp.read_barcodes(result.pages[0])] == [f"{kind}-ticket"]
+
+
+def test_usb_without_pyusb_is_offline_with_a_fix() -> None:
+    from escpos.printer import Usb
+
+    printer = EscposPrinter("usb:04b8:0e15")
+    status = printer.status()
+    assert not status.ok
+    if not Usb.is_usable():
+        assert "pyusb" in status.fix
+        with pytest.raises(PrinterOffline):
+            printer.print_ticket(_ticket_image())
 
 
 def test_connection_specs() -> None:
