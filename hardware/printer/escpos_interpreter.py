@@ -87,7 +87,7 @@ class EscPosInterpreter:
     def __init__(
         self,
         width_px: int = 576,
-        on_status_request: Callable[[int], None] | None = None,
+        on_status_request: Callable[[int], object] | None = None,
     ) -> None:
         self.width = width_px
         self.on_status_request = on_status_request
