@@ -21,9 +21,9 @@ Search tiers, in this order (each tier ranked by static rank):
    (small) category: examinations, bed days;
 2. starts-with: the name starts with the query words (last word as a prefix);
 3. all words anywhere (last word as a prefix);
-4. one typo: only when tiers 0-3 found fewer than 5 rows, each complete word of 4+ letters
-   (5+ for the word being typed, matched as a prefix) may be any vocabulary word at
-   Damerau-Levenshtein distance 1.
+4. one typo: only when tiers 0-3 found nothing, each word the catalog does not know (a
+   complete word of 4+ letters, or the word being typed from 5 letters on, as a prefix) may
+   be any vocabulary word at Damerau-Levenshtein distance 1.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from kiosk.catalog.text import code_key, folded_words, tokens
 
 SCHEMA_VERSION = 2  # 2: `first` column, `_`-prefixed category tokens, no codes in `extra`
 KEEP_VERSIONS = 3  # per kind: the active one and the two before it (for an admin roll-back)
-FUZZY_BELOW = 5
 ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
 FUZZY_MIN_LEN = 4  # a complete word of 4+ letters may have one typo
 FUZZY_MIN_PREFIX = 5  # the word being typed: only from 5 letters on (short prefixes match plenty)
@@ -478,8 +477,8 @@ class Searcher:
         # 3: all words anywhere in the name or the active ingredient
         if len(tiers) < limit:
             add(self._fts(all_words + cat_filter, versions, limit + len(tiers)), 3)
-        # 4: one typo per longer word
-        if len(tiers) < min(FUZZY_BELOW, limit):
+        # 4: one typo per longer word, only when nothing was found
+        if not tiers:
             expr4 = self._fuzzy_expr(words, prefix_last, versions)
             if expr4:
                 add(self._fts("{name extra} : (" + expr4 + ")" + cat_filter, versions, limit), 4)
@@ -497,13 +496,19 @@ class Searcher:
             is_prefix = prefix_last and index == len(words) - 1
             star = " *" if is_prefix else ""
             options = [word]
+            vocabularies = [self.vocabulary(v.version_id) for v in versions]
+            known = any(
+                (vocab.has_prefix(word) if is_prefix else word in vocab.words)
+                for vocab in vocabularies
+            )
             if (
-                len(word) >= (FUZZY_MIN_PREFIX if is_prefix else FUZZY_MIN_LEN)
+                not known  # a word the catalog has is taken as typed
+                and len(word) >= (FUZZY_MIN_PREFIX if is_prefix else FUZZY_MIN_LEN)
                 and not word.isdigit()
             ):
                 near: set[str] = set()
-                for v in versions:
-                    near.update(self.vocabulary(v.version_id).near(word, is_prefix))
+                for vocab in vocabularies:
+                    near.update(vocab.near(word, is_prefix))
                 if near:
                     changed = True
                     options += sorted(near)[:40]
