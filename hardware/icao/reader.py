@@ -60,6 +60,14 @@ class _NotFound(Exception):
     pass
 
 
+class SessionLost(CardReadFailed):
+    """The card answered in plain during secure messaging: it ended the session."""
+
+    def __init__(self, sw: int) -> None:
+        super().__init__(f"the chip ended secure messaging ({sw_text(sw)})")
+        self.sw = sw
+
+
 class _RetryShort(Exception):
     """The link refused an extended APDU: go on with short ones."""
 
@@ -93,7 +101,13 @@ class ChipSession:
                 return ResponseAPDU.parse(self.link.transmit(cmd.to_bytes()))
             protected = self.sm.protect(cmd)
             raw = self.link.transmit(protected.to_bytes())
-            return self.sm.unprotect(raw, odd=bool(cmd.ins & 1))
+            resp = self.sm.unprotect(raw, odd=bool(cmd.ins & 1))
+            if self.sm.last_plain and not resp.ok:
+                if resp.sw == SW_WRONG_LENGTH and cmd.extended:
+                    self.extended = False  # the chip takes short APDUs only
+                self.sm = None
+                raise SessionLost(resp.sw)
+            return resp
         except CardGone as exc:
             raise CardRemoved("the card was taken away during the read") from exc
         except TransportError as exc:
@@ -317,6 +331,23 @@ def _open(session: ChipSession, key: AccessKey | None, report: ReadReport) -> No
     report.access = "BAC"
 
 
+def _read_files(session: ChipSession, files: dict[str, bytes | None], with_photo: bool) -> None:
+    """Reads what `files` does not hold yet (None = the chip has no such file)."""
+    from hardware.icao import lds
+
+    for name, fid in (("EF.COM", EF_COM), ("DG1", DG1), ("DG13", DG13)):
+        if name not in files:
+            files[name] = session.read_file(fid)
+    if files.get("DG13") is None:
+        return
+    ef_com = files.get("EF.COM")
+    present = lds.parse_ef_com(ef_com) if ef_com else [1, 2, 13]
+    if with_photo and 2 in present and "DG2" not in files:
+        files["DG2"] = session.read_file(DG2)
+    if "EF.SOD" not in files:
+        files["EF.SOD"] = session.read_file(EF_SOD)
+
+
 def read_identity(
     transport: Transport,
     key: AccessKey | None,
@@ -346,35 +377,38 @@ def read_identity(
             report.problems.append(str(exc))
             store = None
     try:
-        _open(session, key, report)
-        files: dict[str, bytes] = {}
-        for name, fid in (("EF.COM", EF_COM), ("DG1", DG1), ("DG13", DG13)):
-            content = session.read_file(fid)
-            if content is not None:
-                files[name] = content
-        if "DG13" not in files:
+        files: dict[str, bytes | None] = {}
+        for attempt in range(2):
+            _open(session, key, report)
+            try:
+                _read_files(session, files, with_photo)
+                break
+            except SessionLost:
+                if attempt:
+                    raise
+                log.info("the chip ended secure messaging; opening it again")
+        if files.get("DG13") is None:
             raise NotAnIdCard("the chip has no Vietnamese personal data (DG13)")
-        present = lds.parse_ef_com(files["EF.COM"]) if "EF.COM" in files else [1, 2, 13]
-        if with_photo and 2 in present:
-            content = session.read_file(DG2)
-            if content is not None:
-                files["DG2"] = content
-        sod_bytes = session.read_file(EF_SOD)
-        report.files = {name: len(content) for name, content in files.items()}
-        dg13 = lds.parse_dg13(files["DG13"])
-        if "DG1" in files:
-            mrz = lds.parse_dg1(files["DG1"])
+        sod_bytes = files.pop("EF.SOD", None)
+        report.files = {name: len(content) for name, content in files.items() if content}
+        dg13 = lds.parse_dg13(files["DG13"] or b"")
+        dg1 = files.get("DG1")
+        if dg1:
+            mrz = lds.parse_dg1(dg1)
             if mrz.citizen_id and dg13.citizen_id and mrz.citizen_id != dg13.citizen_id:
                 raise IntegrityError("the MRZ (DG1) and DG13 name different ID numbers")
             if dg13.citizen_id and mrz.document_number != dg13.citizen_id[-9:]:
                 raise IntegrityError("the MRZ document number does not match the ID number")
-        face = lds.parse_dg2(files["DG2"]) if "DG2" in files else None
+        dg2 = files.get("DG2")
+        face = lds.parse_dg2(dg2) if dg2 else None
         level = "read"
         if sod_bytes is None:
             report.problems.append("the chip has no EF.SOD")
         else:
             groups = {
-                int(name[2:]): files[name] for name in ("DG1", "DG2", "DG13") if name in files
+                int(name[2:]): content
+                for name in ("DG1", "DG2", "DG13")
+                if (content := files.get(name))
             }
             result = sod.passive_authentication(sod_bytes, groups, store)
             level = result.level

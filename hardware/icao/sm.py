@@ -138,6 +138,7 @@ class SecureMessaging:
         self.ks_enc = bytes(ks_enc)
         self.ks_mac = bytes(ks_mac)
         self.ssc = ssc
+        self.last_plain = False  # the latest response came without secure messaging
 
     # cipher-specific
     def _encrypt(self, data: bytes) -> bytes:
@@ -189,6 +190,7 @@ class SecureMessaging:
         """Checks and decrypts a protected response. Plain error SWs (no data) come back as-is."""
         resp = ResponseAPDU.parse(raw)
         self.ssc += 1
+        self.last_plain = not resp.data
         if not resp.data:
             return resp
         try:

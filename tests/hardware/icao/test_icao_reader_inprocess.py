@@ -67,6 +67,9 @@ class Spy:
         (CardProfile(short_ef=False), True),  # SELECT + READ BINARY
         (CardProfile(max_response=100), True),  # card returns less than asked, 9000
         (CardProfile(pace=False), True),
+        # BAC-only chip without extended length: nothing tells before SM; the chip ends the
+        # session on the extended READ BINARY, the reader opens it again with short APDUs
+        (CardProfile(pace=False, extended_length=False), True),
     ],
 )
 def test_every_card_profile_reads_the_same_identity(
