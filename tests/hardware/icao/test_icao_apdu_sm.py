@@ -105,3 +105,57 @@ def test_replayed_or_altered_commands_are_refused() -> None:
         AESSecureMessaging(*keys, 2).unwrap_command(CommandAPDU.parse(bytes(altered)))
     with pytest.raises(SMError):
         card.unwrap_command(CommandAPDU(0x0C, 0xB0, 0, 0, H("9701FF")))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.binary(max_size=300), min_size=1, max_size=12))
+def test_reader_never_crashes_on_garbage_answers(answers: list[bytes]) -> None:
+    from hardware.cardreader.base import AccessKey, CardError
+    from hardware.icao.reader import read_identity
+
+    class Garbage:
+        extended_length = True
+
+        def __init__(self) -> None:
+            self.left = list(answers)
+
+        def transmit(self, apdu: bytes) -> bytes:
+            return self.left.pop(0) if self.left else b"\x6f\x00"
+
+    with pytest.raises(CardError):  # and nothing else: no IndexError, ValueError, ...
+        read_identity(Garbage(), AccessKey(can="123456"))
+
+
+_HEADERS = [
+    b"\x00\xa4\x04\x0c\x07\xa0\x00\x00\x02\x47\x10\x01",  # SELECT eMRTD: go deeper
+    b"\x00\xa4\x02\x0c",
+    b"\x00\xb0\x9c\x00",
+    b"\x00\xb0\x81\x00",
+    b"\x0c\xb0\x00\x00",
+    b"\x00\xb1\x00\x00",
+    b"\x00\x22\xc1\xa4",
+    b"\x10\x86\x00\x00",
+    b"\x00\x86\x00\x00",
+    b"\x00\x84\x00\x00",
+    b"\x00\x82\x00\x00",
+]
+_COMMANDS = st.binary(max_size=300) | st.sampled_from(_HEADERS).flatmap(
+    lambda head: st.binary(max_size=120).map(lambda tail: head + tail)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_COMMANDS, min_size=1, max_size=8))
+def test_emulator_answers_any_bytes_with_a_status_word(commands: list[bytes]) -> None:
+    from hardware.icao.emulator import EmrtdEmulator
+
+    card = EmrtdEmulator(
+        {0x011E: b"\x60\x00"},
+        can="123456",
+        document_number="123456789",
+        birth="900101",
+        expiry="300101",
+    )
+    for command in commands:
+        answer = card.process(command)
+        assert len(answer) >= 2
