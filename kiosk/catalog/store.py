@@ -257,6 +257,7 @@ def write_version(
         item_rows = []
         fts_rows = []
         vocab: set[str] = set()
+        extras: dict[str, str] = {}
         for offset, (srank, folded, row) in enumerate(prepared):
             item_id = lo + offset
             start, end = row["effective_from"], row["effective_to"]
@@ -266,10 +267,14 @@ def write_version(
                 + (start.isoformat() if start else None, end.isoformat() if end else None)
                 + (srank, row["source_line"])
             )
-            extra = folded_words(row["active_ingredient"]) if row["active_ingredient"] else ""
+            ingredient = row["active_ingredient"]
+            extra = extras.get(ingredient)
+            if extra is None:  # a few hundred ingredients for thousands of drugs
+                extra = extras[ingredient] = folded_words(ingredient)
             fts_rows.append(fts_row(item_id, folded, extra, row["category"]))
             vocab.update(folded.split())
-            vocab.update(extra.split())
+            if extra:
+                vocab.update(extra.split())
         conn.executemany(f"INSERT INTO items VALUES({','.join('?' * 22)})", item_rows)
         conn.executemany(FTS_INSERT, fts_rows)
         conn.executemany(
