@@ -258,3 +258,15 @@ def test_empty_catalog_says_it_is_being_prepared(qtbot, tmp_path: Path) -> None:
     assert widget.results.count() == 0
     widget.wait_idle()
     empty.close()
+
+
+def test_categories_without_rows_have_no_button(qtbot, tmp_path: Path) -> None:
+    services_only = CatalogService(tmp_path / "services.sqlite3")
+    services_only.ensure_demo(drugs_path=None)
+    widget = PricesScreen(services_only)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget.category_buttons["drug"].isVisible(), timeout=5000)
+    assert widget.category_buttons["exam"].isVisible()
+    widget.wait_idle()
+    services_only.close()

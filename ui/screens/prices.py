@@ -43,6 +43,7 @@ ITEM_ID = Qt.ItemDataRole.UserRole
 
 class _Signals(QObject):
     done = Signal(int, object)  # sequence number, list[CatalogItem] or the exception
+    categories = Signal(list)  # the categories that have rows
 
 
 class _SearchTask(QRunnable):
@@ -65,15 +66,17 @@ class _SearchTask(QRunnable):
 
 
 class _WarmUp(QRunnable):
-    """Opens the worker thread's connection and loads the typo vocabulary before the first key."""
+    """Opens the worker thread's connection, loads the typo vocabulary before the first key
+    and reports which categories have rows (empty ones get no button)."""
 
-    def __init__(self, catalog: CatalogService) -> None:
+    def __init__(self, catalog: CatalogService, signals: _Signals) -> None:
         super().__init__()
-        self.catalog = catalog
+        self.catalog, self.signals = catalog, signals
 
     def run(self) -> None:
         with contextlib.suppress(Exception):  # a failing catalog shows on the first search
             self.catalog.warm_up()
+            self.signals.categories.emit([c for c, _ in self.catalog.categories()])
 
 
 def _label(role: str, name: str = "", wrap: bool = True) -> QLabel:
@@ -122,7 +125,8 @@ class PricesScreen(QWidget):
         self._pool.setExpiryTimeout(-1)
         self._signals = _Signals(self)
         self._signals.done.connect(self._on_results)
-        self._pool.start(_WarmUp(catalog))
+        self._signals.categories.connect(self._on_categories)
+        self._pool.start(_WarmUp(catalog, self._signals))
         self._build()
         self.retranslate()
         self._show_hint()
@@ -269,6 +273,11 @@ class PricesScreen(QWidget):
         self.pages.setCurrentIndex(0)
         self._update_patient()
         self._show_hint()
+        self._pool.start(_WarmUp(self.catalog, self._signals))  # a new catalog may be active
+
+    def _on_categories(self, available: list[str]) -> None:
+        for key, btn in self.category_buttons.items():
+            btn.setVisible(not available or key in available)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Prices"))
