@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
 
-.PHONY: setup run test lint typecheck check-layers bench screenshots clean
+.PHONY: setup run test lint typecheck check-layers bench screenshots translations example-config clean
 
 setup: $(STAMPS)/debian $(STAMPS)/venv
 
@@ -42,6 +42,12 @@ bench: setup
 
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+
+translations: setup
+	$(BIN)/python scripts/translations.py
+
+example-config: setup
+	$(BIN)/python deploy/make_example_config.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) build *.egg-info

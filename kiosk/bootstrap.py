@@ -98,7 +98,6 @@ class Services:
 def build_services(config: KioskConfig) -> Services:
     """Builds every backend the configuration names. Raises on a broken configuration."""
     from hardware.codereader.factory import build_camera, build_scanners
-
     from hardware.printer.factory import build_printer
     from kiosk.catalog.service import CatalogService
     from kiosk.insurance.factory import build_insurance

@@ -24,7 +24,8 @@ from kiosk.queue.config import ClinicConfig, StorageConfig, default_clinics
 
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
-LANGUAGES = ("vi", "en")
+Language = Literal["vi", "en"]
+LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 
 class ConfigError(Exception):
@@ -67,8 +68,8 @@ class KioskConfig(BaseModel):
     mode: Literal["demo", "kiosk"] = Field(
         "demo", description="demo: windowed with the simulator panel; kiosk: full screen"
     )
-    languages: list[Literal["vi", "en"]] = Field(default_factory=lambda: ["vi", "en"], min_length=1)
-    default_language: Literal["vi", "en"] = "vi"
+    languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES), min_length=1)
+    default_language: Language = "vi"
     data_dir: str = Field("", description="where data lives; empty = the user data directory")
     hospital: HospitalConfig = Field(default_factory=HospitalConfig)
     idle: IdleConfig = Field(default_factory=IdleConfig)

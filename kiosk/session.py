@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 from hardware.cardreader.base import AccessDenied, AccessKey, CardData, CardError, KeyRequired
 from kiosk.chip import identity_from_card
 from kiosk.config import KioskConfig
+from kiosk.logging_setup import forget_sensitive, register_sensitive
 from kiosk.messages import ID_MISMATCH, INVALID_ID, TICKET_FAILED, Message, card_message
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
 
@@ -194,6 +195,7 @@ class Session:
     def wipe(self) -> None:
         """Drops every patient datum; results of work still running will be ignored."""
         language = self.config.default_language
+        self._unregister()
         self.generation += 1
         self.data = PatientData(language=language)
         self.extensions = 0
@@ -209,7 +211,19 @@ class Session:
         self._prices_return = self.step
         self._go(Step.PRICES)
 
+    def _set_identity(self, identity: Identity | None) -> None:
+        """Keeps the identity for this session; its values are masked in every log line."""
+        self._unregister()
+        self.data.identity = identity
+        if identity is not None:
+            register_sensitive(*_sensitive_values(identity))
+
+    def _unregister(self) -> None:
+        if self.data.identity is not None:
+            forget_sensitive(*_sensitive_values(self.data.identity))
+
     def _forget_identity(self) -> None:
+        self._unregister()
         self.generation += 1
         language = self.data.language
         self.data = PatientData(language=language)
@@ -301,7 +315,7 @@ class Session:
             self._read_card()
             return
         if self.step is Step.IDENTIFY:
-            self.data.identity = Identity(source=IdentitySource.KEYPAD, citizen_id=digits)
+            self._set_identity(Identity(source=IdentitySource.KEYPAD, citizen_id=digits))
             self._go(Step.CONFIRM_IDENTITY)
 
     def code_scanned(self, result: Any) -> None:
@@ -315,11 +329,11 @@ class Session:
             if self.step is Step.CARD_KEY or self.services.card_present():
                 self._read_card()
                 return
-            self.data.identity = result.identity
+            self._set_identity(result.identity)
             self.data.message = None
             self._go(Step.CONFIRM_IDENTITY)
         elif kind == "bhyt" and self.step is not Step.CARD_KEY:
-            self.data.identity = result.identity
+            self._set_identity(result.identity)
             self.data.message = None
             self._go(Step.CONFIRM_IDENTITY)
         elif kind == "appointment" and self.step is not Step.CARD_KEY:
@@ -364,7 +378,7 @@ class Session:
             self.data.access_key = None
             self._go(Step.IDENTIFY)
             return
-        self.data.identity = identity
+        self._set_identity(identity)
         self.data.message = None
         self._go(Step.CONFIRM_IDENTITY)
 
@@ -483,6 +497,10 @@ class Session:
     def finish(self) -> None:
         """The patient took their ticket: done."""
         self.wipe()
+
+
+def _sensitive_values(identity: Identity) -> list[object]:
+    return [identity.citizen_id, identity.full_name, identity.birth_date, identity.bhyt_card]
 
 
 def not_verified() -> Eligibility:

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.bootstrap import Services, build_services
 from kiosk.config import KioskConfig
-from kiosk.session import Session
+from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge, QtRunner
 from ui.mainwindow import MainWindow
+from ui.screens.prices import PricesScreen
 from ui.theme import Theme, apply_theme, load_fonts
 
 log = logging.getLogger(__name__)
@@ -100,8 +101,6 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
         from ui.widgets.camera_view import CameraView
 
         camera_view = CameraView(services.camera)
-    from ui.screens.prices import PricesScreen
-
     prices = PricesScreen(services.catalog)
     window = MainWindow(session, camera_view, prices)
     prices.closed.connect(session.back)
@@ -124,6 +123,18 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
 
     _wire_speech(kiosk)
     _wire_admin(kiosk)
+
+    camera = services.camera
+    if camera is not None and hasattr(camera, "reset_duplicates"):
+        # A new patient may show the same card the last one showed a moment ago.
+        seen = [session.generation]
+
+        def new_patient(s: Session) -> None:
+            if s.generation != seen[0] and s.step is Step.START:
+                seen[0] = s.generation
+                camera.reset_duplicates()
+
+        session.subscribe(new_patient)
 
     if services.card_reader is not None:
         bridge.attach_card_reader(services.card_reader)
@@ -207,16 +218,15 @@ def _wire_speech(kiosk: KioskApp) -> None:
     window.volume_button.setVisible(speaker.enabled)
 
 
-def _sync_prices(prices: QWidget, session: Session) -> None:
+def _sync_prices(prices: PricesScreen, session: Session) -> None:
     """Give the price screen the identified patient's coverage; wipe it with the session."""
     e = session.data.eligibility
-    if session.data.identity is None:
-        prices.reset()  # type: ignore[attr-defined]
-        prices.set_patient(None, None)  # type: ignore[attr-defined]
+    identity = session.data.identity
+    if identity is None:
+        prices.reset()
+        prices.set_patient(None, None)
     elif e is not None and e.verified:
-        prices.set_patient(
-            e.coverage_percent if session.insured else 0, session.data.identity.full_name
-        )  # type: ignore[attr-defined]
+        prices.set_patient(e.coverage_percent if session.insured else 0, identity.full_name)
 
 
 class _FirstPaint(QObject):
@@ -279,7 +289,20 @@ def run(
         and not os.environ.get("WAYLAND_DISPLAY")
     ):
         log.warning("no display found; set QT_QPA_PLATFORM=offscreen to run headless")
+    from kiosk.admin.watchdog import notify_ready, notify_stopping, notify_watchdog
+    from kiosk.logging_setup import install_sigterm
+
+    # systemd: SIGTERM quits cleanly; the watchdog is fed from the GUI thread, so a frozen UI
+    # stops feeding it and gets restarted. The 1 s tick also lets Python run signal handlers.
+    uninstall = install_sigterm(lambda: QTimer.singleShot(0, kiosk.app.quit))
+    watchdog = QTimer(kiosk.app)
+    watchdog.timeout.connect(notify_watchdog)
+    watchdog.start(1000)
+    QTimer.singleShot(0, lambda: notify_ready("start screen shown"))
     try:
         return kiosk.app.exec()
     finally:
+        notify_stopping()
+        watchdog.stop()
+        uninstall()
         kiosk.close()

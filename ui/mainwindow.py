@@ -69,7 +69,9 @@ class IdleOverlay(QFrame):
         self.more.setText(self.tr("I need more time"))
         self.more.setEnabled(session.can_extend())
         self.leave.setText(self.tr("I am finished"))
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
         self.show()
         self.raise_()
 
@@ -288,7 +290,9 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)  # type: ignore[arg-type]
-        self.overlay.setGeometry(self.centralWidget().rect())
+        central = self.centralWidget()
+        if central is not None:
+            self.overlay.setGeometry(central.rect())
 
 
 def QApplicationInstance() -> QObject:  # noqa: N802

@@ -7,6 +7,8 @@ printer to paper-out or offline, choose what the insurance stand-in answers.
 from __future__ import annotations
 
 import logging
+import threading
+from typing import Any, TypeVar
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +26,7 @@ from kiosk.demo import demo_codes
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
+W = TypeVar("W", bound=QWidget)
 
 
 class SimulatorPanel(QWidget):
@@ -43,11 +46,11 @@ class SimulatorPanel(QWidget):
         people = getattr(reader, "people", {})
         card_box = QGroupBox("Card reader")
         card_layout = QVBoxLayout(card_box)
-        self.person = QComboBox(objectName="sim_person")
+        self.person = _named(QComboBox(), "sim_person")
         for key, person in people.items():
             self.person.addItem(f"{person['name']} ({key})", key)
-        self.insert = QPushButton("Insert card", objectName="sim_insert")
-        self.remove = QPushButton("Remove card", objectName="sim_remove")
+        self.insert = _named(QPushButton("Insert card"), "sim_insert")
+        self.remove = _named(QPushButton("Remove card"), "sim_remove")
         self.insert.clicked.connect(self._insert)
         self.remove.clicked.connect(self._remove)
         card_layout.addWidget(self.person)
@@ -58,11 +61,11 @@ class SimulatorPanel(QWidget):
         qr_box = QGroupBox("Camera / scanner")
         qr_layout = QVBoxLayout(qr_box)
         self.codes = demo_codes(people)
-        self.code = QComboBox(objectName="sim_code")
+        self.code = _named(QComboBox(), "sim_code")
         for code in self.codes:
             self.code.addItem(code.label)
-        self.show_code = QPushButton("Show to camera", objectName="sim_show")
-        self.hide_code = QPushButton("Take away", objectName="sim_hide")
+        self.show_code = _named(QPushButton("Show to camera"), "sim_show")
+        self.hide_code = _named(QPushButton("Take away"), "sim_hide")
         self.show_code.clicked.connect(self._show_code)
         self.hide_code.clicked.connect(self._hide_code)
         qr_layout.addWidget(self.code)
@@ -72,8 +75,8 @@ class SimulatorPanel(QWidget):
 
         printer_box = QGroupBox("Printer")
         printer_layout = QVBoxLayout(printer_box)
-        self.paper_out = QCheckBox("Paper out", objectName="sim_paper_out")
-        self.offline = QCheckBox("Offline", objectName="sim_offline")
+        self.paper_out = _named(QCheckBox("Paper out"), "sim_paper_out")
+        self.offline = _named(QCheckBox("Offline"), "sim_offline")
         printer = services.printer
         self.paper_out.toggled.connect(lambda on: printer.set_paper_out(on))  # type: ignore[union-attr]
         self.offline.toggled.connect(lambda on: printer.set_offline(on))  # type: ignore[union-attr]
@@ -84,19 +87,28 @@ class SimulatorPanel(QWidget):
 
         insurance_box = QGroupBox("Insurance answer")
         insurance_layout = QVBoxLayout(insurance_box)
-        self.outcome = QComboBox(objectName="sim_insurance")
-        insurance = services.insurance
+        self.outcome = _named(QComboBox(), "sim_insurance")
+        insurance: Any = services.insurance
+        if not hasattr(insurance, "outcomes") and services.config.insurance.backend == "gateway":
+            # A gateway simulator: faults are switched over its control endpoint (HTTP).
+            from kiosk.insurance.simulator import SimulatorControl
+
+            insurance = SimulatorControl(services.config.insurance.base_url)
         outcomes = insurance.outcomes() if hasattr(insurance, "outcomes") else []
         for outcome_id, text in outcomes:
             self.outcome.addItem(text, outcome_id)
-        self.outcome.currentIndexChanged.connect(
-            lambda _: insurance.set_outcome(self.outcome.currentData())  # type: ignore[attr-defined]
-        )
+
+        def choose(_: int) -> None:
+            choice = self.outcome.currentData()
+            # set_outcome may be an HTTP call: never on the GUI thread.
+            threading.Thread(target=insurance.set_outcome, args=(choice,), daemon=True).start()
+
+        self.outcome.currentIndexChanged.connect(choose)
         insurance_layout.addWidget(self.outcome)
         insurance_box.setEnabled(bool(outcomes))
         layout.addWidget(insurance_box)
 
-        self.state = QLabel("", objectName="sim_state")
+        self.state = _named(QLabel(""), "sim_state")
         layout.addWidget(self.state)
         layout.addStretch(1)
         session.subscribe(lambda s: self.state.setText(f"step: {s.step.value}"))
@@ -114,6 +126,11 @@ class SimulatorPanel(QWidget):
 
     def _hide_code(self) -> None:
         self.services.camera.clear()  # type: ignore[union-attr]
+
+
+def _named(widget: W, name: str) -> W:
+    widget.setObjectName(name)
+    return widget
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:

@@ -3,295 +3,295 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="475" />
-        <location filename="../../ui/screens/admin.py" line="479" />
+        <location filename="../../ui/screens/admin.py" line="495" />
+        <location filename="../../ui/screens/admin.py" line="499" />
         <source>Admin mode</source>
         <translation>Chế độ quản trị</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="476" />
+        <location filename="../../ui/screens/admin.py" line="496" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="481" />
-        <location filename="../../ui/screens/admin.py" line="492" />
+        <location filename="../../ui/screens/admin.py" line="501" />
+        <location filename="../../ui/screens/admin.py" line="512" />
         <source>Device status</source>
         <translation>Trạng thái thiết bị</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="482" />
-        <location filename="../../ui/screens/admin.py" line="494" />
+        <location filename="../../ui/screens/admin.py" line="502" />
+        <location filename="../../ui/screens/admin.py" line="514" />
         <source>Test print</source>
         <translation>In thử</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="483" />
-        <location filename="../../ui/screens/admin.py" line="499" />
+        <location filename="../../ui/screens/admin.py" line="503" />
+        <location filename="../../ui/screens/admin.py" line="519" />
         <source>Test card read</source>
         <translation>Đọc thử thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="484" />
-        <location filename="../../ui/screens/admin.py" line="506" />
+        <location filename="../../ui/screens/admin.py" line="504" />
+        <location filename="../../ui/screens/admin.py" line="526" />
         <source>Catalog import</source>
         <translation>Nhập danh mục giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="485" />
-        <location filename="../../ui/screens/admin.py" line="514" />
+        <location filename="../../ui/screens/admin.py" line="505" />
+        <location filename="../../ui/screens/admin.py" line="534" />
         <source>Recent log</source>
         <translation>Nhật ký gần đây</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="489" />
+        <location filename="../../ui/screens/admin.py" line="509" />
         <source>Restart kiosk</source>
         <translation>Khởi động lại kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="490" />
+        <location filename="../../ui/screens/admin.py" line="510" />
         <source>Leave kiosk mode</source>
         <translation>Thoát chế độ kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="491" />
+        <location filename="../../ui/screens/admin.py" line="511" />
         <source>Close admin mode</source>
         <translation>Đóng chế độ quản trị</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="493" />
-        <location filename="../../ui/screens/admin.py" line="515" />
+        <location filename="../../ui/screens/admin.py" line="513" />
+        <location filename="../../ui/screens/admin.py" line="535" />
         <source>Refresh</source>
         <translation>Làm mới</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="496" />
+        <location filename="../../ui/screens/admin.py" line="516" />
         <source>Prints a test ticket with Vietnamese text and a ruler across the paper width.</source>
         <translation>In một phiếu thử có chữ tiếng Việt và thước đo theo chiều rộng giấy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="498" />
+        <location filename="../../ui/screens/admin.py" line="518" />
         <source>Print a test ticket</source>
         <translation>In phiếu thử</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="502" />
+        <location filename="../../ui/screens/admin.py" line="522" />
         <source>Place a citizen ID card on the reader, type its 12-digit number or the 6-digit CAN, then press OK.</source>
         <translation>Đặt thẻ căn cước lên đầu đọc, nhập số định danh 12 chữ số hoặc mã CAN 6 chữ số, rồi bấm Đồng ý.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="508" />
+        <location filename="../../ui/screens/admin.py" line="528" />
         <source>Files found on USB sticks and mounted folders. Choose one and its kind.</source>
         <translation>Các tệp tìm thấy trên USB và thư mục đã gắn. Chọn một tệp và loại danh mục.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="510" />
+        <location filename="../../ui/screens/admin.py" line="530" />
         <source>Search again</source>
         <translation>Tìm lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="511" />
+        <location filename="../../ui/screens/admin.py" line="531" />
         <source>Services</source>
         <translation>Dịch vụ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="512" />
+        <location filename="../../ui/screens/admin.py" line="532" />
         <source>Drugs</source>
         <translation>Thuốc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="513" />
+        <location filename="../../ui/screens/admin.py" line="533" />
         <source>Import</source>
         <translation>Nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="544" />
+        <location filename="../../ui/screens/admin.py" line="564" />
         <source>Admin mode is disabled: no PIN is configured (kiosk admin hash-pin).</source>
         <translation>Chế độ quản trị đang tắt: chưa cấu hình mã PIN (kiosk admin hash-pin).</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="552" />
+        <location filename="../../ui/screens/admin.py" line="572" />
         <source>Too many wrong PINs. Try again in {0}:{1:02d}.</source>
         <translation>Nhập sai PIN quá nhiều lần. Thử lại sau {0}:{1:02d}.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="563" />
+        <location filename="../../ui/screens/admin.py" line="583" />
         <source>Wrong PIN. {0} attempt(s) left.</source>
         <translation>Sai mã PIN. Còn {0} lần thử.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="565" />
+        <location filename="../../ui/screens/admin.py" line="585" />
         <source>Enter the admin PIN.</source>
         <translation>Nhập mã PIN quản trị.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="572" />
+        <location filename="../../ui/screens/admin.py" line="592" />
         <source>Checking…</source>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="627" />
+        <location filename="../../ui/screens/admin.py" line="647" />
         <source>Tap again to restart</source>
         <translation>Chạm lần nữa để khởi động lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="632" />
+        <location filename="../../ui/screens/admin.py" line="652" />
         <source>Tap again to leave</source>
         <translation>Chạm lần nữa để thoát</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="640" />
+        <location filename="../../ui/screens/admin.py" line="667" />
         <source>Checking devices…</source>
         <translation>Đang kiểm tra thiết bị…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="646" />
+        <location filename="../../ui/screens/admin.py" line="673" />
         <source>The checks failed: {0}</source>
         <translation>Không chạy được kiểm tra: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="658" />
-        <source>{0} check(s) failed.</source>
-        <translation>{0} mục kiểm tra không đạt.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/admin.py" line="660" />
+        <location filename="../../ui/screens/admin.py" line="691" />
         <source>All checks passed.</source>
         <translation>Mọi kiểm tra đều đạt.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="667" />
+        <location filename="../../ui/screens/admin.py" line="698" />
         <source>No printer is configured.</source>
         <translation>Chưa cấu hình máy in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="671" />
+        <location filename="../../ui/screens/admin.py" line="702" />
         <source>Printing…</source>
         <translation>Đang in…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="685" />
+        <location filename="../../ui/screens/admin.py" line="716" />
         <source>Printing failed: {0}</source>
         <translation>In không thành công: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="689" />
+        <location filename="../../ui/screens/admin.py" line="720" />
         <source>Printed. Printer: {0}</source>
         <translation>Đã in. Máy in: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="697" />
-        <location filename="../../ui/screens/admin.py" line="708" />
+        <location filename="../../ui/screens/admin.py" line="728" />
+        <location filename="../../ui/screens/admin.py" line="739" />
         <source>No card reader is configured.</source>
         <translation>Chưa cấu hình đầu đọc thẻ.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="711" />
+        <location filename="../../ui/screens/admin.py" line="742" />
         <source>Type the 12-digit ID number or the 6-digit CAN.</source>
         <translation>Nhập số định danh 12 chữ số hoặc mã CAN 6 chữ số.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="718" />
+        <location filename="../../ui/screens/admin.py" line="749" />
         <source>Reading the card…</source>
         <translation>Đang đọc thẻ…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="725" />
+        <location filename="../../ui/screens/admin.py" line="756" />
         <source>Read failed ({0}): {1}</source>
         <translation>Đọc thẻ không thành công ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="732" />
+        <location filename="../../ui/screens/admin.py" line="763" />
         <source>Card read.</source>
         <translation>Đã đọc thẻ.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="733" />
+        <location filename="../../ui/screens/admin.py" line="764" />
         <source>ID: {0}</source>
         <translation>Số định danh: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="734" />
+        <location filename="../../ui/screens/admin.py" line="765" />
         <source>Authenticity: {0}</source>
         <translation>Mức xác thực: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="735" />
+        <location filename="../../ui/screens/admin.py" line="766" />
         <source>Access: {0}</source>
         <translation>Truy cập: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="736" />
+        <location filename="../../ui/screens/admin.py" line="767" />
         <source>Photo: {0}</source>
         <translation>Ảnh: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="736" />
+        <location filename="../../ui/screens/admin.py" line="767" />
         <source>yes</source>
         <translation>có</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="736" />
+        <location filename="../../ui/screens/admin.py" line="767" />
         <source>no</source>
         <translation>không</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="739" />
+        <location filename="../../ui/screens/admin.py" line="770" />
         <source>Read time: {0:.0f} ms</source>
         <translation>Thời gian đọc: {0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="748" />
+        <location filename="../../ui/screens/admin.py" line="779" />
         <source>Searching {0}…</source>
         <translation>Đang tìm trong {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="769" />
+        <location filename="../../ui/screens/admin.py" line="800" />
         <source>{0} file(s) found.</source>
         <translation>Tìm thấy {0} tệp.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="772" />
+        <location filename="../../ui/screens/admin.py" line="803" />
         <source>No CSV or XLSX file found. Insert a USB stick and search again.</source>
         <translation>Không tìm thấy tệp CSV hoặc XLSX. Hãy cắm USB và tìm lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="778" />
+        <location filename="../../ui/screens/admin.py" line="809" />
         <source>Choose a file first.</source>
         <translation>Hãy chọn một tệp trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="784" />
+        <location filename="../../ui/screens/admin.py" line="815" />
         <source>Importing {0}…</source>
         <translation>Đang nhập {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="790" />
+        <location filename="../../ui/screens/admin.py" line="821" />
         <source>Import failed: {0}</source>
         <translation>Nhập không thành công: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="802" />
+        <location filename="../../ui/screens/admin.py" line="833" />
         <source>Not imported: {0}</source>
         <translation>Không nhập: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="794" />
+        <location filename="../../ui/screens/admin.py" line="825" />
         <source>{0} rows: {1} imported, {2} rejected. {3}</source>
         <translation>{0} dòng: nhập {1}, từ chối {2}. {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="798" />
+        <location filename="../../ui/screens/admin.py" line="688" />
+        <source>{0} check(s) failed: {1}.</source>
+        <translation>{0} mục kiểm tra không đạt: {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/admin.py" line="829" />
         <source>Now active.</source>
         <translation>Đã áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="798" />
+        <location filename="../../ui/screens/admin.py" line="829" />
         <source>NOT activated.</source>
         <translation>CHƯA áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="805" />
+        <location filename="../../ui/screens/admin.py" line="836" />
         <source>line {0} {1}: {2}</source>
         <translation>dòng {0} {1}: {2}</translation>
     </message>
@@ -332,12 +332,12 @@
 <context>
     <name>CameraView</name>
     <message>
-        <location filename="../../ui/widgets/camera_view.py" line="95" />
+        <location filename="../../ui/widgets/camera_view.py" line="96" />
         <source>Hold the QR code inside the frame</source>
         <translation>Đưa mã QR vào trong khung</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_view.py" line="97" />
+        <location filename="../../ui/widgets/camera_view.py" line="98" />
         <source>The camera is not available. Please use the card reader or type your ID number.</source>
         <translation>Camera không hoạt động. Vui lòng dùng đầu đọc thẻ hoặc nhập số căn cước.</translation>
     </message>
@@ -345,22 +345,22 @@
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="209" />
+        <location filename="../../ui/screens/admin.py" line="219" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="209" />
+        <location filename="../../ui/screens/admin.py" line="219" />
         <source>FAIL</source>
         <translation>LỖI</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="224" />
+        <location filename="../../ui/screens/admin.py" line="234" />
         <source>Reason: {0}</source>
         <translation>Lý do: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="227" />
+        <location filename="../../ui/screens/admin.py" line="237" />
         <source>Fix: {0}</source>
         <translation>Cách khắc phục: {0}</translation>
     </message>
@@ -423,49 +423,49 @@
     <message>
         <location filename="../../ui/screens/patient.py" line="90" />
         <location filename="../../ui/screens/patient.py" line="94" />
-        <location filename="../../ui/screens/patient.py" line="100" />
-        <location filename="../../ui/screens/patient.py" line="101" />
-        <location filename="../../ui/screens/patient.py" line="102" />
+        <location filename="../../ui/screens/patient.py" line="97" />
+        <location filename="../../ui/screens/patient.py" line="98" />
+        <location filename="../../ui/screens/patient.py" line="99" />
         <source>(not given)</source>
         <translation>(chưa có)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="96" />
+        <location filename="../../ui/screens/patient.py" line="95" />
         <source>Male</source>
         <translation>Nam</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="96" />
+        <location filename="../../ui/screens/patient.py" line="95" />
         <source>Female</source>
         <translation>Nữ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="115" />
+        <location filename="../../ui/screens/patient.py" line="112" />
         <source>No photo</source>
         <translation>Không có ảnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="123" />
+        <location filename="../../ui/screens/patient.py" line="120" />
         <source>✔ Chip checked: issued by the Vietnamese authority</source>
         <translation>✔ Đã xác thực chip: do cơ quan có thẩm quyền Việt Nam cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="127" />
+        <location filename="../../ui/screens/patient.py" line="124" />
         <source>Chip data intact (issuer not checked)</source>
         <translation>Dữ liệu chip toàn vẹn (chưa xác minh nơi cấp)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="130" />
+        <location filename="../../ui/screens/patient.py" line="127" />
         <source>Read from the chip (not checked)</source>
         <translation>Đọc từ chip (chưa xác thực)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="135" />
+        <location filename="../../ui/screens/patient.py" line="132" />
         <source>Typed on the keypad</source>
         <translation>Nhập bằng bàn phím</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="137" />
+        <location filename="../../ui/screens/patient.py" line="134" />
         <source>Read from the QR code</source>
         <translation>Đọc từ mã QR</translation>
     </message>
@@ -541,12 +541,12 @@
 <context>
     <name>DigitPad</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="166" />
+        <location filename="../../ui/screens/admin.py" line="176" />
         <source>Delete</source>
         <translation>Xóa</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="167" />
+        <location filename="../../ui/screens/admin.py" line="177" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
@@ -630,72 +630,72 @@
 <context>
     <name>InsuranceScreen</name>
     <message>
-        <location filename="../../ui/screens/patient.py" line="186" />
+        <location filename="../../ui/screens/patient.py" line="183" />
         <source>Continue: choose a clinic</source>
         <translation>Tiếp tục: chọn phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="192" />
+        <location filename="../../ui/screens/patient.py" line="189" />
         <source>Insurance not checked yet</source>
         <translation>Chưa kiểm tra được thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="194" />
+        <location filename="../../ui/screens/patient.py" line="191" />
         <source>Your health insurance card is valid</source>
         <translation>Thẻ bảo hiểm y tế của bạn còn hiệu lực</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="196" />
+        <location filename="../../ui/screens/patient.py" line="193" />
         <source>You will pay as a self-paying patient</source>
         <translation>Bạn sẽ khám theo diện tự chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="198" />
+        <location filename="../../ui/screens/patient.py" line="195" />
         <source>Please see the reception desk about your card</source>
         <translation>Vui lòng đến quầy tiếp đón về thẻ của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="204" />
+        <location filename="../../ui/screens/patient.py" line="201" />
         <source>Insurance pays</source>
         <translation>BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="205" />
+        <location filename="../../ui/screens/patient.py" line="202" />
         <source>Card valid</source>
         <translation>Thời hạn thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="206" />
+        <location filename="../../ui/screens/patient.py" line="203" />
         <source>Registered clinic</source>
         <translation>Nơi đăng ký KCB ban đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="207" />
+        <location filename="../../ui/screens/patient.py" line="204" />
         <source>At this hospital</source>
         <translation>Tại bệnh viện này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="219" />
-        <source>Registered here: full benefit</source>
-        <translation>Đăng ký tại đây: hưởng đúng tuyến</translation>
+        <location filename="../../ui/screens/patient.py" line="216" />
+        <source>Registered here: correct route</source>
+        <translation>Đăng ký tại đây: đúng tuyến</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="222" />
+        <location filename="../../ui/screens/patient.py" line="219" />
         <source>Registered elsewhere: reduced or no benefit for outpatient visits</source>
         <translation>Đăng ký nơi khác: khám ngoại trú được hưởng ít hơn hoặc không được hưởng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="226" />
+        <location filename="../../ui/screens/patient.py" line="223" />
         <source>You can still take a number now. Show your ticket at the reception desk.</source>
         <translation>Bạn vẫn có thể lấy số ngay bây giờ. Vui lòng đưa phiếu cho quầy tiếp đón.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="230" />
+        <location filename="../../ui/screens/patient.py" line="227" />
         <source>You can take a number now. Fees are paid at the cashier.</source>
         <translation>Bạn có thể lấy số ngay. Chi phí thanh toán tại quầy thu ngân.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="233" />
+        <location filename="../../ui/screens/patient.py" line="230" />
         <source>Next, choose the clinic you need.</source>
         <translation>Tiếp theo, hãy chọn phòng khám bạn cần.</translation>
     </message>
@@ -703,27 +703,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="235" />
+        <location filename="../../ui/mainwindow.py" line="262" />
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="236" />
+        <location filename="../../ui/mainwindow.py" line="263" />
         <source>Start over</source>
         <translation>Làm lại từ đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="238" />
+        <location filename="../../ui/mainwindow.py" line="265" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="239" />
+        <location filename="../../ui/mainwindow.py" line="266" />
         <source>Listen again</source>
         <translation>Nghe lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="240" />
+        <location filename="../../ui/mainwindow.py" line="267" />
         <source>Volume {v} %</source>
         <translation>Âm lượng {v} %</translation>
     </message>
@@ -772,173 +772,173 @@
 <context>
     <name>PricesScreen</name>
     <message>
-        <location filename="../../ui/screens/prices.py" line="255" />
+        <location filename="../../ui/screens/prices.py" line="274" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="256" />
+        <location filename="../../ui/screens/prices.py" line="275" />
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="257" />
+        <location filename="../../ui/screens/prices.py" line="276" />
         <source>Back to results</source>
         <translation>Quay lại kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="258" />
-        <source>Service or drug name, or code</source>
-        <translation>Tên dịch vụ, tên thuốc hoặc mã</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/prices.py" line="260" />
+        <location filename="../../ui/screens/prices.py" line="278" />
         <source>Examination</source>
         <translation>Khám bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="261" />
+        <location filename="../../ui/screens/prices.py" line="279" />
         <source>Bed days</source>
         <translation>Ngày giường</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="262" />
+        <location filename="../../ui/screens/prices.py" line="280" />
         <source>Imaging</source>
         <translation>Chẩn đoán hình ảnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="263" />
+        <location filename="../../ui/screens/prices.py" line="281" />
         <source>Laboratory</source>
         <translation>Xét nghiệm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="264" />
+        <location filename="../../ui/screens/prices.py" line="282" />
         <source>Procedures, surgery</source>
         <translation>Thủ thuật, phẫu thuật</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="265" />
+        <location filename="../../ui/screens/prices.py" line="283" />
         <source>Drugs</source>
         <translation>Thuốc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="340" />
-        <source>Type a few letters, without accents if you like, or choose a category.</source>
-        <translation>Gõ vài chữ cái (không dấu cũng được) hoặc chọn một nhóm.</translation>
+        <location filename="../../ui/screens/prices.py" line="360" />
+        <source>Type a service or drug name or code (accents are not needed), or choose a category.</source>
+        <translation>Gõ tên hoặc mã dịch vụ, thuốc (không cần gõ dấu), hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="348" />
+        <location filename="../../ui/screens/prices.py" line="369" />
+        <source>The price list is being prepared. Please try again in a minute.</source>
+        <translation>Bảng giá đang được chuẩn bị. Vui lòng thử lại sau ít phút.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/prices.py" line="374" />
         <source>Prices are not available right now. Please ask at the counter.</source>
         <translation>Hiện chưa tra cứu được giá. Vui lòng hỏi tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="354" />
+        <location filename="../../ui/screens/prices.py" line="380" />
         <source>Tap a result to see the price and what you may pay.</source>
         <translation>Chạm vào một kết quả để xem giá và số tiền bạn có thể phải trả.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="367" />
+        <location filename="../../ui/screens/prices.py" line="393" />
         <source>Nothing found. Check the spelling or choose a category.</source>
         <translation>Không tìm thấy. Vui lòng kiểm tra chính tả hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="371" />
+        <location filename="../../ui/screens/prices.py" line="397" />
         <source>The first {count} results: type more letters to narrow them.</source>
         <translation>{count} kết quả đầu tiên: gõ thêm chữ để thu hẹp.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="376" />
+        <location filename="../../ui/screens/prices.py" line="402" />
         <source>{count} results</source>
         <translation>{count} kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="391" />
+        <location filename="../../ui/screens/prices.py" line="417" />
         <source>Not identified: estimates for each insurance level</source>
         <translation>Chưa xác định người bệnh: ước tính theo từng mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="394" />
+        <location filename="../../ui/screens/prices.py" line="420" />
         <source>{name}: not covered by insurance</source>
         <translation>{name}: không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="398" />
+        <location filename="../../ui/screens/prices.py" line="424" />
         <source>{name}: insurance pays {percent} %</source>
         <translation>{name}: BHYT chi trả {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="399" />
+        <location filename="../../ui/screens/prices.py" line="425" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="429" />
+        <location filename="../../ui/screens/prices.py" line="456" />
         <source>Code {code}</source>
         <translation>Mã {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="437" />
+        <location filename="../../ui/screens/prices.py" line="464" />
         <source>Hospital price</source>
         <translation>Giá bệnh viện</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="440" />
+        <location filename="../../ui/screens/prices.py" line="467" />
         <source>Insured price (BHYT)</source>
         <translation>Giá BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="451" />
+        <location filename="../../ui/screens/prices.py" line="478" />
         <source>Estimate only: the cashier calculates the final amount from your card, the route of referral and what is actually done.</source>
         <translation>Chỉ là ước tính: số tiền cuối cùng do quầy thu ngân tính theo thẻ của bạn, tuyến khám chữa bệnh và dịch vụ thực tế.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="457" />
+        <location filename="../../ui/screens/prices.py" line="484" />
         <source>This list gives no separate insured price: we assume it equals the hospital price.</source>
         <translation>Bảng giá này không ghi riêng giá BHYT: tạm coi bằng giá bệnh viện.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="462" />
+        <location filename="../../ui/screens/prices.py" line="489" />
         <source>Insurance covers {rate} % of this drug's insured price.</source>
         <translation>BHYT thanh toán {rate} % giá BHYT của thuốc này.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="469" />
+        <location filename="../../ui/screens/prices.py" line="496" />
         <source>Several prices are listed for this code; ask at the counter which applies.</source>
         <translation>Mã này có nhiều mức giá; vui lòng hỏi tại quầy mức nào áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="481" />
+        <location filename="../../ui/screens/prices.py" line="511" />
         <source>Insurance pays ({percent} %)</source>
         <translation>BHYT chi trả ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="486" />
+        <location filename="../../ui/screens/prices.py" line="516" />
         <source>Not covered by insurance</source>
         <translation>Không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="489" />
-        <location filename="../../ui/screens/prices.py" line="495" />
+        <location filename="../../ui/screens/prices.py" line="519" />
+        <location filename="../../ui/screens/prices.py" line="525" />
         <source>You pay (estimate)</source>
         <translation>Bạn trả (ước tính)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="493" />
+        <location filename="../../ui/screens/prices.py" line="523" />
         <source>Your insurance level</source>
         <translation>Mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="494" />
+        <location filename="../../ui/screens/prices.py" line="524" />
         <source>Insurance pays</source>
         <translation>BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="499" />
+        <location filename="../../ui/screens/prices.py" line="529" />
         <source>Insured, {percent} %</source>
         <translation>Có BHYT, {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="506" />
+        <location filename="../../ui/screens/prices.py" line="536" />
         <source>Not insured</source>
         <translation>Không có BHYT</translation>
     </message>

@@ -13,6 +13,7 @@ import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk import __version__
 from kiosk.config import ConfigError, KioskConfig, load_config
@@ -22,9 +23,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 @dataclass
 class CommandRegistry:
-    commands: argparse._SubParsersAction[argparse.ArgumentParser]
-    sim: argparse._SubParsersAction[argparse.ArgumentParser]
-    bench: argparse._SubParsersAction[argparse.ArgumentParser]
+    commands: argparse._SubParsersAction[Any]
+    sim: argparse._SubParsersAction[Any]
+    bench: argparse._SubParsersAction[Any]
 
 
 def config_from_args(args: argparse.Namespace) -> KioskConfig:

@@ -83,6 +83,33 @@ def _bench_startup(args: argparse.Namespace) -> int:
     return 0
 
 
+ALL_BENCHMARKS: list[list[str]] = [
+    ["startup"],
+    ["card"],
+    ["qr"],
+    ["camera-ui"],
+    ["insurance"],
+    ["catalog"],
+    ["queue", "--backend", "sqlite", "--workers", "4", "--tickets", "500"],
+    ["queue", "--backend", "postgres", "--workers", "8", "--tickets", "500"],
+]
+
+
+def _bench_all(args: argparse.Namespace) -> int:
+    """Runs every benchmark in turn, each in its own process; prints their numbers."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    failed = []
+    for bench in ALL_BENCHMARKS:
+        print(f"\n=== kiosk bench {' '.join(bench)}", flush=True)
+        code = subprocess.run([sys.executable, "-m", "kiosk", "bench", *bench], env=env).returncode
+        if code != 0:
+            failed.append(" ".join(bench))
+    if failed:
+        print(f"\nbenchmarks that failed to run: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
 def register(registry: CommandRegistry) -> None:
     run = registry.commands.add_parser("run", help="open the kiosk window")
     run.add_argument(
@@ -102,3 +129,5 @@ def register(registry: CommandRegistry) -> None:
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=_bench_startup)
+    every = registry.bench.add_parser("all", help="run every benchmark, one after the other")
+    every.set_defaults(func=_bench_all)

@@ -92,11 +92,8 @@ class ConfirmIdentityScreen(QWidget):
             str(identity.birth_year) if identity.birth_year else ""
         )
         self.values["birth"].setText(birth or self.tr("(not given)"))
-        gender = (
-            {Gender.MALE: self.tr("Male"), Gender.FEMALE: self.tr("Female")}.get(identity.gender)
-            if identity.gender
-            else None
-        )  # type: ignore[arg-type]
+        genders = {Gender.MALE: self.tr("Male"), Gender.FEMALE: self.tr("Female")}
+        gender = genders.get(identity.gender) if identity.gender else None
         self.values["gender"].setText(gender or self.tr("(not given)"))
         self.values["id"].setText(identity.masked_id or self.tr("(not given)"))
         self.values["card"].setText(_mask_card(identity.bhyt_card) or self.tr("(not given)"))
@@ -216,7 +213,7 @@ class InsuranceScreen(QWidget):
         if e.correct_route is None:
             self.values["route"].setText("—")
         elif e.correct_route:
-            self.values["route"].setText(self.tr("Registered here: full benefit"))
+            self.values["route"].setText(self.tr("Registered here: correct route"))
         else:
             self.values["route"].setText(
                 self.tr("Registered elsewhere: reduced or no benefit for outpatient visits")
