@@ -292,7 +292,7 @@ class QueueService:
         }
         for attempt in range(5):
             try:
-                seq = self._take_number(line, values)
+                seq, counts = self._take_number(line, values)
                 break
             except IntegrityError:
                 # only the same patient at another kiosk at the same moment can get here
@@ -308,8 +308,13 @@ class QueueService:
                 if attempt == 4:
                     raise
                 _time.sleep(0.05 * (attempt + 1))
-        with self._read.connect() as conn:
-            ahead, wait = self._ahead(conn, line.id, clinic.id, values["day"], seq, "waiting")
+        if counts is None:
+            with self._read.connect() as conn:
+                ahead, wait = self._ahead(conn, line.id, clinic.id, values["day"], seq, "waiting")
+        else:  # PostgreSQL returned the counts with the number (same statement)
+            called_below, prio_issued, prio_called = counts
+            ahead = seq - 1 - called_below + (prio_issued - prio_called)
+            wait = self._wait(ahead, line.id, clinic.id)
         return Ticket(
             id=values["id"],
             number=line.number(seq),
@@ -330,8 +335,12 @@ class QueueService:
             kiosk_id=values["kiosk_id"],
         )
 
-    def _take_number(self, line: Line, values: dict[str, Any]) -> int:
-        """Counter upsert and ticket insert, atomically; returns the sequence number."""
+    def _take_number(
+        self, line: Line, values: dict[str, Any]
+    ) -> tuple[int, tuple[int, int, int] | None]:
+        """Counter upsert and ticket insert, atomically. Returns the sequence number and, on
+        PostgreSQL, the counts for people ahead (tickets of the line already called below
+        mine; priority tickets of the clinic issued and called), taken in the same statement."""
         if not self._postgres:
             # SQLite: BEGIN IMMEDIATE (see db.make_engine) holds the write lock from the start.
             # Kiosk processes first queue on a kernel file lock (woken in turn, released if the
@@ -342,19 +351,25 @@ class QueueService:
                 if self.in_transaction_hook is not None:
                     self.in_transaction_hook()
                 conn.execute(tickets.insert().values(seq=seq, number=line.number(seq), **values))
-            return seq
+            return seq, None
         # PostgreSQL: one statement (a data-modifying CTE), its own transaction; the counter
         # row stays locked from the upsert to the commit
         params = {f"v_{k}": v for k, v in values.items()}
-        params.update(p_line=line.id, p_prefix=line.prefix)
+        prio = self._priority_line(line.clinic_id)
+        params.update(
+            p_line=line.id,
+            p_prefix=line.prefix,
+            p_prio="" if prio is None or prio.id == line.id else prio.id,
+        )
         stmt = self._pg_number_stmt(line.digits)
         if self.in_transaction_hook is None:
             with self._autocommit.connect() as conn:
-                return int(conn.execute(stmt, params).scalar_one())
-        with self.engine.begin() as conn:  # the test seam needs a transaction to stop in
-            seq = int(conn.execute(stmt, params).scalar_one())
-            self.in_transaction_hook()
-        return seq
+                row = conn.execute(stmt, params).one()
+        else:
+            with self.engine.begin() as conn:  # the test seam needs a transaction to stop in
+                row = conn.execute(stmt, params).one()
+                self.in_transaction_hook()
+        return int(row[0]), (int(row[1]), int(row[2]), int(row[3]))
 
     @functools.cache  # noqa: B019 - a handful of statements, one per digit count, kept for the service's life
     def _pg_number_stmt(self, digits: int) -> Any:
@@ -374,6 +389,7 @@ class QueueService:
             else_=func.lpad(seq_text, digits, "0"),
         )
         cols = [c.name for c in tickets.columns if c.name not in _DB_ONLY]
+        t2, t3, c2 = tickets.alias("t2"), tickets.alias("t3"), counters.alias("c2")
         return (
             tickets.insert()
             .from_select(
@@ -384,7 +400,29 @@ class QueueService:
                     number,
                 ),
             )
-            .returning(tickets.c.seq)
+            .returning(
+                tickets.c.seq,
+                select(func.count())
+                .select_from(t2)
+                .where(
+                    t2.c.line_id == bindparam("p_line"),
+                    t2.c.day == bindparam("v_day"),
+                    t2.c.state != "waiting",
+                    t2.c.seq < upsert.c.last_seq,
+                )
+                .scalar_subquery(),
+                select(func.coalesce(func.max(c2.c.last_seq), 0))
+                .where(c2.c.line_id == bindparam("p_prio"), c2.c.day == bindparam("v_day"))
+                .scalar_subquery(),
+                select(func.count())
+                .select_from(t3)
+                .where(
+                    t3.c.line_id == bindparam("p_prio"),
+                    t3.c.day == bindparam("v_day"),
+                    t3.c.state != "waiting",
+                )
+                .scalar_subquery(),
+            )
         )
 
     def _next_seq(self, conn: Connection, line_id: str, day: str) -> int:
@@ -523,13 +561,24 @@ class QueueService:
             return ahead, None
         return ahead, int(math.ceil(ahead * per_patient - 1e-9))
 
-    def _measured_interval(self, conn: Connection, line_id: str) -> float | None:
+    def _wait(self, ahead: int, line_id: str, clinic_id: str) -> int | None:
+        """The estimated wait; reads the database only when the service time is not cached."""
+        per_patient = self._minutes_per_call(None, line_id, clinic_id)
+        if per_patient is None:
+            return None
+        return int(math.ceil(ahead * per_patient - 1e-9))
+
+    def _measured_interval(self, conn: Connection | None, line_id: str) -> float | None:
         """Mean minutes between recent consecutive calls by the counter(s) of `line_id`
         (cached for INTERVAL_CACHE_S; a call from this process refreshes it)."""
         cached = self._interval_cache.get(line_id)
         if cached is not None and _time.monotonic() - cached[0] < INTERVAL_CACHE_S:
             return cached[1]
-        value = self._measure_interval(conn, line_id)
+        if conn is None:
+            with self._read.connect() as own:
+                value = self._measure_interval(own, line_id)
+        else:
+            value = self._measure_interval(conn, line_id)
         self._interval_cache[line_id] = (_time.monotonic(), value)
         return value
 
@@ -550,7 +599,9 @@ class QueueService:
         gaps = [g for g in gaps if g <= MAX_INTERVAL_MIN]
         return sum(gaps) / len(gaps) if gaps else None
 
-    def _minutes_per_call(self, conn: Connection, line_id: str, clinic_id: str) -> float | None:
+    def _minutes_per_call(
+        self, conn: Connection | None, line_id: str, clinic_id: str
+    ) -> float | None:
         measured = self._measured_interval(conn, line_id)
         if measured is None:
             prio = self._priority_line(clinic_id)

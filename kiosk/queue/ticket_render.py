@@ -37,6 +37,7 @@ _TEXT = {
         "ahead": "Số người chờ trước bạn: {n}",
         "wait": "Thời gian chờ dự kiến: khoảng {m} phút",
         "wait_unknown": "Thời gian chờ: đang cập nhật",
+        "next": "Bạn là người tiếp theo",
         "issued": "Lấy số lúc {time} ngày {date}",
         "reprint": "IN LẠI",
         "instructions": "Vui lòng chờ gọi số trên màn hình tại khu vực phòng khám. "
@@ -55,6 +56,7 @@ _TEXT = {
         "ahead": "People ahead of you: {n}",
         "wait": "Estimated wait: about {m} min",
         "wait_unknown": "Estimated wait: being updated",
+        "next": "You are next",
         "issued": "Issued at {time} on {date}",
         "reprint": "REPRINT",
         "instructions": "Please wait until your number is shown on the screen near the clinic. "
@@ -193,16 +195,19 @@ def render_ticket(
             s(26),
             bold=True,
         )
-        if ticket.staff_note and not ticket.insurance_verified:
-            c.text(ticket.staff_note, s(22))
     else:
         c.text(t["self_pay"], s(26))
+    if ticket.staff_note and not ticket.insurance_verified:
+        c.text(ticket.staff_note, s(22))  # for the counter staff
     c.rule(2)
-    c.text(t["ahead"].format(n=ticket.people_ahead), s(28), bold=True)
-    if ticket.estimated_wait_min is None:
-        c.text(t["wait_unknown"], s(24))
+    if ticket.people_ahead == 0:
+        c.text(t["next"], s(28), bold=True)
     else:
-        c.text(t["wait"].format(m=ticket.estimated_wait_min), s(26))
+        c.text(t["ahead"].format(n=ticket.people_ahead), s(28), bold=True)
+        if ticket.estimated_wait_min is None:
+            c.text(t["wait_unknown"], s(24))
+        else:
+            c.text(t["wait"].format(m=ticket.estimated_wait_min), s(26))
     issued = ticket.issued_at
     c.text(
         t["issued"].format(time=issued.strftime("%H:%M"), date=issued.strftime("%d/%m/%Y")), s(24)
