@@ -14,6 +14,7 @@ import glob
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -44,15 +45,48 @@ def _readers() -> list[str]:
     return list_readers()
 
 
+def _lock_file(name: str) -> Path:
+    return Path(tempfile.gettempdir()) / name
+
+
+PID_FILE = _lock_file("kiosk-test-pcscd.pid")
+
+
+def _alive_pcscd(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    name, _, rest = stat.partition(") ")
+    return name.endswith("(pcscd") and not rest.startswith(("Z", "X"))
+
+
 @dataclass
 class Pcscd:
-    owned: bool
-    process: subprocess.Popen[bytes] | None
+    """The pcscd the tests use; `owned` when a test session (this one or another) started it.
+
+    Test sessions may run side by side (several engineers, xdist): each holds a shared lock
+    while it uses pcscd; the last one out stops a pcscd that tests started (its pid is in
+    PID_FILE); a pcscd started otherwise (a system service) is never stopped.
+    """
+
     binary: str
+    process: subprocess.Popen[bytes] | None = None
     users: IO[str] | None = None
 
+    def test_pid(self) -> int | None:
+        try:
+            pid = int(PID_FILE.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if _alive_pcscd(pid) else None
+
+    @property
+    def owned(self) -> bool:
+        return self.test_pid() is not None
+
     def exclusive(self) -> bool:
-        """True when no other test session uses this pcscd (so it may be restarted)."""
+        """True when tests started pcscd and no other session uses it (it may be restarted)."""
         if not self.owned or self.users is None:
             return False
         try:
@@ -64,11 +98,11 @@ class Pcscd:
         return True
 
     def start(self) -> None:
-        log = open(Path(tempfile.gettempdir()) / "kiosk-test-pcscd.log", "ab")  # noqa: SIM115
+        log = open(_lock_file("kiosk-test-pcscd.log"), "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [self.binary, "--foreground"], stdout=log, stderr=subprocess.STDOUT
         )
-        self.owned = True
+        PID_FILE.write_text(str(self.process.pid))
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -79,6 +113,7 @@ class Pcscd:
         raise RuntimeError("pcscd did not show the vpcd readers within 15 s")
 
     def stop(self) -> None:
+        pid = self.test_pid()
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -86,11 +121,13 @@ class Pcscd:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        elif pid is not None:  # started by another (finished) test session
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while _alive_pcscd(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
         self.process = None
-
-
-def _lock_file(name: str) -> Path:
-    return Path(tempfile.gettempdir()) / name
+        PID_FILE.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +142,7 @@ def pcscd() -> Iterator[Pcscd]:
         pytest.skip(
             "pcscd or the vsmartcard-vpcd driver is not installed (scripts/install-debian-deps.sh)"
         )
-    daemon = Pcscd(owned=False, process=None, binary=binary)
-    # Several test sessions may share one pcscd: each holds a shared lock while it uses it;
-    # the session that started pcscd stops it only when nobody else holds the lock.
+    daemon = Pcscd(binary=binary)
     users = open(_lock_file("kiosk-pcscd-users.lock"), "w")  # noqa: SIM115
     with open(_lock_file("kiosk-pcscd-start.lock"), "w") as start_lock:
         fcntl.flock(start_lock, fcntl.LOCK_EX)
@@ -117,14 +152,16 @@ def pcscd() -> Iterator[Pcscd]:
         fcntl.flock(start_lock, fcntl.LOCK_UN)
     daemon.users = users
     yield daemon
-    if daemon.owned:
+    with open(_lock_file("kiosk-pcscd-start.lock"), "w") as start_lock:
+        fcntl.flock(start_lock, fcntl.LOCK_EX)
         try:
             fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             logging.getLogger(__name__).info("pcscd left running for another test session")
         else:
-            daemon.stop()
-    users.close()
+            if daemon.owned:
+                daemon.stop()
+        users.close()
 
 
 @pytest.fixture
