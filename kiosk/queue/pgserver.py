@@ -74,6 +74,8 @@ def _ensure_user() -> pwd.struct_passwd:
 class TempPostgres:
     def __init__(self, base_dir: Path | None = None) -> None:
         self.bindir = find_bindir()
+        if base_dir is None and os.geteuid() == 0:
+            base_dir = Path("/tmp")  # $TMPDIR may sit in a home the server user cannot enter
         self.root = Path(tempfile.mkdtemp(prefix="kiosk-pg-", dir=base_dir))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
