@@ -126,7 +126,14 @@ class ChipSession:
     def max_le(self) -> int:
         if self.extended:
             return MAX_EXTENDED_LE
-        return SHORT_SM_LE if self.sm is not None else MAX_SHORT_LE
+        if self.sm is None:
+            return MAX_SHORT_LE
+        # the largest plaintext whose protected answer still fits a short response
+        # (223 bytes with AES, 231 with 3DES)
+        return next(
+            (n for n in range(MAX_SHORT_LE, 0, -1) if self.sm.overhead(n) - 2 <= MAX_SHORT_LE),
+            SHORT_SM_LE,
+        )
 
     # --- READ BINARY -------------------------------------------------------------------------
 
