@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import stat
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +31,8 @@ from kiosk.queue.service import (
     local_day,
 )
 
-CTX = mp.get_context("fork")
+# fork is fastest; Python >= 3.12 warns (an error here) about forking a threaded process
+CTX: Any = mp.get_context("fork" if sys.version_info < (3, 12) else "forkserver")
 CITIZEN = "001090123456"
 
 
