@@ -118,3 +118,32 @@ def test_record_print_keeps_status_and_attempts(config_factory: Callable[..., Ki
         assert status.print_failed == 0
     finally:
         service.close()
+
+
+def test_two_counters_calling_at_once_never_get_the_same_ticket(
+    config_factory: Callable[..., KioskConfig],
+) -> None:
+    import threading
+
+    service = QueueService.from_config(config_factory())
+    try:
+        issued = {service.issue(TicketRequest("noi", False)).id for _ in range(40)}
+        got: list[str] = []
+        lock = threading.Lock()
+
+        def counter() -> None:
+            while True:
+                t = service.call_next("noi")
+                if t is None:
+                    return
+                with lock:
+                    got.append(t.id)
+
+        threads = [threading.Thread(target=counter) for _ in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        assert sorted(got) == sorted(issued)  # each ticket called exactly once
+    finally:
+        service.close()

@@ -159,3 +159,17 @@ def test_print_ticket_never_raises(
     assert outcome.error_code == "error"
     assert queue.get(ticket.id).print_status == "failed"
     assert ticket_render.FONT_REGULAR.exists()
+
+
+def test_58mm_paper(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "data", devices={"printer": {"paper_width_px": 384}})
+    queue = QueueService.from_config(config)
+    try:
+        printer = SimulatedPrinter(tmp_path / "printed", width_px=384)
+        ticket = queue.issue(TicketRequest("tmh", True, insurance_verified=True))
+        assert PrintService(printer, queue).print_ticket(ticket, config, "vi").ok
+        png = Image.open(printer.printed[0].png)
+        assert png.width == 384
+        assert [r.text for r in zxingcpp.read_barcodes(png)] == [ticket.id]
+    finally:
+        queue.close()
