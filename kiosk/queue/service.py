@@ -212,6 +212,7 @@ class QueueService:
         self._thread_lock = threading.Lock()
         # test seam: called inside the numbering transaction, after the counter was taken
         self.in_transaction_hook: Callable[[], None] | None = None
+        self.key_shared = True  # False: a per-data-dir key (fine for one kiosk)
         self.version = db.migrate(engine)
         self._purge_old_keys()
 
@@ -224,7 +225,9 @@ class QueueService:
         engine = db.make_engine(url, storage.busy_timeout_s)
         key_text = storage.hash_key.get_secret_value()
         key = key_text.encode("utf-8") if key_text else load_or_create_key(data_path)
-        return cls(engine, config, key)
+        service = cls(engine, config, key)
+        service.key_shared = bool(key_text)
+        return service
 
     def close(self) -> None:
         self.engine.dispose()
@@ -762,13 +765,15 @@ class QueueService:
                 details={"error": type(exc).__name__},
             )
         ok = version == db.SCHEMA_VERSION
+        fix = "" if ok else "schema version mismatch: update every kiosk to the same version"
+        details = {"backend": url.get_backend_name(), "schema": str(version), "today": str(count)}
+        if self._postgres and not self.key_shared:
+            # kiosks sharing a database must share the key, or reprints are not recognised
+            details["hash_key"] = "per kiosk"
+            fix = fix or "set the same storage.hash_key on every kiosk sharing this database"
         return DeviceStatus(
             ok=ok,
             summary=f"queue database {where.strip()}, schema {version}, {count} tickets today",
-            fix="" if ok else "schema version mismatch: update every kiosk to the same version",
-            details={
-                "backend": url.get_backend_name(),
-                "schema": str(version),
-                "today": str(count),
-            },
+            fix=fix,
+            details=details,
         )

@@ -362,3 +362,27 @@ def test_health_reports_an_unreachable_database(tmp_path: Path) -> None:
     service.engine = db.make_engine("postgresql+psycopg://kiosk@127.0.0.1:9/none", 1)
     status = service.health()
     assert not status.ok and "unreachable" in status.summary and "storage.dsn" in status.fix
+
+
+def test_health_asks_for_a_shared_key_on_postgres(
+    config_factory: Callable[..., KioskConfig], backend: str
+) -> None:
+    plain = QueueService.from_config(config_factory())
+    keyed = QueueService.from_config(
+        config_factory(
+            storage={
+                "dsn": config_factory().storage.dsn.get_secret_value(),
+                "hash_key": "shared-secret",
+            }
+        )
+    )
+    try:
+        status = plain.health()
+        assert status.ok and status.details["backend"] == (
+            "sqlite" if backend == "sqlite" else "postgresql"
+        )
+        assert ("hash_key" in status.details) == (backend == "postgres")
+        assert "hash_key" not in keyed.health().details
+    finally:
+        plain.close()
+        keyed.close()
