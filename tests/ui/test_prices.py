@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScroller, QWidget
 
-from kiosk.catalog.service import CatalogService
+from kiosk.catalog.service import DEMO_SERVICES_CSV, CatalogService
 from kiosk.catalog.text import fold
 from ui.screens.prices import PricesScreen
 from ui.theme import Theme, apply_theme, load_fonts
@@ -256,6 +256,10 @@ def test_empty_catalog_says_it_is_being_prepared(qtbot, tmp_path: Path) -> None:
     type_text(qtbot, widget.keyboard, "kham")
     qtbot.waitUntil(lambda: "prepared" in widget.count_label.text(), timeout=5000)
     assert widget.results.count() == 0
+    # the import finishes: the screen asks again by itself
+    empty.import_file(DEMO_SERVICES_CSV, "service")
+    qtbot.waitUntil(lambda: widget.results.count() > 0, timeout=10000)
+    assert widget.items[0].category == "exam"
     widget.wait_idle()
     empty.close()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -38,6 +38,7 @@ from ui.widgets.keyboard import OnScreenKeyboard
 SEARCH_LIMIT = 50
 BROWSE_LIMIT = 200
 BENEFIT_LEVELS = (100, 95, 80)
+RETRY_MS = 2000  # while the price list is still being imported
 ITEM_ID = Qt.ItemDataRole.UserRole
 
 
@@ -171,10 +172,10 @@ class PricesScreen(QWidget):
         left_host = QWidget()
         left_host.setLayout(left)
         left_host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        body.addWidget(left_host, 11)
+        body.addWidget(left_host, 9)
 
         self.pages = QStackedWidget()
-        body.addWidget(self.pages, 10)
+        body.addWidget(self.pages, 11)
         self.pages.addWidget(self._build_results())
         self.pages.addWidget(self._build_detail())
 
@@ -190,7 +191,7 @@ class PricesScreen(QWidget):
             btn = _button("toggle", f"category_{category.value}")
             btn.setCheckable(True)
             btn.clicked.connect(lambda checked, c=category.value: self._choose_category(c, checked))
-            grid.addWidget(btn, index // 3, index % 3)
+            grid.addWidget(btn, index // 2, index % 2)  # two columns: long Vietnamese names
             self.category_buttons[category.value] = btn
         layout.addLayout(grid)
         self.count_label = _label("muted", "prices_count")
@@ -351,10 +352,16 @@ class PricesScreen(QWidget):
             self.error = True
             self.not_ready = result is None
             self.items = []
+            if self.not_ready:  # the price list is being imported: ask again shortly
+                QTimer.singleShot(RETRY_MS, lambda seq=self._seq: self._retry(seq))
         else:
             self.error = False
             self.items = list(result)  # type: ignore[call-overload]
         self._render_results()
+
+    def _retry(self, seq: int) -> None:
+        if seq == self._seq and self.not_ready and self.isVisible():
+            self._search()
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Waits for running searches (tests and shutdown)."""

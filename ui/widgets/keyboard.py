@@ -57,9 +57,9 @@ class OnScreenKeyboard(QWidget):
         self.backspace_key = self._make_key("backspace", "backspace")
         self.clear_key = self._make_key("clear", "clear")
         bottom.addWidget(self.layer_key, 2)
-        bottom.addWidget(self.space_key, 5)
+        bottom.addWidget(self.space_key, 4)
         bottom.addWidget(self.backspace_key, 2)
-        bottom.addWidget(self.clear_key, 2)
+        bottom.addWidget(self.clear_key, 3)  # "Xóa hết" is the longest label
         outer.addLayout(bottom)
         self._char_keys: list[QPushButton] = []
         self._build_layer()
