@@ -12,6 +12,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from typing import Any
 
 
@@ -89,6 +90,40 @@ def check_numbers(engine: Any) -> dict[str, int]:
     return {"duplicates": dup, "gaps": gaps, "stored": total}
 
 
+def _scratch_database(dsn: str) -> str:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from kiosk.queue.db import make_engine
+
+    name = f"kiosk_bench_{uuid.uuid4().hex[:12]}"
+    engine = make_engine(dsn).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    url = engine.url.set(database=name)
+    return make_url(url).render_as_string(hide_password=False)
+
+
+def _drop_database(admin_dsn: str, scratch_dsn: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from kiosk.queue.db import make_engine
+
+    name = make_url(scratch_dsn).database
+    engine = make_engine(admin_dsn).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except Exception:
+        pass  # best effort: the numbers are already measured
+    finally:
+        engine.dispose()
+
+
 def run_bench(
     backend: str,
     workers: int,
@@ -102,6 +137,7 @@ def run_bench(
     from kiosk.queue.service import QueueService
 
     server = None
+    scratch = admin_dsn = ""
     tmp = tempfile.TemporaryDirectory(prefix="kiosk-bench-")
     try:
         where = "sqlite file (WAL, synchronous=FULL)"
@@ -112,7 +148,11 @@ def run_bench(
                 dsn = server.create_database()
                 where = f"temporary PostgreSQL ({server.bindir.parent.name}), default settings"
             else:
-                where = "given PostgreSQL DSN"
+                # never the kiosk's own tables: a scratch database on that server, dropped after
+                admin_dsn = dsn
+                dsn = _scratch_database(admin_dsn)
+                scratch = dsn
+                where = "given PostgreSQL server (scratch database)"
         else:
             dsn = ""
         config = _config(tmp.name, dsn, lines)
@@ -158,6 +198,8 @@ def run_bench(
             "worker_failures": len(failed),
         }
     finally:
+        if scratch:
+            _drop_database(admin_dsn, scratch)
         if server is not None:
             server.stop()
         tmp.cleanup()
