@@ -353,7 +353,7 @@ class PricesScreen(QWidget):
             self.not_ready = result is None
             self.items = []
             if self.not_ready:  # the price list is being imported: ask again shortly
-                QTimer.singleShot(RETRY_MS, lambda seq=self._seq: self._retry(seq))
+                QTimer.singleShot(RETRY_MS, self, lambda seq=self._seq: self._retry(seq))
         else:
             self.error = False
             self.items = list(result)  # type: ignore[call-overload]
