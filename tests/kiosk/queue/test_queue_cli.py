@@ -85,13 +85,20 @@ def test_bench_sqlite(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.postgres
 def test_bench_postgres_on_a_given_database(pg_server: TempPostgres) -> None:
-    result = run_bench("postgres", workers=3, tickets=30, dsn=pg_server.create_database(), lines=2)
-    assert (result["total"], result["stored"], result["duplicates"], result["gaps"]) == (
-        90,
-        90,
-        0,
-        0,
-    )
+    import psycopg
+
+    given = pg_server.create_database()
+    result = run_bench("postgres", workers=3, tickets=30, dsn=given, lines=2)
+    counts = (result["total"], result["stored"], result["duplicates"], result["gaps"])
+    assert counts == (90, 90, 0, 0)
+    dbname = given.rsplit("/", 1)[1]
+    conninfo = f"host=127.0.0.1 port={pg_server.port} user=kiosk dbname={dbname}"
+    with psycopg.connect(conninfo) as conn:
+        # the bench ran in a scratch database (dropped), not in the one it was given
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database")]
+        assert not [n for n in names if n.startswith("kiosk_bench_")]
+        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'queue_%'")
+        assert tables.fetchone() == (0,)
 
 
 @pytest.mark.postgres
