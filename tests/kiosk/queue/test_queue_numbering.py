@@ -386,3 +386,36 @@ def test_health_asks_for_a_shared_key_on_postgres(
     finally:
         plain.close()
         keyed.close()
+
+
+def _same_patient(data_dir: str, dsn: str, barrier: Any, out: Any) -> None:
+    service = QueueService.from_config(
+        make_config(Path(data_dir), dsn, storage={"dsn": dsn, "hash_key": "shared"})
+    )
+    barrier.wait()
+    t = service.issue(TicketRequest("noi", False, citizen_id=CITIZEN))
+    service.close()
+    out.put((t.id, t.reprint))
+
+
+def test_same_patient_at_several_kiosks_at_once_gets_one_ticket(
+    config_factory: Callable[..., KioskConfig],
+) -> None:
+    config = config_factory()
+    QueueService.from_config(config).close()
+    barrier, out = CTX.Barrier(4), CTX.Queue()
+    procs = [
+        CTX.Process(target=_same_patient, args=(*_cfg_args(config), barrier, out)) for _ in range(4)
+    ]
+    for p in procs:
+        p.start()
+    got = [out.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(30)
+    assert len({ticket_id for ticket_id, _ in got}) == 1
+    assert sorted(reprint for _, reprint in got) == [False, True, True, True]
+    service = QueueService.from_config(config)
+    try:
+        assert _seqs(service) == [1]  # the losers' numbers were rolled back with their insert
+    finally:
+        service.close()
