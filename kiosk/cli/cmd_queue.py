@@ -116,7 +116,7 @@ def _call(args: argparse.Namespace) -> int:
     config, queue = _service(args)
     try:
         try:
-            ticket = queue.call_next(args.line)
+            ticket = queue.call_next(args.line, counter=args.counter)
         except ValueError as exc:
             print(f"kiosk: {exc}", file=sys.stderr)
             return 2
@@ -253,6 +253,7 @@ def register(registry: CommandRegistry) -> None:
         "call", help="call the next ticket for a line's counter (priority first)"
     )
     call.add_argument("--line", required=True)
+    call.add_argument("--counter", default="", help="which counter, when several serve the line")
     call.add_argument("--json", action="store_true")
     call.set_defaults(func=_call)
     status = qsub.add_parser("status", help="today's numbers per line")

@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
     text,
 )
@@ -68,6 +69,7 @@ tickets = Table(
     Column("state", String(16), nullable=False, default="waiting"),  # waiting/called/done
     Column("called_at", String(32)),
     Column("called_by", String(64)),  # the line whose counter called it
+    Column("counter_id", String(32)),  # which counter of that line (schema 2)
     Column("done_at", String(32)),
     Column("print_status", String(16), nullable=False, default="pending"),
     Column("print_attempts", Integer, nullable=False, default=0),
@@ -84,7 +86,15 @@ def _m1_initial(conn: Connection) -> None:
     metadata.create_all(conn, tables=[counters, tickets])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial]
+def _m2_counter_id(conn: Connection) -> None:
+    """Several counters may serve one line: remember which one called a ticket."""
+    columns = {c["name"] for c in inspect(conn).get_columns("queue_tickets")}
+    if "counter_id" not in columns:  # absent in databases created at schema 1
+        conn.execute(text("ALTER TABLE queue_tickets ADD COLUMN counter_id VARCHAR(32)"))
+
+
+# append only; never edit a released migration
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_counter_id]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

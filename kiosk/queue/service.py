@@ -74,7 +74,7 @@ HASH_KEY_FILE = "queue-hash.key"
 DB_FILE = "queue.sqlite3"
 MAX_INTERVAL_MIN = 60.0  # longer gaps between calls (breaks) are not service times
 INTERVAL_CACHE_S = 5.0
-_DB_ONLY = {"seq", "number", "called_at", "called_by", "done_at", "printed_at"}
+_DB_ONLY = {"seq", "number", "called_at", "called_by", "counter_id", "done_at", "printed_at"}
 
 
 class QueueError(Exception):
@@ -645,9 +645,12 @@ class QueueService:
 
     # -- the counter side -------------------------------------------------------------------
 
-    def call_next(self, line_id: str, now: datetime | None = None) -> Ticket | None:
-        """Calls the next waiting ticket for the counter of `line_id` (priority tickets of the
-        clinic first); the ticket called before by this counter becomes done."""
+    def call_next(
+        self, line_id: str, now: datetime | None = None, counter: str = ""
+    ) -> Ticket | None:
+        """Calls the next waiting ticket for a counter of `line_id` (priority tickets of the
+        clinic first); the ticket this counter (`counter` names one of several serving the
+        line) called before becomes done."""
         line = self._line(line_id)
         if line is None:
             raise ValueError(f"unknown line {line_id!r}")
@@ -677,7 +680,11 @@ class QueueService:
                     break
             conn.execute(
                 update(tickets)
-                .where(tickets.c.called_by == line.id, tickets.c.state == "called")
+                .where(
+                    tickets.c.called_by == line.id,
+                    func.coalesce(tickets.c.counter_id, "") == counter,
+                    tickets.c.state == "called",
+                )
                 .values(state="done", done_at=_iso(now))
             )
             if chosen is None:
@@ -686,7 +693,7 @@ class QueueService:
             conn.execute(
                 update(tickets)
                 .where(and_(tickets.c.id == chosen, tickets.c.state == "waiting"))
-                .values(state="called", called_at=_iso(now), called_by=line.id)
+                .values(state="called", called_at=_iso(now), called_by=line.id, counter_id=counter)
             )
         return self.get(chosen)
 

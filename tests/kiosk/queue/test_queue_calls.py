@@ -147,3 +147,20 @@ def test_two_counters_calling_at_once_never_get_the_same_ticket(
         assert sorted(got) == sorted(issued)  # each ticket called exactly once
     finally:
         service.close()
+
+
+def test_each_counter_closes_only_its_own_patient(
+    config_factory: Callable[..., KioskConfig],
+) -> None:
+    service = QueueService.from_config(config_factory())
+    try:
+        ids = [service.issue(TicketRequest("noi", False), now=T0).id for _ in range(3)]
+        a = service.call_next("noi", now=T0, counter="1")
+        b = service.call_next("noi", now=T0, counter="2")
+        assert a is not None and b is not None and (a.id, b.id) == (ids[0], ids[1])
+        c = service.call_next("noi", now=T0 + timedelta(minutes=5), counter="1")
+        assert c is not None and c.id == ids[2]
+        states = [service.get(i).state for i in ids]
+        assert states == ["done", "called", "called"]  # counter 2 is still with its patient
+    finally:
+        service.close()

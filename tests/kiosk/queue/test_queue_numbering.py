@@ -333,26 +333,31 @@ def test_opening_hours(config_factory: Callable[..., KioskConfig]) -> None:
 
 def test_migrations_are_versioned(config_factory: Callable[..., KioskConfig]) -> None:
     config = config_factory()
+    url = config.storage.dsn.get_secret_value() or db.sqlite_url(config.data_path / "queue.sqlite3")
     service = QueueService.from_config(config)
-    assert service.version == db.SCHEMA_VERSION
-    with service.engine.begin() as conn:
-        assert db.current_version(conn) == db.SCHEMA_VERSION
-        conn.execute(text("UPDATE queue_schema_version SET version = 99"))
+    assert service.version == db.SCHEMA_VERSION == 2
+    old = service.issue(TicketRequest("noi", False))
     service.close()
-    with pytest.raises(RuntimeError, match="newer"):
-        QueueService.from_config(config)
-    health_ok = None
-    with db.make_engine(
-        config.storage.dsn.get_secret_value() or db.sqlite_url(config.data_path / "queue.sqlite3")
-    ).begin() as conn:
+    # make it a database written by schema 1 (no counter_id column), with a ticket in it
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE queue_tickets DROP COLUMN counter_id"))
         conn.execute(text("UPDATE queue_schema_version SET version = 1"))
-        health_ok = True
-    assert health_ok
-    service = QueueService.from_config(config)
+    engine.dispose()
+    service = QueueService.from_config(config)  # migrates 1 -> 2, keeps the data
     try:
-        assert service.health().ok
+        assert service.version == 2 and service.health().ok
+        assert service.get(old.id).number == "N001"
+        assert service.call_next("noi", counter="2") is not None
+        assert service.issue(TicketRequest("noi", False)).number == "N002"
     finally:
         service.close()
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE queue_schema_version SET version = 99"))
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="newer"):
+        QueueService.from_config(config)
 
 
 def test_health_reports_an_unreachable_database(tmp_path: Path) -> None:
