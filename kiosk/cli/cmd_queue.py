@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
 from kiosk.cli import CommandRegistry, config_from_args
@@ -215,6 +216,37 @@ def _bench(args: argparse.Namespace) -> int:
     return 0 if result["duplicates"] == 0 and result["gaps"] == 0 else 1
 
 
+def _sim_printer(args: argparse.Namespace) -> int:
+    from hardware.printer.base import PaperState
+    from hardware.printer.netsim import NetworkPrinterSimulator
+    from hardware.printer.status_bytes import PrinterCondition
+
+    out = Path(args.out) if args.out else config_from_args(args).data_path / "printed-net"
+    sim = NetworkPrinterSimulator(args.host, args.port, out, args.width)
+    paper = (
+        PaperState.OUT
+        if args.paper_out
+        else PaperState.NEAR_END
+        if args.near_end
+        else PaperState.OK
+    )
+    sim.condition = PrinterCondition(
+        online=not (args.paper_out or args.cover_open),
+        cover_open=args.cover_open,
+        paper=paper,
+        error=False,
+    )
+    print(
+        f"ESC/POS printer simulator on {sim.host}:{sim.port}, pages to {out} (Ctrl+C stops)",
+        flush=True,
+    )
+    try:
+        sim.serve_forever()
+    finally:
+        sim.close()
+    return 0
+
+
 def register(registry: CommandRegistry) -> None:
     ticket = registry.commands.add_parser(
         "ticket", help="issue or reprint queue tickets (scripting, tests)"
@@ -278,3 +310,15 @@ def register(registry: CommandRegistry) -> None:
     )
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=_bench)
+
+    sim = registry.sim.add_parser(
+        "printer", help="a network ESC/POS printer (raw TCP) that writes what it prints as PNG"
+    )
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=9100)
+    sim.add_argument("--out", help="folder for the pages (default: <data dir>/printed-net)")
+    sim.add_argument("--width", type=int, default=576, help="dots per line")
+    sim.add_argument("--paper-out", action="store_true")
+    sim.add_argument("--near-end", action="store_true")
+    sim.add_argument("--cover-open", action="store_true")
+    sim.set_defaults(func=_sim_printer)

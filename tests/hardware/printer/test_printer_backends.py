@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import pty
 import select
-import socket
 import threading
 import time
 import tty
@@ -23,6 +22,7 @@ from hardware.printer.escpos_interpreter import EscPosInterpreter, Interpretatio
 from hardware.printer.escpos_job import build_job
 from hardware.printer.escpos_printer import ConnectionSpecError, EscposPrinter, parse_connection
 from hardware.printer.factory import build_printer
+from hardware.printer.netsim import NetworkPrinterSimulator
 from hardware.printer.simulated import SimulatedPrinter
 from hardware.printer.status_bytes import PrinterCondition, decode, is_reply
 
@@ -33,67 +33,10 @@ def _ticket_image(width: int = 576) -> Image.Image:
     return img
 
 
-class FakeNetworkPrinter:
-    """A raw-TCP ESC/POS printer on 127.0.0.1: interprets what it receives and answers DLE EOT
-    with its current condition (set `condition`); `silent` stops status replies."""
-
-    def __init__(self, port: int = 0) -> None:
-        self.server = socket.create_server(("127.0.0.1", port))
-        self.port = self.server.getsockname()[1]
-        self.condition = PrinterCondition(
-            online=True, cover_open=False, paper=PaperState.OK, error=False
-        )
-        self.silent = False
-        self.received = bytearray()
-        self.jobs: list[Interpretation] = []
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        self.server.settimeout(0.2)
-        while not self._stop:
-            try:
-                conn, _ = self.server.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            with conn:
-
-                def answer(n: int, c: socket.socket = conn) -> None:
-                    if not self.silent:
-                        c.sendall(bytes([self.condition.reply(n)]))
-
-                interp = EscPosInterpreter(576, on_status_request=answer)
-                conn.settimeout(0.2)
-                while not self._stop:
-                    try:
-                        data = conn.recv(65536)
-                    except TimeoutError:
-                        continue
-                    except OSError:
-                        break
-                    if not data:
-                        break
-                    self.received += data
-                    interp.feed(data)
-                self.jobs.append(interp.finish())
-
-    def pages(self) -> list[Image.Image]:
-        return [p for job in self.jobs for p in job.pages]
-
-    def close(self) -> None:
-        self._stop = True
-        self.server.close()
-        self._thread.join(5)
-
-
 @pytest.fixture
-def net_printer() -> Iterator[FakeNetworkPrinter]:
-    fake = FakeNetworkPrinter()
-    yield fake
-    fake.close()
+def net_printer(tmp_path: Path) -> Iterator[NetworkPrinterSimulator]:
+    with NetworkPrinterSimulator(output_dir=tmp_path / "net") as fake:
+        yield fake
 
 
 def test_status_bytes_round_trip() -> None:
@@ -150,7 +93,9 @@ def test_simulated_printer_faults(tmp_path: Path) -> None:
     assert len(printer.printed) == 2
 
 
-def test_escpos_network_printer_prints_and_reads_status(net_printer: FakeNetworkPrinter) -> None:
+def test_escpos_network_printer_prints_and_reads_status(
+    net_printer: NetworkPrinterSimulator,
+) -> None:
     printer = EscposPrinter(f"network:127.0.0.1:{net_printer.port}", status_timeout_s=1.0)
     try:
         assert printer.paper() is PaperState.OK
@@ -175,11 +120,12 @@ def test_escpos_network_printer_prints_and_reads_status(net_printer: FakeNetwork
         threading.Event().wait(0.05)
     job_bytes = build_job(_ticket_image(), "net-ticket-1", 576)
     assert job_bytes in bytes(net_printer.received)
-    [page] = [p for p in net_printer.pages() if p.height > 200]
+    [page] = [p for p in net_printer.pages if p.height > 200]
+    assert net_printer.png_files and net_printer.png_files[0].exists()
     assert [r.text for r in zxingcpp.read_barcodes(page)] == ["net-ticket-1"]
 
 
-def test_escpos_network_printer_offline_and_reopen(net_printer: FakeNetworkPrinter) -> None:
+def test_escpos_network_printer_offline_and_reopen(net_printer: NetworkPrinterSimulator) -> None:
     port = net_printer.port
     printer = EscposPrinter(f"network:127.0.0.1:{port}", timeout_s=2, status_timeout_s=0.5)
     try:
@@ -188,7 +134,9 @@ def test_escpos_network_printer_offline_and_reopen(net_printer: FakeNetworkPrint
         with pytest.raises(PrinterOffline):
             printer.print_ticket(_ticket_image(), qr_payload="two")
         assert not printer.status().ok
-        back = FakeNetworkPrinter(port)  # it comes back: the same object reconnects
+        back = NetworkPrinterSimulator(
+            port=port
+        ).start()  # it comes back: the same object reconnects
         try:
             printer.print_ticket(_ticket_image(), qr_payload="three")
             assert printer.status().ok

@@ -118,3 +118,57 @@ def test_bench_postgres_starts_its_own_server(capsys: pytest.CaptureFixture[str]
     )
     result = json.loads(out)
     assert code == 0 and result["total"] == 20 and "temporary PostgreSQL" in result["database"]
+
+
+def test_ticket_printed_by_the_escpos_backend_on_the_network_simulator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import zxingcpp
+    from PIL import Image
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "net"
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "printer", "--port", str(port), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert sim.stdout is not None and "simulator on" in sim.stdout.readline()
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            f'[devices.printer]\nbackend = "escpos"\nconnection = "network:127.0.0.1:{port}"\n'
+        )
+        code, text_out = _run(
+            capsys,
+            "ticket",
+            "issue",
+            "--line",
+            "tmh",
+            "--print",
+            "--json",
+            "--config",
+            str(config),
+            "--data-dir",
+            str(tmp_path / "data"),
+        )
+        ticket = json.loads(text_out)
+        assert code == 0 and ticket["print"]["ok"] and ticket["print_status"] == "printed"
+        for _ in range(100):
+            if list(out.glob("*.png")):
+                break
+            time.sleep(0.05)
+        [png] = list(out.glob("*.png"))
+        assert [r.text for r in zxingcpp.read_barcodes(Image.open(png))] == [ticket["id"]]
+    finally:
+        sim.terminate()
+        sim.wait(10)
+        if sim.stdout is not None:
+            sim.stdout.close()

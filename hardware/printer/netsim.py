@@ -1,0 +1,117 @@
+"""A network (raw TCP, port 9100 style) ESC/POS printer simulator, for testers and tests.
+
+It accepts connections, interprets what it receives (escpos_interpreter), answers DLE EOT status
+requests from its current `condition`, and writes every cut page as
+`<output_dir>/<YYYYmmdd-HHMMSS>-net-<n>.png`. Point the kiosk at it with
+`[devices.printer] backend = "escpos"`, `connection = "network:127.0.0.1:9100"`
+(`kiosk sim printer --port 9100`).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from hardware.printer.base import PaperState
+from hardware.printer.escpos_interpreter import EscPosInterpreter, Interpretation
+from hardware.printer.status_bytes import PrinterCondition
+
+log = logging.getLogger(__name__)
+
+READY = PrinterCondition(online=True, cover_open=False, paper=PaperState.OK, error=False)
+
+
+class NetworkPrinterSimulator:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        output_dir: Path | None = None,
+        width_px: int = 576,
+    ) -> None:
+        self.server = socket.create_server((host, port))
+        self.host, self.port = self.server.getsockname()[:2]
+        self.output_dir = output_dir
+        self.width_px = width_px
+        self.condition = READY
+        self.silent = False  # True: never answer status requests (like some cheap printers)
+        self.received = bytearray()
+        self.jobs: list[Interpretation] = []
+        self.pages: list[Image.Image] = []
+        self.png_files: list[Path] = []
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- running --------------------------------------------------------------------------
+
+    def start(self) -> NetworkPrinterSimulator:
+        self._thread = threading.Thread(target=self.serve_forever, name="printer-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.server.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            with conn:
+                self._serve(conn)
+
+    def _serve(self, conn: socket.socket) -> None:
+        def answer(n: int) -> None:
+            if not self.silent:
+                conn.sendall(bytes([self.condition.reply(n)]))
+
+        interp = EscPosInterpreter(self.width_px, on_status_request=answer)
+        seen = 0
+        conn.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                data = conn.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not data:
+                break
+            self.received += data
+            interp.feed(data)
+            pages = interp.result.pages
+            for page in pages[seen:]:
+                self._keep(page)
+            seen = len(pages)
+        result = interp.finish()
+        for page in result.pages[seen:]:
+            self._keep(page)
+        self.jobs.append(result)
+
+    def _keep(self, page: Image.Image) -> None:
+        self.pages.append(page)
+        if self.output_dir is None:
+            return
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.output_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-net-{len(self.pages)}.png"
+        page.save(path)
+        self.png_files.append(path)
+        log.info("simulated network printer: page written to %s", path)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.server.close()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def __enter__(self) -> NetworkPrinterSimulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
