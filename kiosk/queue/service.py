@@ -298,7 +298,12 @@ class QueueService:
                 seq, counts = self._take_number(line, values)
                 break
             except IntegrityError:
-                # only the same patient at another kiosk at the same moment can get here
+                # our own ticket id: an earlier attempt did commit (its answer was lost)
+                try:
+                    return self.get(values["id"])
+                except KeyError:
+                    pass
+                # the same patient at another kiosk at the same moment
                 if key is not None:
                     existing = self._find_patient(clinic.id, day, key)
                     if existing is not None:
@@ -306,8 +311,9 @@ class QueueService:
                 if attempt == 4:
                     raise
             except OperationalError:
-                # locked too long (SQLite) or connection lost (PostgreSQL): nothing committed
-                # that we know of; try again on a fresh connection
+                # locked too long (SQLite) or connection lost (PostgreSQL). Try again on a
+                # fresh connection with the same ticket id: if the lost attempt committed after
+                # all, the retry hits its primary key and returns that ticket (no second number)
                 if attempt == 4:
                     raise
                 _time.sleep(0.05 * (attempt + 1))

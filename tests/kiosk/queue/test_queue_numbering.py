@@ -424,3 +424,29 @@ def test_same_patient_at_several_kiosks_at_once_gets_one_ticket(
         assert _seqs(service) == [1]  # the losers' numbers were rolled back with their insert
     finally:
         service.close()
+
+
+def test_a_lost_answer_is_retried_without_a_second_number(
+    config_factory: Callable[..., KioskConfig], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    service = QueueService.from_config(config_factory())
+    real = service._take_number
+    calls = []
+
+    def commit_then_lose_the_answer(*args: Any) -> Any:
+        calls.append(1)
+        result = real(*args)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return result
+
+    monkeypatch.setattr(service, "_take_number", commit_then_lose_the_answer)
+    try:
+        ticket = service.issue(TicketRequest("noi", False))
+        assert len(calls) == 2  # retried with the same ticket id, which was already there
+        assert ticket.number == "N001" and _seqs(service) == [1]
+        assert check_numbers(service.engine)["gaps"] == 0
+    finally:
+        service.close()
