@@ -90,9 +90,9 @@ class PrintService:
         ticket = replace(ticket, reprint=True)
         return self.print_ticket(ticket, config, language or ticket.language, timeout_s)
 
-    def _record(self, ticket_id: str, ok: bool, error: str) -> None:
+    def _record(self, ticket_id: str, ok: bool, error: str, attempt: bool = True) -> None:
         try:
-            self.queue.record_print(ticket_id, ok, error)
+            self.queue.record_print(ticket_id, ok, error, attempt=attempt)
         except Exception:
             log.exception("cannot record the print result of ticket %s", ticket_id)
 
@@ -106,14 +106,22 @@ class PrintService:
         )
         image = render_ticket(ticket, config, language, width_px=width)
         result: dict[str, BaseException | None] = {}
+        state = threading.Lock()
+        gave_up = threading.Event()
 
         def job() -> None:
             try:
                 printer.check()  # status first: paper out / cover open / offline
                 printer.print_ticket(image, qr_payload=ticket.id)
-                result["error"] = None
+                error: BaseException | None = None
             except BaseException as exc:  # reported to the caller below
-                result["error"] = exc
+                error = exc
+            with state:
+                result["error"] = error
+                if gave_up.is_set() and error is None:
+                    # it came out after all, after the kiosk had shown the ticket on screen
+                    log.info("ticket %s printed after its timeout", ticket.id)
+                    self._record(ticket.id, True, "", attempt=False)
 
         if not self._busy.acquire(timeout=timeout_s):
             self._record(ticket.id, False, "timeout: printer busy")
@@ -121,10 +129,12 @@ class PrintService:
         worker = threading.Thread(target=self._run, args=(job,), name="ticket-print", daemon=True)
         worker.start()
         worker.join(timeout_s)
-        if worker.is_alive():
-            log.warning("printing ticket %s timed out after %.1f s", ticket.id, timeout_s)
-            self._record(ticket.id, False, f"timeout after {timeout_s:g} s")
-            return _failure("timeout")
+        with state:
+            if "error" not in result:
+                gave_up.set()
+                log.warning("printing ticket %s timed out after %.1f s", ticket.id, timeout_s)
+                self._record(ticket.id, False, f"timeout after {timeout_s:g} s")
+                return _failure("timeout")
         error = result.get("error")
         if error is None:
             self._record(ticket.id, True, "")

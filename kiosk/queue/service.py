@@ -636,12 +636,15 @@ class QueueService:
 
     # -- printing records ------------------------------------------------------------------
 
-    def record_print(self, ticket_id: str, ok: bool, error: str = "") -> None:
+    def record_print(self, ticket_id: str, ok: bool, error: str = "", attempt: bool = True) -> None:
+        """Keeps the outcome of a print attempt (`attempt=False`: a late outcome of the last
+        attempt, e.g. a ticket that came out after the kiosk had given up waiting)."""
         values: dict[str, Any] = {
             "print_status": "printed" if ok else "failed",
-            "print_attempts": tickets.c.print_attempts + 1,
             "print_error": "" if ok else error[:500],
         }
+        if attempt:
+            values["print_attempts"] = tickets.c.print_attempts + 1
         if ok:
             values["printed_at"] = _iso(datetime.now(TZ))
         with self.engine.begin() as conn:

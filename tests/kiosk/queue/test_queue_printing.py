@@ -3,6 +3,7 @@ that never lose the ticket."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -140,6 +141,12 @@ def test_print_timeout_and_no_printer(
     assert outcome.error_code == "timeout"
     got = queue.get(ticket.id)
     assert (got.print_status, got.print_attempts) == ("failed", 1)
+    for _ in range(100):  # it comes out late: recorded as printed, still one attempt
+        if queue.get(ticket.id).print_status == "printed":
+            break
+        time.sleep(0.05)
+    got = queue.get(ticket.id)
+    assert (got.print_status, got.print_attempts, len(printer.printed)) == ("printed", 1, 1)
     none = PrintService(None, queue).print_ticket(ticket, config, "vi")
     assert none.error_code == "offline"
     assert queue.get(ticket.id).print_attempts == 2
