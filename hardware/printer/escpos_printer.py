@@ -145,7 +145,11 @@ class EscposPrinter(StatusPrinter):
         raise PrinterOffline(f"{what} failed ({type(last).__name__}: {last})")
 
     def _send(self, data: bytes) -> None:
-        self._io("send", lambda dev: dev._raw(data))
+        def send(dev: Any) -> None:
+            self._drain(dev)
+            dev._raw(data)
+
+        self._io("send", send)
 
     def query(self, n: int) -> int | None:
         if not self.can_read:
@@ -160,21 +164,26 @@ class EscposPrinter(StatusPrinter):
             return self._io("status", ask)
 
     def _drain(self, dev: Any) -> None:
-        """Drops stale replies (e.g. one that came after its timeout) before asking again."""
+        """Drops stale replies (e.g. one that came after its timeout) before asking again.
+        On a network connection the printer closed (idle timeout, power cycle) it raises
+        ConnectionError, so the caller reopens instead of writing into a dead socket."""
+        if self.kind == "network":
+            sock: socket.socket = dev.device
+            old = sock.gettimeout()
+            sock.settimeout(0.0)
+            try:
+                while True:
+                    chunk = sock.recv(64)
+                    if not chunk:
+                        raise ConnectionError("the printer closed the connection")
+            except BlockingIOError:
+                pass
+            finally:
+                sock.settimeout(old)
+            return
         with contextlib.suppress(Exception):
             if self.kind == "serial":
                 dev.device.reset_input_buffer()
-            elif self.kind == "network":
-                sock: socket.socket = dev.device
-                old = sock.gettimeout()
-                sock.settimeout(0.0)
-                try:
-                    while sock.recv(64):
-                        pass
-                except BlockingIOError:
-                    pass
-                finally:
-                    sock.settimeout(old)
             elif self.kind == "file" and self._read_fd is not None:
                 while os.read(self._read_fd, 64):
                     pass

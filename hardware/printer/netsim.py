@@ -46,7 +46,16 @@ class NetworkPrinterSimulator:
         self.png_files: list[Path] = []
         self.connections = 0
         self._stop = threading.Event()
+        self._drop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def drop_connection(self) -> None:
+        """Closes the current client connection (as a printer's idle timeout would)."""
+        self._drop.set()
+        for _ in range(50):
+            if not self._drop.is_set():
+                return
+            time.sleep(0.02)
 
     # -- running --------------------------------------------------------------------------
 
@@ -73,8 +82,11 @@ class NetworkPrinterSimulator:
 
         interp = EscPosInterpreter(self.width_px, on_status_request=answer)
         seen = 0
-        conn.settimeout(0.2)
+        conn.settimeout(0.05)
         while not self._stop.is_set():
+            if self._drop.is_set():
+                self._drop.clear()
+                break
             try:
                 data = conn.recv(65536)
             except TimeoutError:

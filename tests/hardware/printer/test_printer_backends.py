@@ -149,6 +149,27 @@ def test_escpos_network_printer_offline_and_reopen(net_printer: NetworkPrinterSi
         printer.close()
 
 
+def test_escpos_network_reconnects_after_the_printer_dropped_an_idle_connection(
+    net_printer: NetworkPrinterSimulator,
+) -> None:
+    net_printer.silent = True  # no status replies: only the closed socket tells
+    printer = EscposPrinter(f"network:127.0.0.1:{net_printer.port}", status_timeout_s=0.2)
+    try:
+        printer.print_ticket(_ticket_image(), qr_payload="before")
+        net_printer.drop_connection()
+        time.sleep(0.1)
+        printer.print_ticket(_ticket_image(), qr_payload="after")
+    finally:
+        printer.close()
+    for _ in range(100):
+        if len(net_printer.pages) >= 2:
+            break
+        time.sleep(0.05)
+    assert net_printer.connections == 2
+    decoded = [r.text for p in net_printer.pages for r in zxingcpp.read_barcodes(p)]
+    assert decoded == ["before", "after"]
+
+
 def test_escpos_file_backend(tmp_path: Path) -> None:
     dev = tmp_path / "lp0"
     dev.touch()
