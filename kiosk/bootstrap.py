@@ -116,6 +116,6 @@ def build_services(config: KioskConfig) -> Services:
         printer=printer,
         insurance=build_insurance(config),
         queue=queue,
-        catalog=CatalogService(data / "catalog.sqlite3"),
+        catalog=CatalogService(data / "catalog.sqlite3", config.catalog),
         printing=PrintService(printer, queue),
     )

@@ -59,13 +59,23 @@ class KioskApp:
 
     def close(self) -> None:
         self.window.idle_timer.stop()
+        gesture = self.extras.get("gesture")
+        if gesture is not None:
+            gesture.uninstall()
+        self.app.removeEventFilter(self.window.activity_filter)
         if self.panel is not None:
             self.panel.close()
+            self.panel.deleteLater()
         self.window.close()
+        self.window.deleteLater()
         self.runner.shutdown()
         if self.speaker is not None:
             self.speaker.close()
         self.services.close()
+        # Leave the process-wide Qt state as it was (tests build several kiosks in one process).
+        self.app.removeTranslator(self.translator)
+        QLocale.setDefault(QLocale.c())
+        self.app.setStyleSheet("")
 
 
 def ensure_app() -> QApplication:

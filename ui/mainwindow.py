@@ -189,7 +189,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(footer)
 
         self.overlay = IdleOverlay(session, central)
-        QApplicationInstance().installEventFilter(_ActivityFilter(session, self))
+        self.activity_filter = _ActivityFilter(session, self)
+        QApplicationInstance().installEventFilter(self.activity_filter)
 
         self._language = session.language
         self._last_step: Step | None = None
