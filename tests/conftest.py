@@ -11,6 +11,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from kiosk.config import KioskConfig, load_config  # noqa: E402
 
+# Real pcscd + vpcd fixtures (pcscd, vpcd_slot, virtual_card, test_pki, trust_dir, card_waiter)
+# for the hardware tests and the GUI journey over PC/SC.
+pytest_plugins = ["pcsc_fixtures"]
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Fixtures for the PC/SC tests: a real pcscd with the vsmartcard-vpcd driver, and virtual cards.
+"""Fixtures for the PC/SC tests (loaded by tests/conftest.py): a real pcscd with the vsmartcard-vpcd driver, and virtual cards.
 
 `pcscd` (session): uses a running pcscd, or starts `pcscd --foreground` and stops it at the
 end. Skips (with the reason) only when the pcscd binary or the vpcd driver is not installed.
@@ -28,7 +28,7 @@ import pytest
 
 VPCD_PORT = 35963
 READER = "Virtual PCD 00 00"
-PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "demo" / "people"
+PEOPLE = Path(__file__).resolve().parents[1] / "assets" / "demo" / "people"
 
 
 def _port_open(port: int) -> bool:
