@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hardware.cardreader.base import AccessKey, CardData, CardReader, ReaderUnavailable
@@ -56,10 +56,12 @@ class Services:
 
     def proposed_priorities(self, identity: Identity | None) -> list[str]:
         from kiosk.queue.priority import proposed_priorities
+        from kiosk.queue.service import TZ, local_day
 
         if identity is None:
             return []
-        return proposed_priorities(identity.birth_date, identity.birth_year, date.today())
+        today = local_day(datetime.now(TZ))
+        return proposed_priorities(identity.birth_date, identity.birth_year, today)
 
     def issue_ticket(self, data: PatientData) -> Ticket:
         from kiosk.queue.service import TicketRequest
@@ -89,7 +91,7 @@ class Services:
                     device.stop()
                 except Exception:
                     log.exception("device stop failed")
-        for closable in (self.queue, self.catalog):
+        for closable in (self.printer, self.queue, self.catalog):
             close = getattr(closable, "close", None)
             if close:
                 close()

@@ -20,7 +20,7 @@ from hardware.config import DevicesConfig
 from kiosk.admin.config import AccessibilityConfig, AdminConfig, LoggingConfig
 from kiosk.catalog.config import CatalogConfig
 from kiosk.insurance.config import InsuranceConfig
-from kiosk.queue.config import ClinicConfig, StorageConfig, default_clinics
+from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
 
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
@@ -75,6 +75,7 @@ class KioskConfig(BaseModel):
     idle: IdleConfig = Field(default_factory=IdleConfig)
     clinics: list[ClinicConfig] = Field(default_factory=default_clinics, min_length=1)
     devices: DevicesConfig = Field(default_factory=DevicesConfig)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     insurance: InsuranceConfig = Field(default_factory=InsuranceConfig)
     catalog: CatalogConfig = Field(default_factory=CatalogConfig)

@@ -4,6 +4,7 @@ set -euo pipefail
 PKGS=(
   python3-venv python3-dev build-essential
   pcscd libpcsclite-dev swig pcsc-tools vsmartcard-vpcd
+  libusb-1.0-0
   xvfb xauth
   postgresql
   espeak-ng

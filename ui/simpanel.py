@@ -80,8 +80,12 @@ class SimulatorPanel(QWidget):
         printer = services.printer
         self.paper_out.toggled.connect(lambda on: printer.set_paper_out(on))  # type: ignore[union-attr]
         self.offline.toggled.connect(lambda on: printer.set_offline(on))  # type: ignore[union-attr]
-        printer_layout.addWidget(self.paper_out)
-        printer_layout.addWidget(self.offline)
+        self.near_end = _named(QCheckBox("Paper near end"), "sim_near_end")
+        self.cover_open = _named(QCheckBox("Cover open"), "sim_cover_open")
+        self.near_end.toggled.connect(lambda on: printer.set_near_end(on))  # type: ignore[union-attr]
+        self.cover_open.toggled.connect(lambda on: printer.set_cover_open(on))  # type: ignore[union-attr]
+        for box in (self.paper_out, self.near_end, self.cover_open, self.offline):
+            printer_layout.addWidget(box)
         printer_box.setEnabled(hasattr(printer, "set_paper_out"))
         layout.addWidget(printer_box)
 

@@ -379,7 +379,7 @@ def read_identity(
         store = trust_store
     else:
         try:
-            store = TrustStore.from_path(Path(str(trust_store)))
+            store = TrustStore.cached(Path(str(trust_store)))  # not re-read for every card
         except PKIError as exc:
             report.problems.append(str(exc))
             store = None
@@ -407,7 +407,12 @@ def read_identity(
             if dg13.citizen_id and mrz.document_number != dg13.citizen_id[-9:]:
                 raise IntegrityError("the MRZ document number does not match the ID number")
         dg2 = files.get("DG2")
-        face = lds.parse_dg2(dg2) if dg2 else None
+        face = None
+        if dg2:
+            try:
+                face = lds.parse_dg2(dg2)
+            except lds.LDSError as exc:  # a bad photo must not discard a good identity read
+                report.problems.append(f"face image unreadable: {exc}")
         level = "read"
         if sod_bytes is None:
             report.problems.append("the chip has no EF.SOD")

@@ -106,10 +106,10 @@ class PriorityConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
-    name_vi: str
-    name_en: str
-    needs_confirmation: bool = True
+    id: str = Field(pattern=r"^[a-z0-9_]+$", description="identifier, e.g. 'blood_donor'")
+    name_vi: str = Field(description="name shown in Vietnamese")
+    name_en: str = Field(description="name shown in English")
+    needs_confirmation: bool = Field(True, description="marked 'to be confirmed at the counter'")
 
 
 class QueueSettings(BaseModel):

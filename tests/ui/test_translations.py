@@ -25,6 +25,9 @@ def test_compiled_translation_loads(qapp):
     assert translator.load(str(ROOT / "assets" / "translations" / "kiosk_vi.qm"))
     QCoreApplication.installTranslator(translator)
     try:
-        assert QCoreApplication.translate("StartScreen", "Touch here to start") == "Chạm vào đây để bắt đầu"
+        assert (
+            QCoreApplication.translate("StartScreen", "Touch here to start")
+            == "Chạm vào đây để bắt đầu"
+        )
     finally:
         QCoreApplication.removeTranslator(translator)
