@@ -157,10 +157,15 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     if config.catalog.demo_catalog:
         from kiosk.catalog.service import DEMO_CATALOG
 
-        runner(
-            lambda: services.catalog.ensure_demo(DEMO_CATALOG),
-            lambda _: None,
-            lambda e: log.error("demo catalog import failed: %s", e),
+        # Started a moment after the window is up, so it does not compete with the first paint.
+        QTimer.singleShot(
+            1000,
+            window,  # cancelled if the window is gone by then
+            lambda: runner(
+                lambda: services.catalog.ensure_demo(DEMO_CATALOG),
+                lambda _: None,
+                lambda e: log.error("demo catalog import failed: %s", e),
+            ),
         )
 
     if show_panel if show_panel is not None else config.mode == "demo":
@@ -175,24 +180,34 @@ EXIT_LEAVE_KIOSK = 76  # listed in RestartPreventExitStatus=: IT left kiosk mode
 
 
 def _wire_admin(kiosk: KioskApp) -> None:
-    """Admin mode: the hidden corner gesture, then the PIN, then the IT views."""
-    from kiosk.admin.pin import PinGuard
-    from kiosk.logging_setup import recent_lines
-    from ui.screens.admin import AdminScreen
+    """Admin mode: the hidden corner gesture, then the PIN, then the IT views.
+
+    The admin screen itself is built on the first gesture, not at start-up.
+    """
     from ui.widgets.gesture import CornerTapDetector
 
     config, window = kiosk.config, kiosk.window
-    admin = AdminScreen(kiosk.services, PinGuard.from_config(config), lambda: recent_lines(200))
-    window.set_admin_screen(admin)
+
+    def open_admin() -> None:
+        if kiosk.session.step.value != "start":
+            return  # never during a patient's session
+        if window.admin_screen is None:
+            from kiosk.admin.pin import PinGuard
+            from kiosk.logging_setup import recent_lines
+            from ui.screens.admin import AdminScreen
+
+            admin = AdminScreen(
+                kiosk.services, PinGuard.from_config(config), lambda: recent_lines(200)
+            )
+            window.set_admin_screen(admin)
+            admin.closed.connect(window.hide_admin)
+            admin.restart_requested.connect(lambda: kiosk.app.exit(EXIT_RESTART))
+            admin.quit_requested.connect(lambda: kiosk.app.exit(EXIT_LEAVE_KIOSK))
+        window.show_admin()
+
     gesture = CornerTapDetector.from_config(window, config.admin, parent=window)
-    gesture.triggered.connect(
-        lambda: window.show_admin() if kiosk.session.step.value == "start" else None
-    )
+    gesture.triggered.connect(open_admin)
     gesture.install()
-    admin.closed.connect(window.hide_admin)
-    admin.restart_requested.connect(lambda: kiosk.app.exit(EXIT_RESTART))
-    admin.quit_requested.connect(lambda: kiosk.app.exit(EXIT_LEAVE_KIOSK))
-    kiosk.extras["admin"] = admin
     kiosk.extras["gesture"] = gesture
 
 
@@ -239,6 +254,15 @@ def _sync_prices(prices: PricesScreen, session: Session) -> None:
         prices.set_patient(e.coverage_percent if session.insured else 0, identity.full_name)
 
 
+def _open_panel(kiosk: KioskApp) -> None:
+    from ui.simpanel import SimulatorPanel
+
+    window = kiosk.window
+    kiosk.panel = SimulatorPanel(kiosk.services, kiosk.session)
+    kiosk.panel.move(window.x() + window.width() + 10, window.y())
+    kiosk.panel.show()
+
+
 class _FirstPaint(QObject):
     """Writes the startup report when the start screen is first painted."""
 
@@ -270,16 +294,15 @@ def run(
     startup_report: str | None = None,
     process_start: float | None = None,
 ) -> int:
-    kiosk = build_app(config)
+    kiosk = build_app(config, show_panel=False)
     window = kiosk.window
     if config.mode == "kiosk":
         window.showFullScreen()
     else:
         window.resize(1600, 900)
         window.show()
-        if kiosk.panel is not None:
-            kiosk.panel.move(window.x() + window.width() + 10, window.y())
-            kiosk.panel.show()
+        # The tester's panel comes once the patient's screen is up.
+        QTimer.singleShot(0, lambda: _open_panel(kiosk))
     if startup_report:
         painter = _FirstPaint(startup_report, process_start or time.time())
         window.start.installEventFilter(painter)

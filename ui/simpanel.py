@@ -37,9 +37,6 @@ class SimulatorPanel(QWidget):
         self.setWindowTitle("Kiosk simulator (testers)")
         self.setObjectName("simulator_panel")
         # The panel is for testers: compact, not kiosk-sized.
-        self.setStyleSheet(
-            "QWidget { font-size: 15px; } QPushButton { min-height: 32px; padding: 4px 12px; font-size: 15px; border-width: 1px; }"
-        )
         layout = QVBoxLayout(self)
 
         reader = services.card_reader
@@ -116,6 +113,10 @@ class SimulatorPanel(QWidget):
         layout.addWidget(self.state)
         layout.addStretch(1)
         session.subscribe(lambda s: self.state.setText(f"step: {s.step.value}"))
+        # Set last: a style sheet set before the children are added is re-applied to each one.
+        self.setStyleSheet(
+            "QWidget { font-size: 15px; } QPushButton { min-height: 32px; padding: 4px 12px; font-size: 15px; border-width: 1px; }"
+        )
 
     def _insert(self) -> None:
         reader = self.services.card_reader

@@ -7,7 +7,6 @@ import abc
 import contextlib
 import logging
 
-from escpos.printer import Dummy
 from PIL import Image
 
 from hardware.printer import status_bytes
@@ -48,6 +47,10 @@ def build_job(
 ) -> bytes:
     """The bytes of one ticket: init, the raster image (GS v 0), the QR centred (native
     GS ( k, or as a raster image for printers without QR support), feed and cut."""
+    # python-escpos is imported on the first print, not at start-up: loading its printer
+    # capability database takes a few hundred milliseconds.
+    from escpos.printer import Dummy
+
     d = Dummy()
     with contextlib.suppress(KeyError, TypeError):
         d.profile.profile_data["media"]["width"]["pixels"] = width_px
