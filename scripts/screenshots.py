@@ -43,7 +43,6 @@ def wait(kiosk: KioskApp, step: Step, timeout: float = 10) -> None:
 def shoot(kiosk: KioskApp, out: Path, name: str) -> None:
     pump(200)
     kiosk.window.grab().save(str(out / f"{name}.png"))
-    print(name, kiosk.window.size().toTuple(), kiosk.window.minimumSizeHint().toTuple())
     print(f"wrote {out / name}.png")
 
 
@@ -129,14 +128,26 @@ def main(out: Path) -> int:
         s.cancel()
         wait(kiosk, Step.START)
 
-        # Prices.
+        # Prices: wait for the shipped price list, type on the on-screen keyboard, open a result.
+        end = time.monotonic() + 60
+        while sum(kiosk.services.catalog.counts().values()) == 0 and time.monotonic() < end:
+            pump(200)
         s.open_prices()
         wait(kiosk, Step.PRICES)
         prices = kiosk.window.prices
-        if prices is not None and hasattr(prices, "search_for"):
-            prices.search_for("sieu am")  # type: ignore[attr-defined]
-            pump(800)
+        assert prices is not None
+        keyboard = prices.keyboard  # type: ignore[attr-defined]
+        for ch in "sieu am tim":  # typed key by key, as a patient would
+            keyboard.keys["space" if ch == " " else ch].click()
+            pump(60)
+        pump(1500)
         shoot(kiosk, out, "12-prices")
+        results = prices.results  # type: ignore[attr-defined]
+        if results.count():
+            prices._open_item(results.item(0))  # type: ignore[attr-defined]
+            pump(500)
+            shoot(kiosk, out, "12b-price-detail")
+        prices.reset()  # type: ignore[attr-defined]
         s.back()
         wait(kiosk, Step.START)
 
