@@ -5,20 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from hardware.cardreader.base import CardData
+from kiosk.identity.citizen_id import CitizenIdError, check_consistency, parse_citizen_id
 from kiosk.models import Authenticity, Gender, Identity, IdentitySource
-
-_CENTURY = {
-    0: 1900,
-    1: 1900,
-    2: 2000,
-    3: 2000,
-    4: 2100,
-    5: 2100,
-    6: 2200,
-    7: 2200,
-    8: 1800,
-    9: 1800,
-}
 
 
 def parse_ddmmyyyy(text: str) -> date | None:
@@ -39,14 +27,11 @@ def parse_gender(text: str) -> Gender | None:
 
 def id_mismatch(citizen_id: str, birth: date | None, gender: Gender | None) -> str | None:
     """Why the 12-digit ID contradicts the birth date or gender, or None when consistent."""
-    if len(citizen_id) != 12 or not citizen_id.isdigit():
-        return "the ID is not 12 digits"
-    digit = int(citizen_id[3])
-    if birth is not None and _CENTURY[digit] + int(citizen_id[4:6]) != birth.year:
-        return "birth year differs from the ID's century/year digits"
-    if gender is not None and (digit % 2 == 1) != (gender is Gender.FEMALE):
-        return "gender differs from the ID's gender digit"
-    return None
+    try:
+        parsed = parse_citizen_id(citizen_id)
+    except CitizenIdError:
+        return "bad_citizen_id"
+    return check_consistency(parsed, birth_date=birth, gender=gender)
 
 
 def identity_from_card(card: CardData) -> tuple[Identity, str | None]:

@@ -16,13 +16,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from hardware.cardreader.base import AccessDenied, AccessKey, CardData, CardError, KeyRequired
 from kiosk.chip import identity_from_card
 from kiosk.config import KioskConfig
+from kiosk.identity.citizen_id import CitizenIdError, parse_citizen_id
 from kiosk.logging_setup import forget_sensitive, register_sensitive
 from kiosk.messages import ID_MISMATCH, INVALID_ID, TICKET_FAILED, Message, card_message
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
@@ -514,23 +515,12 @@ def not_verified() -> Eligibility:
 
 
 def _citizen_id_problem(digits: str) -> Message | None:
-    """Structural checks of a typed ID (province and century digits)."""
-    province = int(digits[:3])
-    if province == 0 or province > 96:
+    """Structural checks of a typed ID (province code, a birth year that can be true)."""
+    try:
+        parsed = parse_citizen_id(digits)
+    except CitizenIdError:
         return INVALID_ID
-    century = int(digits[3])
-    year = {
-        0: 1900,
-        1: 1900,
-        2: 2000,
-        3: 2000,
-        4: 2100,
-        5: 2100,
-        6: 2200,
-        7: 2200,
-        8: 1800,
-        9: 1800,
-    }[century] + int(digits[4:6])
-    if year > datetime.now().year or year < date.today().year - 130:
+    this_year = date.today().year
+    if not this_year - 130 <= parsed.birth_year <= this_year:
         return INVALID_ID
     return None
