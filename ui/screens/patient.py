@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.models import Authenticity, Gender, Identity, IdentitySource, InsuranceAction
 from kiosk.session import Session
-from ui.widgets.common import button, card, label, pixmap_from_bytes
+from ui.widgets.common import button, card, field_grid, label, pixmap_from_bytes
 
 
 def fmt_date(value: date | None) -> str:
@@ -33,19 +33,9 @@ class ConfirmIdentityScreen(QWidget):
         self.photo.setFixedSize(240, 320)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         content.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(14)
-        self.field_labels: list[QLabel] = []
-        self.values: dict[str, QLabel] = {}
-        for index, key in enumerate(("name", "birth", "gender", "id", "card")):
-            caption = label("", "muted")
-            value = label("", "subtitle" if key == "name" else "body", name=f"identity_{key}")
-            grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, index, 1)
-            self.field_labels.append(caption)
-            self.values[key] = value
-        grid.setColumnStretch(1, 1)
+        keys = ("name", "birth", "gender", "id", "card")
+        grid, captions, self.values = field_grid(keys, "identity", {"name": "subtitle"})
+        self.field_labels = list(captions.values())
         info = QVBoxLayout()
         info.addLayout(grid)
         self.badge = label("", "badge", wrap=False, name="authenticity_badge")
@@ -156,19 +146,8 @@ class InsuranceScreen(QWidget):
         self.message = label("", "good", name="insurance_message")
         outer.addWidget(self.message)
         frame, box = card()
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(12)
-        self.captions: dict[str, QLabel] = {}
-        self.values: dict[str, QLabel] = {}
-        for index, key in enumerate(("coverage", "valid", "facility", "route")):
-            caption = label("", "muted")
-            value = label("", "body", name=f"insurance_{key}")
-            grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, index, 1)
-            self.captions[key] = caption
-            self.values[key] = value
-        grid.setColumnStretch(1, 1)
+        keys = ("coverage", "valid", "facility", "route")
+        grid, self.captions, self.values = field_grid(keys, "insurance")
         box.addLayout(grid)
         self.next_text = label("", "body", name="insurance_next")
         box.addWidget(self.next_text)

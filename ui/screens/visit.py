@@ -10,7 +10,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.session import Session
-from ui.widgets.common import button, card, label
+from ui.widgets.common import button, card, field_grid, label
 
 
 def priority_names(session: Session) -> dict[str, Any]:
@@ -106,19 +106,8 @@ class ConfirmScreen(QWidget):
         self.message.hide()
         outer.addWidget(self.message)
         frame, box = card()
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(14)
-        self.captions: dict[str, QLabel] = {}
-        self.values: dict[str, QLabel] = {}
-        for index, key in enumerate(("patient", "clinic", "priority", "insurance")):
-            caption = label("", "muted")
-            value = label("", "body", name=f"confirm_{key}")
-            grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, index, 1)
-            self.captions[key] = caption
-            self.values[key] = value
-        grid.setColumnStretch(1, 1)
+        keys = ("patient", "clinic", "priority", "insurance")
+        grid, self.captions, self.values = field_grid(keys, "confirm")
         box.addLayout(grid)
         outer.addWidget(frame)
         outer.addStretch(1)

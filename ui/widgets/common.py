@@ -116,6 +116,30 @@ class NumericKeypad(QWidget):
         self.keys["ok"].setEnabled(len(self.digits) == self.max_digits)
 
 
+def field_grid(
+    keys: tuple[str, ...], prefix: str, roles: dict[str, str] | None = None
+) -> tuple[QGridLayout, dict[str, QLabel], dict[str, QLabel]]:
+    """A two-column grid of captions and values, one row per key.
+
+    Values are named `<prefix>_<key>` (tests and IT find them by name). Returns the layout, the
+    caption labels and the value labels, both by key.
+    """
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(28)
+    grid.setVerticalSpacing(12)
+    captions: dict[str, QLabel] = {}
+    values: dict[str, QLabel] = {}
+    for index, key in enumerate(keys):
+        caption = label("", "muted")
+        value = label("", (roles or {}).get(key, "body"), name=f"{prefix}_{key}")
+        grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(value, index, 1)
+        captions[key] = caption
+        values[key] = value
+    grid.setColumnStretch(1, 1)
+    return grid, captions, values
+
+
 def row(*widgets: QWidget, spacing: int = 16, stretch_first: bool = False) -> QHBoxLayout:
     layout = QHBoxLayout()
     layout.setSpacing(spacing)
