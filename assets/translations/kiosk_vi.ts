@@ -381,91 +381,91 @@
 <context>
     <name>ConfirmIdentityScreen</name>
     <message>
-        <location filename="../../ui/screens/patient.py" line="72" />
+        <location filename="../../ui/screens/patient.py" line="62" />
         <source>Is this you?</source>
         <translation>Đây có phải là bạn không?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="73" />
+        <location filename="../../ui/screens/patient.py" line="63" />
         <source>Yes, this is me</source>
         <translation>Đúng, đây là tôi</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="74" />
+        <location filename="../../ui/screens/patient.py" line="64" />
         <source>No, go back</source>
         <translation>Không, quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="76" />
+        <location filename="../../ui/screens/patient.py" line="66" />
         <source>Name</source>
         <translation>Họ và tên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="77" />
+        <location filename="../../ui/screens/patient.py" line="67" />
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="78" />
+        <location filename="../../ui/screens/patient.py" line="68" />
         <source>Gender</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="79" />
+        <location filename="../../ui/screens/patient.py" line="69" />
         <source>ID number</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="80" />
+        <location filename="../../ui/screens/patient.py" line="70" />
         <source>Insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="90" />
-        <location filename="../../ui/screens/patient.py" line="94" />
-        <location filename="../../ui/screens/patient.py" line="97" />
-        <location filename="../../ui/screens/patient.py" line="98" />
-        <location filename="../../ui/screens/patient.py" line="99" />
+        <location filename="../../ui/screens/patient.py" line="80" />
+        <location filename="../../ui/screens/patient.py" line="84" />
+        <location filename="../../ui/screens/patient.py" line="87" />
+        <location filename="../../ui/screens/patient.py" line="88" />
+        <location filename="../../ui/screens/patient.py" line="89" />
         <source>(not given)</source>
         <translation>(chưa có)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="95" />
+        <location filename="../../ui/screens/patient.py" line="85" />
         <source>Male</source>
         <translation>Nam</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="95" />
+        <location filename="../../ui/screens/patient.py" line="85" />
         <source>Female</source>
         <translation>Nữ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="112" />
+        <location filename="../../ui/screens/patient.py" line="102" />
         <source>No photo</source>
         <translation>Không có ảnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="120" />
+        <location filename="../../ui/screens/patient.py" line="110" />
         <source>✔ Chip checked: issued by the Vietnamese authority</source>
         <translation>✔ Đã xác thực chip: do cơ quan có thẩm quyền Việt Nam cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="124" />
+        <location filename="../../ui/screens/patient.py" line="114" />
         <source>Chip data intact (issuer not checked)</source>
         <translation>Dữ liệu chip toàn vẹn (chưa xác minh nơi cấp)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="127" />
+        <location filename="../../ui/screens/patient.py" line="117" />
         <source>Read from the chip (not checked)</source>
         <translation>Đọc từ chip (chưa xác thực)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="132" />
+        <location filename="../../ui/screens/patient.py" line="122" />
         <source>Typed on the keypad</source>
         <translation>Nhập bằng bàn phím</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="134" />
+        <location filename="../../ui/screens/patient.py" line="124" />
         <source>Read from the QR code</source>
         <translation>Đọc từ mã QR</translation>
     </message>
@@ -473,67 +473,67 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="131" />
+        <location filename="../../ui/screens/visit.py" line="120" />
         <source>Please check, then take your number</source>
         <translation>Vui lòng kiểm tra, rồi lấy số</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="132" />
+        <location filename="../../ui/screens/visit.py" line="121" />
         <source>Get my number</source>
         <translation>Lấy số thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="133" />
+        <location filename="../../ui/screens/visit.py" line="122" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="134" />
+        <location filename="../../ui/screens/visit.py" line="123" />
         <source>Clinic</source>
         <translation>Phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="135" />
+        <location filename="../../ui/screens/visit.py" line="124" />
         <source>Priority</source>
         <translation>Ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="136" />
+        <location filename="../../ui/screens/visit.py" line="125" />
         <source>Health insurance</source>
         <translation>Bảo hiểm y tế</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="143" />
+        <location filename="../../ui/screens/visit.py" line="132" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="149" />
+        <location filename="../../ui/screens/visit.py" line="138" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="152" />
+        <location filename="../../ui/screens/visit.py" line="141" />
         <source>None</source>
         <translation>Không</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="155" />
+        <location filename="../../ui/screens/visit.py" line="144" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="158" />
+        <location filename="../../ui/screens/visit.py" line="147" />
         <source>Insured ({percent} %)</source>
         <translation>Có BHYT ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="160" />
+        <location filename="../../ui/screens/visit.py" line="149" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="163" />
+        <location filename="../../ui/screens/visit.py" line="152" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
@@ -630,72 +630,82 @@
 <context>
     <name>InsuranceScreen</name>
     <message>
-        <location filename="../../ui/screens/patient.py" line="183" />
+        <location filename="../../ui/screens/patient.py" line="162" />
         <source>Continue: choose a clinic</source>
         <translation>Tiếp tục: chọn phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="189" />
+        <location filename="../../ui/screens/patient.py" line="168" />
         <source>Insurance not checked yet</source>
         <translation>Chưa kiểm tra được thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="191" />
+        <location filename="../../ui/screens/patient.py" line="170" />
         <source>Your health insurance card is valid</source>
         <translation>Thẻ bảo hiểm y tế của bạn còn hiệu lực</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="193" />
+        <location filename="../../ui/screens/patient.py" line="172" />
         <source>You will pay as a self-paying patient</source>
         <translation>Bạn sẽ khám theo diện tự chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="195" />
+        <location filename="../../ui/screens/patient.py" line="174" />
         <source>Please see the reception desk about your card</source>
         <translation>Vui lòng đến quầy tiếp đón về thẻ của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="201" />
+        <location filename="../../ui/screens/patient.py" line="180" />
         <source>Insurance pays</source>
         <translation>BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="202" />
+        <location filename="../../ui/screens/patient.py" line="181" />
         <source>Card valid</source>
         <translation>Thời hạn thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="203" />
+        <location filename="../../ui/screens/patient.py" line="182" />
         <source>Registered clinic</source>
         <translation>Nơi đăng ký KCB ban đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="204" />
+        <location filename="../../ui/screens/patient.py" line="183" />
         <source>At this hospital</source>
         <translation>Tại bệnh viện này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="216" />
+        <location filename="../../ui/screens/patient.py" line="184" />
+        <source>Benefit level</source>
+        <translation>Mức hưởng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/patient.py" line="185" />
+        <source>5 years in a row from</source>
+        <translation>Đủ 5 năm liên tục từ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/patient.py" line="199" />
         <source>Registered here: correct route</source>
         <translation>Đăng ký tại đây: đúng tuyến</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="219" />
+        <location filename="../../ui/screens/patient.py" line="202" />
         <source>Registered elsewhere: reduced or no benefit for outpatient visits</source>
         <translation>Đăng ký nơi khác: khám ngoại trú được hưởng ít hơn hoặc không được hưởng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="223" />
+        <location filename="../../ui/screens/patient.py" line="206" />
         <source>You can still take a number now. Show your ticket at the reception desk.</source>
         <translation>Bạn vẫn có thể lấy số ngay bây giờ. Vui lòng đưa phiếu cho quầy tiếp đón.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="227" />
+        <location filename="../../ui/screens/patient.py" line="210" />
         <source>You can take a number now. Fees are paid at the cashier.</source>
         <translation>Bạn có thể lấy số ngay. Chi phí thanh toán tại quầy thu ngân.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="230" />
+        <location filename="../../ui/screens/patient.py" line="213" />
         <source>Next, choose the clinic you need.</source>
         <translation>Tiếp theo, hãy chọn phòng khám bạn cần.</translation>
     </message>
@@ -703,27 +713,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="262" />
+        <location filename="../../ui/mainwindow.py" line="263" />
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="263" />
+        <location filename="../../ui/mainwindow.py" line="264" />
         <source>Start over</source>
         <translation>Làm lại từ đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="265" />
+        <location filename="../../ui/mainwindow.py" line="266" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="266" />
+        <location filename="../../ui/mainwindow.py" line="267" />
         <source>Listen again</source>
         <translation>Nghe lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="267" />
+        <location filename="../../ui/mainwindow.py" line="268" />
         <source>Volume {v} %</source>
         <translation>Âm lượng {v} %</translation>
     </message>
@@ -772,173 +782,173 @@
 <context>
     <name>PricesScreen</name>
     <message>
-        <location filename="../../ui/screens/prices.py" line="274" />
+        <location filename="../../ui/screens/prices.py" line="284" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="275" />
+        <location filename="../../ui/screens/prices.py" line="285" />
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="276" />
+        <location filename="../../ui/screens/prices.py" line="286" />
         <source>Back to results</source>
         <translation>Quay lại kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="278" />
+        <location filename="../../ui/screens/prices.py" line="288" />
         <source>Examination</source>
         <translation>Khám bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="279" />
+        <location filename="../../ui/screens/prices.py" line="289" />
         <source>Bed days</source>
         <translation>Ngày giường</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="280" />
+        <location filename="../../ui/screens/prices.py" line="290" />
         <source>Imaging</source>
         <translation>Chẩn đoán hình ảnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="281" />
+        <location filename="../../ui/screens/prices.py" line="291" />
         <source>Laboratory</source>
         <translation>Xét nghiệm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="282" />
+        <location filename="../../ui/screens/prices.py" line="292" />
         <source>Procedures, surgery</source>
         <translation>Thủ thuật, phẫu thuật</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="283" />
+        <location filename="../../ui/screens/prices.py" line="293" />
         <source>Drugs</source>
         <translation>Thuốc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="360" />
+        <location filename="../../ui/screens/prices.py" line="376" />
         <source>Type a service or drug name or code (accents are not needed), or choose a category.</source>
         <translation>Gõ tên hoặc mã dịch vụ, thuốc (không cần gõ dấu), hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="369" />
+        <location filename="../../ui/screens/prices.py" line="385" />
         <source>The price list is being prepared. Please try again in a minute.</source>
         <translation>Bảng giá đang được chuẩn bị. Vui lòng thử lại sau ít phút.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="374" />
+        <location filename="../../ui/screens/prices.py" line="390" />
         <source>Prices are not available right now. Please ask at the counter.</source>
         <translation>Hiện chưa tra cứu được giá. Vui lòng hỏi tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="380" />
+        <location filename="../../ui/screens/prices.py" line="396" />
         <source>Tap a result to see the price and what you may pay.</source>
         <translation>Chạm vào một kết quả để xem giá và số tiền bạn có thể phải trả.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="393" />
+        <location filename="../../ui/screens/prices.py" line="409" />
         <source>Nothing found. Check the spelling or choose a category.</source>
         <translation>Không tìm thấy. Vui lòng kiểm tra chính tả hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="397" />
+        <location filename="../../ui/screens/prices.py" line="413" />
         <source>The first {count} results: type more letters to narrow them.</source>
         <translation>{count} kết quả đầu tiên: gõ thêm chữ để thu hẹp.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="402" />
+        <location filename="../../ui/screens/prices.py" line="418" />
         <source>{count} results</source>
         <translation>{count} kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="417" />
+        <location filename="../../ui/screens/prices.py" line="433" />
         <source>Not identified: estimates for each insurance level</source>
         <translation>Chưa xác định người bệnh: ước tính theo từng mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="420" />
+        <location filename="../../ui/screens/prices.py" line="436" />
         <source>{name}: not covered by insurance</source>
         <translation>{name}: không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="424" />
+        <location filename="../../ui/screens/prices.py" line="440" />
         <source>{name}: insurance pays {percent} %</source>
         <translation>{name}: BHYT chi trả {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="425" />
+        <location filename="../../ui/screens/prices.py" line="441" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="456" />
+        <location filename="../../ui/screens/prices.py" line="472" />
         <source>Code {code}</source>
         <translation>Mã {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="464" />
+        <location filename="../../ui/screens/prices.py" line="480" />
         <source>Hospital price</source>
         <translation>Giá bệnh viện</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="467" />
+        <location filename="../../ui/screens/prices.py" line="483" />
         <source>Insured price (BHYT)</source>
         <translation>Giá BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="478" />
+        <location filename="../../ui/screens/prices.py" line="494" />
         <source>Estimate only: the cashier calculates the final amount from your card, the route of referral and what is actually done.</source>
         <translation>Chỉ là ước tính: số tiền cuối cùng do quầy thu ngân tính theo thẻ của bạn, tuyến khám chữa bệnh và dịch vụ thực tế.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="484" />
+        <location filename="../../ui/screens/prices.py" line="500" />
         <source>This list gives no separate insured price: we assume it equals the hospital price.</source>
         <translation>Bảng giá này không ghi riêng giá BHYT: tạm coi bằng giá bệnh viện.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="489" />
+        <location filename="../../ui/screens/prices.py" line="505" />
         <source>Insurance covers {rate} % of this drug's insured price.</source>
         <translation>BHYT thanh toán {rate} % giá BHYT của thuốc này.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="496" />
+        <location filename="../../ui/screens/prices.py" line="512" />
         <source>Several prices are listed for this code; ask at the counter which applies.</source>
         <translation>Mã này có nhiều mức giá; vui lòng hỏi tại quầy mức nào áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="511" />
+        <location filename="../../ui/screens/prices.py" line="527" />
         <source>Insurance pays ({percent} %)</source>
         <translation>BHYT chi trả ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="516" />
+        <location filename="../../ui/screens/prices.py" line="532" />
         <source>Not covered by insurance</source>
         <translation>Không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="519" />
-        <location filename="../../ui/screens/prices.py" line="525" />
+        <location filename="../../ui/screens/prices.py" line="535" />
+        <location filename="../../ui/screens/prices.py" line="541" />
         <source>You pay (estimate)</source>
         <translation>Bạn trả (ước tính)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="523" />
+        <location filename="../../ui/screens/prices.py" line="539" />
         <source>Your insurance level</source>
         <translation>Mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="524" />
+        <location filename="../../ui/screens/prices.py" line="540" />
         <source>Insurance pays</source>
         <translation>BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="529" />
+        <location filename="../../ui/screens/prices.py" line="545" />
         <source>Insured, {percent} %</source>
         <translation>Có BHYT, {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="536" />
+        <location filename="../../ui/screens/prices.py" line="552" />
         <source>Not insured</source>
         <translation>Không có BHYT</translation>
     </message>
@@ -1007,62 +1017,62 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="224" />
+        <location filename="../../ui/screens/visit.py" line="213" />
         <source>Done</source>
         <translation>Xong</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="239" />
+        <location filename="../../ui/screens/visit.py" line="228" />
         <source>You already have a number for this clinic today</source>
         <translation>Hôm nay bạn đã có số cho phòng khám này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="241" />
+        <location filename="../../ui/screens/visit.py" line="230" />
         <source>Your number</source>
         <translation>Số thứ tự của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="245" />
+        <location filename="../../ui/screens/visit.py" line="234" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="247" />
+        <location filename="../../ui/screens/visit.py" line="236" />
         <source>People ahead of you: {n}</source>
         <translation>Số người trước bạn: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="249" />
+        <location filename="../../ui/screens/visit.py" line="238" />
         <source>About {m} minutes</source>
         <translation>Khoảng {m} phút</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="255" />
+        <location filename="../../ui/screens/visit.py" line="244" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="257" />
+        <location filename="../../ui/screens/visit.py" line="246" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="259" />
+        <location filename="../../ui/screens/visit.py" line="248" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="261" />
+        <location filename="../../ui/screens/visit.py" line="250" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="266" />
+        <location filename="../../ui/screens/visit.py" line="255" />
         <source>Please take your ticket from the printer below. Wait until your number is called.</source>
         <translation>Vui lòng lấy phiếu ở khe máy in bên dưới. Chờ đến khi số của bạn được gọi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="277" />
+        <location filename="../../ui/screens/visit.py" line="266" />
         <source>Please show this screen at the counter, or take a photo of it. Your place in the queue is kept.</source>
         <translation>Vui lòng đưa màn hình này cho quầy, hoặc chụp ảnh lại. Chỗ của bạn trong hàng vẫn được giữ.</translation>
     </message>

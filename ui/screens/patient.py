@@ -146,7 +146,7 @@ class InsuranceScreen(QWidget):
         self.message = label("", "good", name="insurance_message")
         outer.addWidget(self.message)
         frame, box = card()
-        keys = ("coverage", "valid", "facility", "route")
+        keys = ("coverage", "level", "valid", "facility", "route", "five_years")
         grid, self.captions, self.values = field_grid(keys, "insurance")
         box.addLayout(grid)
         self.next_text = label("", "body", name="insurance_next")
@@ -181,6 +181,10 @@ class InsuranceScreen(QWidget):
         self.captions["valid"].setText(self.tr("Card valid"))
         self.captions["facility"].setText(self.tr("Registered clinic"))
         self.captions["route"].setText(self.tr("At this hospital"))
+        self.captions["level"].setText(self.tr("Benefit level"))
+        self.captions["five_years"].setText(self.tr("5 years in a row from"))
+        self.values["level"].setText(str(e.benefit_level) if e.benefit_level else "—")
+        self.values["five_years"].setText(fmt_date(e.five_year_date) or "—")
         self.values["coverage"].setText(
             f"{e.coverage_percent} %" if e.coverage_percent is not None else "—"
         )

@@ -130,7 +130,7 @@ def field_grid(
     captions: dict[str, QLabel] = {}
     values: dict[str, QLabel] = {}
     for index, key in enumerate(keys):
-        caption = label("", "muted")
+        caption = label("", "muted", wrap=False)
         value = label("", (roles or {}).get(key, "body"), name=f"{prefix}_{key}")
         grid.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(value, index, 1)
