@@ -7,6 +7,7 @@ arrive on the backend's thread as raw bytes (decoded by the consumer as UTF-8).
 from __future__ import annotations
 
 import abc
+import threading
 from collections.abc import Callable
 
 from hardware.status import DeviceStatus
@@ -23,6 +24,35 @@ class CodeReader(abc.ABC):
 
     @abc.abstractmethod
     def status(self) -> DeviceStatus: ...
+
+
+class ThreadedCodeReader(CodeReader):
+    """A code reader whose device loop runs on its own daemon thread (`_run`, until `_stop`)."""
+
+    thread_name = "code-reader"
+
+    def __init__(self) -> None:
+        self._on_code: CodeCallback | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, on_code: CodeCallback) -> None:
+        self._on_code = on_code
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+        self._thread = None
+
+    @abc.abstractmethod
+    def _run(self) -> None:
+        """The device loop; returns soon after `_stop` is set."""
 
 
 class Camera(CodeReader):

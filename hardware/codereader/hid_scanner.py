@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import logging
 import select
-import threading
 import time
 from typing import Any
 
 from evdev import ecodes
 
-from hardware.codereader.base import CodeCallback, CodeReader
+from hardware.codereader.base import ThreadedCodeReader
 from hardware.codereader.config import ScannerConfig
 from hardware.status import DeviceStatus
 
@@ -137,31 +136,17 @@ def find_device(spec: str) -> Any | None:
     return None
 
 
-class HidScanner(CodeReader):
+class HidScanner(ThreadedCodeReader):
+    thread_name = "hid-scanner"
+
     def __init__(self, config: ScannerConfig) -> None:
         self.config = config
-        self._on_code: CodeCallback | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._connected = False
         self._device_name = ""
         self._error = ""
         self.codes = 0
         self.last_code_at: float | None = None
-
-    def start(self, on_code: CodeCallback) -> None:
-        self._on_code = on_code
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="hid-scanner", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-        self._thread = None
 
     def _run(self) -> None:
         while not self._stop.is_set():

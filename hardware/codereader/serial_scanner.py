@@ -8,12 +8,11 @@ A port that vanishes (unplugged scanner) is reopened every `reconnect_s` until i
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 import serial
 
-from hardware.codereader.base import CodeCallback, CodeReader
+from hardware.codereader.base import ThreadedCodeReader
 from hardware.codereader.config import ScannerConfig
 from hardware.status import DeviceStatus
 
@@ -45,31 +44,17 @@ class LineSplitter:
         return lines
 
 
-class SerialScanner(CodeReader):
+class SerialScanner(ThreadedCodeReader):
+    thread_name = "serial-scanner"
+
     def __init__(self, config: ScannerConfig) -> None:
         self.config = config
-        self._on_code: CodeCallback | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._connected = False
         self._error = ""
         self.codes = 0
         self.reconnects = 0
         self.last_code_at: float | None = None
-
-    def start(self, on_code: CodeCallback) -> None:
-        self._on_code = on_code
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="serial-scanner", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-        self._thread = None
 
     def _open(self) -> serial.Serial | None:
         try:
