@@ -20,7 +20,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from hardware.cardreader.base import AccessDenied, AccessKey, CardData, CardError, KeyRequired
+from hardware.cardreader.base import (
+    AccessDenied,
+    AccessKey,
+    CardData,
+    CardError,
+    KeyRequired,
+    ReaderUnavailable,
+)
 from kiosk.chip import identity_from_card
 from kiosk.config import KioskConfig
 from kiosk.identity.citizen_id import CitizenIdError, parse_citizen_id
@@ -141,6 +148,7 @@ class Session:
         self.last_activity = self.clock()
         self.extensions = 0
         self.countdown_started: float | None = None
+        self.reader_ok = True  # False while the card reader is unavailable
 
     # -- observers -------------------------------------------------------------------------
 
@@ -291,9 +299,19 @@ class Session:
             self._go(Step.IDENTIFY)
 
     def reader_unavailable(self) -> None:
-        if self.step in (Step.CARD_KEY,):
-            self.data.message = card_message(KeyRequired())
+        """The card reader went away (unplugged, pcscd down): QR and keypad still work."""
+        self.reader_ok = False
+        if self.step in (Step.CARD_KEY, Step.READING_CARD):
+            self.generation += 1  # a read in flight can only fail now; its result is dropped
+            self.data.access_key = None
+            self.data.message = card_message(ReaderUnavailable())
             self._go(Step.IDENTIFY)
+        else:
+            self._changed()
+
+    def reader_available(self) -> None:
+        self.reader_ok = True
+        self._changed()
 
     def submit_id(self, text: str) -> None:
         """The patient typed the 12-digit ID on the keypad."""

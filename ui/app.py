@@ -105,6 +105,7 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     bridge.card_inserted.connect(session.card_inserted)
     bridge.card_removed.connect(session.card_removed)
     bridge.reader_unavailable.connect(session.reader_unavailable)
+    bridge.reader_available.connect(session.reader_available)
 
     camera_view = None
     if services.camera is not None:

@@ -195,6 +195,13 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     app.setStyleSheet(stylesheet(theme))
 
 
-def set_role(widget: QWidget, role: str) -> QWidget:
+def set_role(widget: QWidget, role: str) -> None:
+    """Changes a widget's role after it was shown, and makes Qt apply the new style.
+
+    Re-polishing alone does not re-apply box metrics (padding, borders) from the application
+    style sheet; a changed widget style sheet (here only a comment) makes Qt re-evaluate it.
+    """
+    if widget.property("role") == role:
+        return
     widget.setProperty("role", role)
-    return widget
+    widget.setStyleSheet(f"/* role: {role} */")

@@ -299,32 +299,32 @@
 <context>
     <name>BusyScreen</name>
     <message>
-        <location filename="../../ui/screens/identify.py" line="130" />
+        <location filename="../../ui/screens/identify.py" line="138" />
         <source>Reading your card…</source>
         <translation>Đang đọc thẻ…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="131" />
+        <location filename="../../ui/screens/identify.py" line="139" />
         <source>Please keep the card on the reader.</source>
         <translation>Vui lòng giữ thẻ trên đầu đọc.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="133" />
+        <location filename="../../ui/screens/identify.py" line="141" />
         <source>Checking your health insurance…</source>
         <translation>Đang kiểm tra thẻ bảo hiểm y tế…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="134" />
+        <location filename="../../ui/screens/identify.py" line="142" />
         <source>This usually takes a few seconds.</source>
         <translation>Việc này thường mất vài giây.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="136" />
+        <location filename="../../ui/screens/identify.py" line="144" />
         <source>Preparing your number…</source>
         <translation>Đang lấy số thứ tự…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="137" />
+        <location filename="../../ui/screens/identify.py" line="145" />
         <source>Your ticket will come out below the screen.</source>
         <translation>Phiếu của bạn sẽ ra ở khe bên dưới màn hình.</translation>
     </message>
@@ -584,22 +584,27 @@
         <translation>Đầu đọc ở dưới màn hình. Để thẻ yên trên đó cho đến khi xong.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="95" />
+        <location filename="../../ui/screens/identify.py" line="98" />
+        <source>The card reader is not working right now. Please use the QR code or the keypad.</source>
+        <translation>Đầu đọc thẻ đang không hoạt động. Vui lòng dùng mã QR hoặc bàn phím số.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/identify.py" line="103" />
         <source>2. Show the QR code to the camera</source>
         <translation>2. Đưa mã QR trước camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="97" />
+        <location filename="../../ui/screens/identify.py" line="105" />
         <source>The QR code on your ID card</source>
         <translation>Mã QR trên thẻ CCCD của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="99" />
+        <location filename="../../ui/screens/identify.py" line="107" />
         <source>On your ID card, health insurance card or VssID app</source>
         <translation>Trên thẻ CCCD, thẻ BHYT hoặc ứng dụng VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="101" />
+        <location filename="../../ui/screens/identify.py" line="109" />
         <source>3. Or type your 12-digit ID number</source>
         <translation>3. Hoặc nhập số CCCD 12 chữ số</translation>
     </message>

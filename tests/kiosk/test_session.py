@@ -174,3 +174,20 @@ def test_same_patient_same_clinic_gets_the_same_ticket_back(session):
 
     first, second = take(), take()
     assert second.number == first.number and second.reprint and not first.reprint
+
+
+def test_reader_unplugged_during_the_read_returns_to_identify(services):
+    runner = DeferredRunner()
+    session = Session(services, runner)
+    session.begin()
+    services.card_reader.insert("an-adult")  # type: ignore[union-attr]
+    session.card_inserted()
+    session.submit_id(AN_ID)
+    assert session.step is Step.READING_CARD
+    session.reader_unavailable()
+    assert session.step is Step.IDENTIFY and not session.reader_ok
+    assert session.data.message is not None and session.data.message.code == "reader_unavailable"
+    runner.release()  # the read finishes (or fails) after the reader went away: ignored
+    assert session.step is Step.IDENTIFY and session.data.identity is None
+    session.reader_available()
+    assert session.reader_ok

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from kiosk.admin.doctor import CheckResult, run_checks
 from kiosk.admin.pin import PinGuard, PinResult
 from kiosk.models import mask_id
+from ui.theme import set_role
 
 log = logging.getLogger(__name__)
 
@@ -108,18 +109,6 @@ def _label(text: str = "", role: str = "body", name: str = "", wrap: bool = True
     if name:
         widget.setObjectName(name)
     return widget
-
-
-def _set_role(widget: QWidget, role: str) -> None:
-    """Changes a widget's role after it was shown.
-
-    unpolish/polish alone restyles colours but not the box model (padding stays as it was);
-    a (changed) widget style sheet makes Qt re-evaluate everything.
-    """
-    if widget.property("role") == role:
-        return
-    widget.setProperty("role", role)
-    widget.setStyleSheet(f"/* role: {role} */")
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -571,12 +560,12 @@ class AdminScreen(QWidget):
             self.pin_status.setText(
                 self.tr("Too many wrong PINs. Try again in {0}:{1:02d}.").format(minutes, seconds)
             )
-            _set_role(self.pin_status, "notice")
+            set_role(self.pin_status, "notice")
             self.pin_pad.set_enabled(False)
             return
         if self._checking_pin:
             return
-        _set_role(self.pin_status, "body")
+        set_role(self.pin_status, "body")
         self.pin_pad.set_enabled(True)
         left = self.guard.attempts_left()
         if left < self.guard.max_attempts:
@@ -715,10 +704,10 @@ class AdminScreen(QWidget):
             self.print_result.setText(
                 self.tr("Printing failed: {0}").format(str(result) or type(result).__name__)
             )
-            _set_role(self.print_result, "notice")
+            set_role(self.print_result, "notice")
         else:
             self.print_result.setText(self.tr("Printed. Printer: {0}").format(result))
-            _set_role(self.print_result, "good")
+            set_role(self.print_result, "good")
 
     # -- test card read --------------------------------------------------------------------
 
@@ -755,7 +744,7 @@ class AdminScreen(QWidget):
             self.card_result.setText(
                 self.tr("Read failed ({0}): {1}").format(type(result).__name__, result)
             )
-            _set_role(self.card_result, "notice")
+            set_role(self.card_result, "notice")
             return
         stats = getattr(result, "stats", {}) or {}
         ms = stats.get("ms") or stats.get("total_ms")
@@ -769,7 +758,7 @@ class AdminScreen(QWidget):
         if ms:
             lines.append(self.tr("Read time: {0:.0f} ms").format(float(ms)))
         self.card_result.setText("\n".join(lines))
-        _set_role(self.card_result, "good")
+        set_role(self.card_result, "good")
 
     # -- catalog import --------------------------------------------------------------------
 
@@ -819,7 +808,7 @@ class AdminScreen(QWidget):
         self.catalog_import.setEnabled(True)
         if isinstance(report, Exception):
             self.catalog_result.setText(self.tr("Import failed: {0}").format(report))
-            _set_role(self.catalog_result, "notice")
+            set_role(self.catalog_result, "notice")
             return
         lines = [
             self.tr("{0} rows: {1} imported, {2} rejected. {3}").format(
@@ -836,7 +825,7 @@ class AdminScreen(QWidget):
                 self.tr("line {0} {1}: {2}").format(issue.line, issue.column, issue.reason)
             )
         self.catalog_result.setText("\n".join(lines))
-        _set_role(self.catalog_result, "good" if getattr(report, "ok", False) else "notice")
+        set_role(self.catalog_result, "good" if getattr(report, "ok", False) else "notice")
 
     # -- log -------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session import Session, Step
+from ui.theme import set_role
 from ui.widgets.common import NumericKeypad, card, label
 
 
@@ -92,6 +93,13 @@ class IdentifyScreen(QWidget):
             self.card_text.setText(
                 self.tr("The reader is below the screen. Leave the card there until we finish.")
             )
+        if not session.reader_ok:
+            self.card_text.setText(
+                self.tr(
+                    "The card reader is not working right now. Please use the QR code or the keypad."
+                )
+            )
+        set_role(self.card_text, "body" if session.reader_ok else "notice")
         self.qr_heading.setText(self.tr("2. Show the QR code to the camera"))
         self.qr_text.setText(
             self.tr("The QR code on your ID card")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.models import Authenticity, Gender, Identity, IdentitySource, InsuranceAction
 from kiosk.session import Session
+from ui.theme import set_role
 from ui.widgets.common import button, card, field_grid, label, pixmap_from_bytes
 
 
@@ -96,11 +97,11 @@ class ConfirmIdentityScreen(QWidget):
                     Qt.TransformationMode.SmoothTransformation,
                 )
             )
-            self.photo.setProperty("role", "")
+            set_role(self.photo, "")
         else:
             self.photo.clear()
             self.photo.setText(self.tr("No photo"))
-            self.photo.setProperty("role", "muted")
+            set_role(self.photo, "muted")
         self._set_badge(identity)
 
     def _set_badge(self, identity: Identity) -> None:
@@ -123,9 +124,7 @@ class ConfirmIdentityScreen(QWidget):
         else:
             text, role = self.tr("Read from the QR code"), "badge-warn"
         self.badge.setText(text)
-        self.badge.setProperty("role", role)
-        self.badge.style().unpolish(self.badge)
-        self.badge.style().polish(self.badge)
+        set_role(self.badge, role)
 
 
 def _mask_card(card_number: str | None) -> str:
@@ -174,9 +173,7 @@ class InsuranceScreen(QWidget):
             title, role = self.tr("Please see the reception desk about your card"), "notice"
         self.title.setText(title)
         self.message.setText(e.message(session.language))
-        self.message.setProperty("role", role)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_role(self.message, role)
         self.captions["coverage"].setText(self.tr("Insurance pays"))
         self.captions["valid"].setText(self.tr("Card valid"))
         self.captions["facility"].setText(self.tr("Registered clinic"))

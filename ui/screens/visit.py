@@ -10,6 +10,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.session import Session
+from ui.theme import set_role
 from ui.widgets.common import button, card, field_grid, label
 
 
@@ -255,7 +256,7 @@ class TicketScreen(QWidget):
                     "Please take your ticket from the printer below. Wait until your number is called."
                 )
             )
-            self.status.setProperty("role", "good")
+            set_role(self.status, "good")
             self.qr.hide()
         else:
             outcome = session.data.print_outcome
@@ -266,8 +267,6 @@ class TicketScreen(QWidget):
                     "Please show this screen at the counter, or take a photo of it. Your place in the queue is kept."
                 )
             )
-            self.status.setProperty("role", "notice")
+            set_role(self.status, "notice")
             self.qr.setPixmap(qr_pixmap(ticket.id, 300))
             self.qr.show()
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
