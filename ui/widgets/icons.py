@@ -89,5 +89,4 @@ def icon_label(name: str, size: int, color: str) -> QLabel:
     widget.setPixmap(icon_pixmap(name, size, color))
     widget.setFixedSize(size, size)
     widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    widget.setAccessibleName(name)
     return widget
