@@ -190,7 +190,17 @@ QComboBox, QCheckBox, QSpinBox {{ font-size: {px(22)}px; min-height: 44px; }}
 """
 
 
+_current = Theme()
+
+
+def current_theme() -> Theme:
+    """The theme last applied (pictograms take their colour from it)."""
+    return _current
+
+
 def apply_theme(app: QApplication, theme: Theme) -> None:
+    global _current
+    _current = theme
     app.setFont(QFont(FONT_FAMILY, 12))
     app.setStyleSheet(stylesheet(theme))
 

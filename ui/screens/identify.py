@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session import Session, Step
 from ui.theme import set_role
-from ui.widgets.common import NumericKeypad, card, label
+from ui.widgets.common import NumericKeypad, Pictogram, card, label, row
 
 
 class IdentifyScreen(QWidget):
@@ -34,7 +34,12 @@ class IdentifyScreen(QWidget):
         card_frame, card_box = card()
         self.card_heading = label("", "subtitle")
         self.card_text = label("", "body")
-        card_box.addWidget(self.card_heading)
+        self.icons = [
+            Pictogram("card-reader", 72),
+            Pictogram("qr-camera", 72),
+            Pictogram("keypad", 72),
+        ]
+        card_box.addLayout(row(self.icons[0], self.card_heading, spacing=16))
         card_box.addWidget(self.card_text)
         card_box.addStretch(1)
         left.addWidget(card_frame, 2)
@@ -42,18 +47,18 @@ class IdentifyScreen(QWidget):
         qr_frame, qr_box = card()
         self.qr_heading = label("", "subtitle")
         self.qr_text = label("", "body")
-        qr_box.addWidget(self.qr_heading)
+        qr_box.addLayout(row(self.icons[1], self.qr_heading, spacing=16))
         qr_box.addWidget(self.qr_text)
         self.camera_view = camera_view
         if camera_view is not None:
-            camera_view.setMinimumHeight(240)
+            camera_view.setMinimumHeight(200)
             qr_box.addWidget(camera_view, 1)
         left.addWidget(qr_frame, 3)
         columns.addLayout(left, 5)
 
         key_frame, key_box = card()
         self.keypad_heading = label("", "subtitle")
-        key_box.addWidget(self.keypad_heading)
+        key_box.addLayout(row(self.icons[2], self.keypad_heading, spacing=16))
         self.keypad = NumericKeypad(12)
         self.keypad.submitted.connect(self._submitted)
         self.keypad.changed.connect(lambda _: session.touch())
@@ -78,6 +83,8 @@ class IdentifyScreen(QWidget):
 
     def refresh(self, session: Session) -> None:
         self.keypad.retranslate()
+        for icon in self.icons:
+            icon.refresh()
         needs_key = session.step is Step.CARD_KEY
         if needs_key:
             self.title.setText(self.tr("We found your card. One more step to open its chip"))

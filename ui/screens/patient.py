@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.models import Authenticity, Gender, Identity, IdentitySource, InsuranceAction
 from kiosk.session import Session
 from ui.theme import set_role
-from ui.widgets.common import button, card, field_grid, label, pixmap_from_bytes
+from ui.widgets.common import Pictogram, button, card, field_grid, label, pixmap_from_bytes, row
 
 
 def fmt_date(value: date | None) -> str:
@@ -141,7 +141,8 @@ class InsuranceScreen(QWidget):
         outer.setContentsMargins(80, 32, 80, 24)
         outer.setSpacing(20)
         self.title = label("", "title", name="insurance_title")
-        outer.addWidget(self.title)
+        self.icon = Pictogram("insurance", 72)
+        outer.addLayout(row(self.icon, self.title, spacing=20))
         self.message = label("", "good", name="insurance_message")
         outer.addWidget(self.message)
         frame, box = card()
@@ -172,6 +173,8 @@ class InsuranceScreen(QWidget):
         else:
             title, role = self.tr("Please see the reception desk about your card"), "notice"
         self.title.setText(title)
+        verified_insured = e.verified and e.action is InsuranceAction.INSURED
+        self.icon.set_icon("check" if verified_insured else "warning")
         self.message.setText(e.message(session.language))
         set_role(self.message, role)
         self.captions["coverage"].setText(self.tr("Insurance pays"))

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session import Session
-from ui.widgets.common import button, card, label
+from ui.widgets.common import Pictogram, button, card, label
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -23,8 +23,8 @@ class StartScreen(QWidget):
         super().__init__(parent)
         self.session = session
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(80, 40, 80, 40)
-        outer.setSpacing(24)
+        outer.setContentsMargins(80, 24, 80, 24)
+        outer.setSpacing(16)
         self.title = label("", "title", name="start_title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle = label("", "body")
@@ -32,7 +32,7 @@ class StartScreen(QWidget):
         outer.addStretch(1)
         outer.addWidget(self.title)
         outer.addWidget(self.subtitle)
-        outer.addSpacing(12)
+        outer.addSpacing(4)
 
         languages = QHBoxLayout()
         languages.setSpacing(24)
@@ -48,7 +48,7 @@ class StartScreen(QWidget):
             languages.addWidget(btn)
         languages.addStretch(1)
         outer.addLayout(languages)
-        outer.addSpacing(12)
+        outer.addSpacing(4)
 
         self.start_button = button("", "primary", name="start_button")
         self.start_button.clicked.connect(lambda: session.begin())
@@ -60,6 +60,14 @@ class StartScreen(QWidget):
         outer.addLayout(start_row)
 
         frame, hints = card()
+        self.icons = [Pictogram(name, 72) for name in ("card-reader", "qr-camera", "keypad")]
+        icon_row = QHBoxLayout()
+        icon_row.setSpacing(48)
+        icon_row.addStretch(1)
+        for icon in self.icons:
+            icon_row.addWidget(icon)
+        icon_row.addStretch(1)
+        hints.addLayout(icon_row)
         self.hint = label("", "body")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hints.addWidget(self.hint)
@@ -87,6 +95,8 @@ class StartScreen(QWidget):
         outer.addLayout(bottom)
 
     def refresh(self, session: Session) -> None:
+        for icon in self.icons:
+            icon.refresh()
         config = session.config
         self.title.setText(config.hospital.name(session.language))
         self.subtitle.setText(

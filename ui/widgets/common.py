@@ -140,11 +140,36 @@ def field_grid(
     return grid, captions, values
 
 
-def row(*widgets: QWidget, spacing: int = 16, stretch_first: bool = False) -> QHBoxLayout:
+class Pictogram(QLabel):
+    """A pictogram from assets/icons, coloured by the current theme (call `refresh` after a
+    theme change; the screens do in their own refresh)."""
+
+    def __init__(self, name: str, size: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name, self.size_px = name, size
+        self.setObjectName(f"icon_{name}")
+        self.setFixedSize(size, size)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.refresh()
+
+    def set_icon(self, name: str) -> None:
+        if name != self.name:
+            self.name = name
+            self.setObjectName(f"icon_{name}")
+        self.refresh()
+
+    def refresh(self) -> None:
+        from ui.theme import current_theme
+        from ui.widgets.icons import icon_pixmap
+
+        self.setPixmap(icon_pixmap(self.name, self.size_px, current_theme().palette.primary))
+
+
+def row(*widgets: QWidget, spacing: int = 16) -> QHBoxLayout:
+    """Widgets side by side, vertically centred; the last one takes the remaining width."""
     layout = QHBoxLayout()
     layout.setSpacing(spacing)
-    if stretch_first:
-        layout.addStretch(1)
-    for widget in widgets:
-        layout.addWidget(widget)
+    for index, widget in enumerate(widgets):
+        last = index == len(widgets) - 1
+        layout.addWidget(widget, 1 if last else 0, Qt.AlignmentFlag.AlignVCenter)
     return layout
