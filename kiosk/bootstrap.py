@@ -74,7 +74,7 @@ class Services:
             priority=data.priority,
             citizen_id=data.identity.citizen_id if data.identity else None,
             insurance_verified=bool(eligibility and eligibility.verified),
-            staff_note=eligibility.staff_note if eligibility else "",
+            staff_note=_staff_note(data),
             language=data.language,
         )
         return self.queue.issue(request)
@@ -84,6 +84,11 @@ class Services:
             ticket, self.config, language, self.config.devices.printer.timeout_s
         )
 
+    def reprint_ticket(self, ticket: Ticket, language: str) -> PrintOutcome:
+        return self.printing.reprint(
+            ticket.id, self.config, language, self.config.devices.printer.timeout_s
+        )
+
     def close(self) -> None:
         for device in [self.card_reader, self.camera, *self.scanners]:
             if device is not None:
@@ -91,10 +96,24 @@ class Services:
                     device.stop()
                 except Exception:
                     log.exception("device stop failed")
-        for closable in (self.printer, self.queue, self.catalog):
+        for closable in (self.printer, self.insurance, self.queue, self.catalog):
             close = getattr(closable, "close", None)
-            if close:
+            if close is None:
+                continue
+            try:  # one failure must not keep the others open
                 close()
+            except Exception:
+                log.exception("closing %s failed", type(closable).__name__)
+
+
+def _staff_note(data: PatientData) -> str:
+    """What the counter staff read on the ticket: the insurance note, the booking code."""
+    parts = (
+        [data.eligibility.staff_note] if data.eligibility and data.eligibility.staff_note else []
+    )
+    if data.scanned_code:
+        parts.append(f"Mã hẹn {data.scanned_code}")
+    return " · ".join(parts)
 
 
 def build_services(config: KioskConfig) -> Services:

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from hardware.config import DevicesConfig
 from kiosk.admin.config import AccessibilityConfig, AdminConfig, LoggingConfig
@@ -48,6 +57,15 @@ class HospitalConfig(BaseModel):
     def name(self, language: str) -> str:
         return self.name_vi if language == "vi" else self.name_en
 
+    @field_validator("appointment_pattern")
+    @classmethod
+    def _valid_regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
 
 class IdleConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -59,6 +77,12 @@ class IdleConfig(BaseModel):
         20, ge=20, description="length of the visible countdown (WCAG 2.2.1: >= 20 s)"
     )
     max_extensions: int = Field(10, ge=10)
+    busy_limit_s: int = Field(
+        90,
+        ge=20,
+        description="longest the kiosk may work on one step (card, gateway, ticket) "
+        "before the session ends; the configured device and gateway timeouts are shorter",
+    )
 
 
 class KioskConfig(BaseModel):

@@ -36,6 +36,7 @@ import logging.handlers
 import os
 import re
 import signal
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -316,8 +317,32 @@ def setup_logging(
         if hasattr(signal, "SIGUSR1") and threading.current_thread() is threading.main_thread():
             faulthandler.register(signal.SIGUSR1, file=_fault_stream, all_threads=True)
     _installed = LogSetup(log_dir, log_dir / LOG_FILE, fault_file, handlers)
+    _route_uncaught_exceptions()
     logging.getLogger(__name__).info("logging started", extra={"pid": os.getpid()})
     return _installed
+
+
+def _route_uncaught_exceptions() -> None:
+    """Uncaught exceptions (Qt slots, bare threads) go through the masked log, not raw stderr."""
+    uncaught = logging.getLogger("uncaught")
+
+    def on_exception(kind: Any, value: Any, tb: Any) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        uncaught.error("uncaught %s", kind.__name__, exc_info=(kind, value, tb))
+
+    def on_thread_exception(args: threading.ExceptHookArgs) -> None:
+        thread = args.thread.name if args.thread else "?"
+        uncaught.error(
+            "uncaught %s in thread %s",
+            args.exc_type.__name__,
+            thread,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),  # type: ignore[arg-type]
+        )
+
+    sys.excepthook = on_exception
+    threading.excepthook = on_thread_exception
 
 
 def setup_from_config(config: Any) -> LogSetup:
@@ -340,6 +365,8 @@ def setup_from_config(config: Any) -> LogSetup:
 def teardown_logging() -> None:
     """Removes what `setup_logging` installed (for tests and re-configuration)."""
     global _installed, _fault_stream
+    sys.excepthook = sys.__excepthook__
+    threading.excepthook = threading.__excepthook__
     if _installed is not None:
         root = logging.getLogger()
         for handler in _installed.handlers:

@@ -34,6 +34,7 @@ from kiosk.identity.citizen_id import CitizenIdError, parse_citizen_id
 from kiosk.logging_setup import forget_sensitive, register_sensitive
 from kiosk.messages import ID_MISMATCH, INVALID_ID, TICKET_FAILED, Message, card_message
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
+from kiosk.queue.service import QueueError
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,8 @@ class PatientData:
     print_outcome: Any = None  # kiosk.queue.printing.PrintOutcome
     message: Message | None = None  # the last problem to show on the current screen
     scanned_code: str | None = None  # an appointment code shown to the camera
+    card_this_session: bool = False  # a card was placed during this session (not left behind)
+    priority_chosen: bool = False  # the patient answered the priority question themselves
 
 
 class Services(Protocol):
@@ -123,6 +126,7 @@ class Services(Protocol):
     def proposed_priorities(self, identity: Identity | None) -> list[str]: ...
     def issue_ticket(self, data: PatientData) -> Any: ...
     def print_ticket(self, ticket: Any, language: str) -> Any: ...
+    def reprint_ticket(self, ticket: Any, language: str) -> Any: ...
 
 
 class Session:
@@ -149,6 +153,8 @@ class Session:
         self.extensions = 0
         self.countdown_started: float | None = None
         self.reader_ok = True  # False while the card reader is unavailable
+        self.busy_since = self.last_activity
+        self.start_dirty = False  # the start screen was changed (language, display modes)
 
     # -- observers -------------------------------------------------------------------------
 
@@ -158,11 +164,16 @@ class Session:
     def _go(self, step: Step) -> None:
         log.info("session step %s -> %s", self.step.value, step.value)
         self.step = step
+        if step in BUSY_STEPS:
+            self.busy_since = self.clock()
         self._changed()
 
     def _changed(self) -> None:
         for listener in list(self.listeners):
-            listener(self)
+            try:
+                listener(self)
+            except Exception:  # one broken view must not stop the others (e.g. from wiping)
+                log.exception("session listener failed")
 
     # -- generic navigation ----------------------------------------------------------------
 
@@ -173,8 +184,14 @@ class Session:
     def set_language(self, language: str) -> None:
         if language in self.config.languages:
             self.data.language = language
-            self.touch()
+            self.mark_start_changed()
             self._changed()
+
+    def mark_start_changed(self) -> None:
+        """The start screen's choices (language, large text, contrast) were changed: they are
+        reset for the next patient once nobody has touched the kiosk for the idle time."""
+        self.start_dirty = True
+        self.touch()
 
     def begin(self, language: str | None = None) -> None:
         """From the start screen: the patient chose a language and starts."""
@@ -193,7 +210,10 @@ class Session:
         if target is None:
             return
         self.data.message = None
-        if target in (Step.IDENTIFY, Step.START):
+        if target is Step.START:
+            self.wipe()
+            return
+        if target is Step.IDENTIFY:
             self._forget_identity()
         self._go(target)
 
@@ -211,6 +231,7 @@ class Session:
         self.countdown_started = None
         self.last_activity = self.clock()
         self._prices_return = Step.START
+        self.start_dirty = False
         self._go(Step.START)
 
     def open_prices(self) -> None:
@@ -261,11 +282,21 @@ class Session:
 
     def tick(self) -> None:
         """Called about once a second: shows the countdown, then wipes on timeout."""
-        if self.step is Step.START:
-            return
         now = self.clock()
+        if self.step is Step.START:
+            if self.start_dirty and now - self.last_activity >= self.config.idle.timeout_s:
+                log.info("start screen idle: language and display modes reset")
+                self.wipe()
+            return
         if self.step in BUSY_STEPS:
-            self.last_activity = now  # the kiosk is working, not the patient idling
+            limit = self.config.idle.busy_limit_s
+            if now - self.busy_since >= limit:
+                # A device or server that never answers must not hold the kiosk, and the
+                # patient's data, forever.
+                log.warning("step %s took longer than %s s: session ended", self.step.value, limit)
+                self.wipe()
+            else:
+                self.last_activity = now  # the kiosk is working, not the patient idling
             return
         if self.countdown_started is None:
             if now - self.last_activity >= self.config.idle.timeout_s:
@@ -284,19 +315,25 @@ class Session:
         """A card arrived on the reader (event already marshalled to this thread)."""
         if self.step in (Step.START, Step.IDENTIFY):
             self.touch()
-            if self.step is Step.START:
-                self.data.language = self.data.language or self.config.default_language
             self.data.message = None
+            self.data.card_this_session = True
             if self.data.access_key is not None:
                 self._read_card()
             else:
                 self._go(Step.CARD_KEY)
 
     def card_removed(self) -> None:
+        self.data.card_this_session = False
+        if self.step is Step.PRICES and self._prices_return is Step.CARD_KEY:
+            self._prices_return = Step.IDENTIFY
         if self.step is Step.CARD_KEY:
             self.touch()
             self.data.access_key = None
             self._go(Step.IDENTIFY)
+
+    def _own_card_present(self) -> bool:
+        """A card this patient placed is on the reader (not one the previous patient left)."""
+        return self.data.card_this_session and self.services.card_present()
 
     def reader_unavailable(self) -> None:
         """The card reader went away (unplugged, pcscd down): QR and keypad still work."""
@@ -304,6 +341,7 @@ class Session:
         if self.step in (Step.CARD_KEY, Step.READING_CARD):
             self.generation += 1  # a read in flight can only fail now; its result is dropped
             self.data.access_key = None
+            self.data.card_this_session = False
             self.data.message = card_message(ReaderUnavailable())
             self._go(Step.IDENTIFY)
         else:
@@ -311,30 +349,33 @@ class Session:
 
     def reader_available(self) -> None:
         self.reader_ok = True
+        if self.data.message is not None and self.data.message.code == "reader_unavailable":
+            self.data.message = None
         self._changed()
 
     def submit_id(self, text: str) -> None:
         """The patient typed the 12-digit ID on the keypad."""
         self.touch()
         digits = text.strip()
-        if not ID_RE.match(digits):
-            self.data.message = INVALID_ID
-            self._changed()
-            return
-        problem = _citizen_id_problem(digits)
+        problem = INVALID_ID if not ID_RE.match(digits) else _citizen_id_problem(digits)
         if problem is not None:
             self.data.message = problem
             self._changed()
             return
         self.data.message = None
-        if self.step is Step.CARD_KEY or (
-            self.step is Step.IDENTIFY and self.services.card_present()
-        ):
+        if self.step is Step.CARD_KEY or (self.step is Step.IDENTIFY and self._own_card_present()):
             self.data.access_key = AccessKey(can=digits[-6:])
             self._read_card()
             return
         if self.step is Step.IDENTIFY:
-            self._set_identity(Identity(source=IdentitySource.KEYPAD, citizen_id=digits))
+            parsed = parse_citizen_id(digits)  # valid: checked above
+            keyed = Identity(
+                source=IdentitySource.KEYPAD,
+                citizen_id=digits,
+                birth_year=parsed.birth_year,
+                gender=parsed.gender,
+            )
+            self._set_identity(keyed)
             self._go(Step.CONFIRM_IDENTITY)
 
     def code_scanned(self, result: Any) -> None:
@@ -345,13 +386,16 @@ class Session:
         kind = getattr(result, "kind", "unknown")
         if kind == "cccd":
             self.data.access_key = result.access_key
-            if self.step is Step.CARD_KEY or self.services.card_present():
+            if self.step is Step.CARD_KEY or self._own_card_present():
                 self._read_card()
                 return
             self._set_identity(result.identity)
             self.data.message = None
             self._go(Step.CONFIRM_IDENTITY)
-        elif kind == "bhyt" and self.step is not Step.CARD_KEY:
+        elif kind == "bhyt":
+            # A BHYT card identifies the patient on its own; a chip waiting for its key is
+            # simply not used then.
+            self.data.access_key = None
             self._set_identity(result.identity)
             self.data.message = None
             self._go(Step.CONFIRM_IDENTITY)
@@ -362,20 +406,18 @@ class Session:
                 "Đã nhận mã hẹn khám. Vui lòng đặt thẻ CCCD hoặc nhập số CCCD để tiếp tục.",
                 "Appointment code received. Please place your ID card or type your ID number to continue.",
             )
-            if self.step is Step.START:
-                self._go(Step.IDENTIFY)
-            else:
-                self._changed()
+            self._go(Step.IDENTIFY) if self.step is Step.START else self._changed()
+        elif self.step is Step.CARD_KEY and kind == "appointment":
+            self.data.scanned_code = result.appointment_code
+            self.data.message = card_message(KeyRequired())
+            self._changed()
         else:
             self.data.message = Message(
                 getattr(result, "error", None) or kind,
                 result.message("vi"),
                 result.message("en"),
             )
-            if self.step is Step.START:
-                self._go(Step.IDENTIFY)
-            else:
-                self._changed()
+            self._go(Step.IDENTIFY) if self.step is Step.START else self._changed()
 
     def _read_card(self) -> None:
         key = self.data.access_key
@@ -438,7 +480,9 @@ class Session:
 
     def _insurance_failed(self, generation: int, exc: BaseException) -> None:
         # The checker never raises by contract; if it does anyway, degrade honestly.
-        log.error("insurance checker raised", exc_info=exc)
+        if generation != self.generation:
+            return  # the patient left: their values are no longer masked in the log
+        log.error("insurance checker raised %s", type(exc).__name__)
         self._insurance_checked(generation, not_verified())
 
     def continue_after_insurance(self) -> None:
@@ -454,7 +498,8 @@ class Session:
         self.config.clinic(clinic_id)  # KeyError for an unknown clinic: a programming error
         self.touch()
         self.data.clinic_id = clinic_id
-        if self.data.priority is None and self.data.proposed_priorities:
+        self.data.message = None
+        if not self.data.priority_chosen and self.data.proposed_priorities:
             self.data.priority = self.data.proposed_priorities[0]
         self._go(Step.CHOOSE_PRIORITY)
 
@@ -463,6 +508,7 @@ class Session:
             return
         self.touch()
         self.data.priority = priority
+        self.data.priority_chosen = True
         self._go(Step.CONFIRM)
 
     @property
@@ -485,14 +531,35 @@ class Session:
 
     def _ticket_issued(self, generation: int, ticket: Any) -> None:
         if generation != self.generation:
+            # Only possible when the step outlived busy_limit_s: the number stays in the queue.
+            log.warning(
+                "ticket %s was issued after its session ended", getattr(ticket, "number", "?")
+            )
             return
         self.data.ticket = ticket
+        self._print(generation, lambda language: self.services.print_ticket(ticket, language))
+
+    def _print(self, generation: int, job: Callable[[str], Any]) -> None:
         language = self.data.language
         self.run(
-            lambda: self.services.print_ticket(ticket, language),
+            lambda: job(language),
             lambda outcome: self._ticket_printed(generation, outcome),
-            lambda exc: self._ticket_printed(generation, None),
+            lambda exc: self._print_raised(generation, exc),
         )
+
+    def _print_raised(self, generation: int, exc: BaseException) -> None:
+        log.error("printing raised %s", type(exc).__name__)  # the print service should not
+        self._ticket_printed(generation, None)
+
+    def reprint(self) -> None:
+        """The patient asks to print their ticket again (after a printer problem)."""
+        ticket = self.data.ticket
+        if self.step is not Step.TICKET or ticket is None or self.printed:
+            return
+        self.touch()
+        generation = self.generation
+        self._go(Step.ISSUING)
+        self._print(generation, lambda language: self.services.reprint_ticket(ticket, language))
 
     def _ticket_printed(self, generation: int, outcome: Any) -> None:
         if generation != self.generation:
@@ -502,6 +569,12 @@ class Session:
 
     def _ticket_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self.generation:
+            return
+        if isinstance(exc, QueueError):
+            # A refusal with its own words (e.g. the clinic is closed now): choose again.
+            log.info("ticket refused: %s", type(exc).__name__)
+            self.data.message = Message("ticket_refused", exc.message_vi, exc.message_en)
+            self._go(Step.CHOOSE_CLINIC)
             return
         log.error("ticket could not be issued: %s", type(exc).__name__, exc_info=exc)
         self.data.message = TICKET_FAILED

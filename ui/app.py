@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,8 +102,20 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     from kiosk.identity.classify import classify
 
     pattern = config.hospital.appointment_pattern
-    bridge.code_received.connect(lambda data: session.code_scanned(classify(data, pattern)))
-    bridge.card_inserted.connect(session.card_inserted)
+
+    def patient_facing(handler: Callable[..., None]) -> Callable[..., None]:
+        """Device events drive the session only while admin mode is not on screen."""
+
+        def guarded(*args: object) -> None:
+            if not window.admin_active:
+                handler(*args)
+
+        return guarded
+
+    bridge.code_received.connect(
+        patient_facing(lambda data: session.code_scanned(classify(data, pattern)))
+    )
+    bridge.card_inserted.connect(patient_facing(session.card_inserted))
     bridge.card_removed.connect(session.card_removed)
     bridge.reader_unavailable.connect(session.reader_unavailable)
     bridge.reader_available.connect(session.reader_available)
@@ -122,13 +135,21 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     )
     window.language_changed.connect(kiosk.set_language)
     window.language_changed.connect(prices.set_language)
-    window.start.large_text_toggled.connect(
-        lambda on: kiosk.set_theme(kiosk.theme.with_large_text(on))
-    )
-    window.start.high_contrast_toggled.connect(
-        lambda on: kiosk.set_theme(kiosk.theme.with_high_contrast(on))
-    )
-    session.subscribe(lambda s: _sync_prices(prices, s))
+
+    def large_text(on: bool) -> None:
+        kiosk.set_theme(kiosk.theme.with_large_text(on))
+        if on:
+            session.mark_start_changed()
+
+    def high_contrast(on: bool) -> None:
+        kiosk.set_theme(kiosk.theme.with_high_contrast(on))
+        if on:
+            session.mark_start_changed()
+
+    window.start.large_text_toggled.connect(large_text)
+    window.start.high_contrast_toggled.connect(high_contrast)
+    session.subscribe(_prices_sync(prices))
+    session.subscribe(_display_reset(kiosk))
     kiosk.set_language(session.language)
     prices.set_language(session.language)
 
@@ -244,15 +265,40 @@ def _wire_speech(kiosk: KioskApp) -> None:
     window.volume_button.setVisible(speaker.enabled)
 
 
-def _sync_prices(prices: PricesScreen, session: Session) -> None:
-    """Give the price screen the identified patient's coverage; wipe it with the session."""
-    e = session.data.eligibility
-    identity = session.data.identity
-    if identity is None:
-        prices.reset()
-        prices.set_patient(None, None)
-    elif e is not None and e.verified:
-        prices.set_patient(e.coverage_percent if session.insured else 0, identity.full_name)
+def _prices_sync(prices: PricesScreen) -> Callable[[Session], None]:
+    """Gives the price screen the identified patient's coverage; wipes it with the session."""
+    seen = [-1]
+
+    def sync(session: Session) -> None:
+        e = session.data.eligibility
+        identity = session.data.identity
+        if session.generation != seen[0]:
+            seen[0] = session.generation
+            prices.reset()
+            prices.set_patient(None, None)
+        elif identity is not None and e is not None and e.verified:
+            prices.set_patient(e.coverage_percent if session.insured else 0, identity.full_name)
+
+    return sync
+
+
+def _display_reset(kiosk: KioskApp) -> Callable[[Session], None]:
+    """A new patient starts with the default display modes and speech volume."""
+    seen = [kiosk.session.generation]
+
+    def reset(session: Session) -> None:
+        if session.generation == seen[0] or session.step is not Step.START:
+            return
+        seen[0] = session.generation
+        start = kiosk.window.start
+        for toggle in (start.large_text, start.high_contrast):
+            if toggle.isChecked():
+                toggle.setChecked(False)
+        if kiosk.speaker is not None:
+            kiosk.window.volume = kiosk.config.accessibility.speech_volume
+            kiosk.speaker.set_volume(kiosk.window.volume)
+
+    return reset
 
 
 def _open_panel(kiosk: KioskApp) -> None:

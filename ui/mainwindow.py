@@ -262,7 +262,8 @@ class MainWindow(QMainWindow):
         )
         self.back_button.setText(self.tr("Back"))
         self.cancel_button.setText(self.tr("Start over"))
-        self.cancel_button.setVisible(step is not Step.TICKET)
+        # Not while the number is being issued: it would be taken and nobody would hold it.
+        self.cancel_button.setVisible(step not in (Step.TICKET, Step.ISSUING))
         self.prices_button.setText(self.tr("Prices"))
         self.repeat_button.setText(self.tr("Listen again"))
         self.volume_button.setText(self.tr("Volume {v} %").format(v=self.volume))

@@ -3,295 +3,295 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="495" />
-        <location filename="../../ui/screens/admin.py" line="499" />
+        <location filename="../../ui/screens/admin.py" line="484" />
+        <location filename="../../ui/screens/admin.py" line="488" />
         <source>Admin mode</source>
         <translation>Chế độ quản trị</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="496" />
+        <location filename="../../ui/screens/admin.py" line="485" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/admin.py" line="490" />
         <location filename="../../ui/screens/admin.py" line="501" />
-        <location filename="../../ui/screens/admin.py" line="512" />
         <source>Device status</source>
         <translation>Trạng thái thiết bị</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="502" />
-        <location filename="../../ui/screens/admin.py" line="514" />
+        <location filename="../../ui/screens/admin.py" line="491" />
+        <location filename="../../ui/screens/admin.py" line="503" />
         <source>Test print</source>
         <translation>In thử</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="503" />
-        <location filename="../../ui/screens/admin.py" line="519" />
+        <location filename="../../ui/screens/admin.py" line="492" />
+        <location filename="../../ui/screens/admin.py" line="508" />
         <source>Test card read</source>
         <translation>Đọc thử thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="504" />
-        <location filename="../../ui/screens/admin.py" line="526" />
+        <location filename="../../ui/screens/admin.py" line="493" />
+        <location filename="../../ui/screens/admin.py" line="515" />
         <source>Catalog import</source>
         <translation>Nhập danh mục giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="505" />
-        <location filename="../../ui/screens/admin.py" line="534" />
+        <location filename="../../ui/screens/admin.py" line="494" />
+        <location filename="../../ui/screens/admin.py" line="523" />
         <source>Recent log</source>
         <translation>Nhật ký gần đây</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="509" />
+        <location filename="../../ui/screens/admin.py" line="498" />
         <source>Restart kiosk</source>
         <translation>Khởi động lại kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="510" />
+        <location filename="../../ui/screens/admin.py" line="499" />
         <source>Leave kiosk mode</source>
         <translation>Thoát chế độ kiosk</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="511" />
+        <location filename="../../ui/screens/admin.py" line="500" />
         <source>Close admin mode</source>
         <translation>Đóng chế độ quản trị</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="513" />
-        <location filename="../../ui/screens/admin.py" line="535" />
+        <location filename="../../ui/screens/admin.py" line="502" />
+        <location filename="../../ui/screens/admin.py" line="524" />
         <source>Refresh</source>
         <translation>Làm mới</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="516" />
+        <location filename="../../ui/screens/admin.py" line="505" />
         <source>Prints a test ticket with Vietnamese text and a ruler across the paper width.</source>
         <translation>In một phiếu thử có chữ tiếng Việt và thước đo theo chiều rộng giấy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="518" />
+        <location filename="../../ui/screens/admin.py" line="507" />
         <source>Print a test ticket</source>
         <translation>In phiếu thử</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="522" />
+        <location filename="../../ui/screens/admin.py" line="511" />
         <source>Place a citizen ID card on the reader, type its 12-digit number or the 6-digit CAN, then press OK.</source>
         <translation>Đặt thẻ căn cước lên đầu đọc, nhập số định danh 12 chữ số hoặc mã CAN 6 chữ số, rồi bấm Đồng ý.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="528" />
+        <location filename="../../ui/screens/admin.py" line="517" />
         <source>Files found on USB sticks and mounted folders. Choose one and its kind.</source>
         <translation>Các tệp tìm thấy trên USB và thư mục đã gắn. Chọn một tệp và loại danh mục.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="530" />
+        <location filename="../../ui/screens/admin.py" line="519" />
         <source>Search again</source>
         <translation>Tìm lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="531" />
+        <location filename="../../ui/screens/admin.py" line="520" />
         <source>Services</source>
         <translation>Dịch vụ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="532" />
+        <location filename="../../ui/screens/admin.py" line="521" />
         <source>Drugs</source>
         <translation>Thuốc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="533" />
+        <location filename="../../ui/screens/admin.py" line="522" />
         <source>Import</source>
         <translation>Nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="564" />
+        <location filename="../../ui/screens/admin.py" line="554" />
         <source>Admin mode is disabled: no PIN is configured (kiosk admin hash-pin).</source>
         <translation>Chế độ quản trị đang tắt: chưa cấu hình mã PIN (kiosk admin hash-pin).</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="572" />
+        <location filename="../../ui/screens/admin.py" line="562" />
         <source>Too many wrong PINs. Try again in {0}:{1:02d}.</source>
         <translation>Nhập sai PIN quá nhiều lần. Thử lại sau {0}:{1:02d}.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="583" />
+        <location filename="../../ui/screens/admin.py" line="573" />
         <source>Wrong PIN. {0} attempt(s) left.</source>
         <translation>Sai mã PIN. Còn {0} lần thử.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="585" />
+        <location filename="../../ui/screens/admin.py" line="575" />
         <source>Enter the admin PIN.</source>
         <translation>Nhập mã PIN quản trị.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="592" />
+        <location filename="../../ui/screens/admin.py" line="582" />
         <source>Checking…</source>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="647" />
+        <location filename="../../ui/screens/admin.py" line="642" />
         <source>Tap again to restart</source>
         <translation>Chạm lần nữa để khởi động lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="652" />
+        <location filename="../../ui/screens/admin.py" line="647" />
         <source>Tap again to leave</source>
         <translation>Chạm lần nữa để thoát</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="667" />
+        <location filename="../../ui/screens/admin.py" line="662" />
         <source>Checking devices…</source>
         <translation>Đang kiểm tra thiết bị…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="673" />
+        <location filename="../../ui/screens/admin.py" line="668" />
         <source>The checks failed: {0}</source>
         <translation>Không chạy được kiểm tra: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="691" />
+        <location filename="../../ui/screens/admin.py" line="686" />
         <source>All checks passed.</source>
         <translation>Mọi kiểm tra đều đạt.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="698" />
+        <location filename="../../ui/screens/admin.py" line="693" />
         <source>No printer is configured.</source>
         <translation>Chưa cấu hình máy in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="702" />
+        <location filename="../../ui/screens/admin.py" line="697" />
         <source>Printing…</source>
         <translation>Đang in…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="716" />
+        <location filename="../../ui/screens/admin.py" line="711" />
         <source>Printing failed: {0}</source>
         <translation>In không thành công: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="720" />
+        <location filename="../../ui/screens/admin.py" line="715" />
         <source>Printed. Printer: {0}</source>
         <translation>Đã in. Máy in: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="728" />
-        <location filename="../../ui/screens/admin.py" line="739" />
+        <location filename="../../ui/screens/admin.py" line="723" />
+        <location filename="../../ui/screens/admin.py" line="734" />
         <source>No card reader is configured.</source>
         <translation>Chưa cấu hình đầu đọc thẻ.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="742" />
+        <location filename="../../ui/screens/admin.py" line="737" />
         <source>Type the 12-digit ID number or the 6-digit CAN.</source>
         <translation>Nhập số định danh 12 chữ số hoặc mã CAN 6 chữ số.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="749" />
+        <location filename="../../ui/screens/admin.py" line="744" />
         <source>Reading the card…</source>
         <translation>Đang đọc thẻ…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="756" />
+        <location filename="../../ui/screens/admin.py" line="751" />
         <source>Read failed ({0}): {1}</source>
         <translation>Đọc thẻ không thành công ({0}): {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="763" />
+        <location filename="../../ui/screens/admin.py" line="758" />
         <source>Card read.</source>
         <translation>Đã đọc thẻ.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="764" />
+        <location filename="../../ui/screens/admin.py" line="759" />
         <source>ID: {0}</source>
         <translation>Số định danh: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="765" />
+        <location filename="../../ui/screens/admin.py" line="760" />
         <source>Authenticity: {0}</source>
         <translation>Mức xác thực: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="766" />
+        <location filename="../../ui/screens/admin.py" line="761" />
         <source>Access: {0}</source>
         <translation>Truy cập: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="767" />
+        <location filename="../../ui/screens/admin.py" line="762" />
         <source>Photo: {0}</source>
         <translation>Ảnh: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="767" />
+        <location filename="../../ui/screens/admin.py" line="762" />
         <source>yes</source>
         <translation>có</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="767" />
+        <location filename="../../ui/screens/admin.py" line="762" />
         <source>no</source>
         <translation>không</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="770" />
+        <location filename="../../ui/screens/admin.py" line="765" />
         <source>Read time: {0:.0f} ms</source>
         <translation>Thời gian đọc: {0:.0f} ms</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="779" />
+        <location filename="../../ui/screens/admin.py" line="774" />
         <source>Searching {0}…</source>
         <translation>Đang tìm trong {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="800" />
+        <location filename="../../ui/screens/admin.py" line="795" />
         <source>{0} file(s) found.</source>
         <translation>Tìm thấy {0} tệp.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="803" />
+        <location filename="../../ui/screens/admin.py" line="798" />
         <source>No CSV or XLSX file found. Insert a USB stick and search again.</source>
         <translation>Không tìm thấy tệp CSV hoặc XLSX. Hãy cắm USB và tìm lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="809" />
+        <location filename="../../ui/screens/admin.py" line="804" />
         <source>Choose a file first.</source>
         <translation>Hãy chọn một tệp trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="815" />
+        <location filename="../../ui/screens/admin.py" line="810" />
         <source>Importing {0}…</source>
         <translation>Đang nhập {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="821" />
+        <location filename="../../ui/screens/admin.py" line="816" />
         <source>Import failed: {0}</source>
         <translation>Nhập không thành công: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="833" />
+        <location filename="../../ui/screens/admin.py" line="828" />
         <source>Not imported: {0}</source>
         <translation>Không nhập: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="825" />
+        <location filename="../../ui/screens/admin.py" line="820" />
         <source>{0} rows: {1} imported, {2} rejected. {3}</source>
         <translation>{0} dòng: nhập {1}, từ chối {2}. {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="688" />
+        <location filename="../../ui/screens/admin.py" line="683" />
         <source>{0} check(s) failed: {1}.</source>
         <translation>{0} mục kiểm tra không đạt: {1}.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="829" />
+        <location filename="../../ui/screens/admin.py" line="824" />
         <source>Now active.</source>
         <translation>Đã áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="829" />
+        <location filename="../../ui/screens/admin.py" line="824" />
         <source>NOT activated.</source>
         <translation>CHƯA áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="836" />
+        <location filename="../../ui/screens/admin.py" line="831" />
         <source>line {0} {1}: {2}</source>
         <translation>dòng {0} {1}: {2}</translation>
     </message>
@@ -299,32 +299,32 @@
 <context>
     <name>BusyScreen</name>
     <message>
-        <location filename="../../ui/screens/identify.py" line="138" />
+        <location filename="../../ui/screens/identify.py" line="145" />
         <source>Reading your card…</source>
         <translation>Đang đọc thẻ…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="139" />
+        <location filename="../../ui/screens/identify.py" line="146" />
         <source>Please keep the card on the reader.</source>
         <translation>Vui lòng giữ thẻ trên đầu đọc.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="141" />
+        <location filename="../../ui/screens/identify.py" line="148" />
         <source>Checking your health insurance…</source>
         <translation>Đang kiểm tra thẻ bảo hiểm y tế…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="142" />
+        <location filename="../../ui/screens/identify.py" line="149" />
         <source>This usually takes a few seconds.</source>
         <translation>Việc này thường mất vài giây.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="144" />
+        <location filename="../../ui/screens/identify.py" line="151" />
         <source>Preparing your number…</source>
         <translation>Đang lấy số thứ tự…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="145" />
+        <location filename="../../ui/screens/identify.py" line="152" />
         <source>Your ticket will come out below the screen.</source>
         <translation>Phiếu của bạn sẽ ra ở khe bên dưới màn hình.</translation>
     </message>
@@ -345,22 +345,22 @@
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="219" />
+        <location filename="../../ui/screens/admin.py" line="208" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="219" />
+        <location filename="../../ui/screens/admin.py" line="208" />
         <source>FAIL</source>
         <translation>LỖI</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="234" />
+        <location filename="../../ui/screens/admin.py" line="223" />
         <source>Reason: {0}</source>
         <translation>Lý do: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="237" />
+        <location filename="../../ui/screens/admin.py" line="226" />
         <source>Fix: {0}</source>
         <translation>Cách khắc phục: {0}</translation>
     </message>
@@ -368,12 +368,12 @@
 <context>
     <name>ClinicScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="43" />
+        <location filename="../../ui/screens/visit.py" line="47" />
         <source>Which clinic do you need?</source>
         <translation>Bạn cần khám ở phòng khám nào?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="45" />
+        <location filename="../../ui/screens/visit.py" line="52" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
@@ -381,91 +381,91 @@
 <context>
     <name>ConfirmIdentityScreen</name>
     <message>
-        <location filename="../../ui/screens/patient.py" line="62" />
+        <location filename="../../ui/screens/patient.py" line="63" />
         <source>Is this you?</source>
         <translation>Đây có phải là bạn không?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="63" />
+        <location filename="../../ui/screens/patient.py" line="64" />
         <source>Yes, this is me</source>
         <translation>Đúng, đây là tôi</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="64" />
+        <location filename="../../ui/screens/patient.py" line="65" />
         <source>No, go back</source>
         <translation>Không, quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="66" />
+        <location filename="../../ui/screens/patient.py" line="67" />
         <source>Name</source>
         <translation>Họ và tên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="67" />
+        <location filename="../../ui/screens/patient.py" line="68" />
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="68" />
+        <location filename="../../ui/screens/patient.py" line="69" />
         <source>Gender</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="69" />
+        <location filename="../../ui/screens/patient.py" line="70" />
         <source>ID number</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="70" />
+        <location filename="../../ui/screens/patient.py" line="71" />
         <source>Insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="80" />
-        <location filename="../../ui/screens/patient.py" line="84" />
-        <location filename="../../ui/screens/patient.py" line="87" />
+        <location filename="../../ui/screens/patient.py" line="81" />
+        <location filename="../../ui/screens/patient.py" line="85" />
         <location filename="../../ui/screens/patient.py" line="88" />
         <location filename="../../ui/screens/patient.py" line="89" />
+        <location filename="../../ui/screens/patient.py" line="90" />
         <source>(not given)</source>
         <translation>(chưa có)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="85" />
+        <location filename="../../ui/screens/patient.py" line="86" />
         <source>Male</source>
         <translation>Nam</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="85" />
+        <location filename="../../ui/screens/patient.py" line="86" />
         <source>Female</source>
         <translation>Nữ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="102" />
+        <location filename="../../ui/screens/patient.py" line="103" />
         <source>No photo</source>
         <translation>Không có ảnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="110" />
+        <location filename="../../ui/screens/patient.py" line="111" />
         <source>✔ Chip checked: issued by the Vietnamese authority</source>
         <translation>✔ Đã xác thực chip: do cơ quan có thẩm quyền Việt Nam cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="114" />
+        <location filename="../../ui/screens/patient.py" line="115" />
         <source>Chip data intact (issuer not checked)</source>
         <translation>Dữ liệu chip toàn vẹn (chưa xác minh nơi cấp)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="117" />
+        <location filename="../../ui/screens/patient.py" line="118" />
         <source>Read from the chip (not checked)</source>
         <translation>Đọc từ chip (chưa xác thực)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="122" />
+        <location filename="../../ui/screens/patient.py" line="123" />
         <source>Typed on the keypad</source>
         <translation>Nhập bằng bàn phím</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="124" />
+        <location filename="../../ui/screens/patient.py" line="125" />
         <source>Read from the QR code</source>
         <translation>Đọc từ mã QR</translation>
     </message>
@@ -473,67 +473,67 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="120" />
+        <location filename="../../ui/screens/visit.py" line="127" />
         <source>Please check, then take your number</source>
         <translation>Vui lòng kiểm tra, rồi lấy số</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="121" />
+        <location filename="../../ui/screens/visit.py" line="128" />
         <source>Get my number</source>
         <translation>Lấy số thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="122" />
+        <location filename="../../ui/screens/visit.py" line="129" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="123" />
+        <location filename="../../ui/screens/visit.py" line="130" />
         <source>Clinic</source>
         <translation>Phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="124" />
+        <location filename="../../ui/screens/visit.py" line="131" />
         <source>Priority</source>
         <translation>Ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="125" />
+        <location filename="../../ui/screens/visit.py" line="132" />
         <source>Health insurance</source>
         <translation>Bảo hiểm y tế</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="132" />
+        <location filename="../../ui/screens/visit.py" line="139" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="138" />
+        <location filename="../../ui/screens/visit.py" line="145" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="141" />
+        <location filename="../../ui/screens/visit.py" line="148" />
         <source>None</source>
         <translation>Không</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="144" />
+        <location filename="../../ui/screens/visit.py" line="151" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="147" />
+        <location filename="../../ui/screens/visit.py" line="154" />
         <source>Insured ({percent} %)</source>
         <translation>Có BHYT ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="149" />
+        <location filename="../../ui/screens/visit.py" line="156" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="152" />
+        <location filename="../../ui/screens/visit.py" line="159" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
@@ -541,12 +541,12 @@
 <context>
     <name>DigitPad</name>
     <message>
-        <location filename="../../ui/screens/admin.py" line="176" />
+        <location filename="../../ui/screens/admin.py" line="165" />
         <source>Delete</source>
         <translation>Xóa</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin.py" line="177" />
+        <location filename="../../ui/screens/admin.py" line="166" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
@@ -554,57 +554,57 @@
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../ui/screens/identify.py" line="82" />
+        <location filename="../../ui/screens/identify.py" line="90" />
         <source>We found your card. One more step to open its chip</source>
         <translation>Đã nhận thẻ. Thêm một bước để mở chip</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="83" />
+        <location filename="../../ui/screens/identify.py" line="91" />
         <source>Keep the card on the reader</source>
         <translation>Giữ thẻ trên đầu đọc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="86" />
+        <location filename="../../ui/screens/identify.py" line="94" />
         <source>The chip is protected. Show us the QR code on the card, or type its number.</source>
         <translation>Chip được bảo vệ. Vui lòng đưa mã QR trên thẻ trước camera, hoặc nhập số CCCD.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="90" />
+        <location filename="../../ui/screens/identify.py" line="98" />
         <source>How would you like to identify yourself?</source>
         <translation>Bạn muốn xác định danh tính bằng cách nào?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="91" />
+        <location filename="../../ui/screens/identify.py" line="99" />
         <source>1. Place your chip ID card on the reader</source>
         <translation>1. Đặt thẻ CCCD gắn chip lên đầu đọc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="93" />
+        <location filename="../../ui/screens/identify.py" line="101" />
         <source>The reader is below the screen. Leave the card there until we finish.</source>
         <translation>Đầu đọc ở dưới màn hình. Để thẻ yên trên đó cho đến khi xong.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="98" />
+        <location filename="../../ui/screens/identify.py" line="106" />
         <source>The card reader is not working right now. Please use the QR code or the keypad.</source>
         <translation>Đầu đọc thẻ đang không hoạt động. Vui lòng dùng mã QR hoặc bàn phím số.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="103" />
+        <location filename="../../ui/screens/identify.py" line="110" />
         <source>2. Show the QR code to the camera</source>
         <translation>2. Đưa mã QR trước camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="105" />
+        <location filename="../../ui/screens/identify.py" line="112" />
         <source>The QR code on your ID card</source>
         <translation>Mã QR trên thẻ CCCD của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="107" />
+        <location filename="../../ui/screens/identify.py" line="114" />
         <source>On your ID card, health insurance card or VssID app</source>
         <translation>Trên thẻ CCCD, thẻ BHYT hoặc ứng dụng VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="109" />
+        <location filename="../../ui/screens/identify.py" line="116" />
         <source>3. Or type your 12-digit ID number</source>
         <translation>3. Hoặc nhập số CCCD 12 chữ số</translation>
     </message>
@@ -728,17 +728,17 @@
         <translation>Làm lại từ đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="266" />
+        <location filename="../../ui/mainwindow.py" line="267" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="267" />
+        <location filename="../../ui/mainwindow.py" line="268" />
         <source>Listen again</source>
         <translation>Nghe lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="268" />
+        <location filename="../../ui/mainwindow.py" line="269" />
         <source>Volume {v} %</source>
         <translation>Âm lượng {v} %</translation>
     </message>
@@ -961,27 +961,27 @@
 <context>
     <name>PriorityScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="70" />
+        <location filename="../../ui/screens/visit.py" line="77" />
         <source>Do you have priority?</source>
         <translation>Bạn có thuộc diện ưu tiên không?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="72" />
+        <location filename="../../ui/screens/visit.py" line="79" />
         <source>By law these patients are served first. Staff will confirm it at the counter.</source>
         <translation>Theo luật, những người bệnh này được khám trước. Nhân viên sẽ xác nhận tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="87" />
+        <location filename="../../ui/screens/visit.py" line="94" />
         <source>Suggested from your date of birth</source>
         <translation>Đề xuất theo ngày sinh của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="91" />
+        <location filename="../../ui/screens/visit.py" line="98" />
         <source>No, I do not have priority</source>
         <translation>Không, tôi không thuộc diện ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="93" />
+        <location filename="../../ui/screens/visit.py" line="100" />
         <source>No priority: continue</source>
         <translation>Không ưu tiên: tiếp tục</translation>
     </message>
@@ -989,32 +989,32 @@
 <context>
     <name>StartScreen</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="93" />
+        <location filename="../../ui/screens/start.py" line="103" />
         <source>Get a queue number, check your health insurance, look up prices.</source>
         <translation>Lấy số thứ tự, kiểm tra thẻ bảo hiểm y tế, tra cứu giá dịch vụ.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="98" />
+        <location filename="../../ui/screens/start.py" line="108" />
         <source>Touch here to start</source>
         <translation>Chạm vào đây để bắt đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="101" />
+        <location filename="../../ui/screens/start.py" line="111" />
         <source>You can also just place your chip ID card on the reader, or show the QR code of your ID card or health insurance card to the camera.</source>
         <translation>Bạn cũng có thể đặt thẻ CCCD gắn chip lên đầu đọc, hoặc đưa mã QR trên thẻ CCCD hay thẻ BHYT trước camera.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="105" />
+        <location filename="../../ui/screens/start.py" line="115" />
         <source>Look up prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="106" />
+        <location filename="../../ui/screens/start.py" line="116" />
         <source>Larger text</source>
         <translation>Chữ to hơn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="107" />
+        <location filename="../../ui/screens/start.py" line="117" />
         <source>High contrast</source>
         <translation>Tương phản cao</translation>
     </message>
@@ -1022,62 +1022,67 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="213" />
+        <location filename="../../ui/screens/visit.py" line="226" />
         <source>Done</source>
         <translation>Xong</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="228" />
+        <location filename="../../ui/screens/visit.py" line="227" />
+        <source>Print again</source>
+        <translation>In lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="243" />
         <source>You already have a number for this clinic today</source>
         <translation>Hôm nay bạn đã có số cho phòng khám này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="230" />
+        <location filename="../../ui/screens/visit.py" line="245" />
         <source>Your number</source>
         <translation>Số thứ tự của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="234" />
+        <location filename="../../ui/screens/visit.py" line="249" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="236" />
+        <location filename="../../ui/screens/visit.py" line="251" />
         <source>People ahead of you: {n}</source>
         <translation>Số người trước bạn: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="238" />
+        <location filename="../../ui/screens/visit.py" line="253" />
         <source>About {m} minutes</source>
         <translation>Khoảng {m} phút</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="244" />
+        <location filename="../../ui/screens/visit.py" line="259" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="246" />
+        <location filename="../../ui/screens/visit.py" line="261" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="248" />
+        <location filename="../../ui/screens/visit.py" line="263" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="250" />
+        <location filename="../../ui/screens/visit.py" line="265" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="255" />
+        <location filename="../../ui/screens/visit.py" line="270" />
         <source>Please take your ticket from the printer below. Wait until your number is called.</source>
         <translation>Vui lòng lấy phiếu ở khe máy in bên dưới. Chờ đến khi số của bạn được gọi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="266" />
+        <location filename="../../ui/screens/visit.py" line="281" />
         <source>Please show this screen at the counter, or take a photo of it. Your place in the queue is kept.</source>
         <translation>Vui lòng đưa màn hình này cho quầy, hoặc chụp ảnh lại. Chỗ của bạn trong hàng vẫn được giữ.</translation>
     </message>

@@ -694,7 +694,8 @@ class QueueService:
                     func.coalesce(tickets.c.counter_id, "") == counter,
                     tickets.c.state == "called",
                 )
-                .values(state="done", done_at=_iso(now))
+                # A served patient may take a new number for the same clinic later that day.
+                .values(state="done", done_at=_iso(now), patient_key=None)
             )
             if chosen is None:
                 return None

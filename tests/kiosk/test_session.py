@@ -191,3 +191,126 @@ def test_reader_unplugged_during_the_read_returns_to_identify(services):
     assert session.step is Step.IDENTIFY and session.data.identity is None
     session.reader_available()
     assert session.reader_ok
+
+
+def test_a_card_left_by_the_previous_patient_does_not_capture_the_next_one(session):
+    identify_with_card(session)  # patient A, card on the reader
+    session.cancel()  # A leaves, the card stays on the reader
+    assert session.services.card_present()
+    session.begin()
+    session.submit_id("031195006789")  # patient B types their own ID
+    assert session.step is Step.CONFIRM_IDENTITY
+    assert session.data.identity is not None and session.data.identity.citizen_id == "031195006789"
+
+
+def test_typed_id_keeps_birth_year_and_gender_and_proposes_age_priority(session):
+    session.begin()
+    session.submit_id("001148004321")  # born 1948, female
+    identity = session.data.identity
+    assert identity is not None and identity.birth_year == 1948
+    session.confirm_identity()
+    assert "age_75_plus" in session.data.proposed_priorities
+
+
+def test_a_bhyt_qr_on_the_card_key_screen_continues_without_the_chip(session, services):
+    from kiosk.demo import _gateway_cards, bhyt_payload
+    from kiosk.identity.classify import classify
+
+    session.begin()
+    services.card_reader.insert("hoa-adult")  # type: ignore[union-attr]
+    session.card_inserted()
+    assert session.step is Step.CARD_KEY
+    hoa = services.card_reader.people["hoa-adult"]  # type: ignore[union-attr]
+    session.code_scanned(classify(bhyt_payload(hoa, _gateway_cards()[hoa["id"]])))
+    assert session.step is Step.CONFIRM_IDENTITY
+    assert session.data.identity is not None and session.data.identity.bhyt_card
+
+
+def test_back_to_start_resets_extensions_and_language(session):
+    session.begin("en")
+    for _ in range(session.config.idle.max_extensions):
+        session.more_time()
+    assert not session.can_extend()
+    session.back()  # IDENTIFY -> START
+    assert session.step is Step.START
+    assert session.can_extend() and session.language == session.config.default_language
+
+
+def test_a_language_chosen_at_start_is_reset_when_nobody_comes(session):
+    now = [0.0]
+    session.clock = lambda: now[0]
+    session.last_activity = 0.0
+    session.set_language("en")
+    now[0] = session.config.idle.timeout_s + 1
+    session.tick()
+    assert session.language == session.config.default_language
+
+
+def test_an_explicit_no_priority_is_kept(session):
+    identify_with_card(session, "binh-over-75", "001148004321")
+    session.confirm_identity()
+    session.continue_after_insurance()
+    session.choose_clinic("noi")
+    assert session.data.priority == "age_75_plus"
+    session.choose_priority(None)
+    session.back()  # CONFIRM -> CHOOSE_PRIORITY
+    session.back()  # -> CHOOSE_CLINIC
+    session.choose_clinic("mat")
+    assert session.data.priority is None
+
+
+def test_a_closed_clinic_sends_the_patient_back_to_choose(demo_config):
+    config = demo_config.model_copy(deep=True)
+    config.catalog.demo_catalog = False
+    from datetime import datetime
+
+    from kiosk.queue.service import TZ
+
+    today = datetime.now(TZ).isoweekday()
+    config.clinics[0].open_weekdays = [d for d in range(1, 8) if d != today]  # closed today
+    closed_services = build_services(config)
+    try:
+        session = Session(closed_services, run_inline)
+        identify_with_card(session)
+        session.confirm_identity()
+        session.continue_after_insurance()
+        session.choose_clinic(config.clinics[0].id)
+        session.choose_priority(None)
+        session.confirm()
+        assert session.step is Step.CHOOSE_CLINIC
+        assert session.data.message is not None and session.data.message.code == "ticket_refused"
+        assert session.data.message.en  # the queue's own words, shown on the clinic screen
+    finally:
+        closed_services.close()
+
+
+def test_a_step_that_never_ends_is_abandoned(services):
+    runner = DeferredRunner()
+    now = [0.0]
+    session = Session(services, runner, clock=lambda: now[0])
+    session.begin()
+    services.card_reader.insert("an-adult")  # type: ignore[union-attr]
+    session.card_inserted()
+    session.submit_id(AN_ID)
+    assert session.step is Step.READING_CARD
+    now[0] = session.config.idle.busy_limit_s - 1
+    session.tick()
+    assert session.step is Step.READING_CARD
+    now[0] = session.config.idle.busy_limit_s + 1
+    session.tick()
+    assert session.step is Step.START and session.data.access_key is None
+
+
+def test_print_again_after_paper_out(session, services):
+    services.printer.set_paper_out(True)  # type: ignore[union-attr]
+    identify_with_card(session)
+    session.confirm_identity()
+    session.continue_after_insurance()
+    session.choose_clinic("noi")
+    session.choose_priority(None)
+    session.confirm()
+    assert session.step is Step.TICKET and not session.printed
+    services.printer.set_paper_out(False)  # type: ignore[union-attr]
+    session.reprint()
+    assert session.step is Step.TICKET and session.printed
+    assert len(services.printer.printed) == 1  # type: ignore[union-attr]

@@ -540,7 +540,8 @@ class AdminScreen(QWidget):
         self.card_result.setText("")
         self._confirm.clear()
         self.pages.setCurrentIndex(0)
-        self.idle_timer.stop()
+        if self.isVisible():  # the PIN page times out too: admin mode never blocks the kiosk
+            self.idle_timer.start()
         self.retranslate()
         self.lock_timer.start()
 
@@ -610,7 +611,7 @@ class AdminScreen(QWidget):
             self.refresh_log()
 
     def _touch(self) -> None:
-        if self.unlocked():
+        if self.isVisible():
             self.idle_timer.start()
 
     def close_admin(self) -> None:
@@ -620,7 +621,12 @@ class AdminScreen(QWidget):
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         if self.unlocked():
             self.lock()
+        self.idle_timer.stop()
         super().hideEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        self.idle_timer.start()
+        super().showEvent(event)
 
     def _confirmed(self, key: str, button: QPushButton, again: str) -> bool:
         now = time.monotonic()

@@ -29,6 +29,9 @@ class ClinicScreen(QWidget):
         outer.setSpacing(20)
         self.title = label("", "title", name="clinic_title")
         outer.addWidget(self.title)
+        self.message = label("", "notice", name="clinic_message")
+        self.message.hide()
+        outer.addWidget(self.message)
         grid = QGridLayout()
         grid.setSpacing(20)
         self.buttons: dict[str, QPushButton] = {}
@@ -42,6 +45,9 @@ class ClinicScreen(QWidget):
 
     def refresh(self, session: Session) -> None:
         self.title.setText(self.tr("Which clinic do you need?"))
+        message = session.data.message
+        self.message.setVisible(message is not None)
+        self.message.setText(message.text(session.language) if message else "")
         for clinic in session.config.clinics:
             room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
             self.buttons[clinic.id].setText(f"{clinic.name(session.language)}\n{room}".strip())
@@ -205,13 +211,21 @@ class TicketScreen(QWidget):
         outer.addLayout(middle, 1)
         self.status = label("", "good", name="ticket_status")
         outer.addWidget(self.status)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        self.print_again = button("", "secondary", name="ticket_print_again")
+        self.print_again.clicked.connect(session.reprint)
         self.done = button("", "primary", name="ticket_done")
         self.done.clicked.connect(session.finish)
-        outer.addWidget(self.done)
+        buttons.addWidget(self.print_again, 1)
+        buttons.addWidget(self.done, 2)
+        outer.addLayout(buttons)
 
     def refresh(self, session: Session) -> None:
         ticket = session.data.ticket
         self.done.setText(self.tr("Done"))
+        self.print_again.setText(self.tr("Print again"))
+        self.print_again.setVisible(ticket is not None and not session.printed)
         if ticket is None:
             for widget in (
                 self.title,
