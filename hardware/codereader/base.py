@@ -7,12 +7,15 @@ arrive on the backend's thread as raw bytes (decoded by the consumer as UTF-8).
 from __future__ import annotations
 
 import abc
+import logging
 import threading
+import time
 from collections.abc import Callable
 
 from hardware.status import DeviceStatus
 
 CodeCallback = Callable[[bytes], None]
+log = logging.getLogger(__name__)
 
 
 class CodeReader(abc.ABC):
@@ -35,6 +38,8 @@ class ThreadedCodeReader(CodeReader):
         self._on_code: CodeCallback | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.codes = 0
+        self.last_code_at: float | None = None
 
     def start(self, on_code: CodeCallback) -> None:
         self._on_code = on_code
@@ -53,6 +58,17 @@ class ThreadedCodeReader(CodeReader):
     @abc.abstractmethod
     def _run(self) -> None:
         """The device loop; returns soon after `_stop` is set."""
+
+    def _report(self, code: bytes) -> None:
+        """Hands one decoded code to the consumer (a failing consumer never kills the loop)."""
+        self.codes += 1
+        self.last_code_at = time.monotonic()
+        if self._on_code is None:
+            return
+        try:
+            self._on_code(code)
+        except Exception:
+            log.exception("code callback failed")
 
 
 class Camera(CodeReader):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import select
-import time
 from typing import Any
 
 from evdev import ecodes
@@ -145,8 +144,6 @@ class HidScanner(ThreadedCodeReader):
         self._connected = False
         self._device_name = ""
         self._error = ""
-        self.codes = 0
-        self.last_code_at: float | None = None
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -184,16 +181,6 @@ class HidScanner(ThreadedCodeReader):
                 code = translator.feed(event.type, event.code, event.value)
                 if code is not None:
                     self._report(code)
-
-    def _report(self, code: bytes) -> None:
-        self.codes += 1
-        self.last_code_at = time.monotonic()
-        if self._on_code is None:
-            return
-        try:
-            self._on_code(code)
-        except Exception:
-            log.exception("code callback failed")
 
     def status(self) -> DeviceStatus:
         details = {

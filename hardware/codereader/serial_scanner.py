@@ -8,7 +8,6 @@ A port that vanishes (unplugged scanner) is reopened every `reconnect_s` until i
 from __future__ import annotations
 
 import logging
-import time
 
 import serial
 
@@ -52,9 +51,7 @@ class SerialScanner(ThreadedCodeReader):
         super().__init__()
         self._connected = False
         self._error = ""
-        self.codes = 0
         self.reconnects = 0
-        self.last_code_at: float | None = None
 
     def _open(self) -> serial.Serial | None:
         try:
@@ -91,16 +88,6 @@ class SerialScanner(ThreadedCodeReader):
                 except Exception:
                     log.debug("closing the serial port failed", exc_info=True)
             self._stop.wait(self.config.reconnect_s)
-
-    def _report(self, code: bytes) -> None:
-        self.codes += 1
-        self.last_code_at = time.monotonic()
-        if self._on_code is None:
-            return
-        try:
-            self._on_code(code)
-        except Exception:
-            log.exception("code callback failed")
 
     def status(self) -> DeviceStatus:
         details = {

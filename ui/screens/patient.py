@@ -10,7 +10,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.models import Authenticity, Gender, Identity, IdentitySource, InsuranceAction
 from kiosk.session import Session
 from ui.theme import set_role
-from ui.widgets.common import Pictogram, button, card, field_grid, label, pixmap_from_bytes, row
+from ui.widgets.common import (
+    Pictogram,
+    action_row,
+    button,
+    card,
+    field_grid,
+    label,
+    pixmap_from_bytes,
+    row,
+)
 
 
 def fmt_date(value: date | None) -> str:
@@ -48,15 +57,11 @@ class ConfirmIdentityScreen(QWidget):
         content.addLayout(info, 1)
         box.addLayout(content)
         outer.addWidget(frame, 1)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(24)
         self.no = button("", "secondary", name="identity_no")
         self.no.clicked.connect(session.back)
         self.yes = button("", "primary", name="identity_yes")
         self.yes.clicked.connect(session.confirm_identity)
-        buttons.addWidget(self.no, 1)
-        buttons.addWidget(self.yes, 2)
-        outer.addLayout(buttons)
+        outer.addLayout(action_row(self.no, self.yes))
 
     def refresh(self, session: Session) -> None:
         identity = session.data.identity

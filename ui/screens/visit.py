@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from kiosk.session import Session
 from ui.theme import set_role
-from ui.widgets.common import button, card, field_grid, label
+from ui.widgets.common import action_row, button, card, field_grid, label
 
 
 def priority_names(session: Session) -> dict[str, Any]:
@@ -211,15 +211,11 @@ class TicketScreen(QWidget):
         outer.addLayout(middle, 1)
         self.status = label("", "good", name="ticket_status")
         outer.addWidget(self.status)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(24)
         self.print_again = button("", "secondary", name="ticket_print_again")
         self.print_again.clicked.connect(session.reprint)
         self.done = button("", "primary", name="ticket_done")
         self.done.clicked.connect(session.finish)
-        buttons.addWidget(self.print_again, 1)
-        buttons.addWidget(self.done, 2)
-        outer.addLayout(buttons)
+        outer.addLayout(action_row(self.print_again, self.done))
 
     def refresh(self, session: Session) -> None:
         ticket = session.data.ticket

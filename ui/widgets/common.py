@@ -165,6 +165,15 @@ class Pictogram(QLabel):
         self.setPixmap(icon_pixmap(self.name, self.size_px, current_theme().palette.primary))
 
 
+def action_row(secondary: QPushButton, primary: QPushButton) -> QHBoxLayout:
+    """The screen's two answers side by side: the secondary one left, the main one wider."""
+    layout = QHBoxLayout()
+    layout.setSpacing(24)
+    layout.addWidget(secondary, 1)
+    layout.addWidget(primary, 2)
+    return layout
+
+
 def row(*widgets: QWidget, spacing: int = 16) -> QHBoxLayout:
     """Widgets side by side, vertically centred; the last one takes the remaining width."""
     layout = QHBoxLayout()
