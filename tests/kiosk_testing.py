@@ -45,11 +45,17 @@ def take_ticket_with_card(qtbot, kiosk: KioskApp, person: str, citizen_id: str) 
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY)
     assert text_of(window, "identity_id").startswith(citizen_id[:4])
     assert citizen_id not in text_of(window, "identity_id")  # masked on screen
+    return finish_journey(qtbot, kiosk)
+
+
+def finish_journey(qtbot, kiosk: KioskApp, clinic: str = "noi") -> str:
+    """From the identity confirmation to the ticket, with clicks; returns the number shown."""
+    window = kiosk.window
     click(qtbot, window, "identity_yes")
     wait_step(qtbot, kiosk, Step.INSURANCE_RESULT)
     click(qtbot, window, "insurance_continue")
     wait_step(qtbot, kiosk, Step.CHOOSE_CLINIC)
-    click(qtbot, window, "clinic_noi")
+    click(qtbot, window, f"clinic_{clinic}")
     wait_step(qtbot, kiosk, Step.CHOOSE_PRIORITY)
     click(qtbot, window, "priority_none")
     wait_step(qtbot, kiosk, Step.CONFIRM)

@@ -6,7 +6,15 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.queue.service import TZ
 from kiosk.session import BUSY_STEPS, Session, Step
@@ -190,7 +198,9 @@ class MainWindow(QMainWindow):
 
         self.overlay = IdleOverlay(session, central)
         self.activity_filter = _ActivityFilter(session, self)
-        QApplicationInstance().installEventFilter(self.activity_filter)
+        app = QApplication.instance()
+        assert app is not None, "the window needs a QApplication"
+        app.installEventFilter(self.activity_filter)
 
         self._language = session.language
         self._last_step: Step | None = None
@@ -295,11 +305,3 @@ class MainWindow(QMainWindow):
         central = self.centralWidget()
         if central is not None:
             self.overlay.setGeometry(central.rect())
-
-
-def QApplicationInstance() -> QObject:  # noqa: N802
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    assert app is not None
-    return app

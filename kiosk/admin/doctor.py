@@ -63,6 +63,17 @@ def _not_configured(name: str, what: str) -> CheckResult:
     return CheckResult(name, True, f"{what} not configured", details={"configured": "no"})
 
 
+def _not_built(name: str, what: str, noun: str, backend: str) -> CheckResult:
+    """The configuration names a backend, but building the device failed (see the log)."""
+    return CheckResult(
+        name,
+        False,
+        f"{what} missing",
+        reason=f"backend {backend!r} is configured but no {noun} was built",
+        fix=f"check devices.{name} in the configuration and the log",
+    )
+
+
 # -- individual checks: each takes the objects it needs, may raise (run_checks catches) ----
 
 
@@ -71,13 +82,7 @@ def check_card_reader(reader: Any, config: Any) -> CheckResult:
     if backend == "none":
         return _not_configured("card_reader", "card reader")
     if reader is None:
-        return CheckResult(
-            "card_reader",
-            False,
-            "card reader missing",
-            reason=f"backend {backend!r} is configured but no reader was built",
-            fix="check devices.card_reader in the configuration and the log",
-        )
+        return _not_built("card_reader", "card reader", "reader", backend)
     status = reader.status()
     presence = ""
     if status.ok and "card" not in status.summary.lower():
@@ -136,13 +141,7 @@ def check_camera(camera: Any, config: Any) -> CheckResult:
     if backend == "none":
         return _not_configured("camera", "camera")
     if camera is None:
-        return CheckResult(
-            "camera",
-            False,
-            "camera missing",
-            reason=f"backend {backend!r} is configured but no camera was built",
-            fix="check devices.camera in the configuration and the log",
-        )
+        return _not_built("camera", "camera", "camera", backend)
     return _from_status("camera", camera.status())
 
 
@@ -156,13 +155,7 @@ def check_printer(printer: Any, config: Any) -> CheckResult:
     if backend == "none":
         return _not_configured("printer", "ticket printer")
     if printer is None:
-        return CheckResult(
-            "printer",
-            False,
-            "printer missing",
-            reason=f"backend {backend!r} is configured but no printer was built",
-            fix="check devices.printer in the configuration and the log",
-        )
+        return _not_built("printer", "printer", "printer", backend)
     status = printer.status()
     paper = str(getattr(printer.paper(), "value", printer.paper()))
     result = _from_status("printer", status)

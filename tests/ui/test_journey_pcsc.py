@@ -7,7 +7,7 @@ the kiosk cannot tell it from a physical reader.
 from __future__ import annotations
 
 import pytest
-from kiosk_testing import click, text_of, type_id, wait_step
+from kiosk_testing import click, finish_journey, text_of, type_id, wait_step
 
 from kiosk.models import Authenticity
 from kiosk.session import Step
@@ -43,17 +43,8 @@ def test_journey_with_a_card_over_pcsc(demo_config, qtbot, virtual_card, trust_d
         assert identity.photo  # DG2 face, shown on the confirmation screen
         assert not window.confirm_identity.photo.pixmap().isNull()
         assert text_of(window, "identity_name") == "Nguyễn Văn An"
-        click(qtbot, window, "identity_yes")
-        wait_step(qtbot, kiosk, Step.INSURANCE_RESULT)
-        click(qtbot, window, "insurance_continue")
-        wait_step(qtbot, kiosk, Step.CHOOSE_CLINIC)
-        click(qtbot, window, "clinic_mat")
-        wait_step(qtbot, kiosk, Step.CHOOSE_PRIORITY)
-        click(qtbot, window, "priority_none")
-        wait_step(qtbot, kiosk, Step.CONFIRM)
-        click(qtbot, window, "confirm_button")
-        wait_step(qtbot, kiosk, Step.TICKET)
-        assert text_of(window, "ticket_number").startswith("M")
+        number = finish_journey(qtbot, kiosk, clinic="mat")
+        assert number.startswith("M")
         assert kiosk.session.printed
     finally:
         kiosk.close()
