@@ -44,9 +44,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kiosk.models import mask_id
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 LOG_FILE = "kiosk.log"
 FAULT_FILE = "faulthandler.log"
@@ -345,12 +348,10 @@ def _route_uncaught_exceptions() -> None:
     threading.excepthook = on_thread_exception
 
 
-def setup_from_config(config: Any) -> LogSetup:
-    """`setup_logging` from a KioskConfig (uses its ``logging`` section when present)."""
-    from kiosk.admin.config import LoggingConfig
-
-    lc: LoggingConfig = getattr(config, "logging", None) or LoggingConfig.model_validate({})
-    log_dir = Path(lc.dir) if lc.dir else Path(config.data_path) / "logs"
+def setup_from_config(config: KioskConfig) -> LogSetup:
+    """`setup_logging` from the configuration's ``logging`` section."""
+    lc = config.logging
+    log_dir = Path(lc.dir) if lc.dir else config.data_path / "logs"
     return setup_logging(
         log_dir,
         level=lc.level,

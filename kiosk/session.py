@@ -31,6 +31,7 @@ from hardware.cardreader.base import (
 from kiosk.chip import identity_from_card
 from kiosk.config import KioskConfig
 from kiosk.identity.citizen_id import CitizenIdError, parse_citizen_id
+from kiosk.insurance.decision import not_verified
 from kiosk.logging_setup import forget_sensitive, register_sensitive
 from kiosk.messages import ID_MISMATCH, INVALID_ID, TICKET_FAILED, Message, card_message
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
@@ -483,7 +484,7 @@ class Session:
         if generation != self.generation:
             return  # the patient left: their values are no longer masked in the log
         log.error("insurance checker raised %s", type(exc).__name__)
-        self._insurance_checked(generation, not_verified())
+        self._insurance_checked(generation, not_verified(self.config.insurance.unverified_action))
 
     def continue_after_insurance(self) -> None:
         if self.step is Step.INSURANCE_RESULT:
@@ -593,16 +594,6 @@ class Session:
 
 def _sensitive_values(identity: Identity) -> list[object]:
     return [identity.citizen_id, identity.full_name, identity.birth_date, identity.bhyt_card]
-
-
-def not_verified() -> Eligibility:
-    return Eligibility(
-        action=InsuranceAction.DESK,
-        verified=False,
-        message_vi="Hiện chưa kiểm tra được thẻ bảo hiểm y tế. Quầy tiếp đón sẽ kiểm tra giúp bạn.",
-        message_en="We could not check your health insurance right now. The reception desk will check it.",
-        staff_note="BHYT chưa xác minh - quầy tiếp đón kiểm tra",
-    )
 
 
 def _citizen_id_problem(digits: str) -> Message | None:

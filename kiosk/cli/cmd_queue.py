@@ -7,9 +7,12 @@ import json
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import CommandRegistry, config_from_args
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 
 def _ticket_dict(ticket: Any) -> dict[str, Any]:
@@ -20,10 +23,10 @@ def _ticket_dict(ticket: Any) -> dict[str, Any]:
 
 
 def _service(args: argparse.Namespace) -> tuple[Any, Any]:
-    from kiosk.queue.service import QueueService
+    from kiosk.bootstrap import build_queue
 
     config = config_from_args(args)
-    return config, QueueService.from_config(config)
+    return config, build_queue(config)
 
 
 def _issue(args: argparse.Namespace) -> int:
@@ -78,13 +81,12 @@ def _issue(args: argparse.Namespace) -> int:
         queue.close()
 
 
-def _print(config: Any, queue: Any, ticket: Any, language: str) -> Any:
-    from hardware.printer.factory import build_printer
-    from kiosk.queue.printing import PrintService
+def _print(config: KioskConfig, queue: Any, ticket: Any, language: str) -> Any:
+    from kiosk.bootstrap import build_printer, build_printing
 
-    printer = build_printer(config.devices.printer, config.data_path)
+    printer = build_printer(config)
     try:
-        return PrintService(printer, queue).print_ticket(
+        return build_printing(queue, printer).print_ticket(
             ticket, config, language, config.devices.printer.timeout_s
         )
     finally:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -56,6 +56,9 @@ from kiosk.queue import db
 from kiosk.queue.db import counters, tickets
 from kiosk.queue.lines import Line, clinic_lines, line_by_id, line_for
 from kiosk.queue.priority import all_priorities
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +202,7 @@ def load_or_create_key(data_dir: Path) -> bytes:
 class QueueService:
     """Blocking; call from a worker thread in the UI. Thread-safe (one engine, pooled)."""
 
-    def __init__(self, engine: Engine, config: Any, hash_key: bytes) -> None:
+    def __init__(self, engine: Engine, config: KioskConfig, hash_key: bytes) -> None:
         self.engine = engine
         self.config = config
         self._key = hash_key
@@ -217,7 +220,7 @@ class QueueService:
         self._purge_old_keys()
 
     @classmethod
-    def from_config(cls, config: Any) -> QueueService:
+    def from_config(cls, config: KioskConfig) -> QueueService:
         storage = config.storage
         dsn = storage.dsn.get_secret_value()
         data_path = Path(config.data_path)
@@ -275,7 +278,7 @@ class QueueService:
             existing = self._find_patient(clinic.id, day, key)
             if existing is not None:
                 return existing
-        values = {
+        values: dict[str, Any] = {
             "id": str(uuid.uuid4()),
             "line_id": line.id,
             "clinic_id": clinic.id,
@@ -286,7 +289,7 @@ class QueueService:
             "insurance_verified": req.insurance_verified,
             "staff_note": req.staff_note[:500],
             "language": req.language,
-            "kiosk_id": getattr(self.config, "kiosk_id", ""),
+            "kiosk_id": self.config.kiosk_id,
             "patient_key": key,
             "state": "waiting",
             "print_status": "pending",
