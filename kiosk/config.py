@@ -30,6 +30,7 @@ from kiosk.admin.config import AccessibilityConfig, AdminConfig, LoggingConfig
 from kiosk.catalog.config import CatalogConfig
 from kiosk.insurance.config import InsuranceConfig
 from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
+from kiosk.text import Text
 
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
@@ -55,7 +56,7 @@ class HospitalConfig(BaseModel):
     )
 
     def name(self, language: str) -> str:
-        return self.name_vi if language == "vi" else self.name_en
+        return Text(self.name_vi, self.name_en).get(language)
 
     @field_validator("appointment_pattern")
     @classmethod

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from kiosk.text import Text
+
 
 class Gender(StrEnum):
     MALE = "male"
@@ -99,5 +101,9 @@ class Eligibility:
     benefit_level: int | None = None
     five_year_date: date | None = None
 
+    @property
+    def words(self) -> Text:
+        return Text(self.message_vi, self.message_en)
+
     def message(self, language: str) -> str:
-        return self.message_vi if language == "vi" else self.message_en
+        return self.words.get(language)

@@ -33,9 +33,19 @@ from kiosk.config import KioskConfig
 from kiosk.identity.citizen_id import CitizenIdError, parse_citizen_id
 from kiosk.insurance.decision import not_verified
 from kiosk.logging_setup import forget_sensitive, register_sensitive
-from kiosk.messages import ID_MISMATCH, INVALID_ID, TICKET_FAILED, Message, card_message
+from kiosk.messages import (
+    APPOINTMENT_RECEIVED,
+    ID_MISMATCH,
+    INVALID_ID,
+    TICKET_FAILED,
+    Message,
+    card_message,
+    scan_problem,
+    ticket_refused,
+)
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
 from kiosk.queue.service import QueueError
+from kiosk.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -402,22 +412,14 @@ class Session:
             self._go(Step.CONFIRM_IDENTITY)
         elif kind == "appointment" and self.step is not Step.CARD_KEY:
             self.data.scanned_code = result.appointment_code
-            self.data.message = Message(
-                "appointment",
-                "Đã nhận mã hẹn khám. Vui lòng đặt thẻ CCCD hoặc nhập số CCCD để tiếp tục.",
-                "Appointment code received. Please place your ID card or type your ID number to continue.",
-            )
+            self.data.message = APPOINTMENT_RECEIVED
             self._go(Step.IDENTIFY) if self.step is Step.START else self._changed()
         elif self.step is Step.CARD_KEY and kind == "appointment":
             self.data.scanned_code = result.appointment_code
             self.data.message = card_message(KeyRequired())
             self._changed()
         else:
-            self.data.message = Message(
-                getattr(result, "error", None) or kind,
-                result.message("vi"),
-                result.message("en"),
-            )
+            self.data.message = scan_problem(result.error or kind, result.words)
             self._go(Step.IDENTIFY) if self.step is Step.START else self._changed()
 
     def _read_card(self) -> None:
@@ -574,7 +576,7 @@ class Session:
         if isinstance(exc, QueueError):
             # A refusal with its own words (e.g. the clinic is closed now): choose again.
             log.info("ticket refused: %s", type(exc).__name__)
-            self.data.message = Message("ticket_refused", exc.message_vi, exc.message_en)
+            self.data.message = ticket_refused(Text(exc.message_vi, exc.message_en))
             self._go(Step.CHOOSE_CLINIC)
             return
         log.error("ticket could not be issued: %s", type(exc).__name__, exc_info=exc)
