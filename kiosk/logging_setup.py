@@ -47,6 +47,7 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
 from kiosk.models import mask_id
+from kiosk.text import fold
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
@@ -81,11 +82,6 @@ _registered_re: re.Pattern[str] | None = None
 _extra_patterns: list[re.Pattern[str]] = []
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn")
-
-
 def _spellings(value: object) -> Iterable[str]:
     if isinstance(value, date):
         yield value.strftime("%d/%m/%Y")
@@ -99,7 +95,7 @@ def _spellings(value: object) -> Iterable[str]:
     yield text
     yield unicodedata.normalize("NFC", text)
     yield unicodedata.normalize("NFD", text)
-    yield _fold(text)
+    yield fold(text, lower=False)
 
 
 def _rebuild() -> None:
@@ -170,7 +166,7 @@ def mask(text: str) -> str:
     pattern = _registered_re
     if pattern is not None:
         text = pattern.sub("***", text)
-        folded = _fold(text)
+        folded = fold(text, lower=False)
         if folded != text and pattern.search(folded):
             text = pattern.sub("***", folded)
     for extra in _extra_patterns:
