@@ -141,13 +141,17 @@ def _read_card(args: argparse.Namespace) -> int:
 
 
 def _make_card(
-    person_file: str, pki: str | None, faults: list[str], photo: Path | None = None
+    person_file: str,
+    pki: str | None,
+    faults: list[str],
+    photo: Path | None = None,
+    legacy: bool = False,
 ) -> Any:
     from dataclasses import replace
 
-    from hardware.icao.emulator import EmrtdEmulator
+    from hardware.icao.emulator import LEGACY, EmrtdEmulator
     from hardware.icao.person import load_person
-    from hardware.icao.pki import load_signer, make_pki
+    from hardware.icao.pki import load_fault_signers, load_signer, make_pki
 
     person = load_person(person_file)
     if photo is not None:
@@ -158,7 +162,13 @@ def _make_card(
         print(
             f"test PKI created in {pki} (trust {pki}/csca.pem to reach 'trusted')", file=sys.stderr
         )
-    return EmrtdEmulator.from_person(person, load_signer(pki), faults=faults)
+    return EmrtdEmulator.from_person(
+        person,
+        load_signer(pki),
+        faults=faults,
+        profile=LEGACY if legacy else None,
+        signers=load_fault_signers(pki),
+    )
 
 
 def _sim_card(args: argparse.Namespace) -> int:
@@ -173,7 +183,7 @@ def _sim_card(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        card = _make_card(args.person, args.pki, args.fault or [])
+        card = _make_card(args.person, args.pki, args.fault or [], legacy=args.legacy)
     except (PersonError, PKIError, ValueError) as exc:
         print(f"kiosk sim card: {exc}", file=sys.stderr)
         return 2
@@ -388,6 +398,12 @@ def register(registry: CommandRegistry) -> None:
         "--pki", metavar="DIR", help="test PKI from `kiosk sim make-pki` (default: a new one)"
     )
     sim.add_argument("--fault", action="append", choices=FAULTS, help="play a fault (repeatable)")
+    sim.add_argument(
+        "--legacy",
+        action="store_true",
+        help="the old emulator layouts: no chip authentication, DG13 14 = SEQ{14, UTF8}, no "
+        "field 16, '<' at MRZ line 1 position 30",
+    )
     sim.add_argument("--connect-timeout", type=float, default=5.0, help=argparse.SUPPRESS)
     sim.set_defaults(func=_sim_card)
 
