@@ -35,7 +35,7 @@ from hardware.cardreader.base import (
     NoCard,
     ReaderUnavailable,
 )
-from hardware.cardreader.config import CardReaderConfig
+from hardware.cardreader.config import CardReaderConfig, VerificationPolicy
 from hardware.icao.transport import CardGone, TransportError
 from hardware.status import DeviceStatus
 
@@ -159,8 +159,12 @@ class PcscCardReader(CardReader):
         retry_s: float = 0.5,
         watchdog_s: float = 3.0,
     ) -> None:
+        self.policy: VerificationPolicy | None = None
+        self.read_timeout_s = 10.0
         if isinstance(reader, CardReaderConfig):  # build_card_reader(config) passes the section
             trust_store = trust_store or reader.trust_store or None
+            self.policy = reader.verification
+            self.read_timeout_s = reader.read_timeout_s
             reader = reader.reader
         self.pattern = reader
         self.trust_store = trust_store
@@ -364,7 +368,9 @@ class PcscCardReader(CardReader):
 
         with self._lock:
             return self._with_card(
-                lambda transport: read_identity(transport, key, self.trust_store)
+                lambda transport: read_identity(
+                    transport, key, self.trust_store, policy=self.policy
+                )
             )
 
     def _with_card(self, action: Callable[[PcscTransport], CardData]) -> CardData:

@@ -27,6 +27,7 @@ from hardware.cardreader.base import (
     EventCallback,
     NoCard,
 )
+from hardware.cardreader.config import VerificationPolicy
 from hardware.status import DeviceStatus
 
 DEMO_PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "demo" / "people"
@@ -59,8 +60,11 @@ def demo_pki() -> tuple[Any, Any]:
 
 
 class SimulatedCardReader(CardReader):
-    def __init__(self, people_dir: str | Path | None = None) -> None:
+    def __init__(
+        self, people_dir: str | Path | None = None, policy: VerificationPolicy | None = None
+    ) -> None:
         self.people = load_people(people_dir)
+        self.policy = policy
         self._card: dict[str, Any] | None = None
         self._faults: frozenset[str] = frozenset()
         self._emulator: Any = None
@@ -128,7 +132,7 @@ class SimulatedCardReader(CardReader):
             emulator.reset()  # a new session, like a fresh field on a real reader
             _signer, trust = demo_pki()
             try:
-                return read_identity(LocalTransport(emulator), key, trust)
+                return read_identity(LocalTransport(emulator), key, trust, policy=self.policy)
             except CardRemoved:
                 self.remove()
                 raise

@@ -7,9 +7,10 @@ from collections.abc import Set
 from functools import lru_cache
 
 from hardware.icao import lds
+from hardware.icao.certs import Signer
 from hardware.icao.lds import EF_COM, EF_SOD, dg_file_id
 from hardware.icao.person import Person
-from hardware.icao.pki import Signer, create_csca, create_dsc
+from hardware.icao.pki import create_csca, create_dsc
 from hardware.icao.sod import build_sod
 
 # The faults this module plays; others (wrong key, removal, not an eMRTD) belong to the

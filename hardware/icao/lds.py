@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hardware.cardreader.base import CardData
+from hardware.cardreader.base import Authenticity, CardData, parse_card_date, parse_card_gender
 from hardware.icao import tlv
 from hardware.icao.tlv import LDSError, Tlv
 
@@ -655,23 +655,34 @@ def parse_dg2(data: bytes) -> FaceImage:
 # --- to the card-reader seam ----------------------------------------------------------------
 
 
-def card_data_from(dg13: Dg13, face: FaceImage | None, pa_level: str, access: str = "") -> CardData:
-    """The CardData the kiosk shows, from a parsed DG13, the optional face and the PA level."""
+def card_data_from(
+    dg13: Dg13, face: FaceImage | None, pa_level: Authenticity, access: str = ""
+) -> CardData:
+    """The CardData the kiosk shows, from a parsed DG13, the optional face and the PA level.
+
+    Dates and gender become typed values here, once; the text stays in `extra` when it is not
+    a full date (e.g. a birth date "00/00/1950") so nothing the card said is lost.
+    """
     extra = dict(dg13.extra)
     for i, name in enumerate(dg13.parents[2:], start=3):
         extra[f"13.{i}"] = name
+    for key, text in (("birth_date", dg13.birth_date), ("issue_date", dg13.issue_date)):
+        if text and parse_card_date(text) is None:
+            extra[key] = text
+    if dg13.gender and parse_card_gender(dg13.gender) is None:
+        extra["gender"] = dg13.gender
     return CardData(
         citizen_id=dg13.citizen_id,
         full_name=dg13.full_name,
-        birth_date=dg13.birth_date,
-        gender=dg13.gender,
+        birth_date=parse_card_date(dg13.birth_date),
+        gender=parse_card_gender(dg13.gender),
         nationality=dg13.nationality,
         ethnicity=dg13.ethnicity,
         religion=dg13.religion,
         origin=dg13.origin,
         residence=dg13.residence,
         features=dg13.features,
-        issue_date=dg13.issue_date,
+        issue_date=parse_card_date(dg13.issue_date),
         expiry=dg13.expiry,
         father=dg13.father,
         mother=dg13.mother,

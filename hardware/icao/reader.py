@@ -19,6 +19,7 @@ from pathlib import Path
 from hardware.cardreader.base import (
     AccessDenied,
     AccessKey,
+    Authenticity,
     CardData,
     CardError,
     CardReadFailed,
@@ -27,6 +28,7 @@ from hardware.cardreader.base import (
     KeyRequired,
     NotAnIdCard,
 )
+from hardware.cardreader.config import VerificationPolicy
 from hardware.icao import bac, pace, tlv
 from hardware.icao.apdu import (
     MAX_EXTENDED_LE,
@@ -43,6 +45,7 @@ from hardware.icao.apdu import (
     ResponseAPDU,
     sw_text,
 )
+from hardware.icao.policy import decide
 from hardware.icao.sm import SecureMessaging, SMError
 from hardware.icao.transport import CardGone, CountingTransport, Transport, TransportError
 
@@ -78,6 +81,9 @@ class ReadReport:
 
     access: str = ""
     authenticity: str = "read"
+    chip_auth: str = "not_offered"
+    accepted: bool = False
+    refusal: str = ""
     problems: list[str] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=dict)  # file name -> bytes read
     extended_length: bool = False
@@ -361,6 +367,7 @@ def read_identity(
     trust_store: object | None = None,
     with_photo: bool = True,
     report: ReadReport | None = None,
+    policy: VerificationPolicy | None = None,
 ) -> CardData:
     """Reads and checks the identity on the card. Raises a CardError subclass on failure.
 
@@ -413,7 +420,7 @@ def read_identity(
                 face = lds.parse_dg2(dg2)
             except lds.LDSError as exc:  # a bad photo must not discard a good identity read
                 report.problems.append(f"face image unreadable: {exc}")
-        level = "read"
+        level = Authenticity.READ
         if sod_bytes is None:
             report.problems.append("the chip has no EF.SOD")
         else:
@@ -423,10 +430,15 @@ def read_identity(
                 if (content := files.get(name))
             }
             result = sod.passive_authentication(sod_bytes, groups, store)
-            level = result.level
+            level = Authenticity(result.level)
             report.problems.extend(result.problems)
         report.authenticity = level
         data = lds.card_data_from(dg13, face, level, report.access)
+        verdict = decide(level, data.chip_auth, policy)
+        data.accepted = verdict.accepted
+        data.refusal = verdict.refusal.value if verdict.refusal else ""
+        data.refusal_detail = verdict.detail
+        report.accepted, report.refusal = data.accepted, data.refusal
     except CardError:
         raise
     except Exception as exc:  # noqa: BLE001 - never let a protocol bug crash the kiosk

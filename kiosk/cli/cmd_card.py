@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,10 @@ def _key_from_args(args: argparse.Namespace) -> Any:
     if args.can:
         return keys.key_from_can(args.can)
     return None
+
+
+def _ddmmyyyy(day: date | None) -> str | None:
+    return day.strftime("%d/%m/%Y") if day else None
 
 
 def _read_card(args: argparse.Namespace) -> int:
@@ -95,15 +100,15 @@ def _read_card(args: argparse.Namespace) -> int:
     identity = {
         "citizen_id": data.citizen_id,
         "full_name": data.full_name,
-        "birth_date": data.birth_date,
-        "gender": data.gender,
+        "birth_date": _ddmmyyyy(data.birth_date),
+        "gender": data.gender.value if data.gender else None,
         "nationality": data.nationality,
         "ethnicity": data.ethnicity,
         "religion": data.religion,
         "origin": data.origin,
         "residence": data.residence,
         "features": data.features,
-        "issue_date": data.issue_date,
+        "issue_date": _ddmmyyyy(data.issue_date),
         "expiry": data.expiry,
         "father": data.father,
         "mother": data.mother,

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from hardware.cardreader.base import Authenticity, Gender
 from hardware.icao import lds, tlv
 from hardware.icao.lds import LDSError, MrzCheckError
 from hardware.icao.person import Person, load_person
@@ -445,17 +446,26 @@ def test_card_data_from_dg13_and_face() -> None:
     person = load_person(PEOPLE / "binh-over-75.json")
     dg13 = lds.parse_dg13(lds.build_dg13(person, {21: "x"}))
     face = lds.parse_dg2(lds.build_dg2(person.photo_bytes() or b""))
-    data = lds.card_data_from(dg13, face, "trusted", access="PACE")
+    data = lds.card_data_from(dg13, face, Authenticity.TRUSTED, access="PACE")
     assert data.citizen_id == person.id
     assert data.full_name == "Trần Thị Bình"
-    assert data.gender == "Nữ"
-    assert data.expiry == "Không thời hạn"
+    assert data.gender is Gender.FEMALE
+    assert data.birth_date == person.birth_date
+    assert data.expiry == "Không thời hạn" and data.expiry_date is None
     assert (data.father, data.mother, data.spouse) == (person.father, person.mother, "")
     assert data.old_id == person.old_id
     assert data.photo == face.display_bytes
     assert (data.authenticity, data.access) == ("trusted", "PACE")
     assert data.extra == {"21": "x"}
-    assert lds.card_data_from(dg13, None, "read").photo is None
+    assert lds.card_data_from(dg13, None, Authenticity.READ).photo is None
+
+
+def test_card_data_keeps_a_partial_birth_date_as_text() -> None:
+    """Old cards may carry 00/00/1950: no date to compute with, but the text is not lost."""
+    dg13 = lds.Dg13(citizen_id="001050000001", full_name="A", birth_date="00/00/1950", gender="X")
+    data = lds.card_data_from(dg13, None, Authenticity.READ)
+    assert data.birth_date is None and data.gender is None
+    assert data.extra == {"birth_date": "00/00/1950", "gender": "X"}
 
 
 # --- hostile input ----------------------------------------------------------------------------

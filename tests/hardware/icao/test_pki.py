@@ -16,12 +16,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from hardware.icao import lds, tlv
+from hardware.icao.certs import EXPLICIT_CURVES, NAMED_CURVES, Signer, serial_of
 from hardware.icao.person import load_person
 from hardware.icao.pki import (
-    EXPLICIT_CURVES,
-    NAMED_CURVES,
     PKIError,
-    Signer,
     TrustStore,
     build_master_list,
     create_csca,
@@ -29,7 +27,6 @@ from hardware.icao.pki import (
     load_signer,
     make_pki,
     parse_master_list,
-    serial_of,
 )
 from hardware.icao.sod import build_sod, passive_authentication
 from kiosk.cli import main
