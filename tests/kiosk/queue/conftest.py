@@ -1,5 +1,5 @@
 """Queue fixtures: configurations on a temporary data dir, and a real PostgreSQL server started
-by the test run from the distribution's binaries (kiosk.queue.pgserver; as root it runs as the
+by the test run from the distribution's binaries (tests.support.pgserver; as root it runs as the
 `postgres` system user), one fresh database per test."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from queue_testing import make_config
 
 from kiosk.config import KioskConfig
-from kiosk.queue.pgserver import PostgresUnavailable, TempPostgres, find_bindir
+from tests.support.pgserver import PostgresUnavailable, TempPostgres, find_bindir
 
 
 @pytest.fixture(scope="session")

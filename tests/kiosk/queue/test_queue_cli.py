@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.queue.bench import run_bench
-from kiosk.queue.pgserver import TempPostgres
+from tests.support.pgserver import TempPostgres
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

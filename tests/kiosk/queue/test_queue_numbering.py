@@ -114,6 +114,38 @@ def test_numbers_per_line_and_format(config_factory: Callable[..., KioskConfig])
         service.close()
 
 
+@pytest.mark.parametrize("digits", [1, 2])
+def test_a_sequence_past_its_padding_width_is_stored_in_full(
+    config_factory: Callable[..., KioskConfig], digits: int
+) -> None:
+    """The number is formatted twice: in Python (`Line.number`, the issued ticket) and, on
+    PostgreSQL, in SQL (`lpad`, the stored row the counters and reprints read). Both must agree
+    at and past 10**digits, where `lpad` would silently cut "10" to "1"."""
+    clinics = [
+        {
+            "id": "nhi",
+            "name_vi": "Khám Nhi",
+            "name_en": "Paediatrics",
+            "prefix": "E",
+            "priority_line": False,
+            "number_digits": digits,
+        }
+    ]
+    service = QueueService.from_config(config_factory(clinics=clinics))
+    try:
+        edge = 10**digits
+        issued = [service.issue(TicketRequest("nhi", False)) for _ in range(edge + 1)]
+        expected = [f"E{seq:0{digits}d}" for seq in range(1, edge + 2)]
+        assert [t.number for t in issued] == expected
+        assert [service.get(t.id).number for t in issued] == expected  # as stored
+        assert expected[-3:] == [f"E{edge - 1}", f"E{edge}", f"E{edge + 1}"]
+        with service.engine.connect() as conn:
+            stored = conn.execute(select(db.tickets.c.number).order_by(db.tickets.c.seq)).scalars()
+            assert list(stored) == expected
+    finally:
+        service.close()
+
+
 def test_concurrent_processes_no_duplicate_no_gap(
     config_factory: Callable[..., KioskConfig], backend: str
 ) -> None:
