@@ -135,7 +135,7 @@ def test_bench_card_prints_numbers(pcscd: object, capsys: pytest.CaptureFixture[
         row = results[label]
         assert row["reads"] == 3
         assert 0 < row["median_ms"] <= row["p95_ms"] <= row["max_ms"]
-        assert row["authenticity"] == "trusted"
+        assert row["authenticity"] == "trusted" and row["chip_authentication"] == "passed"
     assert results["identity+photo"]["photo_bytes"] > 15_000
     assert results["identity+photo"]["bytes"] > results["identity"]["bytes"] + 15_000
 
