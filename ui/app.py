@@ -99,6 +99,7 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     session = Session(services, runner)
     bridge = DeviceBridge()
 
+    from hardware.codereader.base import ScannedCode
     from kiosk.identity.classify import classify
 
     pattern = config.hospital.appointment_pattern
@@ -113,7 +114,9 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
         return guarded
 
     bridge.code_received.connect(
-        patient_facing(lambda data: session.code_scanned(classify(data, pattern)))
+        patient_facing(
+            lambda data, lossy: session.code_scanned(classify(ScannedCode(data, lossy), pattern))
+        )
     )
     bridge.card_inserted.connect(patient_facing(session.card_inserted))
     bridge.card_removed.connect(session.card_removed)
