@@ -25,12 +25,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hardware.status import DeviceStatus
 from kiosk.queue import bounds, db, events, keys, registrations, reports
-from kiosk.queue.calls import CounterCalls
+from kiosk.queue.calls import CallError, CallRecord, Counter, CounterCalls
 from kiosk.queue.db import tickets
 from kiosk.queue.keys import HASH_KEY_FILE, load_or_create_key
 from kiosk.queue.lines import line_for
@@ -54,6 +54,9 @@ from kiosk.queue.store import QueueStore
 from kiosk.queue.waits import WaitEstimator
 
 __all__ = [
+    "CallError",
+    "CallRecord",
+    "Counter",
     "DB_FILE",
     "HASH_KEY_FILE",
     "TZ",
@@ -386,12 +389,96 @@ class QueueService:
     # -- the counter side and reports -------------------------------------------------------
 
     def call_next(
-        self, line_id: str, now: datetime | None = None, counter: str = ""
+        self, line_id: str | None = None, now: datetime | None = None, counter: str = ""
     ) -> Ticket | None:
-        """Calls the next waiting ticket for a counter of `line_id` (priority tickets of the
-        clinic first); the ticket this counter called before becomes done."""
+        """Calls the next waiting ticket for `counter` on `line_id` (None: the lines the
+        counter serves, see `set_counter`); the clinic's priority tickets first, under the
+        fairness rule `queue.priority_run`. The ticket this counter called before becomes
+        done. None: nobody waiting."""
         chosen = self.calls.call_next(line_id, now, counter)
         return None if chosen is None else self.get(chosen)
+
+    def recall(self, ticket_id: str, now: datetime | None = None) -> Ticket:
+        self.calls.recall(ticket_id, now)
+        return self.get(ticket_id)
+
+    def skip(self, ticket_id: str, now: datetime | None = None) -> Ticket:
+        """No-show: requeued (`queue.requeue_limit` times) or ended ("no_show")."""
+        self.calls.skip(ticket_id, now)
+        return self.get(ticket_id)
+
+    def transfer(
+        self, ticket_id: str, line_id: str | None = None, counter: str | None = None
+    ) -> Ticket:
+        self.calls.transfer(ticket_id, line_id, counter)
+        return self.get(ticket_id)
+
+    def done(self, ticket_id: str, now: datetime | None = None) -> Ticket:
+        self.calls.done(ticket_id, now)
+        return self.get(ticket_id)
+
+    def set_counter(
+        self, counter_id: str, name: str, lines: list[str], is_open: bool = True
+    ) -> Counter:
+        return self.calls.set_counter(counter_id, name, lines, is_open)
+
+    def counters(self) -> list[Counter]:
+        return self.calls.counters()
+
+    def recent_calls(
+        self, limit: int = 10, day: date | None = None, after_id: int = 0
+    ) -> list[CallRecord]:
+        return self.calls.recent_calls(limit, day.isoformat() if day else None, after_id)
+
+    # -- lookups for the counter page and the phone page ------------------------------------
+
+    def find(self, number_or_id: str, day: date | None = None) -> Ticket:
+        """A ticket by its printed number for `day` (default today; "e051" and "E051" alike)
+        or by its id (the QR). Raises KeyError."""
+        text_ = number_or_id.strip()
+        day_s = (day or datetime.now(TZ).date()).isoformat()
+        with self.store.read.connect() as conn:
+            row = conn.execute(
+                select(tickets).where(
+                    or_(
+                        tickets.c.id == text_,
+                        and_(
+                            tickets.c.day == day_s,
+                            func.upper(tickets.c.number) == text_.upper(),
+                        ),
+                    )
+                )
+            ).first()
+            if row is None:
+                raise KeyError(number_or_id)
+            return self._ticket(conn, row._mapping, reprint=False)
+
+    def by_token(self, token: str) -> Ticket:
+        """The ticket of a phone status page token (raises KeyError)."""
+        with self.store.read.connect() as conn:
+            row = conn.execute(select(tickets).where(tickets.c.token == token)).first()
+            if row is None or not token:
+                raise KeyError("token")
+            return self._ticket(conn, row._mapping, reprint=False)
+
+    def registration(self, ticket_id: str) -> Registration | None:
+        """The registration record (staff only: the caller checks the role and audits)."""
+        return registrations.get(self.store, ticket_id)
+
+    def purge_registrations(self, now: datetime | None = None) -> int:
+        return registrations.purge(self.store, now)
+
+    def key_check(self) -> DeviceStatus:
+        """Doctor: do all kiosks sharing this database use the same hash key?"""
+        try:
+            return keys.key_check(self.store, getattr(self.config, "kiosk_id", ""), self._key)
+        except (OperationalError, OSError) as exc:
+            return DeviceStatus(
+                ok=False,
+                summary="queue hash keys not checked: database unreachable",
+                fix="check storage.dsn and the database server",
+                details={"error": type(exc).__name__},
+            )
 
     def status(self, line_id: str | None = None, day: date | None = None) -> list[LineStatus]:
         return reports.line_status(self.store, self.waits, line_id, day)
