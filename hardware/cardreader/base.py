@@ -59,7 +59,11 @@ class NoCard(CardError):
 
 
 class CardRemoved(CardError):
-    """The card was taken away during the read."""
+    """The card was taken away during the read (or lifted while the reader connected)."""
+
+
+class CardReadTimeout(CardError):
+    """The card or reader stopped answering: the read was abandoned after its time limit."""
 
 
 class KeyRequired(CardError):

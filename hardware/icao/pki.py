@@ -28,6 +28,7 @@ from hardware.icao.certs import (
     SignerKey,
     checked_certificate,
     load_der_certificate,
+    public_key_of,
     quiet_certificates,
     serial_of,
     verify_issued_by,
@@ -55,6 +56,9 @@ trust store: never put csca.pem into the trust store of a kiosk that serves pati
   dsc.key   the document signer's private key (PKCS#8 PEM, unencrypted)
   masterlist.ml (with --master-list) an ICAO master list (CMS) holding the test CSCA, to
             test trust stores built from master lists
+  csca.crl  the test CSCA's CRL: revokes .faults/revoked-dsc.pem (copy it next to csca.pem)
+  .faults/  signers of `kiosk sim card --fault dsc-keyusage | csca-signed-sod | revoked-dsc`
+            (csca-signed-sod.key IS the CSCA's private key)
 """
 
 
@@ -141,8 +145,10 @@ def create_dsc(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     rsa_pss: bool = False,
+    digital_signature: bool = True,
 ) -> Signer:
-    """A document signer certificate issued by the CSCA, with its key."""
+    """A document signer certificate issued by the CSCA, with its key (`digital_signature`
+    False: a key usage without it, to test that such a signer is refused)."""
     key = _new_key(curve)
     start = not_before or _now() - dt.timedelta(days=1)
     end = not_after or start + dt.timedelta(days=10 * 365)
@@ -156,8 +162,8 @@ def create_dsc(
         .not_valid_after(end)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
+                digital_signature=digital_signature,
+                content_commitment=not digital_signature,
                 key_encipherment=False,
                 data_encipherment=False,
                 key_agreement=False,
@@ -176,6 +182,77 @@ def create_dsc(
         .sign(csca_key, hashes.SHA256())
     )
     return Signer(cert, key, rsa_pss)
+
+
+def create_crl(
+    csca_cert: x509.Certificate, csca_key: SignerKey, revoked: Iterable[x509.Certificate]
+) -> x509.CertificateRevocationList:
+    """A CRL of the CSCA revoking `revoked` (test PKIs)."""
+    now = _now()
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(csca_cert.subject)
+        .last_update(now - dt.timedelta(days=1))
+        .next_update(now + dt.timedelta(days=90))
+    )
+    for cert in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(cert.serial_number)
+            .revocation_date(now - dt.timedelta(hours=1))
+            .build()
+        )
+    return builder.sign(csca_key, hashes.SHA256())
+
+
+_FAULT_DIR = ".faults"  # hidden: a trust store made from this folder skips it
+
+
+def _write_signer(directory: Path, name: str, signer: Signer) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name}.pem").write_bytes(
+        signer.certificate.public_bytes(serialization.Encoding.PEM)
+    )
+    key_path = directory / f"{name}.key"
+    key_path.unlink(missing_ok=True)
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as key_file:
+        key_file.write(
+            signer.private_key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+
+
+def fault_signers(
+    csca_cert: x509.Certificate, csca_key: SignerKey, curve: str | int = "secp256r1"
+) -> tuple[dict[str, Signer], x509.CertificateRevocationList]:
+    """The signers of the emulator's certificate faults and the CRL revoking `revoked-dsc`."""
+    revoked = create_dsc(csca_cert, csca_key, "TEST Document Signer (revoked)", curve=curve)
+    signers = {
+        "dsc-keyusage": create_dsc(
+            csca_cert,
+            csca_key,
+            "TEST Signer without digitalSignature",
+            curve=curve,
+            digital_signature=False,
+        ),
+        "csca-signed-sod": Signer(csca_cert, csca_key),
+        "revoked-dsc": revoked,
+    }
+    return signers, create_crl(csca_cert, csca_key, [revoked.certificate])
+
+
+def load_fault_signers(directory: str | Path) -> dict[str, Signer]:
+    """The fault signers make_pki wrote (empty for an older PKI folder)."""
+    folder = Path(directory) / _FAULT_DIR
+    signers = {}
+    for name in ("dsc-keyusage", "csca-signed-sod", "revoked-dsc"):
+        if (folder / f"{name}.pem").exists():
+            signers[name] = load_signer(folder, name)
+    return signers
 
 
 def make_pki(
@@ -209,6 +286,10 @@ def make_pki(
         fd = os.open(files.dsc_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as key_file:
             key_file.write(key_pem)
+        signers, crl = fault_signers(csca_cert, csca_key, curve)
+        for name, fault_signer in signers.items():
+            _write_signer(directory / _FAULT_DIR, name, fault_signer)
+        (directory / "csca.crl").write_bytes(crl.public_bytes(serialization.Encoding.PEM))
         if files.master_list is not None:
             ml_signer = create_dsc(csca_cert, csca_key, "TEST Master List Signer", curve=curve)
             files.master_list.write_bytes(build_master_list([csca_cert], ml_signer))
@@ -218,12 +299,12 @@ def make_pki(
     return files
 
 
-def load_signer(directory: str | Path) -> Signer:
+def load_signer(directory: str | Path, name: str = "dsc") -> Signer:
     """The document signer in a folder made by make_pki (dsc.pem + dsc.key)."""
     directory = Path(directory)
     try:
-        cert = x509.load_pem_x509_certificate((directory / "dsc.pem").read_bytes())
-        key = serialization.load_pem_private_key((directory / "dsc.key").read_bytes(), None)
+        cert = x509.load_pem_x509_certificate((directory / f"{name}.pem").read_bytes())
+        key = serialization.load_pem_private_key((directory / f"{name}.key").read_bytes(), None)
     except OSError as exc:
         raise PKIError(f"{directory}: cannot read dsc.pem / dsc.key ({exc.strerror})") from exc
     except (ValueError, TypeError) as exc:
@@ -251,9 +332,9 @@ def parse_master_list(data: bytes) -> tuple[list[x509.Certificate], list[str]]:
     """(certificates, problems) from an ICAO master list (CMS SignedData, DER).
 
     Each certificate of the list is parsed on its own: one that cannot be read is reported
-    in problems and the others are kept. The list's signature is checked (signed attributes,
-    signature, signer issued by a CSCA of the list) and any failure reported in problems:
-    hospital IT chose to install the file, so its certificates are kept either way.
+    in problems. The list's signature is checked (signed attributes, signature, signer issued
+    by a CSCA of the list): when it fails, no certificate of the list is returned - a list
+    whose signature does not hold may have had a CSCA slipped in.
     """
     try:
         signed = parse_signed_data(data, "master list")
@@ -277,6 +358,10 @@ def parse_master_list(data: bytes) -> tuple[list[x509.Certificate], list[str]]:
     problems.extend(check.problems)
     if check.ok and check.signer is not None and not _issued_by_any(check.signer, certs):
         problems.append("the master list signer was not issued by a CSCA in the list")
+        check.ok = False
+    if not check.ok and certs:
+        problems.append(f"none of the {len(certs)} certificates of this master list is trusted")
+        certs = []
     return certs, problems
 
 
@@ -337,8 +422,9 @@ def _load_pem(data: bytes, name: str) -> tuple[list[x509.Certificate], list[str]
     for index, block in enumerate(blocks, start=1):
         kind = block.group(1)
         label = name if len(blocks) == 1 else f"{name} block {index}"
-        if b"PRIVATE KEY" in kind:
-            continue  # a key next to its certificate (e.g. a make-pki folder): not a problem
+        if b"PRIVATE KEY" in kind or kind == b"X509 CRL":
+            continue  # a key next to its certificate (e.g. a make-pki folder): not a problem;
+            # CRLs are read by _load_crls
         if kind not in _PEM_CERTIFICATES | _PEM_CMS:
             problems.append(f"{label}: PEM {kind.decode()} ignored")
             continue
@@ -389,11 +475,32 @@ def _load_ldif(data: bytes, name: str) -> tuple[list[x509.Certificate], list[str
     return certs, problems
 
 
+def _load_crls(data: bytes) -> list[x509.CertificateRevocationList]:
+    """The CRLs of a file: PEM "X509 CRL" blocks or one DER CRL (signatures checked later)."""
+    ders = [
+        base64.b64decode(b"".join(block.group(2).split()))
+        for block in _PEM_BLOCK.finditer(data)
+        if block.group(1) == b"X509 CRL"
+    ]
+    if not ders and not _PEM_BLOCK.search(data):
+        ders = [data]
+    crls = []
+    for der in ders:
+        try:
+            crls.append(x509.load_der_x509_crl(der))
+        except ValueError:
+            continue
+    return crls
+
+
 def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         return [], [f"{path.name}: cannot read ({exc.strerror})"]
+    only_crls = not any(b.group(1) != b"X509 CRL" for b in _PEM_BLOCK.finditer(data))
+    if (path.suffix.lower() == ".crl" or b"-----BEGIN X509 CRL" in data) and only_crls:
+        return [], []  # only CRLs: read by _load_crls
     if _PEM_BLOCK.search(data):
         return _load_pem(data, path.name)
     if path.suffix.lower() == ".ldif" or data.startswith((b"dn:", b"version:")):
@@ -408,11 +515,16 @@ _CACHE: dict[str, tuple[list[tuple[str, int, int]], TrustStore]] = {}
 
 @dataclass
 class TrustStore:
-    """Trusted CSCA certificates; `problems` lists what could not be loaded, and why."""
+    """Trusted CSCA certificates and their CRLs; `problems` lists what could not be loaded.
+
+    A CRL counts only when a CSCA of the store signed it; `revocation()` then refuses the
+    document signers it lists.
+    """
 
     certificates: list[x509.Certificate] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     source: str = ""
+    crls: list[x509.CertificateRevocationList] = field(default_factory=list)
 
     @staticmethod
     def _files(path: Path) -> list[Path]:
@@ -432,13 +544,51 @@ class TrustStore:
         """Loads a file or every file in a folder (recursively; hidden files skipped)."""
         path = Path(path)
         store = cls(source=str(path))
+        crls: list[tuple[x509.CertificateRevocationList, str]] = []
         for file in cls._files(path):
             if file.name.upper().startswith("README"):
                 continue
             certs, problems = _load_file(file)
             store.add(certs)
             store.problems.extend(problems)
+            if file.suffix.lower() == ".crl" or file.suffix.lower() == ".pem":
+                try:
+                    found = _load_crls(file.read_bytes())
+                except OSError:
+                    found = []
+                if not found and file.suffix.lower() == ".crl":
+                    store.problems.append(f"{file.name}: not a CRL")
+                crls.extend((crl, file.name) for crl in found)
+        for crl, name in crls:  # once every CSCA is known
+            store.add_crl(crl, name)
         return store
+
+    def add_crl(self, crl: x509.CertificateRevocationList, label: str = "CRL") -> None:
+        """Keeps `crl` when a CSCA of the store signed it (else reports it in problems)."""
+        for csca in self.certificates:
+            if csca.subject != crl.issuer:
+                continue
+            try:
+                key = public_key_of(csca)
+                if crl.is_signature_valid(key):  # type: ignore[arg-type]
+                    self.crls.append(crl)
+                    return
+            except (ValueError, TypeError, UnsupportedAlgorithm):
+                continue
+        self.problems.append(f"{label}: CRL not signed by a CSCA of the trust store, ignored")
+
+    def revocation(self, cert: x509.Certificate) -> str | None:
+        """Why `cert` is revoked by a CRL of the store, or None."""
+        for crl in self.crls:
+            if crl.issuer != cert.issuer:
+                continue
+            entry = crl.get_revoked_certificate_by_serial_number(serial_of(cert))
+            if entry is not None:
+                day = entry.revocation_date_utc.date().isoformat()
+                return (
+                    f"document signer revoked on {day} by the CRL of {crl.issuer.rfc4514_string()}"
+                )
+        return None
 
     @classmethod
     def cached(cls, path: str | Path) -> TrustStore:

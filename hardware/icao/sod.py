@@ -8,7 +8,8 @@ per data group). Passive authentication reports one of three levels:
 - ``consistent``: every data group read matches the SOD and the SOD's signature verifies with
   the document signer certificate it carries;
 - ``trusted``: and that certificate was issued (signature and validity) by a CSCA in the
-  trust store.
+  trust store, is a proper document signer (hardware.icao.dsc_checks: key usage, not a CA,
+  document types) and is not on a CRL of the trust store.
 
 A data group whose hash differs from the SOD raises ``IntegrityError``: a hard failure.
 """
@@ -36,6 +37,7 @@ from hardware.icao.cms import (
     parse_signed_data,
     verify_signed_content,
 )
+from hardware.icao.dsc_checks import signer_problems
 from hardware.icao.pki import TrustStore
 from hardware.icao.tlv import LDSError
 
@@ -160,9 +162,13 @@ def _valid_at(cert: x509.Certificate, at: dt.datetime) -> bool:
     return cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
 
 
-def _chain(dsc: x509.Certificate, trust: TrustStore, at: dt.datetime) -> tuple[str, list[str]]:
+def _chain(
+    dsc: x509.Certificate, trust: TrustStore, at: dt.datetime, document_code: str | None = None
+) -> tuple[str, list[str]]:
     """(CSCA subject or '', problems) for the DSC against the trust store."""
-    problems: list[str] = []
+    problems = signer_problems(dsc, trust, document_code)
+    if problems:
+        return "", problems
     candidates = trust.issuers_of(dsc)
     if not candidates:
         return "", [
@@ -185,6 +191,19 @@ def _chain(dsc: x509.Certificate, trust: TrustStore, at: dt.datetime) -> tuple[s
             continue
         return csca.subject.rfc4514_string(), []
     return "", problems
+
+
+def _document_code(data_groups: Mapping[int, bytes]) -> str | None:
+    """The MRZ document code (e.g. "ID") of DG1, when read and readable."""
+    from hardware.icao import lds
+
+    dg1 = data_groups.get(1) or data_groups.get(0x0101)
+    if not dg1:
+        return None
+    try:
+        return lds.parse_dg1(dg1).document_code
+    except LDSError:
+        return None
 
 
 def passive_authentication(
@@ -236,7 +255,9 @@ def passive_authentication(
     if trust is None:
         result.problems.append("no trust store configured: the signer cannot be trusted")
         return result
-    csca, chain_problems = _chain(check.signer, trust, at or dt.datetime.now(dt.UTC))
+    csca, chain_problems = _chain(
+        check.signer, trust, at or dt.datetime.now(dt.UTC), _document_code(data_groups)
+    )
     result.problems.extend(chain_problems)
     if csca:
         result.csca_subject = csca

@@ -113,7 +113,10 @@ def test_build_td1_for_a_vietnamese_card() -> None:
     mrz_text = lds.build_mrz_td1(person)
     assert len(mrz_text) == 90
     mrz = lds.parse_mrz(mrz_text)  # every check digit verified
-    assert mrz_text[:30] == "IDVNM3020098765048302009876<<<"
+    # position 30: the check digit of the 12-digit ID, as on real cards
+    assert mrz_text[:30] == "IDVNM3020098765048302009876<<" + lds.check_digit(person.id)
+    assert lds.build_mrz_td1(person, legacy=True)[:30] == "IDVNM3020098765048302009876<<<"
+    assert lds.parse_mrz(lds.build_mrz_td1(person, legacy=True)).citizen_id == person.id
     assert mrz.document_code == "ID"
     assert mrz.issuing_state == mrz.nationality == "VNM"
     assert mrz.document_number == "302009876"  # last 9 digits of the ID
@@ -195,7 +198,8 @@ def test_dg13_round_trip_of_every_field(path: Path) -> None:
     assert (dg13.father, dg13.mother) == (person.father, person.mother)
     assert dg13.spouse == person.spouse
     assert dg13.old_id == person.old_id
-    assert dg13.extra == {}
+    assert dg13.extra == {"16": lds.card_serial(person.id)}  # meaning not published: kept raw
+    assert lds.parse_dg13(lds.build_dg13(person, legacy=True)).extra == {}
 
 
 def test_dg13_types_follow_the_reference_table() -> None:
@@ -213,8 +217,19 @@ def test_dg13_types_follow_the_reference_table() -> None:
     assert {n: t[0] for n, t in types.items() if n in (1, 3, 11, 15)} == dict.fromkeys(
         (1, 3, 11, 15), printable
     )
-    assert all(types[n] == [utf8] for n in (2, 4, 5, 6, 7, 8, 9, 10, 12, 14))
+    assert all(types[n] == [utf8] for n in (2, 4, 5, 6, 7, 8, 9, 10, 12))
     assert types[13] == [sequence, sequence]
+    assert types[14] == [sequence] and types[16] == [printable]  # SEQ{14, SEQ{UTF8}}, field 16
+    spouse_field = next(
+        item for item in field_set.children() if item.children()[0].value == b"\x0e"
+    )
+    assert [v.tag for v in spouse_field.children()[1].children()] == [utf8]
+    legacy = tlv.decode_all(tlv.decode(lds.build_dg13(person, legacy=True), 0x6D).value)[0]
+    legacy_types = {
+        tlv.decode_integer(item.children()[0].value): [v.tag for v in item.children()[1:]]
+        for item in legacy.children()[2].children()
+    }
+    assert legacy_types[14] == [utf8] and 16 not in legacy_types
 
 
 def test_dg13_empty_spouse_is_an_integer_only_sequence() -> None:
@@ -456,7 +471,7 @@ def test_card_data_from_dg13_and_face() -> None:
     assert data.old_id == person.old_id
     assert data.photo == face.display_bytes
     assert (data.authenticity, data.access) == ("trusted", "PACE")
-    assert data.extra == {"21": "x"}
+    assert data.extra == {"16": lds.card_serial(person.id), "21": "x"}
     assert lds.card_data_from(dg13, None, Authenticity.READ).photo is None
 
 
