@@ -39,6 +39,33 @@ class ClinicClosed(QueueError):
     pass
 
 
+class QueueUnavailable(QueueError):
+    """The queue database cannot be reached (or did not answer within the bound)."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "The queue is out of service - please go to the reception desk.",
+            "Hệ thống xếp hàng tạm ngừng - xin mời đến quầy tiếp đón.",
+        )
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the counter needs about the patient, stored with the ticket (same transaction) and
+    purged after `queue.registration_retention_h` (default: the end of the local day)."""
+
+    name: str = ""
+    birth_date: str | None = None  # YYYY-MM-DD, or YYYY
+    gender: str | None = None
+    citizen_id: str | None = None
+    insurance_outcome: str = ""
+    staff_note: str = ""
+    booking_code: str | None = None
+    priority: str | None = None
+    priority_to_confirm: bool = False
+
+
 @dataclass(frozen=True)
 class TicketRequest:
     clinic_id: str
@@ -48,6 +75,7 @@ class TicketRequest:
     insurance_verified: bool = False
     staff_note: str = ""
     language: str = "vi"
+    registration: Registration | None = None
 
 
 @dataclass(frozen=True)
@@ -70,8 +98,13 @@ class Ticket:
     print_attempts: int = 0
     print_error: str = ""
     language: str = "vi"
-    state: str = "waiting"  # "waiting", "called" or "done"
+    state: str = "waiting"  # "waiting", "called", "done", "no_show" or "void"
     kiosk_id: str = ""
+    token: str = ""  # the phone status page's key (not the id)
+    queue_line: str = ""  # the line it waits on now (line_id unless transferred)
+    counter_id: str = ""  # the counter that called it
+    recalls: int = 0
+    wait_range_min: tuple[int, int] | None = None  # (low, high) minutes
 
 
 @dataclass(frozen=True)

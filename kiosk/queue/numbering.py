@@ -16,9 +16,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, bindparam, case, cast, func, select
+from sqlalchemy import Connection, DateTime, String, and_, bindparam, case, cast, func, select
 from sqlalchemy.dialects import postgresql
 
 from kiosk.queue.db import counters, tickets
@@ -27,9 +27,27 @@ from kiosk.queue.model import ClinicClosed
 from kiosk.queue.store import QueueStore
 
 # columns the numbering statement fills itself, or that a new ticket leaves empty
-_DB_ONLY = {"seq", "number", "called_at", "called_by", "counter_id", "done_at", "printed_at"}
+_DB_ONLY = {
+    "seq",
+    "number",
+    "position",
+    "state",
+    "void_reason",
+    "patient_key",
+    "called_at",
+    "called_by",
+    "counter_id",
+    "done_at",
+    "printed_at",
+}
 
 Counts = tuple[int, int, int]  # called below mine, priority issued, priority called
+
+
+class Taken(NamedTuple):
+    seq: int
+    counts: Counts | None  # PostgreSQL: taken in the same statement
+    state: str  # "waiting", or "void" when the server ran the step after the deadline
 
 
 def check_open(clinic: Any, now: datetime) -> None:
@@ -63,11 +81,18 @@ class Numbering:
         self.store = store
 
     def take(
-        self, line: Line, values: dict[str, Any], hook: Callable[[], None] | None = None
-    ) -> tuple[int, Counts | None]:
-        """Counter upsert and ticket insert, atomically. Returns the sequence number and, on
-        PostgreSQL, the counts for people ahead (tickets of the line already called below
-        mine; priority tickets of the clinic issued and called), taken in the same statement.
+        self,
+        line: Line,
+        values: dict[str, Any],
+        hook: Callable[[], None] | None = None,
+        deadline_utc: datetime | None = None,
+        within: Callable[[Connection, int, str], None] | None = None,
+    ) -> Taken:
+        """Counter upsert and ticket insert, atomically, then `within(conn, seq, state)` in
+        the same transaction. On PostgreSQL the step is one statement that also returns the
+        counts for people ahead and, when the server runs it after `deadline_utc` (it was
+        frozen, the kiosk gave up), stores the ticket as void: the counter never calls it.
+        It notifies `queue_events` in the same statement (delivered at commit).
         `hook` (a test seam) runs inside the transaction after the number was taken."""
         store = self.store
         if not store.postgres:
@@ -76,26 +101,35 @@ class Numbering:
                 seq = next_seq(store, conn, line.id, values["day"])
                 if hook is not None:
                     hook()
-                conn.execute(tickets.insert().values(seq=seq, number=line.number(seq), **values))
-            return seq, None
-        # PostgreSQL: one statement, its own transaction; the counter row stays locked from
-        # the upsert to the commit
-        params = {f"v_{k}": v for k, v in values.items()}
+                conn.execute(
+                    tickets.insert().values(
+                        seq=seq, number=line.number(seq), position=seq * 1000, **values
+                    )
+                )
+                if within is not None:
+                    within(conn, seq, "waiting")
+            return Taken(seq, None, "waiting")
+        params = {f"v_{k}": v for k, v in values.items() if k not in ("state", "void_reason")}
         prio = store.priority_line(line.clinic_id)
         params.update(
             p_line=line.id,
             p_prefix=line.prefix,
             p_prio="" if prio is None or prio.id == line.id else prio.id,
+            p_deadline=deadline_utc,
         )
         stmt = pg_number_stmt(line.digits)
-        if hook is None:
+        if hook is None and within is None:
+            # its own transaction; the counter row stays locked from the upsert to the commit
             with store.autocommit.connect() as conn:
                 row = conn.execute(stmt, params).one()
         else:
-            with store.engine.begin() as conn:  # the test seam needs a transaction to stop in
+            with store.engine.begin() as conn:
                 row = conn.execute(stmt, params).one()
-                hook()
-        return int(row[0]), (int(row[1]), int(row[2]), int(row[3]))
+                if hook is not None:
+                    hook()
+                if within is not None:
+                    within(conn, int(row[0]), str(row[4]))
+        return Taken(int(row[0]), (int(row[1]), int(row[2]), int(row[3])), str(row[4]))
 
 
 @functools.cache
@@ -116,16 +150,38 @@ def pg_number_stmt(digits: int) -> Any:
         (upsert.c.last_seq >= 10**digits, seq_text),
         else_=func.lpad(seq_text, digits, "0"),
     )
+    late = and_(
+        bindparam("p_deadline", type_=DateTime(timezone=True)).is_not(None),
+        func.clock_timestamp() > bindparam("p_deadline", type_=DateTime(timezone=True)),
+    )
     cols = [c.name for c in tickets.columns if c.name not in _DB_ONLY]
     t2, t3, c2 = tickets.alias("t2"), tickets.alias("t3"), counters.alias("c2")
+    payload = func.json_build_object(
+        "kind",
+        "issued",
+        "ticket_id",
+        tickets.c.id,
+        "number",
+        tickets.c.number,
+        "line_id",
+        tickets.c.queue_line,
+        "day",
+        tickets.c.day,
+        "state",
+        tickets.c.state,
+    )
     return (
         tickets.insert()
         .from_select(
-            [*cols, "seq", "number"],
+            [*cols, "seq", "number", "position", "state", "void_reason", "patient_key"],
             select(
                 *[bindparam(f"v_{c}", type_=tickets.c[c].type) for c in cols],
                 upsert.c.last_seq,
                 number,
+                upsert.c.last_seq * 1000,
+                case((late, "void"), else_="waiting"),
+                case((late, "late"), else_=None),
+                case((late, None), else_=bindparam("v_patient_key", type_=String)),
             ),
         )
         .returning(
@@ -150,5 +206,7 @@ def pg_number_stmt(digits: int) -> Any:
                 t3.c.state != "waiting",
             )
             .scalar_subquery(),
+            tickets.c.state,
+            func.pg_notify("queue_events", cast(payload, String)),
         )
     )

@@ -17,19 +17,20 @@ One code path for SQLite (one kiosk, the default: `<data dir>/queue.sqlite3`) an
 from __future__ import annotations
 
 import logging
+import secrets
 import time as _time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hardware.status import DeviceStatus
-from kiosk.queue import db, keys, reports
-from kiosk.queue.calls import CounterCalls
+from kiosk.queue import bounds, db, events, keys, registrations, reports
+from kiosk.queue.calls import CallError, CallRecord, Counter, CounterCalls
 from kiosk.queue.db import tickets
 from kiosk.queue.keys import HASH_KEY_FILE, load_or_create_key
 from kiosk.queue.lines import line_for
@@ -38,6 +39,8 @@ from kiosk.queue.model import (
     ClinicClosed,
     LineStatus,
     QueueError,
+    QueueUnavailable,
+    Registration,
     Ticket,
     TicketRequest,
     iso,
@@ -45,12 +48,15 @@ from kiosk.queue.model import (
     now_local,
     parse_ts,
 )
-from kiosk.queue.numbering import Counts, Numbering, check_open
+from kiosk.queue.numbering import Numbering, Taken, check_open
 from kiosk.queue.priority import all_priorities
 from kiosk.queue.store import QueueStore
 from kiosk.queue.waits import WaitEstimator
 
 __all__ = [
+    "CallError",
+    "CallRecord",
+    "Counter",
     "DB_FILE",
     "HASH_KEY_FILE",
     "TZ",
@@ -58,6 +64,8 @@ __all__ = [
     "LineStatus",
     "QueueError",
     "QueueService",
+    "QueueUnavailable",
+    "Registration",
     "Ticket",
     "TicketRequest",
     "load_or_create_key",
@@ -67,6 +75,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DB_FILE = "queue.sqlite3"
+PURGE_EVERY_S = 300.0
 
 
 class QueueService:
@@ -82,8 +91,12 @@ class QueueService:
         # test seam: called inside the numbering transaction, after the counter was taken
         self.in_transaction_hook: Callable[[], None] | None = None
         self.key_shared = True  # False: a per-data-dir key (fine for one kiosk)
+        self._pending_voids: dict[str, str] = {}
+        self._last_purge = _time.monotonic()
         self.version = db.migrate(engine)
         self._purge_old_keys()
+        registrations.purge(self.store)
+        keys.record_fingerprint(self.store, getattr(config, "kiosk_id", ""), hash_key)
 
     @classmethod
     def from_config(cls, config: Any) -> QueueService:
@@ -91,7 +104,7 @@ class QueueService:
         dsn = storage.dsn.get_secret_value()
         data_path = Path(config.data_path)
         url = dsn or db.sqlite_url(data_path / DB_FILE)
-        engine = db.make_engine(url, storage.busy_timeout_s)
+        engine = db.make_engine(url, storage.busy_timeout_s, storage)
         key_text = storage.hash_key.get_secret_value()
         key = key_text.encode("utf-8") if key_text else load_or_create_key(data_path)
         service = cls(engine, config, key)
@@ -114,8 +127,25 @@ class QueueService:
     def patient_key(self, citizen_id: str) -> str:
         return keys.patient_key(self._key, citizen_id)
 
-    def issue(self, req: TicketRequest, now: datetime | None = None) -> Ticket:
+    def issue(
+        self,
+        req: TicketRequest,
+        now: datetime | None = None,
+        *,
+        deadline: float | None = None,
+        within_txn: Callable[[Connection, Ticket], None] | None = None,
+    ) -> Ticket:
+        """Issues the next number of the request's line (or gives the patient's ticket of
+        today back, `reprint=True`).
+
+        `deadline` (time.monotonic(); default now + storage.issue_deadline_s) bounds the whole
+        call: a ticket whose answer did not arrive by then is voided (the counter never calls
+        it) and QueueUnavailable is raised. `within_txn(conn, ticket)` runs in the ticket's
+        transaction (e.g. to write an outbox row); if it raises, there is no ticket.
+        Raises QueueUnavailable when the database is down, ClinicClosed, ValueError."""
         now = now_local(now)
+        if deadline is None:
+            deadline = _time.monotonic() + self.config.storage.issue_deadline_s
         day = now.date()
         try:
             clinic = self.config.clinic(req.clinic_id)
@@ -126,15 +156,13 @@ class QueueService:
         }:
             raise ValueError(f"unknown priority {req.priority!r}")
         check_open(clinic, now)
+        self._void_pending()
         line = line_for(clinic, req.insured, req.priority)
         key = self.patient_key(req.citizen_id) if req.citizen_id else None
-        if key is not None:
-            existing = self._find_patient(clinic.id, day, key)
-            if existing is not None:
-                return existing
         values = {
             "id": str(uuid.uuid4()),
             "line_id": line.id,
+            "queue_line": line.id,
             "clinic_id": clinic.id,
             "day": day.isoformat(),
             "issued_at": iso(now),
@@ -145,66 +173,138 @@ class QueueService:
             "language": req.language,
             "kiosk_id": getattr(self.config, "kiosk_id", ""),
             "patient_key": key,
+            "token": secrets.token_urlsafe(16),
+            "target_counter": None,
+            "recalls": 0,
+            "skips": 0,
             "state": "waiting",
+            "void_reason": None,
             "print_status": "pending",
             "print_attempts": 0,
             "print_error": "",
         }
-        for attempt in range(5):
-            try:
-                seq, counts = self._take_number(line, values)
-                break
-            except IntegrityError:
-                # our own ticket id: an earlier attempt did commit (its answer was lost)
-                try:
-                    return self.get(values["id"])
-                except KeyError:
-                    pass
-                # the same patient at another kiosk at the same moment
-                if key is not None:
-                    existing = self._find_patient(clinic.id, day, key)
-                    if existing is not None:
-                        return existing
-                if attempt == 4:
-                    raise
-            except OperationalError:
-                # locked too long (SQLite) or connection lost (PostgreSQL). Try again on a
-                # fresh connection with the same ticket id: if the lost attempt committed after
-                # all, the retry hits its primary key and returns that ticket (no second number)
-                if attempt == 4:
-                    raise
-                _time.sleep(0.05 * (attempt + 1))
-        if counts is None:
-            with self.store.read.connect() as conn:
-                ahead, wait = self.waits.ahead(
-                    conn, line.id, clinic.id, values["day"], seq, "waiting"
-                )
-        else:  # PostgreSQL returned the counts with the number (same statement)
-            called_below, prio_issued, prio_called = counts
-            ahead = seq - 1 - called_below + (prio_issued - prio_called)
-            wait = self.waits.wait(ahead, line.id, clinic.id)
-        return Ticket(
-            id=values["id"],
-            number=line.number(seq),
-            seq=seq,
-            clinic_id=clinic.id,
-            line_id=line.id,
-            day=day,
-            issued_at=now,
-            priority=req.priority,
-            insured=req.insured,
-            insurance_verified=req.insurance_verified,
-            staff_note=values["staff_note"],
-            people_ahead=ahead,
-            estimated_wait_min=wait,
-            reprint=False,
-            print_status="pending",
-            language=req.language,
-            kiosk_id=values["kiosk_id"],
-        )
 
-    def _take_number(self, line: Any, values: dict[str, Any]) -> tuple[int, Counts | None]:
-        return self.numbering.take(line, values, self.in_transaction_hook)
+        def ticket_of(seq: int, ahead: int, wait: int | None, state: str) -> Ticket:
+            return Ticket(
+                id=values["id"],
+                number=line.number(seq),
+                seq=seq,
+                clinic_id=clinic.id,
+                line_id=line.id,
+                day=day,
+                issued_at=now,
+                priority=req.priority,
+                insured=req.insured,
+                insurance_verified=req.insurance_verified,
+                staff_note=values["staff_note"],
+                people_ahead=ahead,
+                estimated_wait_min=wait,
+                reprint=False,
+                print_status="pending",
+                language=req.language,
+                kiosk_id=values["kiosk_id"],
+                token=values["token"],
+                queue_line=line.id,
+                state=state,
+            )
+
+        def within(conn: Connection, seq: int, state: str) -> None:
+            if req.registration is not None:
+                registrations.insert(conn, self.config, values["id"], req.registration, now)
+            if within_txn is not None:
+                within_txn(conn, ticket_of(seq, 0, None, state))
+
+        hook = within if (req.registration is not None or within_txn is not None) else None
+        deadline_utc = datetime.now(UTC) + timedelta(seconds=max(0.0, deadline - _time.monotonic()))
+        taken: Taken | None = None
+        attempt = 0
+        with bounds.deadline(deadline):
+            while taken is None:
+                attempt += 1
+                try:
+                    # the lookup is inside the retry: after a server restart the first use
+                    # of a pooled connection fails (AdminShutdown) and is retried on a new one
+                    if key is not None:
+                        existing = self._find_patient(clinic.id, day, key)
+                        if existing is not None:
+                            return existing
+                    taken = self.numbering.take(
+                        line, values, self.in_transaction_hook, deadline_utc, hook
+                    )
+                except IntegrityError:
+                    # our own ticket id: an earlier attempt did commit (its answer was lost)
+                    try:
+                        return self.get(values["id"])
+                    except KeyError:
+                        pass
+                    if attempt >= 5:  # (the same patient at another kiosk: found above)
+                        raise
+                except (OperationalError, QueueUnavailable, OSError) as exc:
+                    # locked too long (SQLite), connection lost or frozen server (PostgreSQL).
+                    # Try again on a fresh connection with the same ticket id: if the lost
+                    # attempt committed after all, the retry hits its primary key and returns
+                    # that ticket (no second number)
+                    left = deadline - _time.monotonic()
+                    if attempt >= 5 or left < 0.5:
+                        self._void_late(values["id"])
+                        raise QueueUnavailable(type(exc).__name__) from exc
+                    _time.sleep(min(0.05 * attempt, left / 4))
+        if taken.state == "void" or _time.monotonic() > deadline:
+            # the server ran the step after the deadline, or its answer came too late: the
+            # kiosk has told the patient to go to the desk, so nobody must call this number
+            self._void_late(values["id"])
+            raise QueueUnavailable("late")
+        self._events_issued()
+        seq, counts = taken.seq, taken.counts
+        try:
+            if counts is None:
+                with self.store.read.connect() as conn:
+                    ahead, wait = self.waits.ahead(
+                        conn, line.id, clinic.id, values["day"], seq, "waiting"
+                    )
+            else:  # PostgreSQL returned the counts with the number (same statement)
+                called_below, prio_issued, prio_called = counts
+                ahead = seq - 1 - called_below + (prio_issued - prio_called)
+                wait = self.waits.wait(ahead, line.id, clinic.id)
+        except OperationalError:  # issued and committed: an estimate is not worth a refusal
+            ahead, wait = 0, None
+        return ticket_of(seq, ahead, wait, "waiting")
+
+    def void(self, ticket_id: str, reason: str = "session_ended") -> bool:
+        """Voids a waiting ticket (the kiosk gave up on it: the session ended before the answer
+        came). Returns False if it was already called, done or not there. A database that is
+        down keeps it pending; it is retried before the next issue."""
+        try:
+            with self.store.writer_lock(), self.engine.begin() as conn:
+                res = conn.execute(
+                    update(tickets)
+                    .where(tickets.c.id == ticket_id, tickets.c.state == "waiting")
+                    .values(state="void", void_reason=reason[:32], patient_key=None)
+                )
+                if res.rowcount:
+                    events.notify(conn, {"kind": "void", "ticket_id": ticket_id})
+        except (OperationalError, OSError):
+            self._pending_voids[ticket_id] = reason
+            return False
+        self._pending_voids.pop(ticket_id, None)
+        return bool(res.rowcount)
+
+    def _void_late(self, ticket_id: str) -> None:
+        with bounds.deadline(_time.monotonic() + self.config.storage.statement_timeout_s):
+            self.void(ticket_id, "late")
+
+    def _void_pending(self) -> None:
+        for ticket_id, reason in list(self._pending_voids.items()):
+            self.void(ticket_id, reason)
+
+    def _events_issued(self) -> None:
+        """Housekeeping after a committed ticket: registrations past their retention."""
+        if _time.monotonic() - self._last_purge > PURGE_EVERY_S:
+            self._last_purge = _time.monotonic()
+            try:
+                registrations.purge(self.store)
+            except OperationalError:
+                log.warning("registration purge failed; retried later")
 
     def _find_patient(self, clinic_id: str, day: date, key: str) -> Ticket | None:
         with self.store.read.connect() as conn:
@@ -262,6 +362,10 @@ class QueueService:
             language=row["language"],
             state=row["state"],
             kiosk_id=row["kiosk_id"] or "",
+            token=row["token"] or "",
+            queue_line=row["queue_line"] or row["line_id"],
+            counter_id=row["counter_id"] or "",
+            recalls=int(row["recalls"] or 0),
         )
 
     # -- printing records ------------------------------------------------------------------
@@ -285,12 +389,96 @@ class QueueService:
     # -- the counter side and reports -------------------------------------------------------
 
     def call_next(
-        self, line_id: str, now: datetime | None = None, counter: str = ""
+        self, line_id: str | None = None, now: datetime | None = None, counter: str = ""
     ) -> Ticket | None:
-        """Calls the next waiting ticket for a counter of `line_id` (priority tickets of the
-        clinic first); the ticket this counter called before becomes done."""
+        """Calls the next waiting ticket for `counter` on `line_id` (None: the lines the
+        counter serves, see `set_counter`); the clinic's priority tickets first, under the
+        fairness rule `queue.priority_run`. The ticket this counter called before becomes
+        done. None: nobody waiting."""
         chosen = self.calls.call_next(line_id, now, counter)
         return None if chosen is None else self.get(chosen)
+
+    def recall(self, ticket_id: str, now: datetime | None = None) -> Ticket:
+        self.calls.recall(ticket_id, now)
+        return self.get(ticket_id)
+
+    def skip(self, ticket_id: str, now: datetime | None = None) -> Ticket:
+        """No-show: requeued (`queue.requeue_limit` times) or ended ("no_show")."""
+        self.calls.skip(ticket_id, now)
+        return self.get(ticket_id)
+
+    def transfer(
+        self, ticket_id: str, line_id: str | None = None, counter: str | None = None
+    ) -> Ticket:
+        self.calls.transfer(ticket_id, line_id, counter)
+        return self.get(ticket_id)
+
+    def done(self, ticket_id: str, now: datetime | None = None) -> Ticket:
+        self.calls.done(ticket_id, now)
+        return self.get(ticket_id)
+
+    def set_counter(
+        self, counter_id: str, name: str, lines: list[str], is_open: bool = True
+    ) -> Counter:
+        return self.calls.set_counter(counter_id, name, lines, is_open)
+
+    def counters(self) -> list[Counter]:
+        return self.calls.counters()
+
+    def recent_calls(
+        self, limit: int = 10, day: date | None = None, after_id: int = 0
+    ) -> list[CallRecord]:
+        return self.calls.recent_calls(limit, day.isoformat() if day else None, after_id)
+
+    # -- lookups for the counter page and the phone page ------------------------------------
+
+    def find(self, number_or_id: str, day: date | None = None) -> Ticket:
+        """A ticket by its printed number for `day` (default today; "e051" and "E051" alike)
+        or by its id (the QR). Raises KeyError."""
+        text_ = number_or_id.strip()
+        day_s = (day or datetime.now(TZ).date()).isoformat()
+        with self.store.read.connect() as conn:
+            row = conn.execute(
+                select(tickets).where(
+                    or_(
+                        tickets.c.id == text_,
+                        and_(
+                            tickets.c.day == day_s,
+                            func.upper(tickets.c.number) == text_.upper(),
+                        ),
+                    )
+                )
+            ).first()
+            if row is None:
+                raise KeyError(number_or_id)
+            return self._ticket(conn, row._mapping, reprint=False)
+
+    def by_token(self, token: str) -> Ticket:
+        """The ticket of a phone status page token (raises KeyError)."""
+        with self.store.read.connect() as conn:
+            row = conn.execute(select(tickets).where(tickets.c.token == token)).first()
+            if row is None or not token:
+                raise KeyError("token")
+            return self._ticket(conn, row._mapping, reprint=False)
+
+    def registration(self, ticket_id: str) -> Registration | None:
+        """The registration record (staff only: the caller checks the role and audits)."""
+        return registrations.get(self.store, ticket_id)
+
+    def purge_registrations(self, now: datetime | None = None) -> int:
+        return registrations.purge(self.store, now)
+
+    def key_check(self) -> DeviceStatus:
+        """Doctor: do all kiosks sharing this database use the same hash key?"""
+        try:
+            return keys.key_check(self.store, getattr(self.config, "kiosk_id", ""), self._key)
+        except (OperationalError, OSError) as exc:
+            return DeviceStatus(
+                ok=False,
+                summary="queue hash keys not checked: database unreachable",
+                fix="check storage.dsn and the database server",
+                details={"error": type(exc).__name__},
+            )
 
     def status(self, line_id: str | None = None, day: date | None = None) -> list[LineStatus]:
         return reports.line_status(self.store, self.waits, line_id, day)
