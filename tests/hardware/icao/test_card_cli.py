@@ -53,7 +53,7 @@ def sim_card(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
-        waiter(False)
+        waiter(False, timeout=15)
 
 
 def _read_card(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
@@ -169,6 +169,7 @@ def test_read_card_json_reports_level_and_acceptance_for_every_emulator_fault(
         (trust / name).write_bytes((test_pki / name).read_bytes())
     person = load_person(PERSON)
     for extra, (level, chip_auth, accepted, exit_code) in CLI_FAULTS.items():
+        card_waiter(False, timeout=15)  # the previous card (or bench's) really gone first
         with sim_card(card_waiter, test_pki, *extra):
             code = main(
                 [
@@ -183,6 +184,7 @@ def test_read_card_json_reports_level_and_acceptance_for_every_emulator_fault(
                 ]
             )
             out = json.loads(capsys.readouterr().out)
+        assert "error" not in out, (extra, out)
         assert (out["authenticity"], out["chip_authentication"], out["accepted"], code) == (
             level,
             chip_auth,
