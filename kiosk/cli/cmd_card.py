@@ -176,10 +176,11 @@ def _make_card(
     faults: list[str],
     photo: Path | None = None,
     legacy: bool = False,
+    active_auth: bool = False,
 ) -> Any:
     from dataclasses import replace
 
-    from hardware.icao.emulator import LEGACY, EmrtdEmulator
+    from hardware.icao.emulator import LEGACY, CardProfile, EmrtdEmulator
     from hardware.icao.person import load_person
     from hardware.icao.pki import load_fault_signers, load_signer, make_pki
 
@@ -196,7 +197,7 @@ def _make_card(
         person,
         load_signer(pki),
         faults=faults,
-        profile=LEGACY if legacy else None,
+        profile=LEGACY if legacy else CardProfile(active_auth=active_auth),
         signers=load_fault_signers(pki),
     )
 
@@ -213,7 +214,13 @@ def _sim_card(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        card = _make_card(args.person, args.pki, args.fault or [], legacy=args.legacy)
+        card = _make_card(
+            args.person,
+            args.pki,
+            args.fault or [],
+            legacy=args.legacy,
+            active_auth=args.active_auth,
+        )
     except (PersonError, PKIError, ValueError) as exc:
         print(f"kiosk sim card: {exc}", file=sys.stderr)
         return 2
@@ -440,6 +447,11 @@ def register(registry: CommandRegistry) -> None:
         action="store_true",
         help="the old emulator layouts: no chip authentication, DG13 14 = SEQ{14, UTF8}, no "
         "field 16, '<' at MRZ line 1 position 30",
+    )
+    sim.add_argument(
+        "--active-auth",
+        action="store_true",
+        help="the chip also has an active authentication key (DG15)",
     )
     sim.add_argument("--connect-timeout", type=float, default=5.0, help=argparse.SUPPRESS)
     sim.set_defaults(func=_sim_card)

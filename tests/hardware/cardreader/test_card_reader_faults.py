@@ -152,3 +152,35 @@ def test_a_card_lifted_during_connect_asks_to_place_it_again(
     with pytest.raises(CardRemoved) as caught:
         PcscCardReader(READER).read(AccessKey(can="123456"))
     assert card_message(caught.value).code == "card_removed"  # "place it again", not "use QR"
+
+
+def test_the_session_tells_the_patient_within_the_bound_and_keeps_nothing(
+    card_waiter: Callable[..., None], test_pki: Path, trust_dir: Path, demo_config
+) -> None:
+    """The kiosk's own session over the pcsc backend: the card is on the reader, the patient
+    types the ID, the card freezes; the patient reads "place it again" within the bound."""
+    from kiosk.bootstrap import build_services
+    from kiosk.session import Session, Step, run_inline
+
+    config = demo_config.model_copy(deep=True)
+    config.catalog.demo_catalog = False
+    reader = config.devices.card_reader
+    reader.backend, reader.reader, reader.trust_store = "pcsc", READER, str(trust_dir)
+    reader.read_timeout_s = 3.0
+    services = build_services(config)
+    try:
+        session = Session(services, run_inline)
+        session.begin("vi")
+        with frozen_card(card_waiter, test_pki):
+            session.card_inserted()
+            assert session.step is Step.CARD_KEY
+            started = time.monotonic()
+            session.submit_id(load_person(PERSON).id)
+            elapsed = time.monotonic() - started
+            assert session.step is Step.IDENTIFY
+            assert session.data.message is not None
+            assert session.data.message.code == "card_timeout"
+            assert session.data.identity is None
+        assert 2.5 <= elapsed <= 6.0, elapsed
+    finally:
+        services.close()

@@ -144,6 +144,8 @@ def test_bench_card_prints_numbers(pcscd: object, capsys: pytest.CaptureFixture[
 CLI_FAULTS = {
     (): ("trusted", "passed", True, 0),
     ("--legacy",): ("trusted", "not_offered", True, 0),
+    ("--active-auth",): ("trusted", "passed", True, 0),
+    ("--active-auth", "--fault", "clone"): ("trusted", "failed", False, 10),
     ("--fault", "clone"): ("trusted", "failed", False, 10),
     ("--fault", "forged-sod"): ("read", "passed", False, 10),
     ("--fault", "resigned-sod"): ("consistent", "passed", False, 10),
