@@ -16,7 +16,6 @@ from hardware.icao.certs import Signer
 from hardware.icao.dsc_checks import ID_DOCUMENT_TYPE_LIST, DocumentTypeList
 from hardware.icao.person import load_person
 from hardware.icao.pki import (
-    TrustStore,
     create_crl,
     create_csca,
     create_dsc,
@@ -24,6 +23,7 @@ from hardware.icao.pki import (
     make_pki,
 )
 from hardware.icao.sod import build_sod, passive_authentication
+from hardware.icao.trust import TrustStore
 
 PERSON = load_person(Path(__file__).resolve().parents[3] / "assets/demo/people/an-adult.json")
 GROUPS = {1: lds.build_dg1(lds.build_mrz_td1(PERSON)), 13: lds.build_dg13(PERSON)}
