@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class PaymentConfig(BaseModel):
+    """Payment of fees by VietQR at the kiosk, confirmed by the bank (off unless enabled)."""
+
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(default=False, description="offer payment by VietQR at the kiosk")
@@ -21,7 +23,9 @@ class PaymentConfig(BaseModel):
         description="the hospital's account (or card number with service = QRIBFTTC)",
     )
     account_name: str = Field(default="BENH VIEN DEMO", description="shown under the QR")
-    service: Literal["QRIBFTTA", "QRIBFTTC"] = "QRIBFTTA"
+    service: Literal["QRIBFTTA", "QRIBFTTC"] = Field(
+        default="QRIBFTTA", description="QRIBFTTA: transfer to the account; QRIBFTTC: to a card"
+    )
     bill_prefix: str = Field(
         default="KI", pattern=r"^[A-Z0-9]{0,6}$", description="bill numbers start with this"
     )
@@ -42,4 +46,6 @@ class PaymentConfig(BaseModel):
         default="",
         description="the bank's (or provider's) transaction status API for reconciliation; empty = none",
     )
-    request_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    request_timeout_s: float = Field(
+        default=5.0, gt=0, le=60, description="longest wait for the bank's status API"
+    )
