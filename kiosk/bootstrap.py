@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kiosk.catalog.service import CatalogService
     from kiosk.insurance.base import InsuranceChecker
     from kiosk.insurance.gateway import GatewayChecker
+    from kiosk.payment.service import PaymentService
     from kiosk.queue.printing import PrintOutcome, PrintService
     from kiosk.queue.service import QueueService, Ticket
     from kiosk.session import PatientData
@@ -186,6 +187,14 @@ def build_catalog(config: KioskConfig) -> CatalogService:
     from kiosk.catalog.service import DB_NAME, CatalogService
 
     return CatalogService(_data_dir(config) / DB_NAME, config.catalog)
+
+
+def build_payment(config: KioskConfig) -> PaymentService:
+    """Bills and bank transactions, on the kiosk's own database."""
+    from kiosk.payment.service import PaymentService
+
+    _data_dir(config)
+    return PaymentService.from_config(config)
 
 
 def build_printing(queue: QueueService, printer: TicketPrinter | None) -> PrintService:

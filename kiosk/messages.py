@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from hardware.cardreader.base import (
     AccessDenied,
     CardError,
+    CardReadTimeout,
     CardRemoved,
     IntegrityError,
     KeyRequired,
@@ -23,89 +24,94 @@ from kiosk.text import Text
 
 @dataclass(frozen=True)
 class Message:
+    """A stable code (tests and the UI branch on it) and the words, in both languages."""
+
     code: str
-    words: Text
+    vi: str
+    en: str
 
     @classmethod
-    def of(cls, code: str, vi: str, en: str) -> Message:
-        return cls(code, Text(vi, en))
+    def of(cls, code: str, words: Text) -> Message:
+        return cls(code, words.vi, words.en)
 
     @property
-    def vi(self) -> str:
-        return self.words.vi
-
-    @property
-    def en(self) -> str:
-        return self.words.en
+    def words(self) -> Text:
+        return Text(self.vi, self.en)
 
     def text(self, language: str) -> str:
         return self.words.get(language)
 
 
 CARD_MESSAGES: dict[type[CardError], Message] = {
-    ReaderUnavailable: Message.of(
+    ReaderUnavailable: Message(
         "reader_unavailable",
         "Đầu đọc thẻ đang không hoạt động. Vui lòng quét mã QR hoặc nhập số CCCD.",
         "The card reader is not working right now. Please show the QR code or type your ID number.",
     ),
-    NoCard: Message.of(
+    NoCard: Message(
         "no_card",
         "Chưa thấy thẻ trên đầu đọc. Vui lòng đặt thẻ lên đầu đọc.",
         "No card on the reader. Please place your card on the reader.",
     ),
-    CardRemoved: Message.of(
+    CardRemoved: Message(
         "card_removed",
         "Thẻ đã bị nhấc ra khi đang đọc. Vui lòng đặt lại thẻ và giữ yên.",
         "The card was moved while reading. Please place it again and keep it still.",
     ),
-    KeyRequired: Message.of(
+    CardReadTimeout: Message(
+        "card_timeout",
+        "Thẻ không phản hồi. Vui lòng nhấc thẻ ra, đặt lại và giữ yên, hoặc quét mã QR.",
+        "The card is not answering. Please lift it off, place it again and hold it still, "
+        "or show the QR code.",
+    ),
+    KeyRequired: Message(
         "key_required",
         "Để mở chip, vui lòng đưa mã QR trên thẻ trước camera hoặc nhập số CCCD.",
         "To open the chip, please show the QR code on the card to the camera or type your ID number.",
     ),
-    AccessDenied: Message.of(
+    AccessDenied: Message(
         "access_denied",
         "Số CCCD không khớp với thẻ này. Vui lòng kiểm tra và nhập lại.",
         "The ID number does not match this card. Please check it and try again.",
     ),
-    NotAnIdCard: Message.of(
+    NotAnIdCard: Message(
         "not_an_id_card",
         "Đây không phải thẻ căn cước có gắn chip. Vui lòng dùng thẻ CCCD.",
         "This is not a chip ID card. Please use your citizen ID card.",
     ),
-    IntegrityError: Message.of(
+    IntegrityError: Message(
         "integrity",
         "Không xác thực được dữ liệu trên chip. Vui lòng đến quầy tiếp đón.",
         "The data on the chip could not be verified. Please go to the reception desk.",
     ),
 }
 
-CARD_FAILED = Message.of(
+CARD_FAILED = Message(
     "card_failed",
     "Không đọc được thẻ. Vui lòng thử lại hoặc quét mã QR.",
     "The card could not be read. Please try again or show the QR code.",
 )
 
-INVALID_ID = Message.of(
+INVALID_ID = Message(
     "invalid_id",
     "Số CCCD phải có đủ 12 chữ số. Vui lòng kiểm tra lại.",
     "An ID number has 12 digits. Please check it.",
 )
 
-ID_MISMATCH = Message.of(
+ID_MISMATCH = Message(
     "id_mismatch",
     "Thông tin trên thẻ không khớp với số CCCD. Vui lòng đến quầy tiếp đón.",
     "The card details do not match the ID number. Please go to the reception desk.",
 )
 
-TICKET_FAILED = Message.of(
+TICKET_FAILED = Message(
     "ticket_failed",
     "Chưa lấy được số thứ tự. Vui lòng thử lại hoặc đến quầy tiếp đón.",
     "We could not give you a number. Please try again or go to the reception desk.",
 )
 
 
-APPOINTMENT_RECEIVED = Message.of(
+APPOINTMENT_RECEIVED = Message(
     "appointment",
     "Đã nhận mã hẹn khám. Vui lòng đặt thẻ CCCD hoặc nhập số CCCD để tiếp tục.",
     "Appointment code received. Please place your ID card or type your ID number to continue.",
@@ -114,12 +120,12 @@ APPOINTMENT_RECEIVED = Message.of(
 
 def ticket_refused(words: Text) -> Message:
     """The queue refused the ticket with its own words (e.g. the clinic is closed now)."""
-    return Message("ticket_refused", words)
+    return Message.of("ticket_refused", words)
 
 
 def scan_problem(code: str, words: Text) -> Message:
     """A scanned code the session cannot use, with the classifier's words."""
-    return Message(code, words)
+    return Message.of(code, words)
 
 
 def card_message(error: BaseException) -> Message:

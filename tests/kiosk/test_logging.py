@@ -224,3 +224,8 @@ def test_a_logged_old_id_never_reaches_the_file(logdir: Path) -> None:
     logging.getLogger("kiosk.test").warning("QR fields: %s|%s", "012345678", "Nam")
     text = (logdir / LOG_FILE).read_text(encoding="utf-8")
     assert "012345678" not in text and "0123***78" in text
+
+
+def test_birth_dates_of_either_century_are_masked_by_their_shape() -> None:
+    for text in ("born 17/05/1990", "born 17.05.1990", "born 1-5-1948", "born 02/03/2003"):
+        assert mask(text) == "born **/**/****", text
