@@ -51,7 +51,7 @@ from kiosk.queue.model import (
 from kiosk.queue.numbering import Numbering, Taken, check_open
 from kiosk.queue.priority import all_priorities
 from kiosk.queue.store import QueueStore
-from kiosk.queue.waits import WaitEstimator
+from kiosk.queue.waits import Estimate, WaitEstimator
 
 __all__ = [
     "CallError",
@@ -184,7 +184,7 @@ class QueueService:
             "print_error": "",
         }
 
-        def ticket_of(seq: int, ahead: int, wait: int | None, state: str) -> Ticket:
+        def ticket_of(seq: int, est: Estimate, state: str) -> Ticket:
             return Ticket(
                 id=values["id"],
                 number=line.number(seq),
@@ -197,8 +197,9 @@ class QueueService:
                 insured=req.insured,
                 insurance_verified=req.insurance_verified,
                 staff_note=values["staff_note"],
-                people_ahead=ahead,
-                estimated_wait_min=wait,
+                people_ahead=est.ahead,
+                estimated_wait_min=est.minutes,
+                wait_range_min=est.range_min,
                 reprint=False,
                 print_status="pending",
                 language=req.language,
@@ -212,7 +213,7 @@ class QueueService:
             if req.registration is not None:
                 registrations.insert(conn, self.config, values["id"], req.registration, now)
             if within_txn is not None:
-                within_txn(conn, ticket_of(seq, 0, None, state))
+                within_txn(conn, ticket_of(seq, Estimate(0, None, None), state))
 
         hook = within if (req.registration is not None or within_txn is not None) else None
         deadline_utc = datetime.now(UTC) + timedelta(seconds=max(0.0, deadline - _time.monotonic()))
@@ -258,17 +259,16 @@ class QueueService:
         seq, counts = taken.seq, taken.counts
         try:
             if counts is None:
+                row = {**values, "seq": seq, "position": seq * 1000}
                 with self.store.read.connect() as conn:
-                    ahead, wait = self.waits.ahead(
-                        conn, line.id, clinic.id, values["day"], seq, "waiting"
-                    )
+                    est = self.waits.estimate(conn, row)
             else:  # PostgreSQL returned the counts with the number (same statement)
                 called_below, prio_issued, prio_called = counts
                 ahead = seq - 1 - called_below + (prio_issued - prio_called)
-                wait = self.waits.wait(ahead, line.id, clinic.id)
+                est = self.waits.for_ahead(ahead, line.id, clinic.id, values["day"])
         except OperationalError:  # issued and committed: an estimate is not worth a refusal
-            ahead, wait = 0, None
-        return ticket_of(seq, ahead, wait, "waiting")
+            est = Estimate(0, None, None)
+        return ticket_of(seq, est, "waiting")
 
     def void(self, ticket_id: str, reason: str = "session_ended") -> bool:
         """Voids a waiting ticket (the kiosk gave up on it: the session ended before the answer
@@ -338,9 +338,7 @@ class QueueService:
             return self._ticket(conn, row._mapping, reprint=False)
 
     def _ticket(self, conn: Connection, row: Any, reprint: bool) -> Ticket:
-        ahead, wait = self.waits.ahead(
-            conn, row["line_id"], row["clinic_id"], row["day"], row["seq"], row["state"]
-        )
+        est = self.waits.estimate(conn, row)
         return Ticket(
             id=row["id"],
             number=row["number"],
@@ -353,8 +351,9 @@ class QueueService:
             insured=bool(row["insured"]),
             insurance_verified=bool(row["insurance_verified"]),
             staff_note=row["staff_note"] or "",
-            people_ahead=ahead,
-            estimated_wait_min=wait,
+            people_ahead=est.ahead,
+            estimated_wait_min=est.minutes,
+            wait_range_min=est.range_min,
             reprint=reprint,
             print_status=row["print_status"],
             print_attempts=row["print_attempts"],
