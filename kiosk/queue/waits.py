@@ -9,9 +9,11 @@ two hours). A service time is `done_at - called_at` of one ticket at one counter
 counter sat with nobody to call is never counted; breaks (over MAX_SERVICE_MIN) are dropped.
 With S the median of the recent service times of the line's counters (p25/p75 for the range)
 and n the counters open for the line (the `queue_desks` marked open that serve it; else those
-that called on it in the last ACTIVE_WINDOW_MIN; else the clinic's `counters`):
+that called on it within ACTIVE_WINDOW_MIN of its latest call; else the clinic's `counters`):
 
-    wait ≈ (ahead + 0.5) × S / n        (each busy counter is, on average, half-way through)
+    wait ≈ (ahead - free + 0.5) × S / n   (free: open counters without a patient; each busy
+                                          one is, on average, half-way through)
+and 0 when fewer people are ahead than counters are free.
 
 Before any service was measured today, S is the clinic's `service_time_min`.
 """
@@ -22,7 +24,7 @@ import math
 import statistics
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -43,6 +45,7 @@ class Rate:
     low_min: float  # p25
     high_min: float  # p75
     counters: int  # open counters serving the line
+    busy: int  # of them, with a patient now
     measured: bool  # from today's services (False: the configured service time)
 
 
@@ -58,7 +61,6 @@ class WaitEstimator:
         self.store = store
         self.cache_s = cache_s
         self._cache: dict[tuple[str, str], tuple[float, Rate | None]] = {}
-        self.now: datetime | None = None  # simulated time (benchmarks); None: the clock
 
     def invalidate(self) -> None:
         """A call changed the service times (the next estimate reads them again)."""
@@ -108,7 +110,10 @@ class WaitEstimator:
         rate = self.rate(line_id, clinic_id, day, conn)
         if rate is None:
             return Estimate(ahead, None, None)
-        scale = (ahead + 0.5) / rate.counters
+        free = max(0, rate.counters - rate.busy)
+        if ahead < free:  # a counter is free for me now
+            return Estimate(ahead, 0, (0, 1))
+        scale = (ahead - free + 0.5) / rate.counters
         mid = scale * rate.service_min
         low = math.floor(scale * rate.low_min)
         high = max(low + 1, math.ceil(scale * rate.high_min - 1e-9))
@@ -170,21 +175,40 @@ class WaitEstimator:
             clinic = None
         if counters == 0:
             counters = clinic.counters if clinic is not None else 1
+        busy = int(
+            conn.execute(
+                select(func.count())
+                .select_from(tickets)
+                .where(
+                    tickets.c.called_by.in_(lines),
+                    tickets.c.day == day,
+                    tickets.c.state == "called",
+                )
+            ).scalar_one()
+        )
+        busy = min(busy, counters)
         if len(durations) >= 3:
             q = statistics.quantiles(durations, n=4, method="inclusive")
-            return Rate(statistics.median(durations), q[0], q[2], counters, True)
+            return Rate(statistics.median(durations), q[0], q[2], counters, busy, True)
         if clinic is None or clinic.service_time_min is None:
             return None
         base = float(clinic.service_time_min)
-        return Rate(base, base * 0.6, base * 1.5, counters, False)
+        return Rate(base, base * 0.6, base * 1.5, counters, busy, False)
 
     def _open_counters(self, conn: Connection, lines: list[str], day: str) -> int:
         rows = conn.execute(select(desks.c.lines).where(desks.c.is_open.is_(True))).scalars()
         registered = sum(1 for text in rows if set(text.split(",")) & set(lines))
         if registered:
             return registered
-        now = self.now or datetime.now().astimezone()
-        since = iso(now - timedelta(minutes=ACTIVE_WINDOW_MIN))
+        # counters that called in the ACTIVE_WINDOW_MIN before the line's latest call
+        latest = conn.execute(
+            select(func.max(tickets.c.called_at)).where(
+                tickets.c.called_by.in_(lines), tickets.c.day == day
+            )
+        ).scalar()
+        if latest is None:
+            return 0
+        since = iso(parse_ts(latest) - timedelta(minutes=ACTIVE_WINDOW_MIN))
         active = conn.execute(
             select(func.count(func.distinct(func.coalesce(tickets.c.counter_id, ""))))
             .select_from(tickets)
