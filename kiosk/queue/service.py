@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time as _time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -92,6 +94,12 @@ class QueueService:
         self.in_transaction_hook: Callable[[], None] | None = None
         self.key_shared = True  # False: a per-data-dir key (fine for one kiosk)
         self._pending_voids: dict[str, str] = {}
+        self._closed = threading.Event()
+        self._connect_s = (
+            float(getattr(config.storage, "connect_timeout_s", 0))
+            if (engine.dialect.name == "postgresql")
+            else 0.0
+        )
         self._last_purge = _time.monotonic()
         self.version = db.migrate(engine)
         self._purge_old_keys()
@@ -120,6 +128,7 @@ class QueueService:
         self.store.engine = engine
 
     def close(self) -> None:
+        self._closed.set()
         self.store.close()
 
     # -- issuing ----------------------------------------------------------------------------
@@ -228,7 +237,9 @@ class QueueService:
                     if key is not None:
                         existing = self._find_patient(clinic.id, day, key)
                         if existing is not None:
-                            return existing
+                            # our own attempt committed and its answer was lost: not a reprint
+                            own = existing.id == values["id"]
+                            return replace(existing, reprint=False) if own else existing
                     taken = self.numbering.take(
                         line, values, self.in_transaction_hook, deadline_utc, hook
                     )
@@ -246,7 +257,7 @@ class QueueService:
                     # attempt committed after all, the retry hits its primary key and returns
                     # that ticket (no second number)
                     left = deadline - _time.monotonic()
-                    if attempt >= 5 or left < 0.5:
+                    if attempt >= 5 or left < 0.5 + self._connect_s:
                         self._void_late(values["id"])
                         raise QueueUnavailable(type(exc).__name__) from exc
                     _time.sleep(min(0.05 * attempt, left / 4))
@@ -290,8 +301,24 @@ class QueueService:
         return bool(res.rowcount)
 
     def _void_late(self, ticket_id: str) -> None:
-        with bounds.deadline(_time.monotonic() + self.config.storage.statement_timeout_s):
-            self.void(ticket_id, "late")
+        """Voids a ticket whose answer came too late (or never), off the caller's thread: the
+        patient is told now; the void is retried (bounded) until the database answers, and
+        again before the next issue."""
+        self._pending_voids[ticket_id] = "late"
+
+        def run() -> None:
+            for delay in (0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0):
+                if self._closed.wait(delay):
+                    return
+                bound = _time.monotonic() + self.config.storage.statement_timeout_s
+                with bounds.deadline(bound):
+                    if ticket_id not in self._pending_voids:
+                        return
+                    self.void(ticket_id, "late")
+                    if ticket_id not in self._pending_voids:
+                        return
+
+        threading.Thread(target=run, name="queue-void", daemon=True).start()
 
     def _void_pending(self) -> None:
         for ticket_id, reason in list(self._pending_voids.items()):
