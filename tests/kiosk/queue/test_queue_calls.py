@@ -55,12 +55,12 @@ def test_estimated_wait_uses_service_times_and_open_counters(
         for _ in range(6):
             service.issue(TicketRequest("noi", False), now=T0)
         fresh = service.issue(TicketRequest("noi", False), now=T0)
-        # no service measured yet: the configured 4 min per patient over 2 counters,
-        # (6 ahead + the half-done current one) x 4 / 2
-        assert (fresh.people_ahead, fresh.estimated_wait_min) == (6, 13)
+        # no service measured yet: the configured 4 min per patient over 2 counters, both
+        # free (the first two ahead are called at once): (6 - 2 + 0.5) x 4 / 2
+        assert (fresh.people_ahead, fresh.estimated_wait_min) == (6, 9)
         assert fresh.wait_range_min is not None
         low, high = fresh.wait_range_min
-        assert low < 13 < high
+        assert low < 9 < high
         # one counter: 3 minutes with each patient, then 20 idle minutes before the next
         # call. Idle time is not service time (the interval between calls would say 23 min)
         for k in range(4):
@@ -71,15 +71,16 @@ def test_estimated_wait_uses_service_times_and_open_counters(
         now = T0 + timedelta(minutes=70)
         later = service.issue(TicketRequest("noi", False), now=now)
         assert later.people_ahead == 3  # 7 issued before it, 4 served
-        assert later.estimated_wait_min == 10  # (3 + 0.5) x 3 min / 1 open counter (~10.5)
+        # (3 ahead - 1 free counter + 0.5) x 3 min / 1 counter (the one that called lately)
+        assert later.estimated_wait_min == 8
         [status] = service.status("noi", day=T0.date())
         assert status.service_min == 3.0
         # a second counter opens: the same people ahead take half as long
         service.set_counter("1", "Quầy 1", ["noi"])
         service.set_counter("2", "Quầy 2", ["noi"])
-        assert service.get(later.id).estimated_wait_min == 5
+        assert service.get(later.id).estimated_wait_min == 2  # (3 - 2 + 0.5) x 3 / 2
         service.set_counter("2", "Quầy 2", ["noi"], is_open=False)
-        assert service.get(later.id).estimated_wait_min == 10
+        assert service.get(later.id).estimated_wait_min == 8
         # a lunch break (a "service" of 3 hours) is not a service time
         ticket = service.call_next("noi", now=now, counter="1")
         assert ticket is not None
