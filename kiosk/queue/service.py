@@ -487,9 +487,10 @@ class QueueService:
                 raise KeyError("token")
             return self._ticket(conn, row._mapping, reprint=False)
 
-    def registration(self, ticket_id: str) -> Registration | None:
-        """The registration record (staff only: the caller checks the role and audits)."""
-        return registrations.get(self.store, ticket_id)
+    def registration(self, ticket_id: str, now: datetime | None = None) -> Registration | None:
+        """The registration record, None once past its retention (staff only: the caller
+        checks the role and writes the audit log)."""
+        return registrations.get(self.store, ticket_id, now)
 
     def purge_registrations(self, now: datetime | None = None) -> int:
         return registrations.purge(self.store, now)
