@@ -9,24 +9,32 @@ never raised: one bad file must not cost the kiosk its other CSCAs.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import os
 import re
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import core as asn1
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
-from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
+
+from hardware.icao.certs import (
+    Signer,
+    SignerKey,
+    checked_certificate,
+    load_der_certificate,
+    public_key_of,
+    quiet_certificates,
+    serial_of,
+    verify_issued_by,
+)
+from hardware.icao.cms import build_signed_data, parse_signed_data, verify_signed_content
+from hardware.icao.tlv import LDSError
 
 ID_ICAO_CSCA_MASTER_LIST = "2.23.136.1.1.2"
 
@@ -36,72 +44,6 @@ CURVES: dict[str, ec.EllipticCurve] = {
     "brainpoolP384r1": ec.BrainpoolP384R1(),
     "secp384r1": ec.SECP384R1(),
 }
-SignerKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
-NAMED_CURVES: dict[str, ec.EllipticCurve] = {
-    "secp224r1": ec.SECP224R1(),
-    "secp256r1": ec.SECP256R1(),
-    "secp384r1": ec.SECP384R1(),
-    "secp521r1": ec.SECP521R1(),
-    "secp256k1": ec.SECP256K1(),
-    "brainpoolP256r1": ec.BrainpoolP256R1(),
-    "brainpoolP384r1": ec.BrainpoolP384R1(),
-    "brainpoolP512r1": ec.BrainpoolP512R1(),
-}
-
-# Domain parameters (p, a, b, n) of the curves cryptography names, from `openssl ecparam
-# -param_enc explicit`: certificates that spell the curve out (explicit parameters, BSI TR-03111,
-# common in eMRTD PKIs) are mapped back to the named curve. Checked in tests/hardware/icao.
-EXPLICIT_CURVES: dict[str, tuple[int, int, int, int]] = {
-    "secp224r1": (
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF000000000000000000000001,
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFE,
-        0xB4050A850C04B3ABF54132565044B0B7D7BFD8BA270B39432355FFB4,
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFF16A2E0B8F03E13DD29455C5C2A3D,
-    ),
-    "secp256r1": (
-        0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF,
-        0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFC,
-        0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B,
-        0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
-    ),
-    "secp384r1": (
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFF,
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFC,
-        0xB3312FA7E23EE7E4988E056BE3F82D19181D9C6EFE8141120314088F5013875AC656398D8A2ED19D2A85C8EDD3EC2AEF,
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973,
-    ),
-    "secp521r1": (
-        0x1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF,
-        0x1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC,
-        0x51953EB9618E1C9A1F929A21A0B68540EEA2DA725B99B315F3B8B489918EF109E156193951EC7E937B1652C0BD3BB1BF073573DF883D2C34F1EF451FD46B503F00,
-        0x1FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409,
-    ),
-    "secp256k1": (
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F,
-        0x0,
-        0x7,
-        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141,
-    ),
-    "brainpoolP256r1": (
-        0xA9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377,
-        0x7D5A0975FC2C3057EEF67530417AFFE7FB8055C126DC5C6CE94A4B44F330B5D9,
-        0x26DC5C6CE94A4B44F330B5D9BBD77CBF958416295CF7E1CE6BCCDC18FF8C07B6,
-        0xA9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7,
-    ),
-    "brainpoolP384r1": (
-        0x8CB91E82A3386D280F5D6F7E50E641DF152F7109ED5456B412B1DA197FB71123ACD3A729901D1A71874700133107EC53,
-        0x7BC382C63D8C150C3C72080ACE05AFA0C2BEA28E4FB22787139165EFBA91F90F8AA5814A503AD4EB04A8C7DD22CE2826,
-        0x4A8C7DD22CE28268B39B55416F0447C2FB77DE107DCD2A62E880EA53EEB62D57CB4390295DBC9943AB78696FA504C11,
-        0x8CB91E82A3386D280F5D6F7E50E641DF152F7109ED5456B31F166E6CAC0425A7CF3AB6AF6B7FC3103B883202E9046565,
-    ),
-    "brainpoolP512r1": (
-        0xAADD9DB8DBE9C48B3FD4E6AE33C9FC07CB308DB3B3C9D20ED6639CCA703308717D4D9B009BC66842AECDA12AE6A380E62881FF2F2D82C68528AA6056583A48F3,
-        0x7830A3318B603B89E2327145AC234CC594CBDD8D3DF91610A83441CAEA9863BC2DED5D5AA8253AA10A2EF1C98B9AC8B57F1117A72BF2C7B9E7C1AC4D77FC94CA,
-        0x3DF91610A83441CAEA9863BC2DED5D5AA8253AA10A2EF1C98B9AC8B57F1117A72BF2C7B9E7C1AC4D77FC94CADC083E67984050B75EBAE5DD2809BD638016F723,
-        0xAADD9DB8DBE9C48B3FD4E6AE33C9FC07CB308DB3B3C9D20ED6639CCA70330870553E5C414CA92619418661197FAC10471DB1D381085DDADDB58796829CA90069,
-    ),
-}
-
 README_TEXT = """\
 TEST KEYS - NOT A REAL DOCUMENT PKI
 
@@ -114,20 +56,14 @@ trust store: never put csca.pem into the trust store of a kiosk that serves pati
   dsc.key   the document signer's private key (PKCS#8 PEM, unencrypted)
   masterlist.ml (with --master-list) an ICAO master list (CMS) holding the test CSCA, to
             test trust stores built from master lists
+  csca.crl  the test CSCA's CRL: revokes .faults/revoked-dsc.pem (copy it next to csca.pem)
+  .faults/  signers of `kiosk sim card --fault dsc-keyusage | csca-signed-sod | revoked-dsc`
+            (csca-signed-sod.key IS the CSCA's private key)
 """
 
 
 class PKIError(ValueError):
     """A PKI folder, key or certificate cannot be created or loaded."""
-
-
-@dataclass(frozen=True)
-class Signer:
-    """A document signer: certificate + private key (ECDSA, or RSA with PKCS#1 v1.5 or PSS)."""
-
-    certificate: x509.Certificate
-    private_key: SignerKey
-    rsa_pss: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,8 +145,10 @@ def create_dsc(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     rsa_pss: bool = False,
+    digital_signature: bool = True,
 ) -> Signer:
-    """A document signer certificate issued by the CSCA, with its key."""
+    """A document signer certificate issued by the CSCA, with its key (`digital_signature`
+    False: a key usage without it, to test that such a signer is refused)."""
     key = _new_key(curve)
     start = not_before or _now() - dt.timedelta(days=1)
     end = not_after or start + dt.timedelta(days=10 * 365)
@@ -224,8 +162,8 @@ def create_dsc(
         .not_valid_after(end)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
+                digital_signature=digital_signature,
+                content_commitment=not digital_signature,
                 key_encipherment=False,
                 data_encipherment=False,
                 key_agreement=False,
@@ -244,6 +182,77 @@ def create_dsc(
         .sign(csca_key, hashes.SHA256())
     )
     return Signer(cert, key, rsa_pss)
+
+
+def create_crl(
+    csca_cert: x509.Certificate, csca_key: SignerKey, revoked: Iterable[x509.Certificate]
+) -> x509.CertificateRevocationList:
+    """A CRL of the CSCA revoking `revoked` (test PKIs)."""
+    now = _now()
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(csca_cert.subject)
+        .last_update(now - dt.timedelta(days=1))
+        .next_update(now + dt.timedelta(days=90))
+    )
+    for cert in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(cert.serial_number)
+            .revocation_date(now - dt.timedelta(hours=1))
+            .build()
+        )
+    return builder.sign(csca_key, hashes.SHA256())
+
+
+_FAULT_DIR = ".faults"  # hidden: a trust store made from this folder skips it
+
+
+def _write_signer(directory: Path, name: str, signer: Signer) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name}.pem").write_bytes(
+        signer.certificate.public_bytes(serialization.Encoding.PEM)
+    )
+    key_path = directory / f"{name}.key"
+    key_path.unlink(missing_ok=True)
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as key_file:
+        key_file.write(
+            signer.private_key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+
+
+def fault_signers(
+    csca_cert: x509.Certificate, csca_key: SignerKey, curve: str | int = "secp256r1"
+) -> tuple[dict[str, Signer], x509.CertificateRevocationList]:
+    """The signers of the emulator's certificate faults and the CRL revoking `revoked-dsc`."""
+    revoked = create_dsc(csca_cert, csca_key, "TEST Document Signer (revoked)", curve=curve)
+    signers = {
+        "dsc-keyusage": create_dsc(
+            csca_cert,
+            csca_key,
+            "TEST Signer without digitalSignature",
+            curve=curve,
+            digital_signature=False,
+        ),
+        "csca-signed-sod": Signer(csca_cert, csca_key),
+        "revoked-dsc": revoked,
+    }
+    return signers, create_crl(csca_cert, csca_key, [revoked.certificate])
+
+
+def load_fault_signers(directory: str | Path) -> dict[str, Signer]:
+    """The fault signers make_pki wrote (empty for an older PKI folder)."""
+    folder = Path(directory) / _FAULT_DIR
+    signers = {}
+    for name in ("dsc-keyusage", "csca-signed-sod", "revoked-dsc"):
+        if (folder / f"{name}.pem").exists():
+            signers[name] = load_signer(folder, name)
+    return signers
 
 
 def make_pki(
@@ -277,6 +286,10 @@ def make_pki(
         fd = os.open(files.dsc_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as key_file:
             key_file.write(key_pem)
+        signers, crl = fault_signers(csca_cert, csca_key, curve)
+        for name, fault_signer in signers.items():
+            _write_signer(directory / _FAULT_DIR, name, fault_signer)
+        (directory / "csca.crl").write_bytes(crl.public_bytes(serialization.Encoding.PEM))
         if files.master_list is not None:
             ml_signer = create_dsc(csca_cert, csca_key, "TEST Master List Signer", curve=curve)
             files.master_list.write_bytes(build_master_list([csca_cert], ml_signer))
@@ -286,12 +299,12 @@ def make_pki(
     return files
 
 
-def load_signer(directory: str | Path) -> Signer:
+def load_signer(directory: str | Path, name: str = "dsc") -> Signer:
     """The document signer in a folder made by make_pki (dsc.pem + dsc.key)."""
     directory = Path(directory)
     try:
-        cert = x509.load_pem_x509_certificate((directory / "dsc.pem").read_bytes())
-        key = serialization.load_pem_private_key((directory / "dsc.key").read_bytes(), None)
+        cert = x509.load_pem_x509_certificate((directory / f"{name}.pem").read_bytes())
+        key = serialization.load_pem_private_key((directory / f"{name}.key").read_bytes(), None)
     except OSError as exc:
         raise PKIError(f"{directory}: cannot read dsc.pem / dsc.key ({exc.strerror})") from exc
     except (ValueError, TypeError) as exc:
@@ -307,106 +320,6 @@ def load_signer(directory: str | Path) -> Signer:
 # --- trust store ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def quiet_certificates() -> Iterator[None]:
-    """Silences cryptography's deprecation warnings about non-conforming certificates (e.g.
-    a negative serial number, seen in real master lists): they are data, not code defects."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        yield
-
-
-def serial_of(cert: x509.Certificate) -> int:
-    with quiet_certificates():
-        return cert.serial_number
-
-
-def _explicit_ec_key(cert: x509.Certificate) -> ec.EllipticCurvePublicKey | None:
-    """The EC public key of a certificate giving its curve as explicit domain parameters."""
-    try:
-        tbs = asn1_x509.TbsCertificate.load(cert.tbs_certificate_bytes)
-        spki = tbs["subject_public_key_info"]
-        if spki["algorithm"]["algorithm"].native != "ec":
-            return None
-        params = spki["algorithm"]["parameters"]
-        if params.name != "specified":
-            return None
-        domain = params.chosen
-        values = (
-            domain["field_id"]["parameters"].native,
-            int.from_bytes(domain["curve"]["a"].native, "big"),
-            int.from_bytes(domain["curve"]["b"].native, "big"),
-            domain["order"].native,
-        )
-        point = spki["public_key"].native
-    except Exception:  # noqa: BLE001 - asn1crypto raises many types on bad input
-        return None
-    for name, known in EXPLICIT_CURVES.items():
-        if known == values:
-            try:
-                return ec.EllipticCurvePublicKey.from_encoded_point(NAMED_CURVES[name], point)
-            except ValueError:
-                return None
-    return None
-
-
-def public_key_of(cert: x509.Certificate) -> PublicKeyTypes:
-    """The certificate's public key, also when its EC curve is given by explicit parameters
-    (which cryptography refuses). Raises ValueError for keys that stay unsupported."""
-    try:
-        with quiet_certificates():
-            return cert.public_key()
-    except (ValueError, UnsupportedAlgorithm) as exc:
-        key = _explicit_ec_key(cert)
-        if key is None:
-            raise ValueError(f"unsupported public key: {exc}") from exc
-        return key
-
-
-def verify_issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> None:
-    """Checks that `issuer` signed `cert` (names and signature). Raises InvalidSignature,
-    ValueError, TypeError or UnsupportedAlgorithm."""
-    try:
-        with quiet_certificates():
-            issuer.public_key()
-    except (ValueError, UnsupportedAlgorithm):
-        pass
-    else:
-        cert.verify_directly_issued_by(issuer)
-        return
-    if cert.issuer != issuer.subject:
-        raise ValueError("issuer name does not match")
-    key = public_key_of(issuer)
-    hash_algorithm = cert.signature_hash_algorithm
-    if not isinstance(key, ec.EllipticCurvePublicKey) or hash_algorithm is None:
-        raise UnsupportedAlgorithm("explicit parameters are only supported for ECDSA")
-    key.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(hash_algorithm))
-
-
-def checked_certificate(cert: x509.Certificate) -> x509.Certificate:
-    """`cert` once its lazily parsed parts (names, key, validity) are known to be readable.
-
-    cryptography parses a certificate's fields on first use; a certificate with a broken name
-    or an unsupported key (e.g. explicit EC parameters) only fails then. Raises ValueError.
-    """
-    try:
-        with quiet_certificates():
-            cert.subject.rfc4514_string()
-            cert.issuer.rfc4514_string()
-            public_key_of(cert)
-            cert.not_valid_before_utc, cert.not_valid_after_utc  # noqa: B018
-            cert.serial_number  # noqa: B018
-    except UnsupportedAlgorithm as exc:
-        raise ValueError(f"unsupported public key: {exc}") from exc
-    return cert
-
-
-def load_der_certificate(der: bytes) -> x509.Certificate:
-    """A fully readable DER certificate; raises ValueError."""
-    with quiet_certificates():
-        return checked_certificate(x509.load_der_x509_certificate(der))
-
-
 class _CertificateSet(asn1.SetOf):
     _child_spec = asn1.Any
 
@@ -419,13 +332,10 @@ def parse_master_list(data: bytes) -> tuple[list[x509.Certificate], list[str]]:
     """(certificates, problems) from an ICAO master list (CMS SignedData, DER).
 
     Each certificate of the list is parsed on its own: one that cannot be read is reported
-    in problems and the others are kept. The list's signature is checked (signed attributes,
-    signature, signer issued by a CSCA of the list) and any failure reported in problems:
-    hospital IT chose to install the file, so its certificates are kept either way.
+    in problems. The list's signature is checked (signed attributes, signature, signer issued
+    by a CSCA of the list): when it fails, no certificate of the list is returned - a list
+    whose signature does not hold may have had a CSCA slipped in.
     """
-    from hardware.icao.sod import parse_signed_data, verify_signed_content
-    from hardware.icao.tlv import LDSError
-
     try:
         signed = parse_signed_data(data, "master list")
     except LDSError as exc:
@@ -448,6 +358,10 @@ def parse_master_list(data: bytes) -> tuple[list[x509.Certificate], list[str]]:
     problems.extend(check.problems)
     if check.ok and check.signer is not None and not _issued_by_any(check.signer, certs):
         problems.append("the master list signer was not issued by a CSCA in the list")
+        check.ok = False
+    if not check.ok and certs:
+        problems.append(f"none of the {len(certs)} certificates of this master list is trusted")
+        certs = []
     return certs, problems
 
 
@@ -465,8 +379,6 @@ def _issued_by_any(cert: x509.Certificate, issuers: Sequence[x509.Certificate]) 
 
 def build_master_list(certificates: Iterable[x509.Certificate], signer: Signer) -> bytes:
     """An ICAO master list (CMS SignedData) of `certificates`, signed by `signer` (tests)."""
-    from hardware.icao.sod import build_signed_data
-
     master = CscaMasterList(
         {
             "version": 0,
@@ -510,8 +422,9 @@ def _load_pem(data: bytes, name: str) -> tuple[list[x509.Certificate], list[str]
     for index, block in enumerate(blocks, start=1):
         kind = block.group(1)
         label = name if len(blocks) == 1 else f"{name} block {index}"
-        if b"PRIVATE KEY" in kind:
-            continue  # a key next to its certificate (e.g. a make-pki folder): not a problem
+        if b"PRIVATE KEY" in kind or kind == b"X509 CRL":
+            continue  # a key next to its certificate (e.g. a make-pki folder): not a problem;
+            # CRLs are read by _load_crls
         if kind not in _PEM_CERTIFICATES | _PEM_CMS:
             problems.append(f"{label}: PEM {kind.decode()} ignored")
             continue
@@ -562,11 +475,32 @@ def _load_ldif(data: bytes, name: str) -> tuple[list[x509.Certificate], list[str
     return certs, problems
 
 
+def _load_crls(data: bytes) -> list[x509.CertificateRevocationList]:
+    """The CRLs of a file: PEM "X509 CRL" blocks or one DER CRL (signatures checked later)."""
+    ders = [
+        base64.b64decode(b"".join(block.group(2).split()))
+        for block in _PEM_BLOCK.finditer(data)
+        if block.group(1) == b"X509 CRL"
+    ]
+    if not ders and not _PEM_BLOCK.search(data):
+        ders = [data]
+    crls = []
+    for der in ders:
+        try:
+            crls.append(x509.load_der_x509_crl(der))
+        except ValueError:
+            continue
+    return crls
+
+
 def _load_file(path: Path) -> tuple[list[x509.Certificate], list[str]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         return [], [f"{path.name}: cannot read ({exc.strerror})"]
+    only_crls = not any(b.group(1) != b"X509 CRL" for b in _PEM_BLOCK.finditer(data))
+    if (path.suffix.lower() == ".crl" or b"-----BEGIN X509 CRL" in data) and only_crls:
+        return [], []  # only CRLs: read by _load_crls
     if _PEM_BLOCK.search(data):
         return _load_pem(data, path.name)
     if path.suffix.lower() == ".ldif" or data.startswith((b"dn:", b"version:")):
@@ -581,11 +515,16 @@ _CACHE: dict[str, tuple[list[tuple[str, int, int]], TrustStore]] = {}
 
 @dataclass
 class TrustStore:
-    """Trusted CSCA certificates; `problems` lists what could not be loaded, and why."""
+    """Trusted CSCA certificates and their CRLs; `problems` lists what could not be loaded.
+
+    A CRL counts only when a CSCA of the store signed it; `revocation()` then refuses the
+    document signers it lists.
+    """
 
     certificates: list[x509.Certificate] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     source: str = ""
+    crls: list[x509.CertificateRevocationList] = field(default_factory=list)
 
     @staticmethod
     def _files(path: Path) -> list[Path]:
@@ -605,13 +544,51 @@ class TrustStore:
         """Loads a file or every file in a folder (recursively; hidden files skipped)."""
         path = Path(path)
         store = cls(source=str(path))
+        crls: list[tuple[x509.CertificateRevocationList, str]] = []
         for file in cls._files(path):
             if file.name.upper().startswith("README"):
                 continue
             certs, problems = _load_file(file)
             store.add(certs)
             store.problems.extend(problems)
+            if file.suffix.lower() == ".crl" or file.suffix.lower() == ".pem":
+                try:
+                    found = _load_crls(file.read_bytes())
+                except OSError:
+                    found = []
+                if not found and file.suffix.lower() == ".crl":
+                    store.problems.append(f"{file.name}: not a CRL")
+                crls.extend((crl, file.name) for crl in found)
+        for crl, name in crls:  # once every CSCA is known
+            store.add_crl(crl, name)
         return store
+
+    def add_crl(self, crl: x509.CertificateRevocationList, label: str = "CRL") -> None:
+        """Keeps `crl` when a CSCA of the store signed it (else reports it in problems)."""
+        for csca in self.certificates:
+            if csca.subject != crl.issuer:
+                continue
+            try:
+                key = public_key_of(csca)
+                if crl.is_signature_valid(key):  # type: ignore[arg-type]
+                    self.crls.append(crl)
+                    return
+            except (ValueError, TypeError, UnsupportedAlgorithm):
+                continue
+        self.problems.append(f"{label}: CRL not signed by a CSCA of the trust store, ignored")
+
+    def revocation(self, cert: x509.Certificate) -> str | None:
+        """Why `cert` is revoked by a CRL of the store, or None."""
+        for crl in self.crls:
+            if crl.issuer != cert.issuer:
+                continue
+            entry = crl.get_revoked_certificate_by_serial_number(serial_of(cert))
+            if entry is not None:
+                day = entry.revocation_date_utc.date().isoformat()
+                return (
+                    f"document signer revoked on {day} by the CRL of {crl.issuer.rfc4514_string()}"
+                )
+        return None
 
     @classmethod
     def cached(cls, path: str | Path) -> TrustStore:

@@ -156,8 +156,11 @@ def check_printer(printer: Any, config: Any) -> CheckResult:
         return _not_configured("printer", "ticket printer")
     if printer is None:
         return _not_built("printer", "printer", "printer", backend)
-    status = printer.status()
-    paper = str(getattr(printer.paper(), "value", printer.paper()))
+    status = printer.status()  # one round of status queries; the paper state is in it
+    paper = status.details.get("paper")
+    if paper is None:
+        state = printer.paper()
+        paper = str(getattr(state, "value", state))
     result = _from_status("printer", status)
     details = {**result.details, "paper": paper}
     if paper == "out" and result.ok:

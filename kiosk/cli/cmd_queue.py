@@ -325,6 +325,9 @@ def _sim_printer(args: argparse.Namespace) -> int:
         paper=paper,
         error=False,
     )
+    sim.silent = args.silent
+    sim.never_read = args.never_read
+    sim.reset_after = args.reset_after
     print(
         f"ESC/POS printer simulator on {sim.host}:{sim.port}, pages to {out} (Ctrl+C stops)",
         flush=True,
@@ -418,4 +421,9 @@ def register(registry: CommandRegistry) -> None:
     sim.add_argument("--paper-out", action="store_true")
     sim.add_argument("--near-end", action="store_true")
     sim.add_argument("--cover-open", action="store_true")
+    sim.add_argument("--silent", action="store_true", help="never answer status or completion")
+    sim.add_argument("--never-read", action="store_true", help="accept, then never read")
+    sim.add_argument(
+        "--reset-after", type=int, metavar="BYTES", help="reset the connection after BYTES"
+    )
     sim.set_defaults(func=_sim_printer)
