@@ -143,8 +143,13 @@ class QueueHandle:
         return result
 
     def __getattr__(self, name: str) -> Any:
+        """QueueService's methods, forwarded (QueueUnavailable while down); its plain
+        attributes when it exists."""
         if name.startswith("_"):
             raise AttributeError(name)
+        service = self._service
+        if service is not None and not callable(getattr(service, name)):
+            return getattr(service, name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
             return self._call(name, *args, **kwargs)
