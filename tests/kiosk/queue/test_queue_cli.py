@@ -161,12 +161,19 @@ def test_ticket_printed_by_the_escpos_backend_on_the_network_simulator(
         )
         ticket = json.loads(text_out)
         assert code == 0 and ticket["print"]["ok"] and ticket["print_status"] == "printed"
-        for _ in range(100):
-            if list(out.glob("*.png")):
-                break
+        image = None
+        for _ in range(100):  # the simulator may still be writing the PNG
+            pngs = list(out.glob("*.png"))
+            if pngs:
+                try:
+                    image = Image.open(pngs[0])
+                    image.load()
+                    break
+                except (OSError, SyntaxError):
+                    image = None
             time.sleep(0.05)
-        [png] = list(out.glob("*.png"))
-        assert [r.text for r in zxingcpp.read_barcodes(Image.open(png))] == [ticket["id"]]
+        assert image is not None and len(list(out.glob("*.png"))) == 1
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [ticket["id"]]
     finally:
         sim.terminate()
         sim.wait(10)
