@@ -53,7 +53,8 @@ def load_people(folder: str | Path | None = None) -> dict[str, dict[str, Any]]:
 def demo_pki() -> tuple[Any, Any, dict[str, Any]]:
     """(document signer, trust store, fault signers) of the simulated cards: test keys, in
     memory only; the trust store holds the test CSCA and its CRL (revoking `revoked-dsc`)."""
-    from hardware.icao.pki import TrustStore, create_csca, create_dsc, fault_signers
+    from hardware.icao.pki import create_csca, create_dsc, fault_signers
+    from hardware.icao.trust import TrustStore
 
     csca_cert, csca_key = create_csca("TEST CSCA Viet Nam (simulated reader)")
     signer = create_dsc(csca_cert, csca_key, "TEST Document Signer (simulated reader)")

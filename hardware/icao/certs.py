@@ -19,6 +19,12 @@ from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.utils import CryptographyDeprecationWarning
 
 SignerKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
+class PKIError(ValueError):
+    """A PKI folder, key, certificate or trust store cannot be created or loaded."""
+
+
 NAMED_CURVES: dict[str, ec.EllipticCurve] = {
     "secp224r1": ec.SECP224R1(),
     "secp256r1": ec.SECP256R1(),

@@ -39,7 +39,7 @@ def _chip_authentication(
     if chosen is None:
         raise ChipAuthError("no supported chip authentication protocol or key in DG14")
     info, key = chosen
-    commands, ephemeral = chipauth.start(info, key)
+    commands, ephemeral = chipauth.start(info, key, session.max_le())
     try:
         for command in commands:
             answer = session.send(command)
@@ -68,7 +68,7 @@ def _active_authentication(
         raise ChipAuthError(f"DG15 key unreadable: {exc}") from exc
     challenge = chipauth.aa_challenge()
     try:
-        answer = session.send(chipauth.internal_authenticate(challenge))
+        answer = session.send(chipauth.internal_authenticate(challenge, session.max_le()))
     except CardRemoved:
         raise
     except CardReadFailed as exc:

@@ -227,18 +227,20 @@ def mse_set_at(info: CAInfo) -> CommandAPDU:
     return CommandAPDU(0x00, 0x22, 0x41, 0xA4, data)
 
 
-def general_authenticate(ephemeral: ec.EllipticCurvePublicKey) -> CommandAPDU:
+def general_authenticate(ephemeral: ec.EllipticCurvePublicKey, le: int = 256) -> CommandAPDU:
+    """GENERAL AUTHENTICATE 7C{80 ephemeral point}. Under secure messaging with a chip that
+    takes short APDUs only, `le` must leave room for the protection (the reader's max_le)."""
     return CommandAPDU(
-        0x00, 0x86, 0x00, 0x00, tlv.encode(0x7C, tlv.encode(0x80, _point(ephemeral))), le=256
+        0x00, 0x86, 0x00, 0x00, tlv.encode(0x7C, tlv.encode(0x80, _point(ephemeral))), le=le
     )
 
 
 def start(
-    info: CAInfo, chip_key: CAPublicKey
+    info: CAInfo, chip_key: CAPublicKey, le: int = 256
 ) -> tuple[list[CommandAPDU], ec.EllipticCurvePrivateKey]:
     """The two commands of CA and the terminal's ephemeral private key."""
     ephemeral = ec.generate_private_key(chip_key.key.curve)
-    return [mse_set_at(info), general_authenticate(ephemeral.public_key())], ephemeral
+    return [mse_set_at(info), general_authenticate(ephemeral.public_key(), le)], ephemeral
 
 
 def finish(ephemeral: ec.EllipticCurvePrivateKey, chip_key: CAPublicKey) -> AESSecureMessaging:
@@ -251,8 +253,8 @@ def aa_challenge() -> bytes:
     return os.urandom(8)
 
 
-def internal_authenticate(challenge: bytes) -> CommandAPDU:
-    return CommandAPDU(0x00, 0x88, 0x00, 0x00, challenge, le=256)
+def internal_authenticate(challenge: bytes, le: int = 256) -> CommandAPDU:
+    return CommandAPDU(0x00, 0x88, 0x00, 0x00, challenge, le=le)
 
 
 def verify_aa(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from asn1crypto import core as asn1
 from cryptography import x509
 
-from hardware.icao.pki import TrustStore
+from hardware.icao.trust import TrustStore
 
 ID_DOCUMENT_TYPE_LIST = "2.23.136.1.1.6.2"
 # extended key usages of other ICAO signers (master list, deviation list): not for documents

@@ -377,11 +377,11 @@ def read_identity(
 ) -> CardData:
     """Reads and checks the identity on the card. Raises a CardError subclass on failure.
 
-    `trust_store` is a hardware.icao.pki.TrustStore, a path to one, or None (then the best
+    `trust_store` is a hardware.icao.trust.TrustStore, a path to one, or None (then the best
     level is `consistent`).
     """
     from hardware.icao import lds, sod
-    from hardware.icao.pki import PKIError, TrustStore
+    from hardware.icao.trust import PKIError, TrustStore
 
     report = report if report is not None else ReadReport()
     started = time.perf_counter()

@@ -38,8 +38,8 @@ from hardware.icao.cms import (
     verify_signed_content,
 )
 from hardware.icao.dsc_checks import signer_problems
-from hardware.icao.pki import TrustStore
 from hardware.icao.tlv import LDSError
+from hardware.icao.trust import TrustStore
 
 ID_LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
 _NOT_HASHED = {0x011C, 0x011D, 0x011E}

@@ -176,10 +176,11 @@ def _make_card(
     faults: list[str],
     photo: Path | None = None,
     legacy: bool = False,
+    active_auth: bool = False,
 ) -> Any:
     from dataclasses import replace
 
-    from hardware.icao.emulator import LEGACY, EmrtdEmulator
+    from hardware.icao.emulator import LEGACY, CardProfile, EmrtdEmulator
     from hardware.icao.person import load_person
     from hardware.icao.pki import load_fault_signers, load_signer, make_pki
 
@@ -196,7 +197,7 @@ def _make_card(
         person,
         load_signer(pki),
         faults=faults,
-        profile=LEGACY if legacy else None,
+        profile=LEGACY if legacy else CardProfile(active_auth=active_auth),
         signers=load_fault_signers(pki),
     )
 
@@ -213,7 +214,13 @@ def _sim_card(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        card = _make_card(args.person, args.pki, args.fault or [], legacy=args.legacy)
+        card = _make_card(
+            args.person,
+            args.pki,
+            args.fault or [],
+            legacy=args.legacy,
+            active_auth=args.active_auth,
+        )
     except (PersonError, PKIError, ValueError) as exc:
         print(f"kiosk sim card: {exc}", file=sys.stderr)
         return 2
@@ -342,7 +349,7 @@ def _bench_card(args: argparse.Namespace) -> int:
                 times: list[float] = []
                 apdus: list[float] = []
                 sizes: list[float] = []
-                level = ""
+                level = chip_auth = ""
                 for i in range(args.reads + 1):
                     report = ReadReport()
                     started = time.perf_counter()
@@ -361,7 +368,8 @@ def _bench_card(args: argparse.Namespace) -> int:
                     times.append(elapsed)
                     apdus.append(data.stats["apdus"])
                     sizes.append(data.stats["bytes"])
-                    level = data.authenticity
+                    level = str(data.authenticity)
+                    chip_auth = str(data.chip_auth)
                 results[label] = {
                     "reads": len(times),
                     "median_ms": round(statistics.median(times), 1),
@@ -373,6 +381,7 @@ def _bench_card(args: argparse.Namespace) -> int:
                     "access": data.access,
                     "extended_length": not args.short_apdus,
                     "authenticity": level,
+                    "chip_authentication": chip_auth,
                 }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -385,13 +394,13 @@ def _bench_card(args: argparse.Namespace) -> int:
         mode = "short APDUs only" if args.short_apdus else "extended length"
         print(
             f"chip read through pcscd + vpcd ({args.reads} reads each, PACE, {mode}, "
-            "passive authentication)"
+            "passive + chip authentication)"
         )
         for label, row in results.items():
             print(
                 f"  {label:15} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
                 f"max {row['max_ms']:7.1f} ms  {row['apdus']:3d} APDUs  {row['bytes']:6d} bytes  "
-                f"{row['authenticity']}"
+                f"{row['authenticity']}, chip auth {row['chip_authentication']}"
             )
         print("  targets: identity p95 < 300 ms, identity+photo p95 < 1000 ms")
     return 0
@@ -438,6 +447,11 @@ def register(registry: CommandRegistry) -> None:
         action="store_true",
         help="the old emulator layouts: no chip authentication, DG13 14 = SEQ{14, UTF8}, no "
         "field 16, '<' at MRZ line 1 position 30",
+    )
+    sim.add_argument(
+        "--active-auth",
+        action="store_true",
+        help="the chip also has an active authentication key (DG15)",
     )
     sim.add_argument("--connect-timeout", type=float, default=5.0, help=argparse.SUPPRESS)
     sim.set_defaults(func=_sim_card)

@@ -53,7 +53,7 @@ def sim_card(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
-        waiter(False)
+        waiter(False, timeout=15)
 
 
 def _read_card(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
@@ -135,7 +135,7 @@ def test_bench_card_prints_numbers(pcscd: object, capsys: pytest.CaptureFixture[
         row = results[label]
         assert row["reads"] == 3
         assert 0 < row["median_ms"] <= row["p95_ms"] <= row["max_ms"]
-        assert row["authenticity"] == "trusted"
+        assert row["authenticity"] == "trusted" and row["chip_authentication"] == "passed"
     assert results["identity+photo"]["photo_bytes"] > 15_000
     assert results["identity+photo"]["bytes"] > results["identity"]["bytes"] + 15_000
 
@@ -144,6 +144,8 @@ def test_bench_card_prints_numbers(pcscd: object, capsys: pytest.CaptureFixture[
 CLI_FAULTS = {
     (): ("trusted", "passed", True, 0),
     ("--legacy",): ("trusted", "not_offered", True, 0),
+    ("--active-auth",): ("trusted", "passed", True, 0),
+    ("--active-auth", "--fault", "clone"): ("trusted", "failed", False, 10),
     ("--fault", "clone"): ("trusted", "failed", False, 10),
     ("--fault", "forged-sod"): ("read", "passed", False, 10),
     ("--fault", "resigned-sod"): ("consistent", "passed", False, 10),
@@ -169,6 +171,7 @@ def test_read_card_json_reports_level_and_acceptance_for_every_emulator_fault(
         (trust / name).write_bytes((test_pki / name).read_bytes())
     person = load_person(PERSON)
     for extra, (level, chip_auth, accepted, exit_code) in CLI_FAULTS.items():
+        card_waiter(False, timeout=15)  # the previous card (or bench's) really gone first
         with sim_card(card_waiter, test_pki, *extra):
             code = main(
                 [
@@ -183,6 +186,7 @@ def test_read_card_json_reports_level_and_acceptance_for_every_emulator_fault(
                 ]
             )
             out = json.loads(capsys.readouterr().out)
+        assert "error" not in out, (extra, out)
         assert (out["authenticity"], out["chip_authentication"], out["accepted"], code) == (
             level,
             chip_auth,

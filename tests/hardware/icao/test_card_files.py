@@ -11,8 +11,9 @@ from hardware.icao import lds
 from hardware.icao.card_files import FILE_FAULTS, build_card_files
 from hardware.icao.certs import Signer
 from hardware.icao.person import load_person
-from hardware.icao.pki import TrustStore, create_csca, create_dsc
+from hardware.icao.pki import create_csca, create_dsc
 from hardware.icao.sod import parse_sod, passive_authentication
+from hardware.icao.trust import TrustStore
 
 ROOT = Path(__file__).resolve().parents[3]
 PEOPLE = sorted((ROOT / "assets" / "demo" / "people").glob("*.json"))

@@ -18,17 +18,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hardware.icao import lds, tlv
 from hardware.icao.certs import EXPLICIT_CURVES, NAMED_CURVES, Signer, serial_of
 from hardware.icao.person import load_person
-from hardware.icao.pki import (
-    PKIError,
-    TrustStore,
-    build_master_list,
-    create_csca,
-    create_dsc,
-    load_signer,
-    make_pki,
-    parse_master_list,
-)
+from hardware.icao.pki import PKIError, create_csca, create_dsc, load_signer, make_pki
 from hardware.icao.sod import build_sod, passive_authentication
+from hardware.icao.trust import TrustStore, build_master_list, parse_master_list
 from kiosk.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -18,7 +18,7 @@ from hardware.cardreader.base import IntegrityError
 from hardware.icao import lds, tlv
 from hardware.icao.certs import Signer
 from hardware.icao.person import load_person
-from hardware.icao.pki import TrustStore, create_csca, create_dsc
+from hardware.icao.pki import create_csca, create_dsc
 from hardware.icao.sod import (
     ID_LDS_SECURITY_OBJECT,
     build_sod,
@@ -26,6 +26,7 @@ from hardware.icao.sod import (
     passive_authentication,
 )
 from hardware.icao.tlv import LDSError
+from hardware.icao.trust import TrustStore
 
 ROOT = Path(__file__).resolve().parents[3]
 PERSON = load_person(ROOT / "assets" / "demo" / "people" / "an-adult.json")
