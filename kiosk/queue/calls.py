@@ -79,6 +79,7 @@ class CounterCalls:
         with self.store.writer_lock(), self.store.engine.begin() as conn:
             conn.execute(stmt)
             events.notify(conn, {"kind": "counter", "counter_id": counter_id, "open": is_open})
+        self.waits.invalidate()
         return Counter(counter_id, name, tuple(lines), is_open)
 
     def counters(self) -> list[Counter]:

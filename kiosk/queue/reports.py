@@ -4,6 +4,7 @@ health (reachable, schema version, tickets today, a shared hash key)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -70,11 +71,18 @@ def line_status(
                     waiting=int(counts.get("waiting", 0)),
                     called=int(counts.get("called", 0) + counts.get("done", 0)),
                     current_number=current,
-                    service_min=waits.measured_interval(conn, ln.id),
+                    service_min=_measured(waits, ln.id, ln.clinic_id, day_s, conn),
                     print_failed=int(failed),
                 )
             )
     return out
+
+
+def _measured(
+    waits: WaitEstimator, line_id: str, clinic_id: str, day: str, conn: Any
+) -> float | None:
+    rate = waits.rate(line_id, clinic_id, day, conn)
+    return rate.service_min if rate is not None and rate.measured else None
 
 
 def health(store: QueueStore, key_shared: bool) -> DeviceStatus:

@@ -21,19 +21,21 @@ import secrets
 import time as _time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from hardware.status import DeviceStatus
-from kiosk.queue import bounds, db, events, keys, registrations, reports
+from kiosk.queue import bounds, db, keys, registrations, reports
 from kiosk.queue.calls import CallError, CallRecord, Counter, CounterCalls
 from kiosk.queue.db import tickets
 from kiosk.queue.keys import HASH_KEY_FILE, load_or_create_key
 from kiosk.queue.lines import line_for
+from kiosk.queue.lookup import TicketReader
 from kiosk.queue.model import (
     TZ,
     ClinicClosed,
@@ -46,12 +48,12 @@ from kiosk.queue.model import (
     iso,
     local_day,
     now_local,
-    parse_ts,
 )
 from kiosk.queue.numbering import Numbering, Taken, check_open
 from kiosk.queue.priority import all_priorities
 from kiosk.queue.store import QueueStore
-from kiosk.queue.waits import WaitEstimator
+from kiosk.queue.voids import Voids
+from kiosk.queue.waits import Estimate, WaitEstimator
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
@@ -94,7 +96,14 @@ class QueueService:
         # test seam: called inside the numbering transaction, after the counter was taken
         self.in_transaction_hook: Callable[[], None] | None = None
         self.key_shared = True  # False: a per-data-dir key (fine for one kiosk)
-        self._pending_voids: dict[str, str] = {}
+        self.reader = TicketReader(self.store, self.waits)
+        self.voids = Voids(self.store, config.storage.statement_timeout_s)
+        self._pending_voids = self.voids.pending
+        self._connect_s = (
+            float(getattr(config.storage, "connect_timeout_s", 0))
+            if (engine.dialect.name == "postgresql")
+            else 0.0
+        )
         self._last_purge = _time.monotonic()
         self.version = db.migrate(engine)
         self._purge_old_keys()
@@ -123,6 +132,7 @@ class QueueService:
         self.store.engine = engine
 
     def close(self) -> None:
+        self.voids.closed.set()
         self.store.close()
 
     # -- issuing ----------------------------------------------------------------------------
@@ -159,7 +169,7 @@ class QueueService:
         }:
             raise ValueError(f"unknown priority {req.priority!r}")
         check_open(clinic, now)
-        self._void_pending()
+        self.voids.void_pending()
         line = line_for(clinic, req.insured, req.priority)
         key = self.patient_key(req.citizen_id) if req.citizen_id else None
         values: dict[str, Any] = {
@@ -187,7 +197,7 @@ class QueueService:
             "print_error": "",
         }
 
-        def ticket_of(seq: int, ahead: int, wait: int | None, state: str) -> Ticket:
+        def ticket_of(seq: int, est: Estimate, state: str) -> Ticket:
             return Ticket(
                 id=values["id"],
                 number=line.number(seq),
@@ -200,8 +210,9 @@ class QueueService:
                 insured=req.insured,
                 insurance_verified=req.insurance_verified,
                 staff_note=values["staff_note"],
-                people_ahead=ahead,
-                estimated_wait_min=wait,
+                people_ahead=est.ahead,
+                estimated_wait_min=est.minutes,
+                wait_range_min=est.range_min,
                 reprint=False,
                 print_status="pending",
                 language=req.language,
@@ -215,7 +226,7 @@ class QueueService:
             if req.registration is not None:
                 registrations.insert(conn, self.config, values["id"], req.registration, now)
             if within_txn is not None:
-                within_txn(conn, ticket_of(seq, 0, None, state))
+                within_txn(conn, ticket_of(seq, Estimate(0, None, None), state))
 
         hook = within if (req.registration is not None or within_txn is not None) else None
         deadline_utc = datetime.now(UTC) + timedelta(seconds=max(0.0, deadline - _time.monotonic()))
@@ -228,9 +239,11 @@ class QueueService:
                     # the lookup is inside the retry: after a server restart the first use
                     # of a pooled connection fails (AdminShutdown) and is retried on a new one
                     if key is not None:
-                        existing = self._find_patient(clinic.id, day, key)
+                        existing = self.reader.find_patient(clinic.id, day, key)
                         if existing is not None:
-                            return existing
+                            # our own attempt committed and its answer was lost: not a reprint
+                            own = existing.id == values["id"]
+                            return replace(existing, reprint=False) if own else existing
                     taken = self.numbering.take(
                         line, values, self.in_transaction_hook, deadline_utc, hook
                     )
@@ -248,57 +261,29 @@ class QueueService:
                     # attempt committed after all, the retry hits its primary key and returns
                     # that ticket (no second number)
                     left = deadline - _time.monotonic()
-                    if attempt >= 5 or left < 0.5:
-                        self._void_late(values["id"])
+                    if attempt >= 5 or left < 0.5 + self._connect_s:
+                        self.voids.void_late(values["id"])
                         raise QueueUnavailable(type(exc).__name__) from exc
                     _time.sleep(min(0.05 * attempt, left / 4))
         if taken.state == "void" or _time.monotonic() > deadline:
             # the server ran the step after the deadline, or its answer came too late: the
             # kiosk has told the patient to go to the desk, so nobody must call this number
-            self._void_late(values["id"])
+            self.voids.void_late(values["id"])
             raise QueueUnavailable("late")
         self._events_issued()
         seq, counts = taken.seq, taken.counts
         try:
             if counts is None:
+                row = {**values, "seq": seq, "position": seq * 1000}
                 with self.store.read.connect() as conn:
-                    ahead, wait = self.waits.ahead(
-                        conn, line.id, clinic.id, values["day"], seq, "waiting"
-                    )
+                    est = self.waits.estimate(conn, row)
             else:  # PostgreSQL returned the counts with the number (same statement)
                 called_below, prio_issued, prio_called = counts
                 ahead = seq - 1 - called_below + (prio_issued - prio_called)
-                wait = self.waits.wait(ahead, line.id, clinic.id)
+                est = self.waits.for_ahead(ahead, line.id, clinic.id, values["day"])
         except OperationalError:  # issued and committed: an estimate is not worth a refusal
-            ahead, wait = 0, None
-        return ticket_of(seq, ahead, wait, "waiting")
-
-    def void(self, ticket_id: str, reason: str = "session_ended") -> bool:
-        """Voids a waiting ticket (the kiosk gave up on it: the session ended before the answer
-        came). Returns False if it was already called, done or not there. A database that is
-        down keeps it pending; it is retried before the next issue."""
-        try:
-            with self.store.writer_lock(), self.engine.begin() as conn:
-                res = conn.execute(
-                    update(tickets)
-                    .where(tickets.c.id == ticket_id, tickets.c.state == "waiting")
-                    .values(state="void", void_reason=reason[:32], patient_key=None)
-                )
-                if res.rowcount:
-                    events.notify(conn, {"kind": "void", "ticket_id": ticket_id})
-        except (OperationalError, OSError):
-            self._pending_voids[ticket_id] = reason
-            return False
-        self._pending_voids.pop(ticket_id, None)
-        return bool(res.rowcount)
-
-    def _void_late(self, ticket_id: str) -> None:
-        with bounds.deadline(_time.monotonic() + self.config.storage.statement_timeout_s):
-            self.void(ticket_id, "late")
-
-    def _void_pending(self) -> None:
-        for ticket_id, reason in list(self._pending_voids.items()):
-            self.void(ticket_id, reason)
+            est = Estimate(0, None, None)
+        return ticket_of(seq, est, "waiting")
 
     def _events_issued(self) -> None:
         """Housekeeping after a committed ticket: registrations past their retention."""
@@ -308,19 +293,6 @@ class QueueService:
                 registrations.purge(self.store)
             except OperationalError:
                 log.warning("registration purge failed; retried later")
-
-    def _find_patient(self, clinic_id: str, day: date, key: str) -> Ticket | None:
-        with self.store.read.connect() as conn:
-            row = conn.execute(
-                select(tickets).where(
-                    tickets.c.clinic_id == clinic_id,
-                    tickets.c.day == day.isoformat(),
-                    tickets.c.patient_key == key,
-                )
-            ).first()
-            if row is None:
-                return None
-            return self._ticket(conn, row._mapping, reprint=True)
 
     def _purge_old_keys(self) -> None:
         today = datetime.now(TZ).date().isoformat()
@@ -333,43 +305,25 @@ class QueueService:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def get(self, ticket_id: str) -> Ticket:
-        with self.store.read.connect() as conn:
-            row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
-            if row is None:
-                raise KeyError(ticket_id)
-            return self._ticket(conn, row._mapping, reprint=False)
+    # -- reading ----------------------------------------------------------------------------
 
-    def _ticket(self, conn: Connection, row: Any, reprint: bool) -> Ticket:
-        ahead, wait = self.waits.ahead(
-            conn, row["line_id"], row["clinic_id"], row["day"], row["seq"], row["state"]
-        )
-        return Ticket(
-            id=row["id"],
-            number=row["number"],
-            seq=row["seq"],
-            clinic_id=row["clinic_id"],
-            line_id=row["line_id"],
-            day=date.fromisoformat(row["day"]),
-            issued_at=parse_ts(row["issued_at"]),
-            priority=row["priority"],
-            insured=bool(row["insured"]),
-            insurance_verified=bool(row["insurance_verified"]),
-            staff_note=row["staff_note"] or "",
-            people_ahead=ahead,
-            estimated_wait_min=wait,
-            reprint=reprint,
-            print_status=row["print_status"],
-            print_attempts=row["print_attempts"],
-            print_error=row["print_error"] or "",
-            language=row["language"],
-            state=row["state"],
-            kiosk_id=row["kiosk_id"] or "",
-            token=row["token"] or "",
-            queue_line=row["queue_line"] or row["line_id"],
-            counter_id=row["counter_id"] or "",
-            recalls=int(row["recalls"] or 0),
-        )
+    def get(self, ticket_id: str) -> Ticket:
+        """A ticket by id (raises KeyError)."""
+        return self.reader.get(ticket_id)
+
+    def find(self, number_or_id: str, day: date | None = None) -> Ticket:
+        """A ticket by its printed number for `day` (default today; "e051" and "E051" alike)
+        or by its id (the QR). Raises KeyError."""
+        return self.reader.find(number_or_id, day)
+
+    def by_token(self, token: str) -> Ticket:
+        """The ticket of a phone status page token (raises KeyError)."""
+        return self.reader.by_token(token)
+
+    def void(self, ticket_id: str, reason: str = "session_ended") -> bool:
+        """Voids a waiting ticket (the kiosk gave up on it: the session ended before the answer
+        came); the counter never calls it. False if it was called, done or absent."""
+        return self.voids.void(ticket_id, reason)
 
     # -- printing records ------------------------------------------------------------------
 
@@ -435,38 +389,10 @@ class QueueService:
 
     # -- lookups for the counter page and the phone page ------------------------------------
 
-    def find(self, number_or_id: str, day: date | None = None) -> Ticket:
-        """A ticket by its printed number for `day` (default today; "e051" and "E051" alike)
-        or by its id (the QR). Raises KeyError."""
-        text_ = number_or_id.strip()
-        day_s = (day or datetime.now(TZ).date()).isoformat()
-        with self.store.read.connect() as conn:
-            row = conn.execute(
-                select(tickets).where(
-                    or_(
-                        tickets.c.id == text_,
-                        and_(
-                            tickets.c.day == day_s,
-                            func.upper(tickets.c.number) == text_.upper(),
-                        ),
-                    )
-                )
-            ).first()
-            if row is None:
-                raise KeyError(number_or_id)
-            return self._ticket(conn, row._mapping, reprint=False)
-
-    def by_token(self, token: str) -> Ticket:
-        """The ticket of a phone status page token (raises KeyError)."""
-        with self.store.read.connect() as conn:
-            row = conn.execute(select(tickets).where(tickets.c.token == token)).first()
-            if row is None or not token:
-                raise KeyError("token")
-            return self._ticket(conn, row._mapping, reprint=False)
-
-    def registration(self, ticket_id: str) -> Registration | None:
-        """The registration record (staff only: the caller checks the role and audits)."""
-        return registrations.get(self.store, ticket_id)
+    def registration(self, ticket_id: str, now: datetime | None = None) -> Registration | None:
+        """The registration record, None once past its retention (staff only: the caller
+        checks the role and writes the audit log)."""
+        return registrations.get(self.store, ticket_id, now)
 
     def purge_registrations(self, now: datetime | None = None) -> int:
         return registrations.purge(self.store, now)
