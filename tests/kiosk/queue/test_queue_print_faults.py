@@ -233,6 +233,8 @@ def test_twenty_patients_at_a_frozen_printer_get_no_phantom_print(
         proc.send_signal(signal.SIGCONT)
         proc.terminate()
         proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_after_a_paper_out_the_first_ticket_that_comes_out_is_not_marked_reprint(
