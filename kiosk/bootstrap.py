@@ -20,6 +20,7 @@ from kiosk.models import Eligibility, Identity, InsuranceAction
 if TYPE_CHECKING:
     from hardware.printer.base import TicketPrinter
     from kiosk.catalog.service import CatalogService
+    from kiosk.his.service import HisService
     from kiosk.insurance.base import InsuranceChecker
     from kiosk.queue.printing import PrintOutcome, PrintService
     from kiosk.queue.service import QueueService, Ticket
@@ -40,6 +41,7 @@ class Services:
     catalog: CatalogService
     printing: PrintService
     extras: dict[str, Any] = field(default_factory=dict)
+    his: HisService | None = None  # None or backend "none": standalone
 
     # -- what the session needs (blocking; called on workers) -----------------------------
 
@@ -77,6 +79,8 @@ class Services:
             staff_note=_staff_note(data),
             language=data.language,
         )
+        if self.his is not None and self.his.enabled:  # the ticket and its HIS registration
+            return self.his.issue_for_session(self.queue, request, data).ticket
         return self.queue.issue(request)
 
     def print_ticket(self, ticket: Ticket, language: str) -> PrintOutcome:
@@ -96,7 +100,7 @@ class Services:
                     device.stop()
                 except Exception:
                     log.exception("device stop failed")
-        for closable in (self.printer, self.insurance, self.queue, self.catalog):
+        for closable in (self.his, self.printer, self.insurance, self.queue, self.catalog):
             close = getattr(closable, "close", None)
             if close is None:
                 continue
@@ -121,6 +125,7 @@ def build_services(config: KioskConfig) -> Services:
     from hardware.codereader.factory import build_camera, build_scanners
     from hardware.printer.factory import build_printer
     from kiosk.catalog.service import CatalogService
+    from kiosk.his.service import HisService
     from kiosk.insurance.factory import build_insurance
     from kiosk.queue.printing import PrintService
     from kiosk.queue.service import QueueService
@@ -129,6 +134,8 @@ def build_services(config: KioskConfig) -> Services:
     data.mkdir(parents=True, exist_ok=True)
     queue = QueueService.from_config(config)
     printer = build_printer(config.devices.printer, data)
+    his = HisService(config, queue.engine)
+    his.start()  # the outbox delivery thread (nothing runs for backend "none")
     return Services(
         config=config,
         card_reader=build_card_reader(config.devices.card_reader),
@@ -139,4 +146,5 @@ def build_services(config: KioskConfig) -> Services:
         queue=queue,
         catalog=CatalogService(data / "catalog.sqlite3", config.catalog),
         printing=PrintService(printer, queue),
+        his=his,
     )

@@ -18,8 +18,9 @@ def _service(args: argparse.Namespace) -> Any:
 
     config = config_from_args(args)
     dsn = config.storage.dsn.get_secret_value()
-    engine = make_engine(dsn or sqlite_url(config.data_path / DB_FILE),
-                         config.storage.busy_timeout_s)
+    engine = make_engine(
+        dsn or sqlite_url(config.data_path / DB_FILE), config.storage.busy_timeout_s
+    )
     return HisService(config, engine)
 
 
@@ -74,8 +75,10 @@ def _worker(args: argparse.Namespace) -> int:
         print("his.backend = none: nothing to deliver", file=sys.stderr)
         return 2
     service.start()
-    print(f"delivering to {service.settings.url} ({service.settings.backend}); Ctrl-C stops",
-          flush=True)
+    print(
+        f"delivering to {service.settings.url} ({service.settings.backend}); Ctrl-C stops",
+        flush=True,
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -92,8 +95,9 @@ def _sim(args: argparse.Namespace) -> int:
 
     sim = HisSimulator(args.host, args.port, secret=args.secret)
     now = datetime.now(VN).replace(second=0, microsecond=0)
-    sim.add_appointment("LH00000001", now + timedelta(minutes=20), "noi", "Khám Nội",
-                        citizen_id="001090123456")
+    sim.add_appointment(
+        "LH00000001", now + timedelta(minutes=20), "noi", "Khám Nội", citizen_id="001090123456"
+    )
     sim.add_appointment("LH00000002", now - timedelta(hours=2), "mat", "Khám Mắt")
     try:
         sim.start()
@@ -146,8 +150,9 @@ def register(registry: CommandRegistry) -> None:
     b = registry.bench.add_parser("his", help="registrations/s through the outbox on PostgreSQL")
     b.add_argument("--kiosks", type=int, default=8)
     b.add_argument("--seconds", type=float, default=5.0)
-    b.add_argument("--outage-s", type=float, default=600.0,
-                   help="simulated outage length (accelerated clock)")
+    b.add_argument(
+        "--outage-s", type=float, default=600.0, help="simulated outage length (accelerated clock)"
+    )
     b.add_argument("--backlog", type=int, default=2000)
     b.add_argument("--dsn", default="", help="PostgreSQL DSN (default: start a throw-away server)")
     b.set_defaults(func=_bench)

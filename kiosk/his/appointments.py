@@ -76,12 +76,18 @@ def find_appointment(
     clinic = appt.clinic_name or appt.clinic_id
     if window == "late":
         return AppointmentCheck(
-            True, appt, window, False,
+            True,
+            appt,
+            window,
+            False,
             message_vi=f"Lịch hẹn {hhmm}, {clinic} đã quá giờ. Bạn lấy số như bình thường.",
             message_en=f"Your {hhmm} appointment at {clinic} has passed. Please take a number.",
         )
     return AppointmentCheck(
-        True, appt, window, window == "in_window",
+        True,
+        appt,
+        window,
+        window == "in_window",
         message_vi=f"Bạn có lịch hẹn {hhmm}, {clinic} — xác nhận?",
         message_en=f"You have an appointment at {hhmm}, {clinic} — confirm?",
     )

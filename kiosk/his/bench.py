@@ -27,11 +27,20 @@ SPEED = 30.0
 def _config(dsn: str, data: str, url: str) -> Any:
     from kiosk.config import KioskConfig
 
-    raw = {"data_dir": data, "storage": {"dsn": dsn, "hash_key": "bench"},
-           "his": {"backend": "rest", "url": url, "secret": "sim-secret", "timeout_s": 1,
-                   "issue_timeout_s": 0.5},
-           "clinics": [{"id": "noi", "name_vi": "Nội", "name_en": "Internal", "room": "P1",
-                        "prefix": "N"}]}
+    raw = {
+        "data_dir": data,
+        "storage": {"dsn": dsn, "hash_key": "bench"},
+        "his": {
+            "backend": "rest",
+            "url": url,
+            "secret": "sim-secret",
+            "timeout_s": 1,
+            "issue_timeout_s": 0.5,
+        },
+        "clinics": [
+            {"id": "noi", "name_vi": "Nội", "name_en": "Internal", "room": "P1", "prefix": "N"}
+        ],
+    }
     return KioskConfig.model_validate(raw)
 
 
@@ -48,8 +57,14 @@ def _issue_worker(dsn: str, data: str, url: str, seconds: float, out: Any) -> No
     n = 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        reg = build_registration(config=config, identity=None, eligibility=None, clinic_id="noi",
-                                 priority=None, arrived_at=datetime.now())
+        reg = build_registration(
+            config=config,
+            identity=None,
+            eligibility=None,
+            clinic_id="noi",
+            priority=None,
+            arrived_at=datetime.now(),
+        )
         his.issue(queue, TicketRequest(clinic_id="noi", insured=False), reg)
         n += 1
     out.put(n)
@@ -65,8 +80,10 @@ def _insert_worker(dsn: str, seconds: float, out: Any) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO bench_bare (id, payload) VALUES (:i, :p)"),
-                         {"i": str(uuid.uuid4()), "p": "x" * 600})
+            conn.execute(
+                text("INSERT INTO bench_bare (id, payload) VALUES (:i, :p)"),
+                {"i": str(uuid.uuid4()), "p": "x" * 600},
+            )
         n += 1
     out.put(n)
 
@@ -112,8 +129,14 @@ def _lag(dsn: str, data: str, kiosks: int, outage_s: float, backlog: int) -> dic
         target = start + outage_s * i / backlog
         while clock() < target:
             time.sleep(0.001)
-        reg = Registration(key=str(uuid.uuid4()), kiosk_id="bench", clinic_id="noi",
-                           ticket_number=f"N{i}", insured=False, xml1={"HO_TEN": ""})
+        reg = Registration(
+            key=str(uuid.uuid4()),
+            kiosk_id="bench",
+            clinic_id="noi",
+            ticket_number=f"N{i}",
+            insured=False,
+            xml1={"HO_TEN": ""},
+        )
         with engine.begin() as conn:
             box.enqueue(conn, reg, "2026-12-01")
     while clock() < start + outage_s:
@@ -126,14 +149,23 @@ def _lag(dsn: str, data: str, kiosks: int, outage_s: float, backlog: int) -> dic
     for s in services:
         s.close()
     with engine.connect() as conn:
-        done = [float(r[0]) for r in conn.execute(select(table.c.delivered_at)).all()
-                if r[0] is not None]
+        done = [
+            float(r[0])
+            for r in conn.execute(select(table.c.delivered_at)).all()
+            if r[0] is not None
+        ]
     state = sim.state()
     sim.stop()
     lags = sorted(d - back for d in done)
     q = statistics.quantiles(lags, n=100) if len(lags) > 1 else lags * 99
-    return {"delivered": len(done), "p50": q[49], "p99": q[98], "max": lags[-1],
-            "his_visits": state["visits"], "his_deliveries": state["deliveries"]}
+    return {
+        "delivered": len(done),
+        "p50": q[49],
+        "p99": q[98],
+        "max": lags[-1],
+        "his_visits": state["visits"],
+        "his_deliveries": state["deliveries"],
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -144,10 +176,8 @@ def run(args: argparse.Namespace) -> int:
     server = None
     dsn = args.dsn
     if not dsn:
-        try:
-            from tests.support.pgserver import TempPostgres  # type: ignore[import-not-found]
-        except ImportError:
-            from kiosk.queue.pgserver import TempPostgres  # type: ignore[no-redef]
+        from tests.support.pgserver import TempPostgres  # a test fixture, as `kiosk bench queue`
+
         server = TempPostgres()
         server.start()
     try:
@@ -155,8 +185,12 @@ def run(args: argparse.Namespace) -> int:
         data = tempfile.mkdtemp(prefix="kiosk-his-bench-")
         engine = make_engine(dsn)
         with engine.begin() as conn:
-            conn.execute(text("CREATE TABLE IF NOT EXISTS bench_bare (id varchar(64) primary "
-                              "key, payload text)"))
+            conn.execute(
+                text(
+                    "CREATE TABLE IF NOT EXISTS bench_bare (id varchar(64) primary "
+                    "key, payload text)"
+                )
+            )
         engine.dispose()
         url = "http://127.0.0.1:9"  # nothing listens: the HIS is down, hand-offs fall back
         _config(dsn, data, url)
@@ -169,17 +203,23 @@ def run(args: argparse.Namespace) -> int:
         n = _parallel(_issue_worker, (dsn, data, url, args.seconds), args.kiosks)
         ref = _parallel(_insert_worker, (dsn, args.seconds), args.kiosks)
         rate, ref_rate = n / args.seconds, ref / args.seconds
-        print(f"registrations through the outbox ({args.kiosks} kiosk processes, PostgreSQL, "
-              f"HIS down): {rate:.0f}/s ({n} in {args.seconds:.0f} s)")
+        print(
+            f"registrations through the outbox ({args.kiosks} kiosk processes, PostgreSQL, "
+            f"HIS down): {rate:.0f}/s ({n} in {args.seconds:.0f} s)"
+        )
         print(f"reference: bare one-row INSERT, same processes: {ref_rate:.0f}/s")
         print(f"ratio: {rate / ref_rate:.2f} of the bare INSERT rate")
-        dsn2 = server.create_database() if server else dsn  # type: ignore[union-attr]
+        dsn2 = server.create_database() if server else dsn
         lag = _lag(dsn2, str(Path(data) / "lag"), args.kiosks, args.outage_s, args.backlog)
-        print(f"outage {args.outage_s:.0f} s simulated (clock x{SPEED:.0f}), backlog "
-              f"{args.backlog}, {args.kiosks} workers: delivered {lag['delivered']}, "
-              f"HIS registered {lag['his_visits']} (requests {lag['his_deliveries']})")
-        print(f"delivery lag after the HIS came back (simulated s): p50 {lag['p50']:.1f}, "
-              f"p99 {lag['p99']:.1f}, max {lag['max']:.1f}")
+        print(
+            f"outage {args.outage_s:.0f} s simulated (clock x{SPEED:.0f}), backlog "
+            f"{args.backlog}, {args.kiosks} workers: delivered {lag['delivered']}, "
+            f"HIS registered {lag['his_visits']} (requests {lag['his_deliveries']})"
+        )
+        print(
+            f"delivery lag after the HIS came back (simulated s): p50 {lag['p50']:.1f}, "
+            f"p99 {lag['p99']:.1f}, max {lag['max']:.1f}"
+        )
         return 0
     finally:
         if server is not None:

@@ -68,25 +68,49 @@ def default_slip_patterns() -> list[SlipPattern]:
 class AppointmentRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    early_min: int = Field(60, ge=0, le=720, description="minutes before the booked time a "
-                           "holder may check in and still be served as booked")
-    late_min: int = Field(30, ge=0, le=720, description="minutes after the booked time the "
-                          "booking still counts; later: a normal walk-in ticket")
+    early_min: int = Field(
+        60,
+        ge=0,
+        le=720,
+        description="minutes before the booked time a "
+        "holder may check in and still be served as booked",
+    )
+    late_min: int = Field(
+        30,
+        ge=0,
+        le=720,
+        description="minutes after the booked time the "
+        "booking still counts; later: a normal walk-in ticket",
+    )
 
 
 class OutboxSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    max_attempts: int = Field(20, ge=1, le=1000, description="failed deliveries before a "
-                              "registration becomes a dead letter (`kiosk his retry`)")
+    max_attempts: int = Field(
+        20,
+        ge=1,
+        le=1000,
+        description="failed deliveries before a "
+        "registration becomes a dead letter (`kiosk his retry`)",
+    )
     backoff_base_s: float = Field(2.0, gt=0, description="first retry delay; doubles per failure")
     backoff_max_s: float = Field(120.0, gt=0, description="longest delay between two tries")
     poll_s: float = Field(1.0, gt=0, description="how often the worker looks for due rows")
-    lease_s: float = Field(60.0, gt=0, description="a claimed row returns to the pool after "
-                           "this long if its worker died mid-delivery")
+    lease_s: float = Field(
+        60.0,
+        gt=0,
+        description="a claimed row returns to the pool after "
+        "this long if its worker died mid-delivery",
+    )
     batch: int = Field(20, ge=1, le=500)
-    keep_days: int = Field(7, ge=1, le=366, description="days a delivered registration's "
-                           "patient data stays (for `kiosk his export`); then it is erased")
+    keep_days: int = Field(
+        7,
+        ge=1,
+        le=366,
+        description="days a delivered registration's "
+        "patient data stays (for `kiosk his export`); then it is erased",
+    )
 
 
 class HisConfig(BaseModel):
@@ -97,19 +121,27 @@ class HisConfig(BaseModel):
     )
     url: str = Field("", description="base URL of the HIS (FHIR base or REST API root)")
     client_id: str = Field("kiosk", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    secret: SecretStr = Field(SecretStr(""), description="rest: HMAC-SHA256 key; fhir: "
-                              "bearer token (empty: none)")
+    secret: SecretStr = Field(
+        SecretStr(""), description="rest: HMAC-SHA256 key; fhir: bearer token (empty: none)"
+    )
     numbering: Literal["kiosk", "his"] = Field(
-        "kiosk", description="kiosk: the kiosk numbers tickets; his: the HIS answers the number "
-        "and room at issue time (the kiosk's own number when it cannot answer in time)"
+        "kiosk",
+        description="kiosk: the kiosk numbers tickets; his: the HIS answers the number "
+        "and room at issue time (the kiosk's own number when it cannot answer in time)",
     )
     timeout_s: float = Field(5.0, gt=0, le=60)
-    issue_timeout_s: float = Field(2.0, gt=0, le=10, description="longest wait for the HIS "
-                                   "while the patient's ticket is issued")
+    issue_timeout_s: float = Field(
+        2.0,
+        gt=0,
+        le=10,
+        description="longest wait for the HIS while the patient's ticket is issued",
+    )
     facility_code: str = Field("", description="MA_CSKCB (empty: hospital.code)")
     nationality_code: str = Field("000", description="MA_QUOCTICH of Vietnamese citizens")
-    departments: dict[str, str] = Field(default_factory=dict, description="clinic id -> "
-                                        "MA_KHOA (department code of the HIS); default: the id")
+    departments: dict[str, str] = Field(
+        default_factory=dict,
+        description="clinic id -> MA_KHOA (department code of the HIS); default: the id",
+    )
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     slips: list[SlipPattern] = Field(default_factory=default_slip_patterns)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)

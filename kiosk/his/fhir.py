@@ -80,12 +80,14 @@ class FhirHis:
                 Appointment(
                     id=str(res.id),
                     code=code_value,
-                    start=datetime.fromisoformat(str(res.start)) if not isinstance(
-                        res.start, datetime) else res.start,
+                    start=datetime.fromisoformat(str(res.start))
+                    if not isinstance(res.start, datetime)
+                    else res.start,
                     clinic_id=(clinic.coding[0].code if clinic and clinic.coding else "") or "",
                     clinic_name=(clinic.text if clinic else "") or "",
-                    kind="reexam" if res.appointmentType and res.appointmentType.text
-                    == "FOLLOWUP" else "booking",
+                    kind="reexam"
+                    if res.appointmentType and res.appointmentType.text == "FOLLOWUP"
+                    else "booking",
                     status=str(res.status),
                 )
             )

@@ -92,9 +92,9 @@ def coverage(reg: Registration, patient_ref: str) -> Coverage | None:
     return Coverage.model_validate({k: v for k, v in data.items() if v is not None})
 
 
-def eligibility(reg: Registration, patient_ref: str, coverage_ref: str) -> (
-    CoverageEligibilityResponse
-):
+def eligibility(
+    reg: Registration, patient_ref: str, coverage_ref: str
+) -> CoverageEligibilityResponse:
     created = _datetime(reg.xml1.get("NGAY_VAO", "")) or "1970-01-01T00:00:00+07:00"
     return CoverageEligibilityResponse.model_validate(
         {
@@ -182,5 +182,6 @@ def registration_bundle(reg: Registration) -> Bundle:
             },
         }
     )
-    return Bundle.model_validate({"resourceType": "Bundle", "type": "transaction",
-                                  "entry": entries})
+    return Bundle.model_validate(
+        {"resourceType": "Bundle", "type": "transaction", "entry": entries}
+    )

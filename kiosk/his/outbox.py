@@ -136,13 +136,31 @@ class Outbox:
         self.settings = settings
         self.clock = clock or time.time
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        migrate(engine)
+        self._migrated = False
+        self._ready()
+
+    def _ready(self) -> None:
+        """Creates the tables on first use (a database down at start-up is tried again at the
+        next call, so the kiosk starts without it)."""
+        if not self._migrated:
+            try:
+                migrate(self.engine)
+            except Exception:
+                if not hasattr(self, "_warned"):
+                    self._warned = True
+                    import logging
+
+                    logging.getLogger(__name__).warning("HIS outbox tables not ready yet")
+                return
+            self._migrated = True
 
     # -- writing (inside the ticket's transaction) -------------------------------------------
 
     def enqueue(self, conn: Connection, reg: Registration, day: str) -> None:
         """Adds the registration in the caller's transaction; a second enqueue of the same key
         (the same ticket issued again) changes nothing."""
+        if not self._migrated:  # not another connection: the caller's holds the write lock
+            metadata.create_all(conn, tables=[outbox])
         now = self.clock()
         stmt = (
             self._insert(outbox)
@@ -165,18 +183,23 @@ class Outbox:
 
     def claim_due(self, limit: int | None = None, key: str | None = None) -> list[OutboxRow]:
         """Claims up to `limit` due pending rows (or the one row `key`, due or not)."""
+        self._ready()
         now = self.clock()
         lease = now + self.settings.lease_s
         free = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now)
         where = [outbox.c.state == "pending", free]
         where.append(outbox.c.id == key if key else outbox.c.next_at <= now)
         with self.engine.connect() as conn:
-            ids = conn.execute(
-                select(outbox.c.id)
-                .where(and_(*where))
-                .order_by(outbox.c.next_at, outbox.c.created_at)
-                .limit(limit or self.settings.batch)
-            ).scalars().all()
+            ids = (
+                conn.execute(
+                    select(outbox.c.id)
+                    .where(and_(*where))
+                    .order_by(outbox.c.next_at, outbox.c.created_at)
+                    .limit(limit or self.settings.batch)
+                )
+                .scalars()
+                .all()
+            )
             conn.rollback()
         rows: list[OutboxRow] = []
         for row_id in ids:
@@ -240,6 +263,7 @@ class Outbox:
 
     def due_now(self) -> int:
         """Makes every pending row due at once (the HIS is back: no waiting out backoffs)."""
+        self._ready()
         with self.engine.begin() as conn:
             res = conn.execute(
                 update(outbox)
@@ -260,9 +284,10 @@ class Outbox:
     # -- what IT and staff see ---------------------------------------------------------------
 
     def status(self) -> OutboxStatus:
+        self._ready()
         now = self.clock()
         with self.engine.connect() as conn:
-            counts = dict(
+            counts: dict[str, int] = dict(
                 conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)).all()
             )
             oldest = conn.execute(
@@ -284,10 +309,14 @@ class Outbox:
 
     def state_of(self, key: str) -> dict[str, Any] | None:
         """One registration's hand-off state (for the staff page: "not yet in the HIS")."""
+        self._ready()
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(
-                    outbox.c.state, outbox.c.attempts, outbox.c.ma_lk, outbox.c.his_number,
+                    outbox.c.state,
+                    outbox.c.attempts,
+                    outbox.c.ma_lk,
+                    outbox.c.his_number,
                     outbox.c.his_room,
                 ).where(outbox.c.id == key)
             ).first()
@@ -303,17 +332,24 @@ class Outbox:
 
     def retry_dead(self) -> int:
         """Puts every dead letter back in the queue with a fresh attempt budget."""
+        self._ready()
         with self.engine.begin() as conn:
             res = conn.execute(
                 update(outbox)
                 .where(outbox.c.state == "dead")
-                .values(state="pending", attempts=0, next_at=self.clock(), claim=None,
-                        claimed_until=None)
+                .values(
+                    state="pending",
+                    attempts=0,
+                    next_at=self.clock(),
+                    claim=None,
+                    claimed_until=None,
+                )
             )
         return int(res.rowcount)
 
     def day_rows(self, day: str) -> list[tuple[Registration, dict[str, Any]]]:
         """The day's registrations (with payload) and their hand-off state, by arrival."""
+        self._ready()
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(outbox.c.payload, outbox.c.state, outbox.c.ma_lk)
@@ -327,6 +363,7 @@ class Outbox:
 
     def purge(self) -> int:
         """Erases the patient data of registrations delivered more than keep_days ago."""
+        self._ready()
         limit = self.clock() - self.settings.keep_days * 86400
         with self.engine.begin() as conn:
             res = conn.execute(

@@ -24,15 +24,18 @@ class RestHis:
         self._secret = settings.secret.get_secret_value().encode("utf-8")
 
     def _call(
-        self, method: str, path: str, payload: Any = None, timeout_s: float | None = None,
+        self,
+        method: str,
+        path: str,
+        payload: Any = None,
+        timeout_s: float | None = None,
         extra: dict[str, str] | None = None,
     ) -> Any:
         body = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode()
         headers = sign(self.settings.client_id, self._secret, method, path, body)
         headers["Content-Type"] = "application/json"
         headers.update(extra or {})
-        return self.http.call(method, path, body=body or None, headers=headers,
-                              timeout_s=timeout_s)
+        return self.http.call(method, path, body=body or None, headers=headers, timeout_s=timeout_s)
 
     def register(self, reg: Registration, timeout_s: float | None = None) -> Delivery:
         answer = self._call(
@@ -84,8 +87,13 @@ class RestHis:
             return Fees(
                 visit_id,
                 [
-                    Fee(str(i["code"]), str(i["name"]), int(i["amount"]),
-                        int(i.get("fund_pays", 0)), bool(i.get("paid", False)))
+                    Fee(
+                        str(i["code"]),
+                        str(i["name"]),
+                        int(i["amount"]),
+                        int(i.get("fund_pays", 0)),
+                        bool(i.get("paid", False)),
+                    )
                     for i in answer["items"]
                 ],
             )
@@ -99,12 +107,18 @@ class RestHis:
         try:
             self._call("GET", "/v1/health", timeout_s=min(self.settings.timeout_s, 3.0))
         except HisRejected as exc:
-            return DeviceStatus(False, f"REST HIS at {self.http.base} refuses the kiosk ({exc})",
-                                fix="check his.client_id and his.secret against the HIS")
+            return DeviceStatus(
+                False,
+                f"REST HIS at {self.http.base} refuses the kiosk ({exc})",
+                fix="check his.client_id and his.secret against the HIS",
+            )
         except HisUnavailable as exc:
-            return DeviceStatus(False, f"REST HIS at {self.http.base} not answering ({exc})",
-                                fix="check his.url, the HIS server and the network; "
-                                "registrations wait in the outbox meanwhile")
+            return DeviceStatus(
+                False,
+                f"REST HIS at {self.http.base} not answering ({exc})",
+                fix="check his.url, the HIS server and the network; "
+                "registrations wait in the outbox meanwhile",
+            )
         ms = (time.monotonic() - started) * 1000
         return DeviceStatus(True, f"REST HIS at {self.http.base} answers in {ms:.0f} ms")
 

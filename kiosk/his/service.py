@@ -56,15 +56,17 @@ class HisService:
 
     # -- issuing ------------------------------------------------------------------------------
 
-    def issue(self, queue: Any, request: Any, reg: Registration, now: datetime | None = None
-              ) -> Issued:
+    def issue(
+        self, queue: Any, request: Any, reg: Registration, now: datetime | None = None
+    ) -> Issued:
         if not self.enabled:
             ticket = queue.issue(request, now=now)
             return Issued(ticket, False, None, ticket.number)
 
         def write(conn: Any, ticket: Any) -> None:
             self.outbox.enqueue(
-                conn, reg.with_ticket(ticket.id, ticket.number, ticket.issued_at),
+                conn,
+                reg.with_ticket(ticket.id, ticket.number, ticket.issued_at),
                 ticket.day.isoformat(),
             )
 
@@ -77,6 +79,27 @@ class HisService:
             with queue.engine.begin() as conn:
                 write(conn, ticket)
         return self._hand_off(ticket)
+
+    def issue_for_session(self, queue: Any, request: Any, data: Any) -> Issued:
+        """The session's ticket (kiosk.session.PatientData) with its registration.
+
+        Reads `data.slip` (a Slip from `parse_slip`) and `data.appointment` (an Appointment
+        the patient confirmed) when the session has them."""
+        from kiosk.his.record import build_registration
+        from kiosk.queue.model import now_local
+
+        appointment = getattr(data, "appointment", None)
+        reg = build_registration(
+            config=self.config,
+            identity=data.identity,
+            eligibility=data.eligibility,
+            clinic_id=request.clinic_id,
+            priority=request.priority,
+            arrived_at=now_local(None),
+            slip=getattr(data, "slip", None),
+            appointment_id=appointment.id if appointment is not None else None,
+        )
+        return self.issue(queue, request, reg)
 
     def _hand_off(self, ticket: Any) -> Issued:
         """One bounded try while the patient waits; the worker does the rest."""
@@ -98,8 +121,9 @@ class HisService:
         assert delivery is not None
         if self.settings.numbering == "his" and delivery.number:
             extra = f"Phòng {delivery.room}" if delivery.room else ""
-            note = " · ".join(p for p in (ticket.staff_note, extra, f"Số kiosk {kiosk_number}")
-                              if p)
+            note = " · ".join(
+                p for p in (ticket.staff_note, extra, f"Số kiosk {kiosk_number}") if p
+            )
             ticket = replace(ticket, number=delivery.number, staff_note=note)
         return Issued(ticket, True, delivery, kiosk_number)
 
@@ -132,5 +156,9 @@ class HisService:
             fix = link.fix
         elif age is not None and age >= 600:
             fix = "registrations wait for more than 10 minutes: is the delivery worker running?"
-        return DeviceStatus(ok, summary + ("" if link.ok else f"; {link.summary}"), fix,
-                            {k: str(v) for k, v in st.as_dict().items()})
+        return DeviceStatus(
+            ok,
+            summary + ("" if link.ok else f"; {link.summary}"),
+            fix,
+            {k: str(v) for k, v in st.as_dict().items()},
+        )

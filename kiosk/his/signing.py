@@ -16,9 +16,9 @@ MAX_SKEW_S = 300
 
 
 def signature(secret: bytes, method: str, path: str, timestamp: str, body: bytes) -> str:
-    message = "\n".join(
-        [method.upper(), path, timestamp, hashlib.sha256(body).hexdigest()]
-    ).encode("utf-8")
+    message = "\n".join([method.upper(), path, timestamp, hashlib.sha256(body).hexdigest()]).encode(
+        "utf-8"
+    )
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
@@ -31,9 +31,7 @@ def sign(client: str, secret: bytes, method: str, path: str, body: bytes) -> dic
     }
 
 
-def verify(
-    secret: bytes, method: str, path: str, headers: dict[str, str], body: bytes
-) -> bool:
+def verify(secret: bytes, method: str, path: str, headers: dict[str, str], body: bytes) -> bool:
     ts = headers.get("X-Kiosk-Timestamp", "")
     given = headers.get("X-Kiosk-Signature", "")
     if not ts.isdigit() or abs(time.time() - int(ts)) > MAX_SKEW_S:

@@ -16,6 +16,7 @@ Runs in a thread: for tests, the demo and `kiosk sim his`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -41,8 +42,12 @@ SID_REG = "urn:hospital-kiosk:registration"
 
 class HisSimulator:
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, secret: str = "sim-secret",
-        slow_s: float = 3.0, rooms: dict[str, str] | None = None,
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        secret: str = "sim-secret",
+        slow_s: float = 3.0,
+        rooms: dict[str, str] | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.secret = secret.encode()
@@ -56,6 +61,7 @@ class HisSimulator:
         self.fees: dict[str, list[dict[str, Any]]] = {}
         self.numbers: dict[str, int] = {}
         self.last_answer: dict[str, Any] | None = None
+        self._conns: set[Any] = set()  # open client connections (closed when "down")
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -70,8 +76,9 @@ class HisSimulator:
         self._server = ThreadingHTTPServer((self.host, self.port), handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="his-sim")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="his-sim"
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -79,6 +86,11 @@ class HisSimulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        with self.lock:  # kept-alive connections too: a HIS that is down answers nothing
+            conns, self._conns = list(self._conns), set()
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(2)
 
     def set_down(self, down: bool) -> None:
         """Really closes (or reopens, on the same port) the listening socket."""
@@ -104,14 +116,26 @@ class HisSimulator:
     # -- data ---------------------------------------------------------------------------------
 
     def add_appointment(
-        self, code: str, start: datetime, clinic_id: str, clinic_name: str = "",
-        citizen_id: str = "", kind: str = "booking",
+        self,
+        code: str,
+        start: datetime,
+        clinic_id: str,
+        clinic_name: str = "",
+        citizen_id: str = "",
+        kind: str = "booking",
     ) -> str:
         appt_id = f"A{len(self.appointments) + 1:05d}"
         self.appointments.append(
-            {"id": appt_id, "code": code, "start": start.astimezone(VN).isoformat(),
-             "clinic_id": clinic_id, "clinic_name": clinic_name, "citizen_id": citizen_id,
-             "kind": kind, "status": "booked"}
+            {
+                "id": appt_id,
+                "code": code,
+                "start": start.astimezone(VN).isoformat(),
+                "clinic_id": clinic_id,
+                "clinic_name": clinic_name,
+                "citizen_id": citizen_id,
+                "kind": kind,
+                "status": "booked",
+            }
         )
         return appt_id
 
@@ -147,8 +171,9 @@ class HisSimulator:
             self.visits[key] = answer
             return answer, True
 
-    def find_appointments(self, day: str, code: str | None, citizen_id: str | None
-                          ) -> list[dict[str, Any]]:
+    def find_appointments(
+        self, day: str, code: str | None, citizen_id: str | None
+    ) -> list[dict[str, Any]]:
         out = []
         for a in self.appointments:
             if not a["start"].startswith(day):
@@ -167,6 +192,17 @@ class _Handler(BaseHTTPRequestHandler):
     sim: HisSimulator
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        with self.sim.lock:
+            self.sim._conns.add(self.connection)
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+        with self.sim.lock:
+            self.sim._conns.discard(self.connection)
+
     def log_message(self, fmt: str, *args: Any) -> None:
         log.debug("his-sim: " + fmt, *args)
 
@@ -180,10 +216,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(2)
-        except OSError:
-            pass
 
     def _body(self) -> bytes:
         n = int(self.headers.get("Content-Length") or 0)
@@ -220,9 +254,18 @@ class _Handler(BaseHTTPRequestHandler):
         elif path in ("/v1/health",):
             self._send(200, {"ok": True})
         elif path == "/fhir/metadata":
-            self._send(200, {"resourceType": "CapabilityStatement", "status": "active",
-                             "fhirVersion": "4.0.1", "kind": "instance",
-                             "date": "2026-12-01", "format": ["json"]}, "application/fhir+json")
+            self._send(
+                200,
+                {
+                    "resourceType": "CapabilityStatement",
+                    "status": "active",
+                    "fhirVersion": "4.0.1",
+                    "kind": "instance",
+                    "date": "2026-12-01",
+                    "format": ["json"],
+                },
+                "application/fhir+json",
+            )
         elif path == "/v1/appointments":
             items = sim.find_appointments(q.get("day", ""), q.get("code"), q.get("citizen_id"))
             self._send(200, {"appointments": items})
@@ -238,8 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _appointment_bundle(items), "application/fhir+json")
         elif path == "/fhir/ChargeItem":
             ma_lk = q.get("context", "").rpartition("/")[2]
-            self._send(200, _charge_bundle(ma_lk, sim.fees.get(ma_lk, [])),
-                       "application/fhir+json")
+            self._send(200, _charge_bundle(ma_lk, sim.fees.get(ma_lk, [])), "application/fhir+json")
         else:
             self._send(404, {"error": "not found"})
 
@@ -270,12 +312,11 @@ class _Handler(BaseHTTPRequestHandler):
             answer, _new = sim.register(key, data)
             self._answer({k: v for k, v in answer.items() if k != "registration"}, False)
         elif path in ("/fhir", "/fhir/"):
-            key = _bundle_key(data)
-            if key is None:
+            fkey = _bundle_key(data)
+            if fkey is None:
                 self._send(400, _outcome("transaction without an Encounter registration id"))
                 return
-            answer, _new = sim.register(key, {"clinic_id": _bundle_clinic(data),
-                                              "bundle": data})
+            answer, _new = sim.register(fkey, {"clinic_id": _bundle_clinic(data), "bundle": data})
             self._answer(_transaction_response(answer), True)
         else:
             self._send(404, {"error": "not found"})
@@ -311,50 +352,70 @@ def _bundle_clinic(bundle: dict[str, Any]) -> str:
 
 
 def _outcome(text: str) -> dict[str, Any]:
-    return {"resourceType": "OperationOutcome",
-            "issue": [{"severity": "error", "code": "invalid", "diagnostics": text}]}
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "invalid", "diagnostics": text}],
+    }
 
 
 def _transaction_response(answer: dict[str, Any]) -> dict[str, Any]:
     bundle = answer["registration"]["bundle"]
-    enc = next(e["resource"] for e in bundle["entry"]
-               if e["resource"]["resourceType"] == "Encounter")
+    enc = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Encounter"
+    )
     enc = dict(enc, id=answer["ma_lk"])
-    enc["identifier"] = [*enc.get("identifier", []),
-                         {"system": "urn:hospital-kiosk:ma_lk", "value": answer["ma_lk"]},
-                         {"system": "urn:hospital-kiosk:his-queue-number",
-                          "value": answer["number"]}]
+    enc["identifier"] = [
+        *enc.get("identifier", []),
+        {"system": "urn:hospital-kiosk:ma_lk", "value": answer["ma_lk"]},
+        {"system": "urn:hospital-kiosk:his-queue-number", "value": answer["number"]},
+    ]
     enc["location"] = [{"location": {"display": answer["room"]}}]
     return {
         "resourceType": "Bundle",
         "type": "transaction-response",
-        "entry": [{"resource": enc, "response": {"status": "201 Created",
-                                                 "location": f"Encounter/{answer['ma_lk']}"}}],
+        "entry": [
+            {
+                "resource": enc,
+                "response": {"status": "201 Created", "location": f"Encounter/{answer['ma_lk']}"},
+            }
+        ],
     }
 
 
 def _appointment_bundle(items: list[dict[str, Any]]) -> dict[str, Any]:
     entries = []
     for a in items:
-        entries.append({"resource": {
-            "resourceType": "Appointment",
-            "id": a["id"],
-            "identifier": [{"system": "urn:his:booking-code", "value": a["code"]}],
-            "status": "booked",
-            "appointmentType": {"text": "FOLLOWUP" if a["kind"] == "reexam" else "ROUTINE"},
-            "serviceType": [{"coding": [{"code": a["clinic_id"]}], "text": a["clinic_name"]}],
-            "start": a["start"],
-            "participant": [{"status": "accepted", "actor": {"display": "patient"}}],
-        }})
-    return {"resourceType": "Bundle", "type": "searchset", "total": len(entries),
-            "entry": entries}
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "Appointment",
+                    "id": a["id"],
+                    "identifier": [{"system": "urn:his:booking-code", "value": a["code"]}],
+                    "status": "booked",
+                    "appointmentType": {"text": "FOLLOWUP" if a["kind"] == "reexam" else "ROUTINE"},
+                    "serviceType": [
+                        {"coding": [{"code": a["clinic_id"]}], "text": a["clinic_name"]}
+                    ],
+                    "start": a["start"],
+                    "participant": [{"status": "accepted", "actor": {"display": "patient"}}],
+                }
+            }
+        )
+    return {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
 
 
 def _charge_bundle(ma_lk: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    entries = [{"resource": {
-        "resourceType": "ChargeItem", "status": "billed" if i.get("paid") else "billable",
-        "code": {"coding": [{"code": i["code"]}], "text": i["name"]},
-        "subject": {"display": "patient"}, "context": {"reference": f"Encounter/{ma_lk}"},
-        "priceOverride": {"value": i["amount"], "currency": "VND"},
-    }} for i in items]
+    entries = [
+        {
+            "resource": {
+                "resourceType": "ChargeItem",
+                "status": "billed" if i.get("paid") else "billable",
+                "code": {"coding": [{"code": i["code"]}], "text": i["name"]},
+                "subject": {"display": "patient"},
+                "context": {"reference": f"Encounter/{ma_lk}"},
+                "priceOverride": {"value": i["amount"], "currency": "VND"},
+            }
+        }
+        for i in items
+    ]
     return {"resourceType": "Bundle", "type": "searchset", "entry": entries}

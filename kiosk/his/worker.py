@@ -16,8 +16,9 @@ from kiosk.his.outbox import Outbox, OutboxRow
 log = logging.getLogger(__name__)
 
 
-def deliver_row(his: HisAdapter, outbox: Outbox, row: OutboxRow,
-                timeout_s: float | None = None) -> bool:
+def deliver_row(
+    his: HisAdapter, outbox: Outbox, row: OutboxRow, timeout_s: float | None = None
+) -> bool:
     """One try; records the outcome. True when delivered. Never raises for HIS trouble."""
     try:
         answer = his.register(row.registration, timeout_s=timeout_s)
@@ -37,7 +38,10 @@ def deliver_row(his: HisAdapter, outbox: Outbox, row: OutboxRow,
 
 
 def drain_once(
-    his: HisAdapter, outbox: Outbox, stop: threading.Event | None = None, failed: list[bool] | None = None
+    his: HisAdapter,
+    outbox: Outbox,
+    stop: threading.Event | None = None,
+    failed: list[bool] | None = None,
 ) -> int:
     """Delivers every due row once (stops early when the HIS fails: the rest waits its
     backoff; `failed[0]` is set). Returns how many were delivered."""

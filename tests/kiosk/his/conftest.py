@@ -32,14 +32,24 @@ def his_sim() -> Iterator[HisSimulator]:
 def his_config(tmp_path: Path, his_sim: HisSimulator) -> Callable[..., KioskConfig]:
     def make(backend: str = "rest", numbering: str = "kiosk", **outbox: Any) -> KioskConfig:
         url = his_sim.url + ("/fhir" if backend == "fhir" else "")
-        settings = {"max_attempts": 5, "backoff_base_s": 2.0, "backoff_max_s": 60.0,
-                    "poll_s": 0.05} | outbox
+        settings = {
+            "max_attempts": 5,
+            "backoff_base_s": 2.0,
+            "backoff_max_s": 60.0,
+            "poll_s": 0.05,
+        } | outbox
         return KioskConfig.model_validate(
             {
                 "data_dir": str(tmp_path / "data"),
-                "his": {"backend": backend, "url": url, "secret": "test-secret",
-                        "numbering": numbering, "timeout_s": 1.0, "issue_timeout_s": 1.0,
-                        "outbox": settings},
+                "his": {
+                    "backend": backend,
+                    "url": url,
+                    "secret": "test-secret",
+                    "numbering": numbering,
+                    "timeout_s": 1.0,
+                    "issue_timeout_s": 1.0,
+                    "outbox": settings,
+                },
             }
         )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
+from pathlib import Path
 
 from kiosk.models import Eligibility, Gender, Identity, IdentitySource, InsuranceAction
 
@@ -52,3 +54,19 @@ def at(hh: int, mm: int = 0) -> datetime:
     from kiosk.his.simulator import VN
 
     return datetime.now(VN).replace(hour=hh, minute=mm, second=0, microsecond=0)
+
+
+def _write_config(tmp_path: Path, url: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'data_dir = "{tmp_path / "data"}"\n[his]\nbackend = "rest"\nurl = "{url}"\n'
+        'secret = "test-secret"\ntimeout_s = 8\nissue_timeout_s = 8\n'
+        "[his.outbox]\nlease_s = 1\nbackoff_base_s = 0.2\npoll_s = 0.1\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _env() -> dict[str, str]:
+    root = str(Path(__file__).resolve().parents[3])
+    return dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))

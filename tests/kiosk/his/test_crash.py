@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -10,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from his_testing import _env, _write_config
 
 from kiosk.config import load_config
 from kiosk.his.service import HisService
@@ -34,22 +34,6 @@ print("issued", flush=True)
 """
 
 
-def _write_config(tmp_path: Path, url: str) -> Path:
-    path = tmp_path / "kiosk.toml"
-    path.write_text(
-        f'data_dir = "{tmp_path / "data"}"\n[his]\nbackend = "rest"\nurl = "{url}"\n'
-        'secret = "test-secret"\ntimeout_s = 8\nissue_timeout_s = 8\n'
-        "[his.outbox]\nlease_s = 1\nbackoff_base_s = 0.2\npoll_s = 0.1\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def _env() -> dict[str, str]:
-    root = str(Path(__file__).resolve().parents[3])
-    return dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-
-
 @pytest.mark.faults
 def test_sigkill_mid_delivery_then_restart_delivers_once(
     tmp_path: Path, his_sim: HisSimulator
@@ -57,8 +41,9 @@ def test_sigkill_mid_delivery_then_restart_delivers_once(
     cfg = _write_config(tmp_path, his_sim.url)
     his_sim.slow_s = 1.5
     his_sim.set_fault("slow")  # the kiosk's delivery is in flight when it dies
-    proc = subprocess.Popen([sys.executable, "-c", ISSUE, str(cfg)], env=_env(),
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ISSUE, str(cfg)], env=_env(), stdout=subprocess.PIPE, text=True
+    )
     config = load_config(cfg)
     queue = QueueService.from_config(config)
     his = HisService(config, queue.engine)
@@ -75,8 +60,12 @@ def test_sigkill_mid_delivery_then_restart_delivers_once(
     assert his_sim.state()["visits"] == 1
     his_sim.set_fault(None)
     # the restart: the delivery worker as its own process (`kiosk his worker`)
-    worker = subprocess.Popen([sys.executable, "-m", "kiosk", "his", "worker", "--config",
-                               str(cfg)], env=_env(), stdout=subprocess.PIPE, text=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "his", "worker", "--config", str(cfg)],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         queue = QueueService.from_config(config)
         his = HisService(config, queue.engine)

@@ -27,15 +27,23 @@ def _issue(queue: QueueService, his: HisService, config: KioskConfig, cid: str) 
     from dataclasses import replace
 
     ident = replace(patient(), citizen_id=cid)
-    reg = build_registration(config=config, identity=ident, eligibility=insured(),
-                             clinic_id="noi", priority=None, arrived_at=datetime.now())
+    reg = build_registration(
+        config=config,
+        identity=ident,
+        eligibility=insured(),
+        clinic_id="noi",
+        priority=None,
+        arrived_at=datetime.now(),
+    )
     req = TicketRequest(clinic_id="noi", insured=True, citizen_id=cid, staff_note="BHYT")
     return his.issue(queue, req, reg)
 
 
 @pytest.mark.parametrize("backend", ["rest", "fhir"])
 def test_delivered_at_issue_when_the_his_answers(
-    backend: str, his_config: Callable[..., KioskConfig], his_sim: HisSimulator,
+    backend: str,
+    his_config: Callable[..., KioskConfig],
+    his_sim: HisSimulator,
     clock: FakeClock,
 ) -> None:
     config = his_config(backend)
@@ -44,7 +52,12 @@ def test_delivered_at_issue_when_the_his_answers(
     assert issued.delivered and issued.delivery.ma_lk.startswith("LK")
     assert NOT_IN_HIS not in issued.ticket.staff_note
     assert his.status().as_dict() | {"oldest_pending_age_s": None} == {
-        "pending": 0, "delivered": 1, "dead": 0, "oldest_pending_age_s": None, "last_error": ""}
+        "pending": 0,
+        "delivered": 1,
+        "dead": 0,
+        "oldest_pending_age_s": None,
+        "last_error": "",
+    }
     visit = next(iter(his_sim.visits.values()))
     if backend == "rest":  # the HIS received the XML1 fields
         assert visit["registration"]["xml1"]["SO_CCCD"] == "001090000001"
@@ -89,11 +102,9 @@ def test_outage_of_minutes_then_every_registration_once(
         assert time.monotonic() - started < 3  # the patient is not held by the outage
         assert not issued.delivered and issued.ticket.staff_note.endswith(NOT_IN_HIS)
         tickets.append(issued.ticket)
-    attempts = 0
     for _ in range(60):  # ten minutes in 10 s steps
         clock.advance(10)
         drain_once(his.his, his.outbox)
-        attempts += 1
     st = his.status()
     assert st.pending == 6 and st.delivered == 0 and st.oldest_pending_age_s >= 600
     assert "ConnectionError" in st.last_error
@@ -113,7 +124,9 @@ def test_outage_of_minutes_then_every_registration_once(
 @pytest.mark.faults
 @pytest.mark.parametrize("backend", ["rest", "fhir"])
 def test_lost_answer_is_delivered_again_and_registered_once(
-    backend: str, his_config: Callable[..., KioskConfig], his_sim: HisSimulator,
+    backend: str,
+    his_config: Callable[..., KioskConfig],
+    his_sim: HisSimulator,
     clock: FakeClock,
 ) -> None:
     config = his_config(backend)
@@ -220,4 +233,25 @@ def test_none_backend_keeps_todays_behaviour(tmp_path: Any) -> None:
     issued = _issue(queue, his, config, "001090000009")
     assert not issued.delivered and NOT_IN_HIS not in issued.ticket.staff_note
     assert his.status().pending == 0 and his.health().ok
+    queue.close()
+
+
+def test_doctor_reports_the_outbox(
+    his_config: Callable[..., KioskConfig], his_sim: HisSimulator, clock: FakeClock
+) -> None:
+    from kiosk.admin.doctor import check_his
+
+    config = his_config("rest")
+    queue, his = _setup(config, clock)
+    assert check_his(his).ok
+    his_sim.set_down(True)
+    _issue(queue, his, config, "001090000010")
+    clock.advance(700)
+    result = check_his(his)
+    assert (
+        not result.ok and "1 pending" in result.summary and "oldest pending 700 s" in result.summary
+    )
+    assert result.details["pending"] == "1"
+    assert check_his(None).ok  # no HIS service: not configured
+    his.close()
     queue.close()

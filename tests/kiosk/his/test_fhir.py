@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 
 import pytest
-from his_testing import insured, patient
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
+from his_testing import insured, patient
 from pydantic import ValidationError
 
 from kiosk.config import KioskConfig
@@ -20,9 +20,16 @@ from kiosk.his.record import build_registration
 def _bundle() -> Bundle:
     config = KioskConfig()
     slip = parse_slip("GCT|CT0815|79001|20261120", config)
-    reg = build_registration(config=config, identity=patient(), eligibility=insured(),
-                             clinic_id="noi", priority=None, arrived_at=datetime.now(),
-                             slip=slip, appointment_id="A00001")
+    reg = build_registration(
+        config=config,
+        identity=patient(),
+        eligibility=insured(),
+        clinic_id="noi",
+        priority=None,
+        arrived_at=datetime.now(),
+        slip=slip,
+        appointment_id="A00001",
+    )
     return registration_bundle(reg.with_ticket("key-1", "N001", datetime(2026, 12, 1, 7, 6)))
 
 
@@ -41,8 +48,11 @@ def test_patient_identifiers_and_conditional_creates() -> None:
     raw = json.loads(_bundle().model_dump_json(exclude_none=True))
     pat = raw["entry"][0]["resource"]
     systems = {i["system"]: i["value"] for i in pat["identifier"]}
-    assert systems == {SID_CCCD: "001090123456", SID_BHYT: "DN4010123456789",
-                       SID_BHXH: "0123456789"}
+    assert systems == {
+        SID_CCCD: "001090123456",
+        SID_BHYT: "DN4010123456789",
+        SID_BHXH: "0123456789",
+    }
     assert pat["birthDate"] == "1990-01-02" and pat["gender"] == "male"
     enc = raw["entry"][-1]
     assert enc["request"]["ifNoneExist"].endswith("|key-1")

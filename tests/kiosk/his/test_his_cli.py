@@ -9,19 +9,23 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from his_testing import FakeClock, insured, patient
+from his_testing import FakeClock, _env, _write_config, insured, patient
 
 from kiosk.config import load_config
 from kiosk.his.record import XML1_FIELDS, build_registration
 from kiosk.his.service import HisService
 from kiosk.his.simulator import HisSimulator
 from kiosk.queue.service import QueueService, TicketRequest
-from test_crash import _env, _write_config
 
 
 def _kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], env=_env(),
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_status_export_and_retry(tmp_path: Path, his_sim: HisSimulator) -> None:
@@ -30,8 +34,14 @@ def test_status_export_and_retry(tmp_path: Path, his_sim: HisSimulator) -> None:
     queue = QueueService.from_config(config)
     clock = FakeClock()
     his = HisService(config, queue.engine, clock=clock)
-    reg = build_registration(config=config, identity=patient(), eligibility=insured(),
-                             clinic_id="noi", priority=None, arrived_at=datetime.now())
+    reg = build_registration(
+        config=config,
+        identity=patient(),
+        eligibility=insured(),
+        clinic_id="noi",
+        priority=None,
+        arrived_at=datetime.now(),
+    )
     delivered = his.issue(queue, TicketRequest(clinic_id="noi", insured=True), reg)
     his_sim.set_fault("http500")
     clock.advance(5)  # export lists by arrival

@@ -16,8 +16,13 @@ from kiosk.insurance.config import InsuranceConfig
 def test_xml1_fields_in_the_standard_formats() -> None:
     config = KioskConfig()
     reg = build_registration(
-        config=config, identity=patient(), eligibility=insured(), clinic_id="noi",
-        priority=None, arrived_at=datetime(2026, 12, 1, 7, 5), reason="đau ngực",
+        config=config,
+        identity=patient(),
+        eligibility=insured(),
+        clinic_id="noi",
+        priority=None,
+        arrived_at=datetime(2026, 12, 1, 7, 5),
+        reason="đau ngực",
     ).with_ticket("t-1", "N001", datetime(2026, 12, 1, 7, 6))
     x = reg.xml1
     assert set(x) == set(XML1_FIELDS)
@@ -36,8 +41,14 @@ def test_self_paying_patient_has_no_card_fields_and_year_only_birth() -> None:
     from dataclasses import replace
 
     ident = replace(patient(), birth_date=None, birth_year=1950, gender=None)
-    reg = build_registration(config=KioskConfig(), identity=ident, eligibility=None,
-                             clinic_id="noi", priority=None, arrived_at=datetime.now())
+    reg = build_registration(
+        config=KioskConfig(),
+        identity=ident,
+        eligibility=None,
+        clinic_id="noi",
+        priority=None,
+        arrived_at=datetime.now(),
+    )
     assert reg.xml1["NGAY_SINH"] == "195000000000"
     assert reg.xml1["GIOI_TINH"] == "3"
     assert reg.xml1["MA_THE_BHYT"] == "" and reg.xml1["MA_DOITUONG_KCB"] == ""
@@ -61,8 +72,15 @@ def test_transfer_slip_makes_the_visit_correct_route_and_is_on_the_registration(
     routed = route_with_slip(elig, slip, config, date(2026, 12, 1))
     assert routed.correct_route is True and "CT-2026/0815" in routed.staff_note
     assert coverage_for(routed, on=date(2026, 12, 1), config=rates) == 80
-    reg = build_registration(config=config, identity=patient(), eligibility=routed,
-                             clinic_id="noi", priority=None, arrived_at=datetime.now(), slip=slip)
+    reg = build_registration(
+        config=config,
+        identity=patient(),
+        eligibility=routed,
+        clinic_id="noi",
+        priority=None,
+        arrived_at=datetime.now(),
+        slip=slip,
+    )
     assert reg.xml1["GIAY_CHUYEN_TUYEN"] == "CT-2026/0815"
     assert reg.xml1["MA_NOI_DI"] == "79001" and reg.xml1["MA_DOITUONG_KCB"] == "1.3"
 
@@ -84,9 +102,19 @@ def test_reexam_slip_of_this_hospital_and_compact_form() -> None:
 
 
 def test_a_hospital_adds_its_own_slip_pattern_and_garbage_is_no_slip() -> None:
-    config = KioskConfig.model_validate({"his": {"slips": [
-        {"name": "bv-x", "kind": "transfer", "pattern": r"^BVX:(?P<code>\d{6}):(?P<facility>\d{5})$"}
-    ]}})
+    config = KioskConfig.model_validate(
+        {
+            "his": {
+                "slips": [
+                    {
+                        "name": "bv-x",
+                        "kind": "transfer",
+                        "pattern": r"^BVX:(?P<code>\d{6}):(?P<facility>\d{5})$",
+                    }
+                ]
+            }
+        }
+    )
     assert parse_slip("BVX:123456:48001", config).facility == "48001"  # type: ignore[union-attr]
     assert parse_slip("GCT|CT0001|79001|20261120", config) is None  # defaults replaced
     assert parse_slip("\x00" * 600, config) is None
