@@ -19,9 +19,14 @@ class SlipPattern(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
-    kind: Literal["transfer", "reexam"]
-    pattern: str
+    name: str = Field(description="a name for IT (shown in logs and `kiosk his export`)")
+    kind: Literal["transfer", "reexam"] = Field(
+        description="transfer: giấy chuyển tuyến / chuyển cơ sở KCB; reexam: phiếu hẹn khám lại"
+    )
+    pattern: str = Field(
+        description="regular expression over the whole scanned text, with named groups code "
+        "(required), facility, date, until, diagnosis"
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -66,6 +71,8 @@ def default_slip_patterns() -> list[SlipPattern]:
 
 
 class AppointmentRules(BaseModel):
+    """When a booking counts: holders inside the window go before walk-ins."""
+
     model_config = ConfigDict(extra="forbid")
 
     early_min: int = Field(
@@ -85,6 +92,8 @@ class AppointmentRules(BaseModel):
 
 
 class OutboxSettings(BaseModel):
+    """How registrations waiting for the HIS are retried and kept."""
+
     model_config = ConfigDict(extra="forbid")
 
     max_attempts: int = Field(
@@ -103,7 +112,7 @@ class OutboxSettings(BaseModel):
         description="a claimed row returns to the pool after "
         "this long if its worker died mid-delivery",
     )
-    batch: int = Field(20, ge=1, le=500)
+    batch: int = Field(20, ge=1, le=500, description="rows one worker claims per pass")
     keep_days: int = Field(
         7,
         ge=1,
@@ -114,13 +123,17 @@ class OutboxSettings(BaseModel):
 
 
 class HisConfig(BaseModel):
+    """The hospital information system: where every registration is handed off."""
+
     model_config = ConfigDict(extra="forbid")
 
     backend: Literal["none", "fhir", "rest"] = Field(
         "none", description="none: standalone; fhir: HL7 FHIR R4 REST; rest: the kiosk JSON API"
     )
     url: str = Field("", description="base URL of the HIS (FHIR base or REST API root)")
-    client_id: str = Field("kiosk", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    client_id: str = Field(
+        "kiosk", pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="rest: the X-Kiosk-Client name"
+    )
     secret: SecretStr = Field(
         SecretStr(""), description="rest: HMAC-SHA256 key; fhir: bearer token (empty: none)"
     )
@@ -129,7 +142,7 @@ class HisConfig(BaseModel):
         description="kiosk: the kiosk numbers tickets; his: the HIS answers the number "
         "and room at issue time (the kiosk's own number when it cannot answer in time)",
     )
-    timeout_s: float = Field(5.0, gt=0, le=60)
+    timeout_s: float = Field(5.0, gt=0, le=60, description="longest wait for one HIS answer")
     issue_timeout_s: float = Field(
         2.0,
         gt=0,
@@ -142,6 +155,13 @@ class HisConfig(BaseModel):
         default_factory=dict,
         description="clinic id -> MA_KHOA (department code of the HIS); default: the id",
     )
-    appointments: AppointmentRules = Field(default_factory=AppointmentRules)
-    slips: list[SlipPattern] = Field(default_factory=default_slip_patterns)
-    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    appointments: AppointmentRules = Field(
+        default_factory=AppointmentRules, description="the appointment windows"
+    )
+    slips: list[SlipPattern] = Field(
+        default_factory=default_slip_patterns,
+        description="transfer and re-exam slip formats, tried in order (README-IT.md)",
+    )
+    outbox: OutboxSettings = Field(
+        default_factory=OutboxSettings, description="retries and keep period of the outbox"
+    )

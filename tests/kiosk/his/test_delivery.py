@@ -255,3 +255,36 @@ def test_doctor_reports_the_outbox(
     assert check_his(None).ok  # no HIS service: not configured
     his.close()
     queue.close()
+
+
+@pytest.mark.parametrize("backend", ["rest", "fhir"])
+def test_appointment_lookup_by_code_and_by_id(
+    backend: str, his_config: Callable[..., KioskConfig], his_sim: HisSimulator
+) -> None:
+    from datetime import timedelta
+
+    from kiosk.his.appointments import find_appointment
+    from kiosk.his.base import build_his
+    from kiosk.his.simulator import VN
+
+    config = his_config(backend)
+    now = datetime.now(VN).replace(microsecond=0)
+    his_sim.add_appointment("LH00000001", now + timedelta(minutes=20), "noi", "Khám Nội",
+                            citizen_id="001090123456")
+    his_sim.add_appointment("LH00000002", now - timedelta(minutes=45), "mat", "Khám Mắt")
+    his = build_his(config)
+    got = find_appointment(his, config, now=now, code="LH00000001")
+    assert got.found and got.window == "in_window" and got.priority
+    assert got.appointment is not None and got.appointment.clinic_id == "noi"
+    assert got.message("vi") == f"Bạn có lịch hẹn {(now + timedelta(minutes=20)):%H:%M}, " \
+        "Khám Nội — xác nhận?"
+    by_id = find_appointment(his, config, now=now, citizen_id="001090123456")
+    assert by_id.appointment is not None and by_id.appointment.code == "LH00000001"
+    late = find_appointment(his, config, now=now, code="LH00000002")  # 45 min late > 30
+    assert late.found and late.window == "late" and not late.priority
+    none = find_appointment(his, config, now=now, code="LH99999999")
+    assert not none.found and "Không tìm thấy" in none.message_vi
+    his_sim.set_down(True)
+    down = find_appointment(his, config, now=now, code="LH00000001")
+    assert down.his_unavailable and not down.found
+    his.close()
