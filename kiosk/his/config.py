@@ -22,7 +22,7 @@ class SlipPattern(BaseModel):
     name: str = Field(description="a name for IT (shown in logs and `kiosk his export`)")
     kind: Literal["transfer", "reexam"] = Field(
         "transfer",
-        description="transfer: giấy chuyển tuyến / chuyển cơ sở KCB; reexam: phiếu hẹn khám lại"
+        description="transfer: giấy chuyển tuyến / chuyển cơ sở KCB; reexam: phiếu hẹn khám lại",
     )
     pattern: str = Field(
         description="regular expression over the whole scanned text, with named groups code "

@@ -189,6 +189,8 @@ class Outbox:
         free = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now)
         where = [outbox.c.state == "pending", free]
         where.append(outbox.c.id == key if key else outbox.c.next_at <= now)
+        if self.engine.dialect.name == "postgresql":
+            return self._claim_pg(where, limit or self.settings.batch, lease)
         with self.engine.connect() as conn:
             ids = (
                 conn.execute(
@@ -219,6 +221,30 @@ class Outbox:
                 OutboxRow(row_id, int(got[0]), token, Registration.from_dict(json.loads(got[1])))
             )
         return rows
+
+    def _claim_pg(self, where: list[Any], limit: int, lease: float) -> list[OutboxRow]:
+        """PostgreSQL: one statement; rows another worker is claiming are skipped, not
+        fought over (`FOR UPDATE SKIP LOCKED`)."""
+        token = secrets.token_hex(8)
+        pick = (
+            select(outbox.c.id)
+            .where(and_(*where))
+            .order_by(outbox.c.next_at, outbox.c.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        with self.engine.begin() as conn:
+            got = conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(pick))
+                .values(claim=token, claimed_until=lease)
+                .returning(outbox.c.id, outbox.c.attempts, outbox.c.payload, outbox.c.next_at)
+            ).all()
+        return [
+            OutboxRow(r[0], int(r[1]), token, Registration.from_dict(json.loads(r[2])))
+            for r in sorted(got, key=lambda r: float(r[3]))
+        ]
 
     def delivered(self, row: OutboxRow, answer: Delivery) -> bool:
         with self.engine.begin() as conn:

@@ -269,15 +269,18 @@ def test_appointment_lookup_by_code_and_by_id(
 
     config = his_config(backend)
     now = datetime.now(VN).replace(microsecond=0)
-    his_sim.add_appointment("LH00000001", now + timedelta(minutes=20), "noi", "Khám Nội",
-                            citizen_id="001090123456")
+    his_sim.add_appointment(
+        "LH00000001", now + timedelta(minutes=20), "noi", "Khám Nội", citizen_id="001090123456"
+    )
     his_sim.add_appointment("LH00000002", now - timedelta(minutes=45), "mat", "Khám Mắt")
     his = build_his(config)
     got = find_appointment(his, config, now=now, code="LH00000001")
     assert got.found and got.window == "in_window" and got.priority
     assert got.appointment is not None and got.appointment.clinic_id == "noi"
-    assert got.message("vi") == f"Bạn có lịch hẹn {(now + timedelta(minutes=20)):%H:%M}, " \
+    assert (
+        got.message("vi") == f"Bạn có lịch hẹn {(now + timedelta(minutes=20)):%H:%M}, "
         "Khám Nội — xác nhận?"
+    )
     by_id = find_appointment(his, config, now=now, citizen_id="001090123456")
     assert by_id.appointment is not None and by_id.appointment.code == "LH00000001"
     late = find_appointment(his, config, now=now, code="LH00000002")  # 45 min late > 30
@@ -288,3 +291,28 @@ def test_appointment_lookup_by_code_and_by_id(
     down = find_appointment(his, config, now=now, code="LH00000001")
     assert down.his_unavailable and not down.found
     his.close()
+
+
+@pytest.mark.parametrize("backend", ["rest", "fhir"])
+def test_fees_of_a_delivered_visit(
+    backend: str,
+    his_config: Callable[..., KioskConfig],
+    his_sim: HisSimulator,
+    clock: FakeClock,
+) -> None:
+    config = his_config(backend)
+    queue, his = _setup(config, clock)
+    issued = _issue(queue, his, config, "001090000011")
+    ma_lk = issued.delivery.ma_lk
+    his_sim.set_fees(
+        ma_lk,
+        [
+            {"code": "KB01", "name": "Khám bệnh", "amount": 12_000, "fund_pays": 30_500},
+            {"code": "XN02", "name": "Công thức máu", "amount": 9_000, "paid": True},
+        ],
+    )
+    fees = his.his.fees(ma_lk)
+    assert [f.code for f in fees.items] == ["KB01", "XN02"]
+    assert fees.due == 12_000 and fees.items[1].paid
+    his.close()
+    queue.close()

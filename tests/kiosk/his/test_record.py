@@ -130,3 +130,16 @@ def test_appointment_windows() -> None:
     assert window_of(start, start - timedelta(minutes=60), rules) == "in_window"
     assert window_of(start, start + timedelta(minutes=30), rules) == "in_window"
     assert window_of(start, start + timedelta(minutes=31), rules) == "late"
+
+
+def test_openapi_schema_matches_the_code() -> None:
+    from pathlib import Path
+
+    import pytest
+
+    yaml = pytest.importorskip("yaml")
+    spec = yaml.safe_load((Path(__file__).parents[3] / "docs" / "his-api.yaml").read_text())
+    assert {"/v1/health", "/v1/visits", "/v1/appointments", "/v1/visits/{ma_lk}/fees"} <= set(
+        spec["paths"]
+    )
+    assert list(spec["components"]["schemas"]["Xml1"]["properties"]) == list(XML1_FIELDS)
