@@ -42,7 +42,7 @@ def test_sigkill_mid_delivery_then_restart_delivers_once(
     his_sim.slow_s = 1.5
     his_sim.set_fault("slow")  # the kiosk's delivery is in flight when it dies
     proc = subprocess.Popen(
-        [sys.executable, "-c", ISSUE, str(cfg)], env=_env(), stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", ISSUE, str(cfg)], env=_env(), stdout=subprocess.DEVNULL, text=True
     )
     config = load_config(cfg)
     queue = QueueService.from_config(config)
@@ -63,7 +63,7 @@ def test_sigkill_mid_delivery_then_restart_delivers_once(
     worker = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "his", "worker", "--config", str(cfg)],
         env=_env(),
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         text=True,
     )
     try:
