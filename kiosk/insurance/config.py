@@ -94,6 +94,11 @@ class InsuranceConfig(BaseModel):
         gt=0,
         description="the most one patient waits for one check, retries and re-checks included",
     )
+    max_answer_bytes: int = Field(
+        default=1_048_576,
+        ge=4096,
+        description="a gateway answer larger than this is refused (malformed)",
+    )
     retries: int = Field(
         default=2, ge=0, le=2, description="retries on connection errors and HTTP 5xx"
     )

@@ -277,12 +277,39 @@ def code_of(raw: Mapping[str, Any]) -> str:
     return text.zfill(3)
 
 
+# Fields that, when present, must be text (or null); a dict or a number is a broken answer.
+_TEXT_FIELDS = (
+    "maThe", "hoTen", "ngaySinh", "gioiTinh", "diaChi", "maDKBD", "cqBHXH", "gtTheTu",
+    "gtTheDen", "maKV", "ngayDu5Nam", "maSoBHXH", "maTheCu", "maTheMoi", "gtTheTuMoi",
+    "gtTheDenMoi", "maDKBDMoi", "tenDKBDMoi", "ghiChu",
+)  # fmt: skip
+
+
+def check_shape(raw: Mapping[str, Any], code: str) -> None:
+    """Raises GatewayMalformed for a wrong-typed field or, for 000, a missing/unparseable
+    validity window: such an answer is never "valid, pays 80 %"."""
+    for name in _TEXT_FIELDS:
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            raise GatewayMalformed(f"field {name} is a {type(value).__name__}, not text")
+    for name in ("dsLichSuKCB2018", "dsLichSuKCB2025", "dsLichSuKT2018"):
+        value = raw.get(name)
+        if value is not None and not isinstance(value, list):
+            raise GatewayMalformed(f"field {name} is a {type(value).__name__}, not a list")
+    if code != "000":
+        return
+    for name in ("gtTheTu", "gtTheDen"):
+        if parse_date(raw.get(name)) is None:
+            raise GatewayMalformed(f"000 answer: {name} missing or not dd/MM/yyyy")
+
+
 def classify(raw: Mapping[str, Any]) -> CodeInfo:
     """The CodeInfo of a patient-level answer; raises GatewayError for everything else."""
     code = code_of(raw)
+    check_shape(raw, code)
     info = CODES.get(code)
     if info is None:
-        raise GatewayRejected(f"unknown maKetQua {code}", dict(raw))
+        raise GatewayRejected(f"unknown maKetQua {code}", dict(raw), unknown_code=True)
     if info.kind == "auth":
         raise GatewayAuthError(f"maKetQua {code}: {info.meaning}", dict(raw))
     if info.kind == "failure":

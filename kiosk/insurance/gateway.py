@@ -10,6 +10,11 @@
   connection errors and HTTP 5xx; a timeout is not retried so no patient waits twice.
 - Circuit breaker: after `breaker_failures` consecutive failures the checker answers "gateway
   unavailable" at once for `breaker_cooldown_s`, then lets one trial call through (half-open).
+  Unknown result codes and 205 are logged but neutral: one odd answer is not a sick gateway.
+- The answer is streamed: the whole-check deadline is enforced on every read of the body (the
+  socket timeout is set to what is left before each read, so a server dripping one byte a
+  second is cut off at the deadline), the body is capped at `max_answer_bytes`, and redirects
+  are never followed (a 3xx is an HTTP error: a 307 elsewhere would re-POST patient data).
 
 The gateway wants credentials in the query string, and urllib3 logs request lines at DEBUG:
 a logging filter redacts `token`, `id_token` and `password` from urllib3's records, and every
@@ -19,6 +24,7 @@ error kept for IT is redacted the same way.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from hardware.status import DeviceStatus
@@ -208,7 +215,13 @@ class CircuitBreaker:
 class GatewayChecker(InsuranceChecker):
     """Checks cards against the BHXH gateway (or the simulator). Thread-safe."""
 
-    def __init__(self, config: KioskConfig, *, base_url: str | None = None) -> None:
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        base_url: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._config = config
         self._ins = config.insurance
         self.base_url = (base_url or self._ins.base_url).rstrip("/")
@@ -228,7 +241,9 @@ class GatewayChecker(InsuranceChecker):
         self._session.mount("https://", adapter)
         self._token: Token | None = None
         self._token_lock = threading.Lock()
-        self.breaker = CircuitBreaker(self._ins.breaker_failures, self._ins.breaker_cooldown_s)
+        self.breaker = CircuitBreaker(
+            self._ins.breaker_failures, self._ins.breaker_cooldown_s, clock
+        )
         self._state_lock = threading.Lock()
         self._last: CheckResult | None = None
         self._last_error = ""
@@ -270,7 +285,9 @@ class GatewayChecker(InsuranceChecker):
             )
         except GatewayError as exc:
             code = (exc.raw or {}).get("maKetQua")
-            if isinstance(exc, GatewayRejected) and code in _BREAKER_NEUTRAL_CODES:
+            if isinstance(exc, GatewayRejected) and (
+                code in _BREAKER_NEUTRAL_CODES or exc.unknown_code
+            ):
                 self.breaker.record_neutral()
             else:
                 self.breaker.record_failure()
@@ -385,7 +402,14 @@ class GatewayChecker(InsuranceChecker):
             )
             counter.n += 1
             try:
-                response = self._session.post(url, params=params, json=body, timeout=timeout)
+                response = self._session.post(
+                    url,
+                    params=params,
+                    json=body,
+                    timeout=timeout,
+                    stream=True,
+                    allow_redirects=False,
+                )
             except requests.Timeout as exc:
                 kind = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
                 raise GatewayTimeout(f"{what}: {kind} timeout after {timeout}") from None
@@ -406,9 +430,16 @@ class GatewayChecker(InsuranceChecker):
                     continue
                 if response.status_code == 401:
                     return 401, None
+                if 300 <= response.status_code < 400:
+                    # Never followed: a 307 would re-POST the card number, name, birth date
+                    # and the officer's ID to wherever Location points, maybe in clear.
+                    raise GatewayHTTPError(
+                        f"{what}: HTTP {response.status_code} redirect refused"
+                    )
                 if not 200 <= response.status_code < 300:
                     raise GatewayHTTPError(f"{what}: HTTP {response.status_code}")
-                return response.status_code, _json_object(response, what)
+                content = read_body(response, deadline, self._ins.max_answer_bytes, what)
+                return response.status_code, _json_object(response, content, what)
         raise error or GatewayTimeout(f"{what}: no time left to retry")
 
     # -- status ------------------------------------------------------------------------------
@@ -524,13 +555,56 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__} ({text[:160]})"
 
 
-def _json_object(response: requests.Response, what: str) -> dict[str, Any]:
+def read_body(response: requests.Response, deadline: float, limit: int, what: str) -> bytes:
+    """The body of a streamed response, read against the check's deadline and a size cap.
+
+    Before every read the socket timeout is set to the time left, so neither a server that
+    drips a byte a second nor one that stops mid-body keeps the patient past the deadline.
+    """
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise GatewayMalformed(f"{what}: answer of {int(declared)} bytes over the {limit} cap")
+    raw = response.raw
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise GatewayTimeout(f"{what}: the answer was still arriving at the deadline")
+            _set_socket_timeout(raw, remaining)
+            chunk = raw.read1(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise GatewayMalformed(f"{what}: answer over the {limit}-byte cap")
+            chunks.append(chunk)
+    except GatewayError:
+        raise
+    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        raise GatewayTimeout(f"{what}: read timeout in the middle of the answer") from None
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise GatewayConnectionError(
+            f"{what}: connection lost in the middle of the answer ({type(exc).__name__})"
+        ) from None
+    return b"".join(chunks)
+
+
+def _set_socket_timeout(raw: Any, seconds: float) -> None:
+    connection = getattr(raw, "_connection", None) or getattr(raw, "connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        sock.settimeout(max(0.01, seconds))
+
+
+def _json_object(response: requests.Response, content: bytes, what: str) -> dict[str, Any]:
     content_type = response.headers.get("Content-Type", "")
     if "json" not in content_type.lower():
         raise GatewayMalformed(f"{what}: wrong content type {content_type[:60]!r}")
     try:
-        data = response.json()
-    except ValueError:
+        data = json.loads(content.decode(response.encoding or "utf-8"))
+    except (ValueError, LookupError):
         raise GatewayMalformed(f"{what}: malformed JSON") from None
     if not isinstance(data, dict):
         raise GatewayMalformed(f"{what}: JSON is not an object")
