@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 
 class ReferenceSalaryRow(BaseModel):
@@ -128,3 +128,28 @@ class InsuranceConfig(BaseModel):
         default="", description="stand-in people table; empty = assets/demo/gateway-people.json"
     )
     standin_latency_ms: int = Field(default=0, ge=0, description="stand-in answer delay, for demos")
+
+    @field_validator("officer_id")
+    @classmethod
+    def _officer_id(cls, value: str) -> str:
+        value = value.strip()
+        if value and not (len(value) == 12 and value.isdigit()):
+            raise ValueError("officer_id (cccdCb) must be the officer's 12-digit citizen ID")
+        return value
+
+    @field_validator("officer_name")
+    @classmethod
+    def _officer_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if value and any(ch.isdigit() for ch in value):
+            raise ValueError("officer_name (hoTenCb) is a person's full name, without digits")
+        return value
+
+    @model_validator(mode="after")
+    def _officer_pair(self) -> InsuranceConfig:
+        if bool(self.officer_name) != bool(self.officer_id):
+            raise ValueError(
+                "set both insurance.officer_name (hoTenCb) and insurance.officer_id (cccdCb): "
+                "the gateway checks the pair the kiosk acts for"
+            )
+        return self

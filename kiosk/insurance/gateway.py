@@ -231,6 +231,10 @@ class GatewayChecker(InsuranceChecker):
         except GatewayAuthError as exc:
             password, self.password_source, self._password_error = "", "unreadable", str(exc)
         self._md5 = md5_hex(password)
+        if self._ins.officer_name:
+            from kiosk.logging_setup import register_sensitive
+
+            register_sensitive(self._ins.officer_name, self._ins.officer_id)  # masked in logs
         self._session = requests.Session()
         self._session.trust_env = False  # the proxy is configuration, not the environment
         if self._ins.proxy:
@@ -433,12 +437,12 @@ class GatewayChecker(InsuranceChecker):
                 if 300 <= response.status_code < 400:
                     # Never followed: a 307 would re-POST the card number, name, birth date
                     # and the officer's ID to wherever Location points, maybe in clear.
-                    raise GatewayHTTPError(
-                        f"{what}: HTTP {response.status_code} redirect refused"
-                    )
+                    raise GatewayHTTPError(f"{what}: HTTP {response.status_code} redirect refused")
                 if not 200 <= response.status_code < 300:
                     raise GatewayHTTPError(f"{what}: HTTP {response.status_code}")
-                content = read_body(response, deadline, self._ins.max_answer_bytes, what)
+                content = read_body(
+                    response, deadline, self._ins.max_answer_bytes, what, self._ins.read_timeout_s
+                )
                 return response.status_code, _json_object(response, content, what)
         raise error or GatewayTimeout(f"{what}: no time left to retry")
 
@@ -555,10 +559,17 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__} ({text[:160]})"
 
 
-def read_body(response: requests.Response, deadline: float, limit: int, what: str) -> bytes:
+def read_body(
+    response: requests.Response,
+    deadline: float,
+    limit: int,
+    what: str,
+    read_timeout_s: float = 8.0,
+) -> bytes:
     """The body of a streamed response, read against the check's deadline and a size cap.
 
-    Before every read the socket timeout is set to the time left, so neither a server that
+    Before every read the socket timeout is set to the read timeout or the time left,
+    whichever is shorter, so neither a server that
     drips a byte a second nor one that stops mid-body keeps the patient past the deadline.
     """
     declared = response.headers.get("Content-Length", "")
@@ -572,7 +583,7 @@ def read_body(response: requests.Response, deadline: float, limit: int, what: st
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise GatewayTimeout(f"{what}: the answer was still arriving at the deadline")
-            _set_socket_timeout(raw, remaining)
+            _set_socket_timeout(raw, min(read_timeout_s, remaining))
             chunk = raw.read1(65536)
             if not chunk:
                 break

@@ -40,9 +40,7 @@ def make_checker(sim: GatewaySimulator) -> Iterator[MakeChecker]:
             **insurance,
         }
         config = KioskConfig.model_validate({"insurance": settings})
-        checker = (
-            GatewayChecker(config, clock=clock) if clock else GatewayChecker(config)
-        )
+        checker = GatewayChecker(config, clock=clock) if clock else GatewayChecker(config)
         made.append(checker)
         return checker
 
