@@ -69,6 +69,7 @@ def _initials(name: str) -> str:
 
 
 def _check_insurance(args: argparse.Namespace) -> int:
+    from kiosk.insurance import decision
     from kiosk.insurance.gateway import GatewayChecker
 
     from kiosk.logging_setup import register_sensitive, setup_from_config
@@ -113,6 +114,7 @@ def _check_insurance(args: argparse.Namespace) -> int:
         "elapsed_ms": round(result.elapsed_s * 1000, 1),
         "error": result.error,
         "decision": _jsonable(eligibility),
+        "visit_history": decision.visit_history(result.raw or {}),
         "raw": result.raw,
         "first_raw": result.first_raw,
     }
@@ -131,6 +133,8 @@ def _check_insurance(args: argparse.Namespace) -> int:
         print(f"  patient (vi): {e.message_vi}")
         print(f"  patient (en): {e.message_en}")
         print(f"  staff note:   {e.staff_note}")
+        history = out["visit_history"]
+        print(f"  visit history: {len(history)} (dsLichSuKCB2018 + dsLichSuKCB2025)")
         for label, raw in (("first answer (003/004)", result.first_raw), ("raw", result.raw)):
             if raw:
                 print(f"  {label}:")

@@ -303,6 +303,25 @@ def check_shape(raw: Mapping[str, Any], code: str) -> None:
             raise GatewayMalformed(f"000 answer: {name} missing or not dd/MM/yyyy")
 
 
+HISTORY_FIELDS = ("dsLichSuKCB2018", "dsLichSuKCB2025")
+
+
+def visit_history(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The visits the gateway reported, from the 2018 list and the newer 2025 one, oldest
+    first, each tagged with the field it came from (duplicates across the two removed)."""
+    seen: set[str] = set()
+    visits: list[dict[str, Any]] = []
+    for name in HISTORY_FIELDS:
+        for item in raw.get(name) or []:
+            if not isinstance(item, dict):
+                continue
+            key = repr(sorted((k, str(v)) for k, v in item.items()))
+            if key not in seen:
+                seen.add(key)
+                visits.append({**item, "_from": name})
+    return visits
+
+
 def classify(raw: Mapping[str, Any]) -> CodeInfo:
     """The CodeInfo of a patient-level answer; raises GatewayError for everything else."""
     code = code_of(raw)

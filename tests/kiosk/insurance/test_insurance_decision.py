@@ -382,3 +382,14 @@ def test_a_citizen_id_is_never_reported_as_the_card_number() -> None:
         asked_card="DN4010190123456",
     )
     assert e.card_number == "DN4010190123456"
+
+
+def test_visit_history_reads_the_2025_list_next_to_the_2018_one() -> None:
+    visit = {"maCSKCB": "01001", "ngayVao": "202601020800"}
+    newer = {"maCSKCB": "01002", "ngayVao": "202602030900"}
+    raw = answer(dsLichSuKCB2018=[visit], dsLichSuKCB2025=[visit, newer])
+    history = decision.visit_history(raw)
+    assert [v["maCSKCB"] for v in history] == ["01001", "01002"]
+    assert [v["_from"] for v in history] == ["dsLichSuKCB2018", "dsLichSuKCB2025"]
+    assert decision.visit_history(answer(dsLichSuKCB2018=None)) == []
+    assert decide(raw).verified  # lists of visits are a well-formed answer
