@@ -15,8 +15,8 @@ from kiosk.models import Eligibility
 # Share paid by the fund, by the benefit-level digit (3rd character of the card code).
 LEVEL_SHARE: dict[int, int] = {1: 100, 2: 100, 3: 95, 4: 80, 5: 100}
 
-# Built-in reference salary (lương cơ sở, the mức tham chiếu during the transition) rows.
-# Later rows come from configuration ([[insurance.reference_salary]]).
+# Fallback reference salary rows; the dated rows come from the rules file
+# (assets/rules/benefit-rules.json, kiosk/rules), extra rows from [[insurance.reference_salary]].
 BUILTIN_REFERENCE_SALARY: tuple[tuple[date, int], ...] = (
     (date(2019, 7, 1), 1_490_000),  # NĐ 38/2019/NĐ-CP
     (date(2023, 7, 1), 1_800_000),  # NĐ 24/2023/NĐ-CP
@@ -46,7 +46,13 @@ def benefit_level_from_card(card: str | None) -> int | None:
 
 
 def _rows(extra_rows: Iterable[ReferenceSalaryRow | tuple[date, int]]) -> list[tuple[date, int]]:
-    rows = list(BUILTIN_REFERENCE_SALARY)
+    from kiosk import rules as dated_rules
+
+    rows = [
+        (r.valid_from, r.amount or 0)
+        for r in dated_rules.load().rules
+        if r.kind == "base_salary"
+    ] or list(BUILTIN_REFERENCE_SALARY)
     for row in extra_rows:
         if isinstance(row, ReferenceSalaryRow):
             rows.append((row.effective_from, row.amount))

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from kiosk.rules import Facility
+
 
 class ReferenceSalaryRow(BaseModel):
     """One row of the reference salary (lương cơ sở / mức tham chiếu) table."""
@@ -120,9 +122,14 @@ class InsuranceConfig(BaseModel):
         default="desk", description="what a patient does when the card could not be checked"
     )
     route: RouteRates = Field(default_factory=lambda: RouteRates())
+    facility: Facility = Field(
+        default_factory=lambda: Facility(),
+        description="this hospital's technical level and score: picks the dated route rule",
+    )
     reference_salary: list[ReferenceSalaryRow] = Field(
         default_factory=list,
-        description="later reference salary rows (built in: 2,340,000 VND from 2024-07-01)",
+        description="extra reference salary rows; the dated rows live in the rules file "
+        "(assets/rules/benefit-rules.json, `kiosk rules show`)",
     )
     people_file: str = Field(
         default="", description="stand-in people table; empty = assets/demo/gateway-people.json"
