@@ -71,7 +71,6 @@ def _initials(name: str) -> str:
 def _check_insurance(args: argparse.Namespace) -> int:
     from kiosk.insurance import decision
     from kiosk.insurance.gateway import GatewayChecker
-
     from kiosk.logging_setup import register_sensitive, setup_from_config
 
     config = config_from_args(args)

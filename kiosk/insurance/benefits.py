@@ -11,6 +11,7 @@ from datetime import date
 
 from kiosk.insurance.config import InsuranceConfig, ReferenceSalaryRow, RouteRates
 from kiosk.models import Eligibility
+from kiosk.rules import Facility
 
 # Share paid by the fund, by the benefit-level digit (3rd character of the card code).
 LEVEL_SHARE: dict[int, int] = {1: 100, 2: 100, 3: 95, 4: 80, 5: 100}
@@ -49,9 +50,7 @@ def _rows(extra_rows: Iterable[ReferenceSalaryRow | tuple[date, int]]) -> list[t
     from kiosk import rules as dated_rules
 
     rows = [
-        (r.valid_from, r.amount or 0)
-        for r in dated_rules.load().rules
-        if r.kind == "base_salary"
+        (r.valid_from, r.amount or 0) for r in dated_rules.load().rules if r.kind == "base_salary"
     ] or list(BUILTIN_REFERENCE_SALARY)
     for row in extra_rows:
         if isinstance(row, ReferenceSalaryRow):
@@ -78,6 +77,19 @@ def reference_salary(
     return amount
 
 
+def self_referral_rate(facility: Facility, *, inpatient: bool, on: date) -> int:
+    """The dated rule's route rate for this facility (kiosk/rules); before the 2025 law
+    took effect the old defaults (outpatient 0, inpatient 40)."""
+    from kiosk import rules as dated_rules
+
+    rule = dated_rules.load().self_referral(
+        facility, "inpatient" if inpatient else "outpatient", on
+    )
+    if rule is None or rule.percent is None:
+        return 40 if inpatient else 0
+    return rule.percent
+
+
 def coverage_percent(
     benefit_level: int,
     *,
@@ -90,6 +102,7 @@ def coverage_percent(
     five_year_date: date | None = None,
     copay_this_year: int | None = None,
     extra_rows: Iterable[ReferenceSalaryRow | tuple[date, int]] = (),
+    facility: Facility | None = None,
 ) -> int:
     """The share of the insured price the fund pays for one visit, in percent.
 
@@ -106,10 +119,15 @@ def coverage_percent(
     if on_route:
         route_rate = 100
     else:
-        route_rate = (
+        override = (
             rates.self_referral_inpatient_percent
             if inpatient
             else rates.self_referral_outpatient_percent
+        )
+        route_rate = (
+            override
+            if override is not None
+            else self_referral_rate(facility or Facility(), inpatient=inpatient, on=on)
         )
     if route_rate == 0:
         return 0
@@ -166,6 +184,7 @@ def coverage_for(
         five_year_date=eligibility.five_year_date,
         copay_this_year=copay_this_year,
         extra_rows=config.reference_salary,
+        facility=config.facility,
     )
 
 

@@ -34,18 +34,18 @@ class RouteRates(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    self_referral_outpatient_percent: int = Field(
-        default=0,
+    self_referral_outpatient_percent: int | None = Field(
+        default=None,
         ge=0,
         le=100,
-        description="outpatient self-referral rate: 0 at a specialised-level hospital "
-        "(emergencies and the exceptions below aside)",
+        description="override of the dated rule (kiosk rules show) for outpatient "
+        "self-referral; empty = the rule for insurance.facility on the visit's day",
     )
-    self_referral_inpatient_percent: int = Field(
-        default=40,
+    self_referral_inpatient_percent: int | None = Field(
+        default=None,
         ge=0,
         le=100,
-        description="inpatient self-referral rate: 40 specialised, 100 basic level",
+        description="override of the dated rule for inpatient self-referral",
     )
     accepted_facilities: list[str] = Field(
         default_factory=list,

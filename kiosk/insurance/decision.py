@@ -508,7 +508,12 @@ def _decide_valid(
             **common,
         )
     pct = benefits.coverage_percent(
-        level, correct_route=correct_route, on=today, rates=config.route, inpatient=False
+        level,
+        correct_route=correct_route,
+        on=today,
+        rates=config.route,
+        inpatient=False,
+        facility=config.facility,
     )
     share_vi = (
         "Bảo hiểm chi trả toàn bộ chi phí trong phạm vi được hưởng."
