@@ -69,8 +69,8 @@ def _initials(name: str) -> str:
 
 
 def _check_insurance(args: argparse.Namespace) -> int:
+    from kiosk.bootstrap import build_gateway
     from kiosk.insurance import decision
-    from kiosk.insurance.gateway import GatewayChecker
     from kiosk.logging_setup import register_sensitive, setup_from_config
 
     config = config_from_args(args)
@@ -91,7 +91,7 @@ def _check_insurance(args: argparse.Namespace) -> int:
         birth_date=birth_date,
         birth_year=birth_year,
     )
-    checker = GatewayChecker(config, base_url=args.base_url)
+    checker = build_gateway(config, base_url=args.base_url)
     try:
         result = checker.check_detailed(identity, today)
     finally:
