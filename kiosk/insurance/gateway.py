@@ -11,6 +11,8 @@
 - Circuit breaker: after `breaker_failures` consecutive failures the checker answers "gateway
   unavailable" at once for `breaker_cooldown_s`, then lets one trial call through (half-open).
   Unknown result codes and 205 are logged but neutral: one odd answer is not a sick gateway.
+- A watchdog shuts the request's socket at the deadline, so a server dripping the status
+  line and headers cannot hold a check past `total_timeout_s` either.
 - The answer is streamed: the whole-check deadline is enforced on every read of the body (the
   socket timeout is set to what is left before each read, so a server dripping one byte a
   second is cut off at the deadline), the body is capped at `max_answer_bytes`, and redirects
@@ -23,11 +25,13 @@ error kept for IT is redacted the same way.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -240,7 +244,7 @@ class GatewayChecker(InsuranceChecker):
         if self._ins.proxy:
             self._session.proxies = {"http": self._ins.proxy, "https": self._ins.proxy}
         self._session.verify = self._ins.ca_bundle or True
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=32, max_retries=0)
+        adapter = _WatchedAdapter(pool_connections=2, pool_maxsize=32, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._token: Token | None = None
@@ -405,15 +409,17 @@ class GatewayChecker(InsuranceChecker):
                 min(self._ins.read_timeout_s, remaining),
             )
             counter.n += 1
+            watchdog = _Watchdog(deadline)
             try:
-                response = self._session.post(
-                    url,
-                    params=params,
-                    json=body,
-                    timeout=timeout,
-                    stream=True,
-                    allow_redirects=False,
-                )
+                with watchdog:
+                    response = self._session.post(
+                        url,
+                        params=params,
+                        json=body,
+                        timeout=timeout,
+                        stream=True,
+                        allow_redirects=False,
+                    )
             except requests.Timeout as exc:
                 kind = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
                 raise GatewayTimeout(f"{what}: {kind} timeout after {timeout}") from None
@@ -422,6 +428,10 @@ class GatewayChecker(InsuranceChecker):
                     f"{what}: TLS error ({redact(str(exc))[:200]})"
                 ) from None
             except requests.ConnectionError as exc:
+                if watchdog.fired:
+                    raise GatewayTimeout(
+                        f"{what}: the answer's headers were still arriving at the deadline"
+                    ) from None
                 error = GatewayConnectionError(f"{what}: {_short(exc)}")
                 log.info("insurance gateway: %s (attempt %d)", error, attempt + 1)
                 continue
@@ -534,6 +544,62 @@ class GatewayChecker(InsuranceChecker):
         return DeviceStatus(
             True, f"gateway gave a token in {ms:.0f} ms", "", {**self.status().details}
         )
+
+
+_WATCHED: dict[int, Any] = {}  # thread id -> the urllib3 connection it is using now
+
+
+class _WatchedPoolMixin:
+    """Records which connection the calling thread takes, for its deadline watchdog."""
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        _WATCHED[threading.get_ident()] = conn
+        return conn
+
+
+class _WatchedHTTPPool(_WatchedPoolMixin, urllib3.HTTPConnectionPool):
+    pass
+
+
+class _WatchedHTTPSPool(_WatchedPoolMixin, urllib3.HTTPSConnectionPool):
+    pass
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
+
+
+class _Watchdog:
+    """Shuts this thread's socket at the deadline, so a server that drips the status line
+    and headers (each byte inside the read timeout) cannot hold the check past its budget."""
+
+    def __init__(self, deadline: float) -> None:
+        self._thread = threading.get_ident()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+        self.fired = False
+
+    def _fire(self) -> None:
+        conn = _WATCHED.get(self._thread)
+        sock = getattr(conn, "sock", None)
+        if sock is not None:
+            self.fired = True
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _WATCHED.pop(self._thread, None)
 
 
 class _Counter:

@@ -283,3 +283,18 @@ def test_unknown_result_codes_do_not_open_the_breaker(serve: Any) -> None:
     assert outcomes == [CheckOutcome.GATEWAY_ERROR] * 5
     assert checker.breaker.state == "closed"
     assert server.checks == 5
+
+
+def test_status_line_and_headers_dripped_are_cut_at_the_deadline(serve: Any) -> None:
+    # Before the watchdog: 12.4 s against a 1.5 s budget (each byte inside the read timeout).
+    def drip_headers(conn: socket.socket, _: bytes) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 40:
+            conn.sendall(bytes([byte]))
+            time.sleep(0.2)
+
+    server = serve(drip_headers)
+    result, elapsed = check(server.url)
+    assert result.outcome is CheckOutcome.TIMEOUT
+    assert elapsed <= BUDGET_S + SLACK_S
+    assert_not_verified(result)
+    assert server.checks == 1
