@@ -25,13 +25,10 @@ error kept for IT is redacted the same way.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import logging
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -41,8 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import urllib3
-from requests.adapters import HTTPAdapter
 
 from hardware.status import DeviceStatus
 from kiosk.config import KioskConfig
@@ -60,7 +55,16 @@ from kiosk.insurance.base import (
     GatewayTimeout,
     InsuranceChecker,
 )
+from kiosk.insurance.breaker import CircuitBreaker
 from kiosk.insurance.config import InsuranceConfig
+from kiosk.insurance.transport import (
+    Watchdog,
+    WatchedAdapter,
+    json_object,
+    read_body,
+    redact,
+    short,
+)
 from kiosk.models import Identity
 
 log = logging.getLogger(__name__)
@@ -70,13 +74,7 @@ CHECK_PATH = "/api/egw/KQNhanLichSuKCB2024"
 VIETNAM = timezone(timedelta(hours=7))
 DEFAULT_TOKEN_TTL_S = 300.0  # when the gateway's expires_in cannot be read
 
-_SECRET_QUERY = re.compile(r"(?i)\b(token|id_token|access_token|password)=[^&\s\"']*")
 _BREAKER_NEUTRAL_CODES = {"205"}  # one odd request, not a sick gateway
-
-
-def redact(text: str) -> str:
-    """Replaces the values of token, id_token and password query parameters by `***`."""
-    return _SECRET_QUERY.sub(lambda m: f"{m.group(1)}=***", text)
 
 
 class _RedactQuery(logging.Filter):
@@ -148,74 +146,6 @@ class Token:
     expires_at: float  # monotonic
 
 
-class CircuitBreaker:
-    """Closed -> open after N consecutive failures -> half-open after the cool-down."""
-
-    CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
-
-    def __init__(
-        self, failures: int, cooldown_s: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.failures = failures
-        self.cooldown_s = cooldown_s
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._state = self.CLOSED
-        self._count = 0
-        self._opened_at = 0.0
-        self._trial = False
-
-    @property
-    def state(self) -> str:
-        with self._lock:
-            if self._state == self.OPEN and self._clock() >= self._opened_at + self.cooldown_s:
-                return self.HALF_OPEN
-            return self._state
-
-    @property
-    def consecutive_failures(self) -> int:
-        with self._lock:
-            return self._count
-
-    def allow(self) -> bool:
-        """May a call go to the gateway now? In half-open only one trial call at a time."""
-        with self._lock:
-            if self._state == self.CLOSED:
-                return True
-            if self._state == self.OPEN:
-                if self._clock() < self._opened_at + self.cooldown_s:
-                    return False
-                self._state = self.HALF_OPEN
-            if self._trial:
-                return False
-            self._trial = True
-            return True
-
-    def record_success(self) -> None:
-        with self._lock:
-            if self._state != self.CLOSED:
-                log.info("insurance gateway circuit breaker closed")
-            self._state, self._count, self._trial = self.CLOSED, 0, False
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self._count += 1
-            self._trial = False
-            if self._state == self.HALF_OPEN or self._count >= self.failures:
-                if self._state != self.OPEN:
-                    log.warning(
-                        "insurance gateway circuit breaker open for %.0f s after %d failures",
-                        self.cooldown_s,
-                        self._count,
-                    )
-                self._state = self.OPEN
-                self._opened_at = self._clock()
-
-    def record_neutral(self) -> None:
-        with self._lock:
-            self._trial = False
-
-
 class GatewayChecker(InsuranceChecker):
     """Checks cards against the BHXH gateway (or the simulator). Thread-safe."""
 
@@ -244,7 +174,7 @@ class GatewayChecker(InsuranceChecker):
         if self._ins.proxy:
             self._session.proxies = {"http": self._ins.proxy, "https": self._ins.proxy}
         self._session.verify = self._ins.ca_bundle or True
-        adapter = _WatchedAdapter(pool_connections=2, pool_maxsize=32, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=2, pool_maxsize=32, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._token: Token | None = None
@@ -409,7 +339,7 @@ class GatewayChecker(InsuranceChecker):
                 min(self._ins.read_timeout_s, remaining),
             )
             counter.n += 1
-            watchdog = _Watchdog(deadline)
+            watchdog = Watchdog(deadline)
             try:
                 with watchdog:
                     response = self._session.post(
@@ -432,11 +362,11 @@ class GatewayChecker(InsuranceChecker):
                     raise GatewayTimeout(
                         f"{what}: the answer's headers were still arriving at the deadline"
                     ) from None
-                error = GatewayConnectionError(f"{what}: {_short(exc)}")
+                error = GatewayConnectionError(f"{what}: {short(exc)}")
                 log.info("insurance gateway: %s (attempt %d)", error, attempt + 1)
                 continue
             except requests.RequestException as exc:
-                raise GatewayConnectionError(f"{what}: {_short(exc)}") from None
+                raise GatewayConnectionError(f"{what}: {short(exc)}") from None
             with response:
                 if response.status_code >= 500:
                     error = GatewayHTTPError(f"{what}: HTTP {response.status_code}")
@@ -453,7 +383,7 @@ class GatewayChecker(InsuranceChecker):
                 content = read_body(
                     response, deadline, self._ins.max_answer_bytes, what, self._ins.read_timeout_s
                 )
-                return response.status_code, _json_object(response, content, what)
+                return response.status_code, json_object(response, content, what)
         raise error or GatewayTimeout(f"{what}: no time left to retry")
 
     # -- status ------------------------------------------------------------------------------
@@ -546,143 +476,8 @@ class GatewayChecker(InsuranceChecker):
         )
 
 
-_WATCHED: dict[int, Any] = {}  # thread id -> the urllib3 connection it is using now
-
-
-class _WatchedPoolMixin:
-    """Records which connection the calling thread takes, for its deadline watchdog."""
-
-    def _get_conn(self, timeout: float | None = None) -> Any:
-        conn = super()._get_conn(timeout)  # type: ignore[misc]
-        _WATCHED[threading.get_ident()] = conn
-        return conn
-
-
-class _WatchedHTTPPool(_WatchedPoolMixin, urllib3.HTTPConnectionPool):
-    pass
-
-
-class _WatchedHTTPSPool(_WatchedPoolMixin, urllib3.HTTPSConnectionPool):
-    pass
-
-
-class _WatchedAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _WatchedHTTPPool,
-            "https": _WatchedHTTPSPool,
-        }
-
-
-class _Watchdog:
-    """Shuts this thread's socket at the deadline, so a server that drips the status line
-    and headers (each byte inside the read timeout) cannot hold the check past its budget."""
-
-    def __init__(self, deadline: float) -> None:
-        self._thread = threading.get_ident()
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
-        self._timer.daemon = True
-        self.fired = False
-
-    def _fire(self) -> None:
-        conn = _WATCHED.get(self._thread)
-        sock = getattr(conn, "sock", None)
-        if sock is not None:
-            self.fired = True
-            with contextlib.suppress(OSError):  # already closed
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-        _WATCHED.pop(self._thread, None)
-
-
 class _Counter:
     __slots__ = ("n",)
 
     def __init__(self) -> None:
         self.n = 0
-
-
-def _short(exc: BaseException) -> str:
-    """A one-line, redacted description of a requests error (no URL query strings)."""
-    text = redact(str(exc))
-    for marker in (
-        "RemoteDisconnected",
-        "ConnectionResetError",
-        "Connection refused",
-        "NewConnectionError",
-        "ProxyError",
-        "NameResolutionError",
-    ):
-        if marker in text:
-            return f"{type(exc).__name__} ({marker})"
-    return f"{type(exc).__name__} ({text[:160]})"
-
-
-def read_body(
-    response: requests.Response,
-    deadline: float,
-    limit: int,
-    what: str,
-    read_timeout_s: float = 8.0,
-) -> bytes:
-    """The body of a streamed response, read against the check's deadline and a size cap.
-
-    Before every read the socket timeout is set to the read timeout or the time left,
-    whichever is shorter, so neither a server that
-    drips a byte a second nor one that stops mid-body keeps the patient past the deadline.
-    """
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise GatewayMalformed(f"{what}: answer of {int(declared)} bytes over the {limit} cap")
-    raw = response.raw
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise GatewayTimeout(f"{what}: the answer was still arriving at the deadline")
-            _set_socket_timeout(raw, min(read_timeout_s, remaining))
-            chunk = raw.read1(65536)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise GatewayMalformed(f"{what}: answer over the {limit}-byte cap")
-            chunks.append(chunk)
-    except GatewayError:
-        raise
-    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
-        raise GatewayTimeout(f"{what}: read timeout in the middle of the answer") from None
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise GatewayConnectionError(
-            f"{what}: connection lost in the middle of the answer ({type(exc).__name__})"
-        ) from None
-    return b"".join(chunks)
-
-
-def _set_socket_timeout(raw: Any, seconds: float) -> None:
-    connection = getattr(raw, "_connection", None) or getattr(raw, "connection", None)
-    sock = getattr(connection, "sock", None)
-    if sock is not None:
-        sock.settimeout(max(0.01, seconds))
-
-
-def _json_object(response: requests.Response, content: bytes, what: str) -> dict[str, Any]:
-    content_type = response.headers.get("Content-Type", "")
-    if "json" not in content_type.lower():
-        raise GatewayMalformed(f"{what}: wrong content type {content_type[:60]!r}")
-    try:
-        data = json.loads(content.decode(response.encoding or "utf-8"))
-    except (ValueError, LookupError):
-        raise GatewayMalformed(f"{what}: malformed JSON") from None
-    if not isinstance(data, dict):
-        raise GatewayMalformed(f"{what}: JSON is not an object")
-    return data
