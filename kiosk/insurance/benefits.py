@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from kiosk.insurance.config import InsuranceConfig, ReferenceSalaryRow, RouteRates
 from kiosk.models import Eligibility
@@ -231,3 +232,26 @@ def format_vnd(amount: int, language: str) -> str:
     if language == "vi":
         return f"{sign}{grouped.replace(',', '.')} đ"
     return f"{sign}{grouped} VND"
+
+
+def rules_applied(eligibility: Eligibility, *, on: date, config: InsuranceConfig) -> list[Any]:
+    """The dated rules behind a checked patient's share, for the screen ("Theo Nghị định
+    188/2025/NĐ-CP, …": each rule's `text_vi` / `text_en` and `cite()`); [] when not insured.
+
+    The base salary rule always; the route rule for this hospital's facility level and score
+    when the patient is self-referred (unless a configured override decided it).
+    """
+    from kiosk import rules as dated_rules
+
+    if not eligibility.verified or eligibility.benefit_level is None:
+        return []
+    ruleset = dated_rules.load()
+    applied: list[Any] = []
+    salary = ruleset.one("base_salary", on)
+    if salary is not None:
+        applied.append(salary)
+    if eligibility.correct_route is False and config.route.self_referral_outpatient_percent is None:
+        route = ruleset.self_referral(config.facility, "outpatient", on)
+        if route is not None:
+            applied.append(route)
+    return applied

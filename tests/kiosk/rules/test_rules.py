@@ -159,3 +159,21 @@ def test_cli_import_overrides_and_estimate_json(tmp_path: Path) -> None:
     assert data["base_salary"] == 2_600_000  # the imported file, not the asset
     assert data["fund_pays"] == 385_000  # under 15 % of 2.6 M (390,000), over 379,500
     assert data["rules"][0]["source"].startswith("Nghị định 161/2026")
+
+
+def test_a_checked_patient_gets_the_rules_behind_the_share() -> None:
+    from kiosk.insurance.benefits import rules_applied
+    from kiosk.insurance.config import InsuranceConfig
+    from kiosk.models import Eligibility, InsuranceAction
+
+    self_referred = Eligibility(
+        action=InsuranceAction.INSURED, verified=True, message_vi="", message_en="",
+        staff_note="", benefit_level=4, correct_route=False,
+    )  # fmt: skip
+    config = InsuranceConfig.model_validate({"facility": {"level": "basic", "score": 60}})
+    applied = rules_applied(self_referred, on=date(2026, 7, 1), config=config)
+    assert [r.id for r in applied] == ["base-salary-2026", "self-basic-50-70-from-2026-07"]
+    not_checked = Eligibility(
+        action=InsuranceAction.DESK, verified=False, message_vi="", message_en="", staff_note=""
+    )
+    assert rules_applied(not_checked, on=date(2026, 7, 1), config=config) == []
