@@ -30,6 +30,8 @@ from kiosk.models import Eligibility, Identity, InsuranceAction
 if TYPE_CHECKING:
     from hardware.printer.base import TicketPrinter
     from kiosk.catalog.service import CatalogService
+    from kiosk.his.base import HisAdapter
+    from kiosk.his.service import HisService
     from kiosk.insurance.base import InsuranceChecker
     from kiosk.insurance.gateway import GatewayChecker
     from kiosk.payment.service import PaymentService
@@ -54,6 +56,7 @@ class Services:
     printing: PrintService
     speaker: Speaker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    his: HisService | None = None  # None or backend "none": standalone
 
     # -- what the session needs (blocking; called on workers) -----------------------------
 
@@ -91,6 +94,8 @@ class Services:
             staff_note=_staff_note(data),
             language=data.language,
         )
+        if self.his is not None and self.his.enabled:  # the ticket and its HIS registration
+            return self.his.issue_for_session(self.queue, request, data).ticket
         return self.queue.issue(request)
 
     def print_ticket(self, ticket: Ticket, language: str) -> PrintOutcome:
@@ -110,7 +115,14 @@ class Services:
                     device.stop()
                 except Exception:
                     log.exception("device stop failed")
-        for closable in (self.speaker, self.printer, self.insurance, self.queue, self.catalog):
+        for closable in (
+            self.his,
+            self.speaker,
+            self.printer,
+            self.insurance,
+            self.queue,
+            self.catalog,
+        ):
             close = getattr(closable, "close", None)
             if close is None:
                 continue
@@ -209,6 +221,14 @@ def build_speaker(config: KioskConfig) -> Speaker:
     return Speaker.from_config(config)
 
 
+def build_his(config: KioskConfig, queue: QueueService, adapter: HisAdapter | None) -> HisService:
+    """The HIS adapter (`his.backend`, or the one handed in) and its outbox on the queue's
+    database; its delivery thread is started by `build_services`."""
+    from kiosk.his.service import HisService
+
+    return HisService(config, queue.engine, his=adapter)
+
+
 def _data_dir(config: KioskConfig) -> Path:
     data = config.data_path
     data.mkdir(parents=True, exist_ok=True)
@@ -226,6 +246,7 @@ def build_services(
     queue: QueueService | _Build = FROM_CONFIG,
     catalog: CatalogService | _Build = FROM_CONFIG,
     speaker: Speaker | None | _Build = FROM_CONFIG,
+    his: HisAdapter | _Build = FROM_CONFIG,
 ) -> Services:
     """Builds every backend the configuration names, except those handed in.
 
@@ -255,7 +276,11 @@ def build_services(
             catalog=make(catalog, lambda: build_catalog(config)),
             printing=build_printing(queue_, printer_),
             speaker=make(speaker, lambda: build_speaker(config)),
+            his=make(
+                FROM_CONFIG, lambda: build_his(config, queue_, None if his is FROM_CONFIG else his)
+            ),
         )
+        services.his.start()  # type: ignore[union-attr]  # the outbox delivery thread
     except BaseException:
         for part in reversed(built):
             for name in ("stop", "close"):

@@ -28,6 +28,7 @@ from pydantic import (
 from hardware.config import DevicesConfig
 from kiosk.admin.config import AccessibilityConfig, AdminConfig, LoggingConfig
 from kiosk.catalog.config import CatalogConfig
+from kiosk.his.config import HisConfig
 from kiosk.insurance.config import InsuranceConfig
 from kiosk.payment.config import PaymentConfig
 from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
@@ -105,6 +106,7 @@ class KioskConfig(BaseModel):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     insurance: InsuranceConfig = Field(default_factory=InsuranceConfig)
     catalog: CatalogConfig = Field(default_factory=CatalogConfig)
+    his: HisConfig = Field(default_factory=HisConfig)
     payment: PaymentConfig = Field(default_factory=PaymentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)

@@ -244,6 +244,13 @@ def check_database(queue: Any) -> CheckResult:
     return _from_status("database", queue.health())
 
 
+def check_his(his: Any) -> CheckResult:
+    """The HIS link and its outbox (pending, dead letters, oldest pending age)."""
+    if his is None:
+        return _not_configured("his", "HIS hand-off")
+    return _from_status("his", his.health())
+
+
 def check_hash_key(queue: Any) -> CheckResult:
     """Kiosks sharing the queue database must share storage.hash_key (kiosk.queue.keys)."""
     key_check = getattr(queue, "key_check", None)
@@ -320,6 +327,7 @@ def _checks(services: Any) -> list[tuple[str, Callable[[], CheckResult]]]:
         ("gateway", lambda: check_gateway(services.insurance, config)),
         ("database", lambda: check_database(services.queue)),
         ("hash_key", lambda: check_hash_key(services.queue)),
+        ("his", lambda: check_his(getattr(services, "his", None))),
         ("catalog", lambda: check_catalog(services.catalog)),
         ("data_dir", lambda: check_data_dir(config)),
         ("disk", lambda: check_disk(config)),
