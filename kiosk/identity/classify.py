@@ -102,6 +102,10 @@ MESSAGES: dict[str, Text] = {
         "Mã số thẻ bảo hiểm y tế không đúng. Vui lòng hỏi quầy tiếp đón.",
         "The health insurance card number is not valid. Please ask at the reception desk.",
     ),
+    "old_card_format": Text(
+        "Thẻ bảo hiểm y tế mẫu cũ: quầy tiếp đón sẽ kiểm tra giúp bạn.",
+        "Old card format - the reception desk will check it.",
+    ),
     "bad_benefit_level": Text(
         "Mức hưởng trên thẻ bảo hiểm y tế không đúng. Vui lòng hỏi quầy tiếp đón.",
         "The benefit level on the health insurance card is not valid. "
