@@ -9,6 +9,7 @@ for `lockout_minutes`; client IPs are throttled in memory. Tables live in the qu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import threading
@@ -19,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError, VerifyMismatchError
+from argon2.exceptions import VerificationError
 from sqlalchemy import (
     Column,
     Engine,
@@ -155,43 +156,49 @@ class Auth:
     def login(self, username: str, password: str, ip: str) -> tuple[str, Principal]:
         """Returns (cookie token, principal) or raises LoginRefused."""
         self._throttle(ip)
-        with self.engine.begin() as conn:
+        refused: str | None = None
+        with self.engine.begin() as conn:  # refusals raise after the commit (keep the count)
             row = conn.execute(select(users).where(users.c.username == username)).first()
             if row is None:
-                try:  # same cost as a real check: no user enumeration by timing
+                with contextlib.suppress(VerificationError):  # same cost: no user enumeration
                     _hasher.verify(_DUMMY, password)
+                refused = "bad"
+            elif row.locked_until and datetime.fromisoformat(row.locked_until) > _now():
+                refused = "locked"
+            else:
+                try:
+                    _hasher.verify(row.password_hash, password)
                 except VerificationError:
-                    pass
-                raise LoginRefused("bad")
-            if row.locked_until and datetime.fromisoformat(row.locked_until) > _now():
-                raise LoginRefused("locked")
-            try:
-                _hasher.verify(row.password_hash, password)
-            except VerifyMismatchError:
-                failures = row.failures + 1
-                values: dict[str, Any] = {"failures": failures}
-                if failures >= self.settings.lockout_failures:
-                    until = _now() + timedelta(minutes=self.settings.lockout_minutes)
-                    values = {"failures": 0, "locked_until": until.isoformat()}
-                conn.execute(update(users).where(users.c.username == username).values(**values))
-                self._audit(conn, username, "login_failed", None, None, "")
-                raise LoginRefused("locked" if "locked_until" in values else "bad") from None
-            conn.execute(
-                update(users)
-                .where(users.c.username == username)
-                .values(failures=0, locked_until=None)
-            )
-            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-            expires = _now() + timedelta(hours=self.settings.session_hours)
-            conn.execute(
-                insert(sessions).values(
-                    token_hash=_sha(token),
-                    username=username,
-                    csrf=csrf,
-                    expires_at=expires.isoformat(),
+                    failures = row.failures + 1
+                    values: dict[str, Any] = {"failures": failures}
+                    refused = "bad"
+                    if failures >= self.settings.lockout_failures:
+                        until = _now() + timedelta(minutes=self.settings.lockout_minutes)
+                        values = {"failures": 0, "locked_until": until.isoformat()}
+                        refused = "locked"
+                    conn.execute(update(users).where(users.c.username == username).values(**values))
+                    self._audit(conn, username, "login_failed", None, None, "")
+            if refused is None:
+                assert row is not None
+                conn.execute(
+                    update(users)
+                    .where(users.c.username == username)
+                    .values(failures=0, locked_until=None)
                 )
-            )
-            self._audit(conn, username, "login", None, None, "")
+                token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+                expires = _now() + timedelta(hours=self.settings.session_hours)
+                conn.execute(
+                    insert(sessions).values(
+                        token_hash=_sha(token),
+                        username=username,
+                        csrf=csrf,
+                        expires_at=expires.isoformat(),
+                    )
+                )
+                self._audit(conn, username, "login", None, None, "")
+        if refused is not None:
+            raise LoginRefused(refused)
+        assert row is not None
         return token, Principal(username, row.role, csrf)
 
     def logout(self, token: str) -> None:

@@ -23,7 +23,9 @@ def _serve(args: argparse.Namespace) -> int:
     tls: dict[str, Any] = {}
     if settings.tls_certfile:
         tls = {"ssl_certfile": settings.tls_certfile, "ssl_keyfile": settings.tls_keyfile or None}
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2, **tls
+    )
     return 0
 
 
