@@ -29,6 +29,7 @@ from hardware.config import DevicesConfig
 from kiosk.admin.config import AccessibilityConfig, AdminConfig, LoggingConfig
 from kiosk.catalog.config import CatalogConfig
 from kiosk.insurance.config import InsuranceConfig
+from kiosk.payment.config import PaymentConfig
 from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
 
 ENV_CONFIG = "KIOSK_CONFIG"
@@ -103,6 +104,7 @@ class KioskConfig(BaseModel):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     insurance: InsuranceConfig = Field(default_factory=InsuranceConfig)
     catalog: CatalogConfig = Field(default_factory=CatalogConfig)
+    payment: PaymentConfig = Field(default_factory=PaymentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)

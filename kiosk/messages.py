@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from hardware.cardreader.base import (
     AccessDenied,
     CardError,
+    CardReadTimeout,
     CardRemoved,
     IntegrityError,
     KeyRequired,
@@ -44,6 +45,12 @@ CARD_MESSAGES: dict[type[CardError], Message] = {
         "card_removed",
         "Thẻ đã bị nhấc ra khi đang đọc. Vui lòng đặt lại thẻ và giữ yên.",
         "The card was moved while reading. Please place it again and keep it still.",
+    ),
+    CardReadTimeout: Message(
+        "card_timeout",
+        "Thẻ không phản hồi. Vui lòng nhấc thẻ ra, đặt lại và giữ yên, hoặc quét mã QR.",
+        "The card is not answering. Please lift it off, place it again and hold it still, "
+        "or show the QR code.",
     ),
     KeyRequired: Message(
         "key_required",

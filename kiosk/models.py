@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+# The chip read defines these two; the domain uses the same values for every source.
+from hardware.cardreader.base import Authenticity, Gender
 
-class Gender(StrEnum):
-    MALE = "male"
-    FEMALE = "female"
+__all__ = ["Authenticity", "Gender"]
 
 
 class IdentitySource(StrEnum):
@@ -18,15 +18,6 @@ class IdentitySource(StrEnum):
     BHYT_QR = "bhyt_qr"
     KEYPAD = "keypad"
     APPOINTMENT = "appointment"
-
-
-class Authenticity(StrEnum):
-    """How far the identity is proven. Only chip reads go beyond NONE."""
-
-    NONE = "none"  # typed or scanned: nothing proven
-    READ = "read"  # chip data read, not checked
-    CONSISTENT = "consistent"  # hashes and SOD signature match
-    TRUSTED = "trusted"  # and the signer chains to a trusted CSCA
 
 
 @dataclass(frozen=True)

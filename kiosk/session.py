@@ -28,7 +28,7 @@ from hardware.cardreader.base import (
     KeyRequired,
     ReaderUnavailable,
 )
-from kiosk.chip import identity_from_card
+from kiosk.chip import identity_from_card, refusal_message
 from kiosk.config import KioskConfig
 from kiosk.identity.citizen_id import CitizenIdError, parse_citizen_id
 from kiosk.logging_setup import forget_sensitive, register_sensitive
@@ -436,6 +436,13 @@ class Session:
         if mismatch:
             log.warning("chip data inconsistent with the ID digits: %s", mismatch)
             self.data.message = ID_MISMATCH
+            self.data.access_key = None
+            self._go(Step.IDENTIFY)
+            return
+        refusal = refusal_message(card)
+        if refusal is not None:  # the verification policy sends this chip to the desk
+            log.warning("chip identity not accepted: %s (%s)", card.refusal, card.refusal_detail)
+            self.data.message = refusal
             self.data.access_key = None
             self._go(Step.IDENTIFY)
             return

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.bootstrap import Services, build_services
 from kiosk.config import KioskConfig
 from kiosk.session import Session, Step
-from ui.bridges import DeviceBridge, QtRunner
+from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
 from ui.screens.prices import PricesScreen
 from ui.theme import Theme, apply_theme, load_fonts
+from ui.workers import Workers
 
 log = logging.getLogger(__name__)
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "assets" / "translations"
@@ -35,7 +36,7 @@ class KioskApp:
     config: KioskConfig
     services: Services
     session: Session
-    runner: QtRunner
+    workers: Workers
     bridge: DeviceBridge
     window: MainWindow
     panel: QWidget | None
@@ -69,7 +70,7 @@ class KioskApp:
             self.panel.deleteLater()
         self.window.close()
         self.window.deleteLater()
-        self.runner.shutdown()
+        self.workers.shutdown()
         if self.speaker is not None:
             self.speaker.close()
         self.services.close()
@@ -95,10 +96,12 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
     apply_theme(app, theme)
 
     services = build_services(config)
-    runner = QtRunner()
-    session = Session(services, runner)
+    workers = Workers()
+    session = Session(services, workers.session_runner())
+    workers.follow(lambda: session.generation, lambda: session.step.value)
     bridge = DeviceBridge()
 
+    from hardware.codereader.base import ScannedCode
     from kiosk.identity.classify import classify
 
     pattern = config.hospital.appointment_pattern
@@ -113,7 +116,9 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
         return guarded
 
     bridge.code_received.connect(
-        patient_facing(lambda data: session.code_scanned(classify(data, pattern)))
+        patient_facing(
+            lambda data, lossy: session.code_scanned(classify(ScannedCode(data, lossy), pattern))
+        )
     )
     bridge.card_inserted.connect(patient_facing(session.card_inserted))
     bridge.card_removed.connect(session.card_removed)
@@ -125,13 +130,13 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
         from ui.widgets.camera_view import CameraView
 
         camera_view = CameraView(services.camera)
-    prices = PricesScreen(services.catalog)
+    prices = PricesScreen(services.catalog, workers)
     window = MainWindow(session, camera_view, prices)
     prices.closed.connect(session.back)
 
     translator = QTranslator(app)
     kiosk = KioskApp(
-        app, config, services, session, runner, bridge, window, None, translator, theme
+        app, config, services, session, workers, bridge, window, None, translator, theme
     )
     window.language_changed.connect(kiosk.set_language)
     window.language_changed.connect(prices.set_language)
@@ -183,17 +188,18 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
         QTimer.singleShot(
             1000,
             window,  # cancelled if the window is gone by then
-            lambda: runner(
+            lambda: workers.submit(
                 lambda: services.catalog.ensure_demo(DEMO_CATALOG),
                 lambda _: None,
-                lambda e: log.error("demo catalog import failed: %s", e),
+                lambda e: log.error("demo catalog import failed: %s", type(e).__name__),
+                pool="catalog",  # the catalog's own thread and connection
             ),
         )
 
     if show_panel if show_panel is not None else config.mode == "demo":
         from ui.simpanel import SimulatorPanel
 
-        kiosk.panel = SimulatorPanel(services, session)
+        kiosk.panel = SimulatorPanel(services, session, workers)
     return kiosk
 
 
@@ -219,7 +225,10 @@ def _wire_admin(kiosk: KioskApp) -> None:
             from ui.screens.admin import AdminScreen
 
             admin = AdminScreen(
-                kiosk.services, PinGuard.from_config(config), lambda: recent_lines(200)
+                kiosk.services,
+                PinGuard.from_config(config),
+                lambda: recent_lines(200),
+                kiosk.workers,
             )
             window.set_admin_screen(admin)
             admin.closed.connect(window.hide_admin)
@@ -305,7 +314,7 @@ def _open_panel(kiosk: KioskApp) -> None:
     from ui.simpanel import SimulatorPanel
 
     window = kiosk.window
-    kiosk.panel = SimulatorPanel(kiosk.services, kiosk.session)
+    kiosk.panel = SimulatorPanel(kiosk.services, kiosk.session, kiosk.workers)
     kiosk.panel.move(window.x() + window.width() + 10, window.y())
     kiosk.panel.show()
 

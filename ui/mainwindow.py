@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         self._language = session.language
         self._last_step: Step | None = None
         self.admin_screen: QWidget | None = None
-        self.admin_active = False
+        self._admin_active = False
         self._generation = session.generation
         self.volume = session.config.accessibility.speech_volume
         session.subscribe(self._on_session)
@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.start()
         self._on_session(session)
 
+    @Slot()
     def _tick(self) -> None:
         self.clock.setText(datetime.now(TZ).strftime("%H:%M  %d/%m/%Y"))
         self.session.tick()
@@ -238,21 +239,28 @@ class MainWindow(QMainWindow):
         self.admin_screen = screen
         self.stack.addWidget(screen)
 
+    @Slot()
     def show_admin(self) -> None:
-        if self.admin_screen is None or self.admin_active:
+        if self.admin_screen is None or self._admin_active:
             return
         self.session.wipe()  # never show a patient's data behind admin mode
-        self.admin_active = True
+        self._admin_active = True
         self.refresh()
 
+    @property
+    def admin_active(self) -> bool:
+        """Admin mode is on screen (device events then wait): changed by show/hide_admin."""
+        return self._admin_active
+
+    @Slot()
     def hide_admin(self) -> None:
-        self.admin_active = False
+        self._admin_active = False
         self.session.wipe()
         self.refresh()
 
     def refresh(self) -> None:
         session = self.session
-        if self.admin_active and self.admin_screen is not None:
+        if self._admin_active and self.admin_screen is not None:
             self.stack.setCurrentWidget(self.admin_screen)
             self.footer.setVisible(False)
             self.overlay.hide()

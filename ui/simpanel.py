@@ -7,7 +7,6 @@ printer to paper-out or offline, choose what the insurance stand-in answers.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any, TypeVar
 
 from PySide6.QtWidgets import (
@@ -24,14 +23,22 @@ from PySide6.QtWidgets import (
 from kiosk.bootstrap import Services
 from kiosk.demo import demo_codes
 from kiosk.session import Session
+from ui.workers import Workers
 
 log = logging.getLogger(__name__)
 W = TypeVar("W", bound=QWidget)
 
 
 class SimulatorPanel(QWidget):
-    def __init__(self, services: Services, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        session: Session,
+        workers: Workers | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.workers = workers if workers is not None else Workers(parent=self)
         self.services = services
         self.session = session
         self.setWindowTitle("Kiosk simulator (testers)")
@@ -102,7 +109,7 @@ class SimulatorPanel(QWidget):
         def choose(_: int) -> None:
             choice = self.outcome.currentData()
             # set_outcome may be an HTTP call: never on the GUI thread.
-            threading.Thread(target=insurance.set_outcome, args=(choice,), daemon=True).start()
+            self.workers.submit(lambda: insurance.set_outcome(choice), _ignore, pool="background")
 
         self.outcome.currentIndexChanged.connect(choose)
         insurance_layout.addWidget(self.outcome)
@@ -143,3 +150,7 @@ def _row(*widgets: QWidget) -> QHBoxLayout:
     for widget in widgets:
         layout.addWidget(widget)
     return layout
+
+
+def _ignore(_result: object) -> None:
+    """The simulator's answer to a new outcome: nothing to show."""

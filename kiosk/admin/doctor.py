@@ -156,8 +156,11 @@ def check_printer(printer: Any, config: Any) -> CheckResult:
         return _not_configured("printer", "ticket printer")
     if printer is None:
         return _not_built("printer", "printer", "printer", backend)
-    status = printer.status()
-    paper = str(getattr(printer.paper(), "value", printer.paper()))
+    status = printer.status()  # one round of status queries; the paper state is in it
+    paper = status.details.get("paper")
+    if paper is None:
+        state = printer.paper()
+        paper = str(getattr(state, "value", state))
     result = _from_status("printer", status)
     details = {**result.details, "paper": paper}
     if paper == "out" and result.ok:
@@ -238,6 +241,14 @@ def check_database(queue: Any) -> CheckResult:
     return _from_status("database", queue.health())
 
 
+def check_hash_key(queue: Any) -> CheckResult:
+    """Kiosks sharing the queue database must share storage.hash_key (kiosk.queue.keys)."""
+    key_check = getattr(queue, "key_check", None)
+    if key_check is None:
+        return CheckResult("hash_key", True, "queue hash key not checked (no key check)")
+    return _from_status("hash_key", key_check())
+
+
 def check_catalog(catalog: Any) -> CheckResult:
     status = getattr(catalog, "status", None)
     if status is None:
@@ -305,6 +316,7 @@ def _checks(services: Any) -> list[tuple[str, Callable[[], CheckResult]]]:
         ("printer", lambda: check_printer(services.printer, config)),
         ("gateway", lambda: check_gateway(services.insurance, config)),
         ("database", lambda: check_database(services.queue)),
+        ("hash_key", lambda: check_hash_key(services.queue)),
         ("catalog", lambda: check_catalog(services.catalog)),
         ("data_dir", lambda: check_data_dir(config)),
         ("disk", lambda: check_disk(config)),

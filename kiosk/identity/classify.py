@@ -45,6 +45,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Thông tin trong mã không hợp lệ. Vui lòng hỏi quầy tiếp đón.",
         "The information in this code is not valid. Please ask at the reception desk.",
     ),
+    "scanner_lost_letters": (
+        "Máy quét làm mất chữ có dấu trong mã QR này nên không dùng được. Vui lòng đặt thẻ "
+        "căn cước lên đầu đọc chip, hoặc đưa mã QR vào camera.",
+        "The scanner lost the accented letters of this QR code, so it cannot be used. "
+        "Please place your ID card on the chip reader, or show the QR code to the camera.",
+    ),
     "not_utf8": (
         "Mã này chứa ký tự không đọc được. Vui lòng dùng thẻ khác hoặc hỏi quầy tiếp đón.",
         "This code contains characters that cannot be read. Please use another card or "
@@ -175,7 +181,32 @@ def _cccd_like(text: str) -> bool:
     return len(first) == 12 or (len(parts) >= CCCD_FIELDS and 9 <= len(first) <= 13)
 
 
-def _classify(text: str, appointment_pattern: str | None, today: date | None) -> ScanResult:
+def _mojibake(text: str) -> bool:
+    """UTF-8 read as Windows-1252 or Latin-1 ("Há»“i" for "Hồi"): it reads back as UTF-8."""
+    for codepage in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(codepage).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != text:
+            return True
+    return False
+
+
+def lost_letters(text: str, text_lossy: bool) -> bool:
+    """The text fields of a CCCD QR (name, gender, address) lost their Vietnamese letters on
+    the way: U+FFFD or "?" in them, mojibake, or a scanner that says it cannot carry them and
+    fields with no letter beyond ASCII (then nothing proves they are whole)."""
+    parts = text.split("|")
+    words = " ".join(parts[i] for i in (2, 4, 5) if i < len(parts))
+    if "\ufffd" in words or "?" in words or _mojibake(words):
+        return True
+    return text_lossy and words.isascii()
+
+
+def _classify(
+    text: str, appointment_pattern: str | None, today: date | None, text_lossy: bool = False
+) -> ScanResult:
     if looks_like_bhyt(text):
         try:
             bhyt = parse_bhyt(text, today)
@@ -185,6 +216,8 @@ def _classify(text: str, appointment_pattern: str | None, today: date | None) ->
             kind="bhyt", identity=bhyt.identity, fields=dict(bhyt.fields), detected="bhyt"
         )
     if _cccd_like(text):
+        if lost_letters(text, text_lossy):
+            return ScanResult(kind="invalid", error="scanner_lost_letters", detected="cccd")
         try:
             cccd = parse_cccd(text, today)
         except ParseError as exc:
@@ -209,12 +242,15 @@ def classify(
     appointment_pattern: str | None = None,
     today: date | None = None,
 ) -> ScanResult:
-    """Classifies and parses one scanned code. Never raises."""
+    """Classifies and parses one scanned code. Never raises. A code from a scanner that may
+    lose non-ASCII letters (hardware.codereader.base.ScannedCode with `text_lossy`) is read
+    with that in mind: a CCCD QR from it is refused unless its letters are provably whole."""
     try:
         decoded = _decode(data)
         if isinstance(decoded, ScanResult):
             return decoded
-        return _classify(decoded, appointment_pattern, today)
+        lossy = bool(getattr(data, "text_lossy", False))
+        return _classify(decoded, appointment_pattern, today, lossy)
     except Exception:  # a parser bug must not take the kiosk down: report it, classified
         log.exception("classify failed unexpectedly (input withheld)")
         return ScanResult(kind="unreadable", error="internal")

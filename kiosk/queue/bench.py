@@ -124,6 +124,19 @@ def _drop_database(admin_dsn: str, scratch_dsn: str) -> None:
         engine.dispose()
 
 
+def _temp_postgres() -> Any:
+    """A throw-away server from the source tree's test support (not shipped: it creates the
+    `postgres` system user when run as root). An installed kiosk passes --dsn instead."""
+    try:
+        from tests.support.pgserver import TempPostgres
+    except ImportError:
+        raise SystemExit(
+            "kiosk: bench --backend postgres needs --dsn (a scratch database is created on that "
+            "server) or a source checkout on PYTHONPATH for a temporary server"
+        ) from None
+    return TempPostgres()
+
+
 def run_bench(
     backend: str,
     workers: int,
@@ -133,7 +146,6 @@ def run_bench(
     data_dir: str | None = None,
 ) -> dict[str, Any]:
     """Runs on a fresh temporary database (never the kiosk's own); `data_dir` is ignored."""
-    from kiosk.queue.pgserver import TempPostgres
     from kiosk.queue.service import QueueService
 
     server = None
@@ -143,7 +155,7 @@ def run_bench(
         where = "sqlite file (WAL, synchronous=FULL)"
         if backend == "postgres":
             if not dsn:
-                server = TempPostgres()
+                server = _temp_postgres()
                 server.start()
                 dsn = server.create_database()
                 where = f"temporary PostgreSQL ({server.bindir.parent.name}), default settings"

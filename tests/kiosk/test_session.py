@@ -314,3 +314,25 @@ def test_print_again_after_paper_out(session, services):
     session.reprint()
     assert session.step is Step.TICKET and session.printed
     assert len(services.printer.printed) == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ("clone", "chip_clone"),
+        ("forged-sod", "chip_not_signed"),
+        ("no-sod", "chip_not_signed"),
+        ("resigned-sod", "chip_not_trusted"),
+        ("csca-signed-sod", "chip_not_trusted"),
+        ("revoked-dsc", "chip_not_trusted"),
+    ],
+)
+def test_a_chip_the_policy_refuses_goes_to_the_desk_with_its_reason(session, fault, code):
+    session.begin("vi")
+    session.services.card_reader.insert("an-adult", faults=[fault])  # type: ignore[attr-defined]
+    session.card_inserted()
+    session.submit_id(AN_ID)
+    assert session.step is Step.IDENTIFY
+    assert session.data.identity is None  # nothing of the chip is used
+    assert session.data.message is not None and session.data.message.code == code
+    assert "quầy tiếp đón" in session.data.message.vi

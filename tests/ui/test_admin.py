@@ -76,14 +76,14 @@ def screen(
     widget.resize(1920, 1080)
     widget.show()
     yield widget
-    widget.jobs.wait()
+    widget.workers.wait()
     teardown_logging()
 
 
 def _enter(qtbot: QtBot, screen: AdminScreen, pin: str) -> None:
     for digit in pin:
-        qtbot.mouseClick(screen.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(screen.pin_pad.keys["ok"], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(screen.pin.pad.keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.pin.pad.keys["ok"], Qt.MouseButton.LeftButton)
 
 
 def _shot(widget: QWidget, name: str) -> None:
@@ -94,39 +94,39 @@ def test_wrong_pins_lock_out_and_the_right_pin_opens(
     qtbot: QtBot, screen: AdminScreen, clock: Clock
 ) -> None:
     assert not screen.unlocked()
-    assert "Enter the admin PIN" in screen.pin_status.text()
+    assert "Enter the admin PIN" in screen.pin.status.text()
     _enter(qtbot, screen, "1111")
-    qtbot.waitUntil(lambda: "2 attempt(s) left" in screen.pin_status.text())
-    assert screen.pin_pad.display.text() == "—"  # cleared, and digits were never shown
+    qtbot.waitUntil(lambda: "2 attempt(s) left" in screen.pin.status.text())
+    assert screen.pin.pad.display.text() == "—"  # cleared, and digits were never shown
     _enter(qtbot, screen, "2222")
-    qtbot.waitUntil(lambda: "1 attempt(s) left" in screen.pin_status.text())
+    qtbot.waitUntil(lambda: "1 attempt(s) left" in screen.pin.status.text())
     _enter(qtbot, screen, "3333")
-    qtbot.waitUntil(lambda: "Too many wrong PINs" in screen.pin_status.text())
-    assert "2:00" in screen.pin_status.text()
-    assert not screen.pin_pad.keys["5"].isEnabled()
+    qtbot.waitUntil(lambda: "Too many wrong PINs" in screen.pin.status.text())
+    assert "2:00" in screen.pin.status.text()
+    assert not screen.pin.pad.keys["5"].isEnabled()
     _shot(screen, "admin-lockout.png")
     # Even the right PIN is refused while locked (typing is disabled; a direct submit too).
-    screen._submit_pin(PIN)
-    qtbot.waitUntil(lambda: not screen._checking_pin)
+    screen.pin.submit(PIN)
+    qtbot.waitUntil(lambda: not screen.pin.checking)
     assert not screen.unlocked()
     clock.t += 121
-    screen._refresh_lock()
-    assert screen.pin_pad.keys["5"].isEnabled()
+    screen.pin.refresh_lock()
+    assert screen.pin.pad.keys["5"].isEnabled()
     _enter(qtbot, screen, PIN)
     qtbot.waitUntil(screen.unlocked)
 
 
-def test_pin_page_screenshot(qtbot: QtBot, screen: AdminScreen) -> None:
+def test_pin_screenshot(qtbot: QtBot, screen: AdminScreen) -> None:
     for digit in "2468":
-        qtbot.mouseClick(screen.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
-    assert screen.pin_pad.display.text() == "● ● ● ●"
+        qtbot.mouseClick(screen.pin.pad.keys[digit], Qt.MouseButton.LeftButton)
+    assert screen.pin.pad.display.text() == "● ● ● ●"
     _shot(screen, "admin-pin.png")
 
 
 def _open(qtbot: QtBot, screen: AdminScreen) -> None:
     _enter(qtbot, screen, PIN)
     qtbot.waitUntil(screen.unlocked)
-    qtbot.waitUntil(lambda: bool(screen.check_results), timeout=15000)
+    qtbot.waitUntil(lambda: bool(screen.status.results), timeout=15000)
 
 
 def test_device_status_shows_a_failing_printer(
@@ -135,10 +135,10 @@ def test_device_status_shows_a_failing_printer(
     services.catalog.ensure_demo()  # type: ignore[attr-defined]  # as after the first start
     _open(qtbot, screen)
     services.printer.set_paper_out(True)  # type: ignore[attr-defined]
-    screen.check_results = []
-    qtbot.mouseClick(screen.status_refresh, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(screen.check_results), timeout=15000)
-    rows = {row.result.name: row for row in screen.status_list.findChildren(CheckRow)}
+    screen.status.results = []
+    qtbot.mouseClick(screen.status.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(screen.status.results), timeout=15000)
+    rows = {row.result.name: row for row in screen.status.rows.findChildren(CheckRow)}
     printer = rows["printer"]
     assert not printer.result.ok
     assert printer.badge.text() == "FAIL"
@@ -146,8 +146,8 @@ def test_device_status_shows_a_failing_printer(
     fix = screen.findChild(QWidget, "fix_printer")
     assert fix is not None and "paper" in fix.text().lower()  # type: ignore[attr-defined]
     assert rows["database"].badge.text() == "OK"
-    assert screen.status_summary.text() == "1 check(s) failed: printer."
-    first = screen.status_layout.itemAt(0).widget()
+    assert screen.status.summary.text() == "1 check(s) failed: printer."
+    first = screen.status.rows_layout.itemAt(0).widget()
     assert isinstance(first, CheckRow) and first.result.name == "printer"  # failures first
     _shot(screen, "admin-status.png")
 
@@ -158,11 +158,11 @@ def test_test_print_reports_paper_out_then_prints(
     _open(qtbot, screen)
     qtbot.mouseClick(screen.nav["print"], Qt.MouseButton.LeftButton)
     services.printer.set_paper_out(True)  # type: ignore[attr-defined]
-    qtbot.mouseClick(screen.print_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "failed" in screen.print_result.text(), timeout=15000)
+    qtbot.mouseClick(screen.printing.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "failed" in screen.printing.result.text(), timeout=15000)
     services.printer.set_paper_out(False)  # type: ignore[attr-defined]
-    qtbot.mouseClick(screen.print_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.print_result.text().startswith("Printed"), timeout=15000)
+    qtbot.mouseClick(screen.printing.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.printing.result.text().startswith("Printed"), timeout=15000)
     printed = list((screen.services.config.data_path / "printed").glob("*.png"))  # type: ignore[attr-defined]
     assert printed
     _shot(screen, "admin-print.png")
@@ -177,20 +177,20 @@ def test_card_read_shows_the_authenticity_level(
     reader.insert(person)
     _open(qtbot, screen)
     qtbot.mouseClick(screen.nav["card"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "card present" in screen.card_state.text())
+    qtbot.waitUntil(lambda: "card present" in screen.card.state.text())
     for digit in citizen_id:
-        qtbot.mouseClick(screen.card_pad.keys[digit], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(screen.card_pad.keys["ok"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Authenticity" in screen.card_result.text(), timeout=15000)
-    text = screen.card_result.text()
+        qtbot.mouseClick(screen.card.pad.keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.card.pad.keys["ok"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Authenticity" in screen.card.result.text(), timeout=15000)
+    text = screen.card.result.text()
     assert citizen_id not in text and citizen_id[:4] in text  # masked
     assert any(level in text for level in ("read", "consistent", "trusted"))
     _shot(screen, "admin-card.png")
     # A wrong CAN is reported, not raised.
     for digit in "000000":
-        qtbot.mouseClick(screen.card_pad.keys[digit], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(screen.card_pad.keys["ok"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Read failed" in screen.card_result.text(), timeout=15000)
+        qtbot.mouseClick(screen.card.pad.keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.card.pad.keys["ok"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Read failed" in screen.card.result.text(), timeout=15000)
 
 
 def test_catalog_import_from_a_usb_folder(
@@ -211,28 +211,28 @@ def test_catalog_import_from_a_usb_folder(
     screen.services.config.admin.import_roots = [str(tmp_path / "media")]  # type: ignore[attr-defined]
     _open(qtbot, screen)
     qtbot.mouseClick(screen.nav["catalog"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.catalog_list.count() == 2)
+    qtbot.waitUntil(lambda: screen.catalog.files.count() == 2)
     # The broken file: counted, reported by line and column, not activated.
-    screen.catalog_list.setCurrentRow(0)
-    qtbot.mouseClick(screen.catalog_import, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "rows:" in screen.catalog_result.text(), timeout=15000)
-    text = screen.catalog_result.text()
+    screen.catalog.files.setCurrentRow(0)
+    qtbot.mouseClick(screen.catalog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "rows:" in screen.catalog.result.text(), timeout=15000)
+    text = screen.catalog.result.text()
     assert "2 rows: 1 imported, 1 rejected. NOT activated." in text
     assert "line 3 DON_GIA" in text
     _shot(screen, "admin-catalog.png")
     # The good file becomes the active catalog.
-    screen.catalog_list.setCurrentRow(1)
-    screen.catalog_result.setText("")
-    qtbot.mouseClick(screen.catalog_import, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "rows:" in screen.catalog_result.text(), timeout=15000)
-    assert "2 rows: 2 imported, 0 rejected. Now active." in screen.catalog_result.text()
+    screen.catalog.files.setCurrentRow(1)
+    screen.catalog.result.setText("")
+    qtbot.mouseClick(screen.catalog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "rows:" in screen.catalog.result.text(), timeout=15000)
+    assert "2 rows: 2 imported, 0 rejected. Now active." in screen.catalog.result.text()
 
 
 def test_log_view_and_leaving(qtbot: QtBot, screen: AdminScreen) -> None:
     _open(qtbot, screen)
     qtbot.mouseClick(screen.nav["log"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "ticket issued" in screen.log_text.toPlainText())
-    text = screen.log_text.toPlainText()
+    qtbot.waitUntil(lambda: "ticket issued" in screen.log.text.toPlainText())
+    text = screen.log.text.toPlainText()
     assert "001090123456" not in text and "DN4010123456789" not in text
     assert "DN40*********89" in text and "citizen_id=***" in text
     _shot(screen, "admin-log.png")
@@ -261,8 +261,8 @@ def test_disabled_without_a_pin(qtbot: QtBot, services: object) -> None:
     widget = AdminScreen(services, PinGuard(""), list)
     qtbot.addWidget(widget)
     widget.show()
-    assert "disabled" in widget.pin_status.text()
-    assert not widget.pin_pad.keys["1"].isEnabled()
+    assert "disabled" in widget.pin.status.text()
+    assert not widget.pin.pad.keys["1"].isEnabled()
 
 
 # -- the corner gesture -----------------------------------------------------------------------
@@ -342,7 +342,10 @@ def test_every_admin_string_has_a_vietnamese_translation() -> None:
             source, _, target = line.partition("\t")
             table[source] = target
     missing = []
-    for module in ("ui/screens/admin.py", "ui/widgets/gesture.py"):
+    for module in (
+        *sorted(p.relative_to(root).as_posix() for p in (root / "ui/screens/admin").glob("*.py")),
+        "ui/widgets/gesture.py",
+    ):
         for node in ast.walk(ast.parse((root / module).read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -376,7 +379,7 @@ def test_fits_a_small_window_in_large_text_and_high_contrast(
         widget.show()
         assert widget.minimumSizeHint().height() <= 760
         assert widget.minimumSizeHint().width() <= 1600
-        assert widget.pin_page.minimumSizeHint().height() <= 760  # the PIN page needs no scrolling
+        assert widget.pin.minimumSizeHint().height() <= 760  # the PIN page needs no scrolling
         _shot(widget, "admin-pin-large-hc.png")
     finally:
         apply_theme(app, Theme())

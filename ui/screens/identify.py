@@ -6,26 +6,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session import Session, Step
+from ui.screens.base import Screen
 from ui.theme import set_role
 from ui.widgets.common import NumericKeypad, Pictogram, card, label, row
 
 
-class IdentifyScreen(QWidget):
+class IdentifyScreen(Screen):
     """Both IDENTIFY and CARD_KEY: the same three ways in, different words."""
 
     def __init__(
         self, session: Session, camera_view: QWidget | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 16, 40, 12)
-        outer.setSpacing(14)
-        self.title = label("", "title", name="identify_title")
-        outer.addWidget(self.title)
-        self.message = label("", "notice", name="identify_message")
-        self.message.hide()
-        outer.addWidget(self.message)
+        super().__init__(session, "identify", (40, 16, 40, 12), 14, "notice", parent=parent)
+        outer = self.outer
 
         columns = QHBoxLayout()
         columns.setSpacing(24)
@@ -114,25 +107,17 @@ class IdentifyScreen(QWidget):
             else self.tr("On your ID card, health insurance card or VssID app")
         )
         self.keypad_heading.setText(self.tr("3. Or type your 12-digit ID number"))
-        message = session.data.message
-        if message is not None:
-            self.message.setText(message.text(session.language))
-            self.message.show()
-        else:
-            self.message.clear()
-            self.message.hide()
+        self.show_message(session.data.message, session.language)
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
 
-class BusyScreen(QWidget):
+class BusyScreen(Screen):
     """While the kiosk works: reading the card, checking insurance, issuing the number."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(120, 40, 120, 40)
+        super().__init__(None, "busy", (120, 40, 120, 40), 20, place_title=False, parent=parent)
+        layout = self.outer
         layout.addStretch(1)
-        self.title = label("", "title", name="busy_title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = label("", "body")
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.models import Authenticity, Gender, Identity, IdentitySource, InsuranceAction
 from kiosk.session import Session
+from ui.screens.base import Screen
 from ui.theme import set_role
 from ui.widgets.common import (
     Pictogram,
@@ -26,15 +27,10 @@ def fmt_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-class ConfirmIdentityScreen(QWidget):
+class ConfirmIdentityScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(80, 32, 80, 24)
-        outer.setSpacing(20)
-        self.title = label("", "title", name="confirm_identity_title")
-        outer.addWidget(self.title)
+        super().__init__(session, "confirm_identity", parent=parent)
+        outer = self.outer
         frame, box = card()
         content = QHBoxLayout()
         content.setSpacing(32)
@@ -138,17 +134,14 @@ def _mask_card(card_number: str | None) -> str:
     return card_number[:5] + "*" * max(0, len(card_number) - 8) + card_number[-3:]
 
 
-class InsuranceScreen(QWidget):
+class InsuranceScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(80, 32, 80, 24)
-        outer.setSpacing(20)
-        self.title = label("", "title", name="insurance_title")
+        super().__init__(session, "insurance", place_title=False, parent=parent)
+        outer = self.outer
         self.icon = Pictogram("insurance", 72)
         outer.addLayout(row(self.icon, self.title, spacing=20))
-        self.message = label("", "good", name="insurance_message")
+        set_role(self.message, "good")
+        self.message.show()
         outer.addWidget(self.message)
         frame, box = card()
         keys = ("coverage", "level", "valid", "facility", "route", "five_years")

@@ -5,14 +5,13 @@ Left: the search field and the on-screen keyboard. Right: category buttons and t
 pays and what the patient pays, for the identified patient or for each benefit level
 (100 / 95 / 80 % and not insured). Always labelled an estimate.
 
-Searches run on a one-thread pool (never on the GUI thread); only the newest answer is shown.
+Searches run on the workers' "catalog" pool (one long-lived thread, so one SQLite connection
+for the life of the window; never on the GUI thread); only the newest answer is shown.
 """
 
 from __future__ import annotations
 
-import contextlib
-
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -34,50 +33,13 @@ from kiosk.catalog.models import CatalogItem, Category
 from kiosk.catalog.service import CatalogService
 from kiosk.insurance.benefits import CostEstimate, estimate_cost, format_vnd
 from ui.widgets.keyboard import OnScreenKeyboard
+from ui.workers import Workers
 
 SEARCH_LIMIT = 50
 BROWSE_LIMIT = 200
 BENEFIT_LEVELS = (100, 95, 80)
 RETRY_MS = 2000  # while the price list is still being imported
 ITEM_ID = Qt.ItemDataRole.UserRole
-
-
-class _Signals(QObject):
-    done = Signal(int, object)  # sequence number, list[CatalogItem] or the exception
-    categories = Signal(list)  # the categories that have rows
-
-
-class _SearchTask(QRunnable):
-    def __init__(
-        self, catalog: CatalogService, seq: int, query: str, category: str | None, signals: _Signals
-    ) -> None:
-        super().__init__()
-        self.catalog, self.seq, self.query, self.category = catalog, seq, query, category
-        self.signals = signals
-
-    def run(self) -> None:
-        limit = SEARCH_LIMIT if self.query.strip() else BROWSE_LIMIT
-        try:
-            items = self.catalog.search(self.query, category=self.category, limit=limit)
-            # no result and no catalog at all: the price list is still being imported
-            result: object = items if items or self.catalog.counts() else None
-        except Exception as exc:  # noqa: BLE001 - shown as "prices unavailable", never lost
-            result = exc
-        self.signals.done.emit(self.seq, result)
-
-
-class _WarmUp(QRunnable):
-    """Opens the worker thread's connection, loads the typo vocabulary before the first key
-    and reports which categories have rows (empty ones get no button)."""
-
-    def __init__(self, catalog: CatalogService, signals: _Signals) -> None:
-        super().__init__()
-        self.catalog, self.signals = catalog, signals
-
-    def run(self) -> None:
-        with contextlib.suppress(Exception):  # a failing catalog shows on the first search
-            self.catalog.warm_up()
-            self.signals.categories.emit([c for c, _ in self.catalog.categories()])
 
 
 def _label(role: str, name: str = "", wrap: bool = True) -> QLabel:
@@ -106,7 +68,12 @@ class PricesScreen(QWidget):
 
     closed = Signal()
 
-    def __init__(self, catalog: CatalogService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: CatalogService,
+        workers: Workers | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("prices_screen")
         self.catalog = catalog
@@ -121,13 +88,8 @@ class PricesScreen(QWidget):
         self._seq = 0
         self._running = False
         self._pending = False
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one thread: searches in order, one SQLite connection
-        self._pool.setExpiryTimeout(-1)
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._on_results)
-        self._signals.categories.connect(self._on_categories)
-        self._pool.start(_WarmUp(catalog, self._signals))
+        self.workers = workers if workers is not None else Workers(parent=self)
+        self._warm_up()
         self._build()
         self.retranslate()
         self._show_hint()
@@ -274,8 +236,20 @@ class PricesScreen(QWidget):
         self.pages.setCurrentIndex(0)
         self._update_patient()
         self._show_hint()
-        self._pool.start(_WarmUp(self.catalog, self._signals))  # a new catalog may be active
+        self._warm_up()  # a new catalog may be active
 
+    def _warm_up(self) -> None:
+        """Loads the typo vocabulary before the first key and learns which categories have
+        rows (empty ones get no button); a failing catalog shows on the first search."""
+        catalog = self.catalog
+
+        def work() -> list[str]:
+            catalog.warm_up()
+            return [c for c, _ in catalog.categories()]
+
+        self.workers.submit(work, self._on_categories, _ignore, pool="catalog")
+
+    @Slot(list)
     def _on_categories(self, available: list[str]) -> None:
         for key, btn in self.category_buttons.items():
             btn.setVisible(not available or key in available)
@@ -335,10 +309,24 @@ class PricesScreen(QWidget):
         self._seq += 1
         self._running = True
         self._pending = False
-        self._pool.start(
-            _SearchTask(
-                self.catalog, self._seq, self.search_field.text(), self.category, self._signals
-            )
+        seq, query, category, catalog = (
+            self._seq,
+            self.search_field.text(),
+            self.category,
+            self.catalog,
+        )
+
+        def work() -> list[CatalogItem] | None:
+            limit = SEARCH_LIMIT if query.strip() else BROWSE_LIMIT
+            items = catalog.search(query, category=category, limit=limit)
+            # no result and no catalog at all: the price list is still being imported
+            return items if items or catalog.counts() else None
+
+        self.workers.submit(
+            work,
+            lambda result: self._on_results(seq, result),
+            lambda exc: self._on_results(seq, exc),  # shown as "prices unavailable"
+            pool="catalog",
         )
 
     def _on_results(self, seq: int, result: object) -> None:
@@ -365,7 +353,7 @@ class PricesScreen(QWidget):
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Waits for running searches (tests and shutdown)."""
-        return self._pool.waitForDone(msecs)
+        return bool(self.workers.pool("catalog").waitForDone(msecs))
 
     # ------------------------------------------------------------------ rendering
 
@@ -552,3 +540,7 @@ class PricesScreen(QWidget):
         self._cell(row, 0, self.tr("Not insured"))
         self._cell(row, 1, self._money(0), "body", "level_none_fund")
         self._cell(row, 2, self._money(estimate.patient_pays), "subtitle", "level_none_patient")
+
+
+def _ignore(_exc: BaseException) -> None:
+    """A failing warm-up: the first search shows that prices are unavailable."""

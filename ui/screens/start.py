@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QWidget
 
 from kiosk.session import Session
+from ui.screens.base import Screen
 from ui.widgets.common import Pictogram, button, card, label
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
-class StartScreen(QWidget):
+class StartScreen(Screen):
     """Signals:
     large_text_toggled(bool), high_contrast_toggled(bool): accessibility modes.
     """
@@ -20,12 +21,8 @@ class StartScreen(QWidget):
     high_contrast_toggled = Signal(bool)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(80, 24, 80, 24)
-        outer.setSpacing(16)
-        self.title = label("", "title", name="start_title")
+        super().__init__(session, "start", (80, 24, 80, 24), 16, place_title=False, parent=parent)
+        outer = self.outer
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle = label("", "body")
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -7,9 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.session import Session
+from ui.screens.base import Screen
 from ui.theme import set_role
 from ui.widgets.common import action_row, button, card, field_grid, label
 
@@ -20,18 +21,10 @@ def priority_names(session: Session) -> dict[str, Any]:
     return {p.id: p for p in all_priorities(session.config)}
 
 
-class ClinicScreen(QWidget):
+class ClinicScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(64, 32, 64, 24)
-        outer.setSpacing(20)
-        self.title = label("", "title", name="clinic_title")
-        outer.addWidget(self.title)
-        self.message = label("", "notice", name="clinic_message")
-        self.message.hide()
-        outer.addWidget(self.message)
+        super().__init__(session, "clinic", (64, 32, 64, 24), 20, "notice", parent=parent)
+        outer = self.outer
         grid = QGridLayout()
         grid.setSpacing(20)
         self.buttons: dict[str, QPushButton] = {}
@@ -45,24 +38,17 @@ class ClinicScreen(QWidget):
 
     def refresh(self, session: Session) -> None:
         self.title.setText(self.tr("Which clinic do you need?"))
-        message = session.data.message
-        self.message.setVisible(message is not None)
-        self.message.setText(message.text(session.language) if message else "")
+        self.show_message(session.data.message, session.language)
         for clinic in session.config.clinics:
             room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
             self.buttons[clinic.id].setText(f"{clinic.name(session.language)}\n{room}".strip())
 
 
-class PriorityScreen(QWidget):
+class PriorityScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(64, 32, 64, 24)
-        outer.setSpacing(16)
-        self.title = label("", "title", name="priority_title")
+        super().__init__(session, "priority", (64, 32, 64, 24), 16, parent=parent)
+        outer = self.outer
         self.text = label("", "body")
-        outer.addWidget(self.title)
         outer.addWidget(self.text)
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
@@ -100,18 +86,10 @@ class PriorityScreen(QWidget):
             self.none_button.setText(self.tr("No priority: continue"))
 
 
-class ConfirmScreen(QWidget):
+class ConfirmScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(80, 32, 80, 24)
-        outer.setSpacing(20)
-        self.title = label("", "title", name="confirm_title")
-        outer.addWidget(self.title)
-        self.message = label("", "notice", name="confirm_message")
-        self.message.hide()
-        outer.addWidget(self.message)
+        super().__init__(session, "confirm", message_role="notice", parent=parent)
+        outer = self.outer
         frame, box = card()
         keys = ("patient", "clinic", "priority", "insurance")
         grid, self.captions, self.values = field_grid(keys, "confirm")
@@ -158,11 +136,7 @@ class ConfirmScreen(QWidget):
         else:
             insurance = self.tr("Self-paying")
         self.values["insurance"].setText(insurance)
-        if data.message is not None:
-            self.message.setText(data.message.text(session.language))
-            self.message.show()
-        else:
-            self.message.hide()
+        self.show_message(data.message, session.language)
 
 
 def qr_pixmap(payload: str, size: int) -> QPixmap:
@@ -177,16 +151,11 @@ def qr_pixmap(payload: str, size: int) -> QPixmap:
     )
 
 
-class TicketScreen(QWidget):
+class TicketScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(80, 24, 80, 24)
-        outer.setSpacing(14)
-        self.title = label("", "title", name="ticket_title")
+        super().__init__(session, "ticket", (80, 24, 80, 24), 14, parent=parent)
+        outer = self.outer
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(self.title)
         middle = QHBoxLayout()
         middle.setSpacing(40)
         frame, box = card()
