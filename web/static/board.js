@@ -49,7 +49,7 @@
     calls.slice(0, 2).forEach((c, i) => {
       const row = el("div", "call" + (c.priority ? " priority" : "") + (i === 0 ? " latest" : ""));
       row.append(el("span", "number", c.number), el("span", "arrow", "→"),
-                 el("span", "counter", "Quầy " + c.counter));
+                 el("span", "where", "Quầy " + c.counter));
       if (c.priority) row.append(el("span", "tag", "Ưu tiên"));
       cur.append(row);
     });
@@ -62,7 +62,7 @@
     });
     const wait = document.getElementById("waiting");
     wait.replaceChildren();
-    (state.waiting || []).forEach(w => {
+    (state.waiting || []).filter(w => w.waiting > 0 || !w.priority).forEach(w => {
       const li = el("li", w.priority ? "priority" : "");
       const name = el("span", "name", w.name);
       if (root.dataset.lang2) name.append(el("small", "", w.name2));
@@ -92,5 +92,8 @@
     new Audio("data:audio/wav;base64,UklGRiQAAABXQVZFZm10IBAAAAABAAEAIlYAAESsAAACABAAZGF0YQAAAAA=").play().catch(() => {});
     ev.target.hidden = true;
   };
+  // a TV started with autoplay allowed needs no button
+  new Audio("data:audio/wav;base64,UklGRiQAAABXQVZFZm10IBAAAAABAAEAIlYAAESsAAACABAAZGF0YQAAAAA=")
+    .play().then(() => { document.getElementById("sound").hidden = true; }).catch(() => {});
   connect();
 })();
