@@ -36,7 +36,7 @@ from web.voice import Voice, display_text, spoken_text
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 COOKIE = "kq_session"
-PUBLIC = "public"
+BOARD_CALLS = 40  # enough that a burst between two board updates is not lost
 
 
 class CallBody(BaseModel):
@@ -87,12 +87,12 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
 
     def snapshot() -> dict[str, Any]:
         calls = []
-        for c in qapi.recent_calls(settings.board_history + 4):
+        for c in qapi.recent_calls(BOARD_CALLS):
             calls.append(
                 {
                     **c.public(),
                     "text": display_text(c.number, c.counter),
-                    "audio": voice.render(spoken_text(c.number, c.counter)),
+                    "audio": voice.register(spoken_text(c.number, c.counter)),
                 }
             )
         waiting = [
@@ -279,10 +279,11 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
         return hub.state or snapshot()
 
     @app.get("/audio/{key}.wav", include_in_schema=False)
-    def audio(key: str) -> Response:
-        if not key.isalnum() or not voice.path(key).exists():
+    async def audio(key: str) -> Response:
+        path = await asyncio.to_thread(voice.wav, key) if key.isalnum() else None
+        if path is None or not path.exists():
             raise HTTPException(404)
-        return FileResponse(voice.path(key), media_type="audio/wav")
+        return FileResponse(path, media_type="audio/wav")
 
     def phone_view(token: str) -> dict[str, Any]:
         try:

@@ -15,6 +15,7 @@ import struct
 import subprocess
 import threading
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 RATE = 22050  # espeak-ng's output rate
@@ -51,7 +52,29 @@ class Voice:
         self.voice = voice
         self.espeak = shutil.which("espeak-ng")
         self._lock = threading.Lock()
+        self._texts: dict[str, str] = {}
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="espeak")
         cache_dir.mkdir(parents=True, exist_ok=True)
+
+    def register(self, text: str) -> str:
+        """The key of `text`'s WAV at once; rendering happens on a worker thread (a board
+        asking before it is done waits in `wav`)."""
+        key = self.key(text)
+        if key not in self._texts:
+            self._texts[key] = text
+            if not self.path(key).exists():
+                self._pool.submit(self.render, text)
+        return key
+
+    def wav(self, key: str) -> Path | None:
+        """The WAV of a registered key, rendered now if the worker has not yet."""
+        if self.path(key).exists():
+            return self.path(key)
+        text = self._texts.get(key)
+        if text is None:
+            return None
+        self.render(text)
+        return self.path(key)
 
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self.voice}|{text}".encode()).hexdigest()[:24]
@@ -63,8 +86,13 @@ class Voice:
         """Renders (or finds) the WAV for `text`; returns its key. Without espeak-ng: chime only."""
         key = self.key(text)
         target = self.path(key)
-        if target.exists():
-            return key
+        with self._lock:
+            if target.exists():
+                return key
+            self._render(text, key, target)
+        return key
+
+    def _render(self, text: str, key: str, target: Path) -> None:
         speech = b""
         if self.espeak:
             spoken = self.cache_dir / f"{key}.speech.wav"
@@ -84,8 +112,6 @@ class Voice:
             w.setsampwidth(2)
             w.setframerate(RATE)
             w.writeframes(chime() + speech)
-        with self._lock:
-            tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(buf.getvalue())
-            tmp.replace(target)
-        return key
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(buf.getvalue())
+        tmp.replace(target)
