@@ -131,7 +131,7 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
     )
     app.state.hub, app.state.auth, app.state.qapi, app.state.voice = hub, auth, qapi, voice
     templates = Jinja2Templates(directory=HERE / "templates")
-    import swagger_ui_bundle  # type: ignore[import-untyped]
+    import swagger_ui_bundle
 
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -156,7 +156,8 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
                 if sent is None and request.headers.get("content-type", "").startswith(
                     "application/x-www-form-urlencoded"
                 ):
-                    sent = (await request.form()).get("csrf")
+                    field = (await request.form()).get("csrf")
+                    sent = field if isinstance(field, str) else None
                 if not sent or not secrets.compare_digest(str(sent), who.csrf):
                     raise HTTPException(403, "CSRF token missing or wrong")
             return who
