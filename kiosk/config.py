@@ -31,6 +31,7 @@ from kiosk.catalog.config import CatalogConfig
 from kiosk.insurance.config import InsuranceConfig
 from kiosk.payment.config import PaymentConfig
 from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
+from kiosk.text import Text
 
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
@@ -56,7 +57,7 @@ class HospitalConfig(BaseModel):
     )
 
     def name(self, language: str) -> str:
-        return self.name_vi if language == "vi" else self.name_en
+        return Text(self.name_vi, self.name_en).get(language)
 
     @field_validator("appointment_pattern")
     @classmethod

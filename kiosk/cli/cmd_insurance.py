@@ -64,7 +64,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _check_insurance(args: argparse.Namespace) -> int:
-    from kiosk.insurance.gateway import GatewayChecker
+    from kiosk.bootstrap import build_gateway
 
     config = config_from_args(args)
     try:
@@ -82,7 +82,7 @@ def _check_insurance(args: argparse.Namespace) -> int:
         birth_date=birth_date,
         birth_year=birth_year,
     )
-    checker = GatewayChecker(config, base_url=args.base_url)
+    checker = build_gateway(config, base_url=args.base_url)
     try:
         result = checker.check_detailed(identity, today)
     finally:
