@@ -62,3 +62,21 @@ def test_docs_served_offline(app: Any) -> None:
         assert c.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
         spec = c.get("/openapi.json", headers=h).json()
         assert "/api/v1/counters/{counter}/call-next" in spec["paths"]
+
+
+def test_registration_shown_to_staff_and_audited(app: Any) -> None:
+    from kiosk.queue.model import Registration, TicketRequest
+
+    reg = Registration(
+        name="Lê Văn Thử", birth_date="1950", gender="nam", citizen_id="001050000001"
+    )
+    t = app.state.service.issue(TicketRequest(clinic_id="noi", insured=False, registration=reg))
+    c, h = client(app)
+    with c:
+        body = c.get(f"/api/v1/tickets/{t.number}/registration", headers=h).json()
+        assert body["registration"]["name"] == "Lê Văn Thử"
+        assert body["registration"]["citizen_id"] == "001050000001"
+        public = c.get(f"/t/{app.state.qapi.token(t)}").text + str(c.get("/board/state").json())
+        assert "Lê Văn Thử" not in public and "001050000001" not in public
+    viewed = [e for e in app.state.auth.audit_log() if e["action"] == "registration_viewed"]
+    assert viewed and viewed[0]["actor"] == "key:his" and viewed[0]["number"] == t.number

@@ -18,8 +18,9 @@ from web.settings import WebSettings
 PASSWORD = "correct horse battery"
 
 
-def make_app(data_dir: Path, dsn: str = "", **settings: Any) -> Any:
-    config = KioskConfig.model_validate({"data_dir": str(data_dir), "storage": {"dsn": dsn}})
+def make_app(data_dir: Path, dsn: str = "", config: Any = None, **settings: Any) -> Any:
+    if config is None:
+        config = KioskConfig.model_validate({"data_dir": str(data_dir), "storage": {"dsn": dsn}})
     service = QueueService.from_config(config)
     app = create_app(config, WebSettings(**settings), service)
     for role in ("counter", "supervisor", "admin"):
