@@ -95,15 +95,16 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
                     "audio": voice.register(spoken_text(c.number, c.counter)),
                 }
             )
+        kinds = {ln.id: ln.kind for ln in qapi.lines()}
         waiting = [
             {
-                "line_id": s["line_id"],
-                "name": line_name(config, s["line_id"]),
-                "name2": line_name(config, s["line_id"], "en"),
-                "waiting": s["waiting"],
-                "priority": s["kind"] == "priority",
+                "line_id": line_id,
+                "name": line_name(config, line_id),
+                "name2": line_name(config, line_id, "en"),
+                "waiting": count,
+                "priority": kinds[line_id] == "priority",
             }
-            for s in qapi.status()
+            for line_id, count in qapi.waiting().items()
         ]
         return {"calls": calls, "waiting": waiting, "repeat": settings.announce_repeat}
 

@@ -2,8 +2,9 @@
 
 One `kiosk serve` process (its CPU is measured with psutil); `--kiosks` threads issue tickets
 straight into the database (as kiosks do), `--counters` threads call through the REST API,
-`--boards` SSE clients read /board/events. Latency: from a call's HTTP answer to the first
-board event that shows it (so it includes NOTIFY, the hub's read and the SSE write). The
+`--boards` SSE clients read /board/events. Latency: from sending a call's HTTP request to the
+first board event that shows it (the call's own transaction, NOTIFY, the hub's read, the SSE
+write; a board often shows the call before the counter has read its own HTTP answer). The
 reference is a bare NOTIFY -> LISTEN round trip on the same server in the same run.
 """
 
@@ -132,11 +133,13 @@ def run(args: argparse.Namespace) -> int:
             svc.close()
 
         answered: dict[str, float] = {}
+        round_trips: list[float] = []
 
         def counter(i: int) -> None:
             with httpx.Client(base_url=url, headers={"x-api-key": key}, timeout=30) as c:
                 idle = 0
                 while idle < 40:
+                    sent = time.perf_counter()
                     r = c.post(f"/api/v1/counters/{i}/call-next", json={"lines": [f"c{i % 5}"]})
                     t = r.json().get("ticket")
                     if t is None:
@@ -144,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
                         time.sleep(0.05)
                         continue
                     idle = 0
-                    answered[t["number"] + "#0"] = time.perf_counter()
+                    answered[t["number"] + "#0"] = sent
+                    round_trips.append(time.perf_counter() - sent)
                     time.sleep(0.05)
 
         ps.cpu_percent(None)
@@ -170,6 +174,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print(
             f"call -> board latency: p50 {_pct(lat, 50) * 1000:.1f} ms, p99 {_pct(lat, 99) * 1000:.1f} ms, max {max(lat, default=0) * 1000:.1f} ms"
+        )
+        print(
+            f"call HTTP round trip alone: p50 {_pct(round_trips, 50) * 1000:.1f} ms, "
+            f"p99 {_pct(round_trips, 99) * 1000:.1f} ms"
         )
         rp50, rp99 = _pct(ref, 50), _pct(ref, 99)
         print(
