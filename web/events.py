@@ -10,6 +10,7 @@ cost one query set, not N.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -54,8 +55,10 @@ class Hub:
 
     def wake(self) -> None:
         """Thread-safe: something changed, read the state again."""
-        if self.loop is not None:
-            self.loop.call_soon_threadsafe(self._dirty.set)
+        loop = self.loop
+        if loop is not None and not self._stop.is_set():
+            with contextlib.suppress(RuntimeError):  # the server stopped in between
+                loop.call_soon_threadsafe(self._dirty.set)
 
     async def run(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -79,6 +82,7 @@ class Hub:
 
     def stop(self) -> None:
         self._stop.set()
+        self.loop = None
 
     # -- wake sources ---------------------------------------------------------------------
 
