@@ -456,6 +456,14 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
             return RedirectResponse(headers["Location"], status_code=303)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
+    if config.payment.enabled:
+        from kiosk.payment.service import PaymentService
+        from web.payments import add_payment_routes
+
+        payments = PaymentService(service.engine, config.payment, config.kiosk_id)
+        add_payment_routes(app, payments, counter_role)
+        app.state.payments = payments
+
     app.state.phone_url = lambda t: f"{settings.public_base_url.rstrip('/')}/t/{qapi.token(t)}"
     return app
 
