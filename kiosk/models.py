@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+# The chip read defines these two; the domain uses the same values for every source.
+from hardware.cardreader.base import Authenticity, Gender
+from kiosk.text import Text
 
-class Gender(StrEnum):
-    MALE = "male"
-    FEMALE = "female"
+__all__ = ["Authenticity", "Gender"]
 
 
 class IdentitySource(StrEnum):
@@ -18,15 +19,6 @@ class IdentitySource(StrEnum):
     BHYT_QR = "bhyt_qr"
     KEYPAD = "keypad"
     APPOINTMENT = "appointment"
-
-
-class Authenticity(StrEnum):
-    """How far the identity is proven. Only chip reads go beyond NONE."""
-
-    NONE = "none"  # typed or scanned: nothing proven
-    READ = "read"  # chip data read, not checked
-    CONSISTENT = "consistent"  # hashes and SOD signature match
-    TRUSTED = "trusted"  # and the signer chains to a trusted CSCA
 
 
 @dataclass(frozen=True)
@@ -99,5 +91,9 @@ class Eligibility:
     benefit_level: int | None = None
     five_year_date: date | None = None
 
+    @property
+    def words(self) -> Text:
+        return Text(self.message_vi, self.message_en)
+
     def message(self, language: str) -> str:
-        return self.message_vi if language == "vi" else self.message_en
+        return self.words.get(language)

@@ -88,19 +88,22 @@ def ensure_app() -> QApplication:
     return app
 
 
-def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
+def build_app(
+    config: KioskConfig, show_panel: bool | None = None, services: Services | None = None
+) -> KioskApp:
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
     theme = Theme()
     apply_theme(app, theme)
 
-    services = build_services(config)
+    services = services or build_services(config)  # tests hand in services built with fakes
     workers = Workers()
     session = Session(services, workers.session_runner())
     workers.follow(lambda: session.generation, lambda: session.step.value)
     bridge = DeviceBridge()
 
+    from hardware.codereader.base import ScannedCode
     from kiosk.identity.classify import classify
 
     pattern = config.hospital.appointment_pattern
@@ -115,7 +118,9 @@ def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
         return guarded
 
     bridge.code_received.connect(
-        patient_facing(lambda data: session.code_scanned(classify(data, pattern)))
+        patient_facing(
+            lambda data, lossy: session.code_scanned(classify(ScannedCode(data, lossy), pattern))
+        )
     )
     bridge.card_inserted.connect(patient_facing(session.card_inserted))
     bridge.card_removed.connect(session.card_removed)
@@ -244,7 +249,7 @@ def _wire_speech(kiosk: KioskApp) -> None:
     from kiosk.session import Step
     from kiosk.speech import Speaker
 
-    speaker = Speaker.from_config(kiosk.config)
+    speaker = kiosk.services.speaker or Speaker(enabled=False)
     kiosk.speaker = speaker
     window, session = kiosk.window, kiosk.session
 

@@ -11,7 +11,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from hardware.cardreader.base import CardEvent, CardReader
-from hardware.codereader.base import CodeReader
+from hardware.codereader.base import CodeReader, text_lossy
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +21,15 @@ class DeviceBridge(QObject):
 
     Signals:
         card_inserted, card_removed, reader_unavailable, reader_available: card reader events.
-        code_received(bytes): a camera or scanner decoded a code.
+        code_received(bytes, bool): a camera or scanner decoded a code (and whether the
+            scanner may have lost its non-ASCII letters).
     """
 
     card_inserted = Signal()
     card_removed = Signal()
     reader_unavailable = Signal()
     reader_available = Signal()
-    code_received = Signal(bytes)
+    code_received = Signal(bytes, bool)
 
     def attach_card_reader(self, reader: CardReader) -> None:
         reader.start(self._on_card_event)
@@ -45,4 +46,5 @@ class DeviceBridge(QObject):
         }[event].emit()
 
     def _on_code(self, data: bytes) -> None:  # device thread
-        self.code_received.emit(bytes(data))
+        # a Qt signal carries plain bytes: rebuild the scanner's word on its text afterwards
+        self.code_received.emit(bytes(data), text_lossy(data))

@@ -10,10 +10,33 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from hardware.status import DeviceStatus
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class Authenticity(StrEnum):
+    """How far an identity is proven by passive authentication. Only chip reads go past NONE."""
+
+    NONE = "none"  # typed or scanned: nothing proven
+    READ = "read"  # chip data read, not checked
+    CONSISTENT = "consistent"  # hashes and SOD signature match
+    TRUSTED = "trusted"  # and the signer chains to a trusted CSCA
+
+
+class ChipAuth(StrEnum):
+    """Whether the chip proved it is the original (ICAO 9303-11 chip / active authentication)."""
+
+    NOT_OFFERED = "not_offered"  # the chip offers neither CA nor AA (older cards)
+    NOT_CHECKED = "not_checked"  # offered, but not run (no SOD to anchor the key, ...)
+    PASSED = "passed"  # the chip holds the private key its signed DG14/DG15 names
+    FAILED = "failed"  # it does not: a copy of another chip's files
 
 
 class CardEvent(StrEnum):
@@ -36,7 +59,11 @@ class NoCard(CardError):
 
 
 class CardRemoved(CardError):
-    """The card was taken away during the read."""
+    """The card was taken away during the read (or lifted while the reader connected)."""
+
+
+class CardReadTimeout(CardError):
+    """The card or reader stopped answering: the read was abandoned after its time limit."""
 
 
 class KeyRequired(CardError):
@@ -75,29 +102,59 @@ class AccessKey:
 
 @dataclass
 class CardData:
-    """What a chip read yields (DG13 fields keyed by name, DG2 photo, authenticity)."""
+    """What a chip read yields: DG13 fields (typed where the kiosk computes with them), the DG2
+    photo, how far it is proven, and whether the configured verification policy accepts it.
+
+    `accepted` is False when the identity must not be used without staff; `refusal` then says
+    why (a `hardware.icao.policy.Refusal` code) and `refusal_detail` explains it for IT.
+    """
 
     citizen_id: str
     full_name: str
-    birth_date: str  # dd/mm/yyyy as on the card
-    gender: str  # "Nam" / "Nữ"
+    birth_date: date | None  # None when the card's text is not a full date (e.g. 00/00/1950)
+    gender: Gender | None
     nationality: str = ""
     ethnicity: str = ""
     religion: str = ""
     origin: str = ""
     residence: str = ""
     features: str = ""
-    issue_date: str = ""
-    expiry: str = ""
+    issue_date: date | None = None
+    expiry: str = ""  # as on the card: dd/mm/yyyy or "Không thời hạn"
     father: str = ""
     mother: str = ""
     spouse: str = ""
     old_id: str = ""
     photo: bytes | None = None  # JPEG or PNG (JPEG 2000 converted)
-    authenticity: str = "read"  # read | consistent | trusted
+    authenticity: Authenticity = Authenticity.READ
+    chip_auth: ChipAuth = ChipAuth.NOT_OFFERED
+    accepted: bool = False
+    refusal: str = ""  # a hardware.icao.policy.Refusal value when not accepted
+    refusal_detail: str = ""  # for IT and the desk; no patient data
     access: str = ""  # PACE | BAC | simulated
     extra: dict[str, str] = field(default_factory=dict)  # unknown DG13 fields, raw
     stats: dict[str, float] = field(default_factory=dict)  # apdus, bytes, ms
+
+    @property
+    def expiry_date(self) -> date | None:
+        return parse_card_date(self.expiry)
+
+
+def parse_card_date(text: str) -> date | None:
+    """A card's dd/mm/yyyy text as a date; None for anything else ("Không thời hạn", 00/00)."""
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def parse_card_gender(text: str) -> Gender | None:
+    folded = text.strip().lower()
+    if folded in ("nam", "male", "m"):
+        return Gender.MALE
+    if folded in ("nữ", "nu", "female", "f"):
+        return Gender.FEMALE
+    return None
 
 
 EventCallback = Callable[[CardEvent], None]

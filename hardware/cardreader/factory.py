@@ -12,7 +12,7 @@ def build_card_reader(config: CardReaderConfig) -> CardReader | None:
     if config.backend == "simulated":
         from hardware.cardreader.simulated import SimulatedCardReader
 
-        return SimulatedCardReader(config.simulated_people or None)
+        return SimulatedCardReader(config.simulated_people or None, config.verification)
     from hardware.cardreader.pcsc import PcscCardReader
 
     return PcscCardReader(config)

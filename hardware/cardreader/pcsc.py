@@ -31,11 +31,13 @@ from hardware.cardreader.base import (
     CardData,
     CardEvent,
     CardReader,
+    CardReadTimeout,
+    CardRemoved,
     EventCallback,
     NoCard,
     ReaderUnavailable,
 )
-from hardware.cardreader.config import CardReaderConfig
+from hardware.cardreader.config import CardReaderConfig, VerificationPolicy
 from hardware.icao.transport import CardGone, TransportError
 from hardware.status import DeviceStatus
 
@@ -51,6 +53,12 @@ _GONE = {
     scard.SCARD_E_NO_SERVICE,
     scard.SCARD_E_SERVICE_STOPPED,
     scard.SCARD_E_INVALID_HANDLE,
+}
+_LIFTED = {
+    scard.SCARD_E_PROTO_MISMATCH,
+    scard.SCARD_W_UNRESPONSIVE_CARD,
+    scard.SCARD_W_UNPOWERED_CARD,
+    scard.SCARD_W_RESET_CARD,
 }
 _SERVICE_DOWN = {
     scard.SCARD_E_NO_SERVICE,
@@ -159,8 +167,12 @@ class PcscCardReader(CardReader):
         retry_s: float = 0.5,
         watchdog_s: float = 3.0,
     ) -> None:
+        self.policy: VerificationPolicy | None = None
+        self.read_timeout_s = 10.0
         if isinstance(reader, CardReaderConfig):  # build_card_reader(config) passes the section
             trust_store = trust_store or reader.trust_store or None
+            self.policy = reader.verification
+            self.read_timeout_s = reader.read_timeout_s
             reader = reader.reader
         self.pattern = reader
         self.trust_store = trust_store
@@ -362,10 +374,43 @@ class PcscCardReader(CardReader):
     def read(self, key: AccessKey | None) -> CardData:
         from hardware.icao.reader import read_identity
 
-        with self._lock:
-            return self._with_card(
-                lambda transport: read_identity(transport, key, self.trust_store)
-            )
+        return self.bounded(
+            lambda transport: read_identity(transport, key, self.trust_store, policy=self.policy)
+        )
+
+    def bounded(
+        self, action: Callable[[PcscTransport], CardData], timeout_s: float | None = None
+    ) -> CardData:
+        """Runs `action` on the card within `timeout_s` (default: read_timeout_s).
+
+        A frozen card or reader blocks SCardTransmit with no timeout of its own, so the read
+        runs on its own thread; past the limit the caller gets CardReadTimeout and the thread
+        is left to finish (or fail) when the card comes back. Until then the reader counts as
+        busy and the next read times out too, within the same bound.
+        """
+        timeout = timeout_s if timeout_s is not None else self.read_timeout_s
+        deadline = time.monotonic() + timeout
+        if not self._lock.acquire(timeout=timeout):
+            raise CardReadTimeout("the reader is still held by a card that stopped answering")
+        outcome: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+        def run() -> None:
+            try:
+                outcome.put((True, self._with_card(action)))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                outcome.put((False, exc))
+            finally:
+                self._lock.release()
+
+        threading.Thread(target=run, name="pcsc-read", daemon=True).start()
+        try:
+            ok, value = outcome.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            log.warning("chip read abandoned after %.1f s: the card stopped answering", timeout)
+            raise CardReadTimeout(f"the card did not answer within {timeout:g} s") from None
+        if ok:
+            return value
+        raise value
 
     def _with_card(self, action: Callable[[PcscTransport], CardData]) -> CardData:
         hresult, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
@@ -388,6 +433,10 @@ class PcscCardReader(CardReader):
             )
             if hresult in (scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_REMOVED_CARD):
                 raise NoCard("no card on the reader")
+            if hresult in _LIFTED:
+                # the card left the field while the reader powered it (seen as a protocol
+                # mismatch on contactless readers): the patient should place it again
+                raise CardRemoved(f"the card moved while the reader connected: {_err(hresult)}")
             if hresult != scard.SCARD_S_SUCCESS:
                 raise ReaderUnavailable(f"cannot connect to the card: {_err(hresult)}")
             try:

@@ -27,6 +27,7 @@ from hardware.cardreader.base import (
     EventCallback,
     NoCard,
 )
+from hardware.cardreader.config import VerificationPolicy
 from hardware.status import DeviceStatus
 
 DEMO_PEOPLE = Path(__file__).resolve().parents[2] / "assets" / "demo" / "people"
@@ -49,18 +50,26 @@ def load_people(folder: str | Path | None = None) -> dict[str, dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def demo_pki() -> tuple[Any, Any]:
-    """(document signer, trust store) of the simulated cards: test keys, in memory only."""
-    from hardware.icao.pki import TrustStore, create_csca, create_dsc
+def demo_pki() -> tuple[Any, Any, dict[str, Any]]:
+    """(document signer, trust store, fault signers) of the simulated cards: test keys, in
+    memory only; the trust store holds the test CSCA and its CRL (revoking `revoked-dsc`)."""
+    from hardware.icao.pki import create_csca, create_dsc, fault_signers
+    from hardware.icao.trust import TrustStore
 
     csca_cert, csca_key = create_csca("TEST CSCA Viet Nam (simulated reader)")
     signer = create_dsc(csca_cert, csca_key, "TEST Document Signer (simulated reader)")
-    return signer, TrustStore(certificates=[csca_cert], source="simulated test CSCA")
+    signers, crl = fault_signers(csca_cert, csca_key)
+    trust = TrustStore(certificates=[csca_cert], source="simulated test CSCA")
+    trust.add_crl(crl)
+    return signer, trust, signers
 
 
 class SimulatedCardReader(CardReader):
-    def __init__(self, people_dir: str | Path | None = None) -> None:
+    def __init__(
+        self, people_dir: str | Path | None = None, policy: VerificationPolicy | None = None
+    ) -> None:
         self.people = load_people(people_dir)
+        self.policy = policy
         self._card: dict[str, Any] | None = None
         self._faults: frozenset[str] = frozenset()
         self._emulator: Any = None
@@ -112,8 +121,11 @@ class SimulatedCardReader(CardReader):
             person = Person.from_dict(data, base)
         except PersonError as exc:
             raise CardReadFailed(f"the simulated card's person data is invalid: {exc}") from exc
-        signer, _trust = demo_pki()
-        emulator = EmrtdEmulator.from_person(person, signer, faults=faults)
+        signer, _trust, signers = demo_pki()
+        try:
+            emulator = EmrtdEmulator.from_person(person, signer, faults=faults, signers=signers)
+        except ValueError as exc:
+            raise CardReadFailed(f"the simulated card cannot play {sorted(faults)}: {exc}") from exc
         with self._lock:
             if self._card is card:
                 self._emulator = emulator
@@ -126,9 +138,9 @@ class SimulatedCardReader(CardReader):
         with self._read_lock:
             emulator = self._card_emulator()
             emulator.reset()  # a new session, like a fresh field on a real reader
-            _signer, trust = demo_pki()
+            _signer, trust, _signers = demo_pki()
             try:
-                return read_identity(LocalTransport(emulator), key, trust)
+                return read_identity(LocalTransport(emulator), key, trust, policy=self.policy)
             except CardRemoved:
                 self.remove()
                 raise

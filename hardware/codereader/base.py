@@ -14,6 +14,24 @@ from collections.abc import Callable
 
 from hardware.status import DeviceStatus
 
+
+class ScannedCode(bytes):
+    """The bytes of one code, plus what the scanner tells about them: `text_lossy` is True when
+    the transport may have lost non-ASCII letters (a keyboard-wedge scanner in plain keyboard
+    mode, an Alt code it could not decode). Plain bytes from other readers mean "lossless"."""
+
+    text_lossy: bool
+
+    def __new__(cls, data: bytes, text_lossy: bool = False) -> ScannedCode:
+        obj = super().__new__(cls, data)
+        obj.text_lossy = text_lossy
+        return obj
+
+
+def text_lossy(code: bytes) -> bool:
+    return bool(getattr(code, "text_lossy", False))
+
+
 CodeCallback = Callable[[bytes], None]
 log = logging.getLogger(__name__)
 

@@ -39,12 +39,37 @@ class CameraConfig(BaseModel):
 class ScannerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    backend: Literal["serial", "hid", "simulated"] = "serial"
+    backend: Literal["serial", "hid", "hidraw", "simulated"] = "serial"
     port: str = Field(default="", description="serial port (serial backend)")
     baud: int = Field(default=9600, gt=0)
-    device: str = Field(default="", description="input device path or name (hid backend)")
+    device: str = Field(
+        default="",
+        description="hid: input device path or name; hidraw: /dev/hidrawN of a scanner in HID-POS mode",
+    )
     grab: bool = Field(
         default=True,
         description="hid: take the device exclusively so codes do not type into the screen",
     )
     reconnect_s: float = Field(default=2.0, gt=0, description="wait between reconnection attempts")
+    prefix: str = Field(
+        default="",
+        description="serial: characters the scanner is set to send before a code (removed)",
+    )
+    suffix: str = Field(
+        default="",
+        description="serial: characters the scanner is set to send after a code (removed)",
+    )
+    aim_id: Literal["auto", "strip", "keep"] = Field(
+        default="auto",
+        description="serial/hidraw: the AIM symbology identifier (']Q1') before a code: auto removes a leading ]Xn, strip requires it, keep leaves it",
+    )
+    frame_idle_ms: int = Field(
+        default=150,
+        ge=20,
+        le=5000,
+        description="serial: a code with no line end is complete after this long without a byte",
+    )
+    alt_codes: Literal["none", "unicode", "cp1258", "cp1252"] = Field(
+        default="none",
+        description="hid: how the scanner types non-ASCII letters: none (keyboard mode: Vietnamese letters are lost, CCCD QR codes are refused), unicode (Alt + decimal code point, or Alt + '+' + hex), cp1258 / cp1252 (Alt + 0NNN in that code page)",
+    )

@@ -47,7 +47,8 @@ class ZxingDecoder:
 
     With `retries` (the default) a frame where nothing is found is tried again sharpened
     (unsharp mask), then sharpened and enlarged 1.5x: this recovers blurred and small codes
-    (3-5 pixels per module) and costs time only on frames without a readable code. The
+    (3-5 pixels per module) and costs time only on frames without a readable code. The last
+    retry is the frame inverted, for light-on-dark codes (a phone app in dark mode). The
     benchmark (`kiosk bench qr`) prints both variants.
     """
 
@@ -82,6 +83,8 @@ class ZxingDecoder:
                 if found is None:
                     big = cv2.resize(sharp, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
                     found = self._read(big, downscale=False)
+                if found is None and not self._invert:
+                    found = self._read(np.ascontiguousarray(cv2.bitwise_not(gray)))
             return found
         except Exception as exc:  # decoders raise on odd inputs: never let it escape
             self.errors += 1

@@ -27,6 +27,10 @@ def build_scanner(config: ScannerConfig) -> CodeReader:
         from hardware.codereader.hid_scanner import HidScanner
 
         return HidScanner(config)
+    if config.backend == "hidraw":
+        from hardware.codereader.hidpos_scanner import HidPosScanner
+
+        return HidPosScanner(config)
     from hardware.codereader.simulated import SimulatedScanner
 
     return SimulatedScanner()

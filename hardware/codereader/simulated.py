@@ -32,6 +32,7 @@ from hardware.codereader.frames import (
     render_frame,
     with_noise,
 )
+from hardware.codereader.images import ImageTooLarge, load_rgb
 from hardware.status import DeviceStatus
 
 log = logging.getLogger(__name__)
@@ -131,13 +132,17 @@ class SimulatedCamera(StreamingCamera):
                 self._frames = [first] + [with_noise(first, self._rng) for _ in range(VARIANTS - 1)]
             elif kind == "images" and isinstance(arg, list):
                 for path in arg:
-                    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-                    if bgr is None:
+                    try:
+                        rgb = load_rgb(Path(path))
+                    except ImageTooLarge as exc:
+                        log.warning("simulated camera: image skipped: %s", exc)
+                        continue
+                    if rgb is None:
                         log.warning(
                             "simulated camera: cannot read an image (%s)", Path(path).suffix
                         )
                         continue
-                    self._frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                    self._frames.append(rgb)
                 if not self._frames:
                     self._error = "no readable image"
             elif kind == "video" and isinstance(arg, Path):

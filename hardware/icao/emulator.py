@@ -9,7 +9,18 @@ Faults (the `--fault` names of `kiosk sim card`):
 - `removal`: the card leaves the reader in the middle of the data group reads;
 - `tampered_dg13`: DG13 was changed after the SOD was signed (hash mismatch);
 - `untrusted_signer`: the SOD is signed by a signer that no trusted CSCA issued;
-- `not_emrtd`: a card without the eMRTD application (e.g. a bank card).
+- `not_emrtd`: a card without the eMRTD application (e.g. a bank card);
+- `clone`: another chip's files (DG14 and SOD included) on a chip without its private keys;
+- `forged-sod`: DG13 changed and its hash in the SOD replaced, the old signature kept;
+- `resigned-sod`: DG13 changed and the SOD re-signed by a key outside the trust store;
+- `no-sod`: no EF.SOD;
+- `dsc-keyusage`: the document signer certificate lacks digitalSignature;
+- `csca-signed-sod`: the SOD is signed directly with the CSCA key;
+- `revoked-dsc`: the document signer is on the CSCA's CRL (the PKI folder's csca.crl).
+
+Like 2021+ CCCD chips the card offers PACE and Chip Authentication (EF.CardAccess lists both;
+DG14 carries the CA key) and never returns more than 256 bytes to a short APDU; the
+`legacy` profile serves the older layouts (PACE only, no DG14, old DG13 fields and MRZ).
 """
 
 from __future__ import annotations
@@ -18,7 +29,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hardware.icao import bac, pace
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from hardware.icao import bac, chipauth, pace
 from hardware.icao.apdu import (
     SW_CONDITIONS_NOT_SATISFIED,
     SW_END_OF_FILE,
@@ -36,6 +49,8 @@ from hardware.icao.apdu import (
     CommandAPDU,
     ResponseAPDU,
 )
+from hardware.icao.certs import Signer
+from hardware.icao.chipauth import ChipAuthCard
 from hardware.icao.sm import SecureMessaging, SMError
 from hardware.icao.transport import CardGone
 
@@ -44,7 +59,20 @@ log = logging.getLogger(__name__)
 EMRTD_AID = bytes.fromhex("A0000002471001")
 EF_CARD_ACCESS = 0x011C
 SFI_CARD_ACCESS = 0x1C
-FAULTS = ("wrong_key", "removal", "tampered_dg13", "untrusted_signer", "not_emrtd")
+FAULTS = (
+    "wrong_key",
+    "removal",
+    "tampered_dg13",
+    "untrusted_signer",
+    "not_emrtd",
+    "clone",
+    "forged-sod",
+    "resigned-sod",
+    "no-sod",
+    "dsc-keyusage",
+    "csca-signed-sod",
+    "revoked-dsc",
+)
 
 
 def _atr(historical: bytes) -> bytes:
@@ -69,6 +97,12 @@ class CardProfile:
     extended_length: bool = True
     short_ef: bool = True  # READ BINARY with a short EF identifier in P1
     max_response: int = 0xFE00  # plaintext bytes one READ BINARY returns at most
+    chip_auth: bool = True  # Chip Authentication (DG14 + EF.CardAccess), as real CCCD chips
+    active_auth: bool = False  # Active Authentication (DG15) as well
+    legacy: bool = False  # the old emulator layouts: PACE only, DG13 14 = SEQ{14, UTF8}, ...
+
+
+LEGACY = CardProfile(chip_auth=False, legacy=True)
 
 
 def _yymmdd(text: str) -> str:
@@ -90,6 +124,7 @@ class EmrtdEmulator:
         profile: CardProfile | None = None,
         faults: Iterable[str] = (),
         remove_after_reads: int = 3,
+        chip_keys: ChipAuthCard | None = None,
     ) -> None:
         self.files = dict(files)
         self.profile = profile or CardProfile()
@@ -104,7 +139,10 @@ class EmrtdEmulator:
         self.info = pace.PACEInfo(
             pace.OID_PACE_ECDH_GM_AES_CBC_CMAC_128, 2, pace.PARAM_BRAINPOOL_P256R1
         )
-        self.card_access = pace.build_card_access([self.info]) if self.profile.pace else None
+        self.chip_keys = chip_keys or ChipAuthCard(None)
+        offers_ca = self.profile.chip_auth and 0x010E in self.files
+        extra = [chipauth.ca_info()] if offers_ca else []
+        self.card_access = pace.build_card_access([self.info], extra) if self.profile.pace else None
         self.bac_keys = bac.BacKeys.from_mrz(document_number, birth, expiry)
         self.pace_passwords = {
             pace.PASSWORD_CAN: pace.password_key_can(can),
@@ -123,14 +161,31 @@ class EmrtdEmulator:
         *,
         faults: Iterable[str] = (),
         profile: CardProfile | None = None,
+        signers: dict[str, Signer] | None = None,
     ) -> EmrtdEmulator:
-        """A card for a `hardware.icao.person.Person`, its SOD signed by `signer`."""
+        """A card for a `hardware.icao.person.Person`, its SOD signed by `signer` (or by
+        `signers[fault]` for the certificate faults, see hardware.icao.card_files)."""
         from hardware.icao.card_files import build_card_files
         from hardware.icao.person import Person
 
         assert isinstance(person, Person)
         faults = frozenset(faults)
-        files = build_card_files(person, signer, faults)  # type: ignore[arg-type]
+        profile = profile or CardProfile()
+        ca_key = ec.generate_private_key(ec.BrainpoolP256R1()) if profile.chip_auth else None
+        aa_key = ec.generate_private_key(ec.SECP256R1()) if profile.active_auth else None
+        assert isinstance(signer, Signer)
+        files = build_card_files(
+            person,
+            signer,
+            faults,
+            ca_key=ca_key.public_key() if ca_key else None,
+            aa_key=aa_key.public_key() if aa_key else None,
+            legacy=profile.legacy,
+            signers=signers,
+        )
+        if "clone" in faults:  # the copy carries the original's DG14/DG15, not its keys
+            ca_key = ec.generate_private_key(ec.BrainpoolP256R1()) if ca_key else None
+            aa_key = ec.generate_private_key(ec.SECP256R1()) if aa_key else None
         expiry = person.expiry_date
         # "Không thời hạn": no expiry in the MRZ, BAC then needs "<<<<<<"
         expiry_text = "<<<<<<" if expiry is None else expiry.strftime("%y%m%d")
@@ -142,6 +197,7 @@ class EmrtdEmulator:
             expiry=expiry_text,
             profile=profile,
             faults=faults,
+            chip_keys=ChipAuthCard(ca_key, aa_key),
         )
 
     @property
@@ -156,6 +212,7 @@ class EmrtdEmulator:
         self.bac_card = bac.BacCard(self.bac_keys)
         self.pace_card = pace.PaceCard(self.pace_passwords, self.info)
         self.reads = 0
+        self._next_sm: SecureMessaging | None = None
 
     # --- dispatch ----------------------------------------------------------------------------
 
@@ -181,7 +238,10 @@ class EmrtdEmulator:
             resp = self._execute(plain, secure=True)
             if self.sm is None:  # session ended while executing
                 return resp.to_bytes()
-            return self.sm.wrap_response(resp, odd=bool(plain.ins & 1))
+            wrapped = self.sm.wrap_response(resp, odd=bool(plain.ins & 1))
+            if self._next_sm is not None:  # chip authentication: new keys from now on
+                self.sm, self._next_sm = self._next_sm, None
+            return wrapped
         if self.sm is not None:  # a plain command ends the secure session
             self.sm = None
         return self._execute(cmd, secure=False).to_bytes()
@@ -203,6 +263,14 @@ class EmrtdEmulator:
                 return ResponseAPDU.status(SW_SECURITY_NOT_SATISFIED)
             self.sm = session
             return ResponseAPDU(answer, 0x90, 0x00)
+        if secure and ins == 0x22 and cmd.p1 == 0x41 and cmd.p2 == 0xA4:
+            return ResponseAPDU.status(self.chip_keys.set_at(cmd.data))
+        if secure and ins == 0x86:
+            resp, new_sm = self.chip_keys.general_authenticate(cmd.data)
+            self._next_sm = new_sm
+            return resp
+        if secure and ins == 0x88:
+            return self.chip_keys.internal_authenticate(cmd.data)
         if ins == 0x22 and cmd.p1 == 0xC1 and cmd.p2 == 0xA4 and self.profile.pace and not secure:
             return ResponseAPDU.status(self.pace_card.set_at(cmd.data))
         if ins == 0x86 and self.profile.pace and not secure:
@@ -283,6 +351,13 @@ class EmrtdEmulator:
         if offset > len(content):
             return ResponseAPDU.status(SW_WRONG_PARAMS)
         le = cmd.le if cmd.le is not None else 256
+        if not cmd.extended and not self.profile.legacy:
+            # ISO 7816-4: a short Le asks for at most 256 bytes; with SM the protected answer
+            # must fit too (the legacy profile kept the old, too generous behaviour)
+            le = min(le, 256)
+            if secure and self.sm is not None:
+                while le > 1 and self.sm.overhead(le) - 2 > 256:
+                    le -= 1
         if cmd.ins == 0xB1:
             le = max(0, le - 4)  # room for the 53 xx xx xx header
         wanted = min(le, self.profile.max_response)

@@ -6,6 +6,7 @@ Builders make the files a virtual card serves; parsers read what a card returned
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hardware.cardreader.base import CardData
+from hardware.cardreader.base import Authenticity, CardData, parse_card_date, parse_card_gender
 from hardware.icao import tlv
 from hardware.icao.tlv import LDSError, Tlv
 
@@ -274,14 +275,17 @@ def _yymmdd(ddmmyyyy: str) -> str:
     return year + month + day
 
 
-def build_mrz_td1(person: Person) -> str:
+def build_mrz_td1(person: Person, legacy: bool = False) -> str:
     """The 90-character TD1 MRZ printed on the back of the person's card.
 
-    A card without an expiry date gets '<<<<<<' as expiry (check digit 0): such cards can only
-    be opened with PACE (CAN), never BAC.
+    Line 1 ends, like real CCCD cards, with the check digit of the 12-digit ID at position 30
+    (`legacy`: '<' there, as the emulator once did). A card without an expiry date gets
+    '<<<<<<' as expiry (check digit 0): such cards can only be opened with PACE (CAN), never BAC.
     """
     number = person.id[-9:]
     line1 = f"IDVNM{number}{check_digit(number)}{person.id}".ljust(30, "<")[:30]
+    if not legacy:
+        line1 = line1[:29] + check_digit(person.id)
     birth = _yymmdd(person.dob)
     expiry = _yymmdd(person.expiry)
     sex = {"Nam": "M", "Nữ": "F"}.get(person.gender, "<")
@@ -360,11 +364,24 @@ def _text_value(n: int, text: str) -> bytes:
     return tlv.encode(tag, text.encode("utf-8"))
 
 
-def build_dg13(person: Person, extra_fields: Mapping[int, bytes | str] | None = None) -> bytes:
-    """DG13 as the reference table describes; empty single fields are left out, as on cards.
+def card_serial(citizen_id: str) -> str:
+    """The 16-character PrintableString real cards carry in DG13 field 16 (meaning not
+    published); the emulator derives a stable one from the ID."""
+    return hashlib.sha256(citizen_id.encode()).hexdigest()[:16].upper()
 
-    `extra_fields` adds fields n -> value (str becomes a UTF8String; bytes are an encoded
-    value TLV), e.g. to test that a reader keeps fields it does not know.
+
+def build_dg13(
+    person: Person,
+    extra_fields: Mapping[int, bytes | str] | None = None,
+    legacy: bool = False,
+) -> bytes:
+    """DG13 as real cards lay it out; empty single fields are left out, as on cards.
+
+    Field 14 (spouse) is SEQ{14, SEQ{UTF8}} and field 16 a 16-character PrintableString, as
+    public readers of real CCCD chips show; `legacy` gives the emulator's old layout
+    (SEQ{14, UTF8}, no field 16). `extra_fields` adds fields n -> value (str becomes a
+    UTF8String; bytes are an encoded value TLV), e.g. to test that a reader keeps fields it
+    does not know.
     """
     values: dict[str, str] = {
         "citizen_id": person.id,
@@ -393,11 +410,15 @@ def build_dg13(person: Person, extra_fields: Mapping[int, bytes | str] | None = 
             for name in (person.father, person.mother)
         ),
     )
-    fields_by_n[14] = (
-        _field(14, tlv.encode(UTF8_STRING, person.spouse.encode("utf-8")))
-        if person.spouse
-        else _field(14)
-    )
+    spouse = tlv.encode(UTF8_STRING, person.spouse.encode("utf-8"))
+    if legacy:
+        fields_by_n[14] = _field(14, spouse) if person.spouse else _field(14)
+    else:
+        # no spouse: SEQ{14} alone, as on cards
+        fields_by_n[14] = (
+            _field(14, tlv.encode_constructed(0x30, spouse)) if person.spouse else _field(14)
+        )
+        fields_by_n[16] = _field(16, tlv.encode(PRINTABLE_STRING, card_serial(person.id).encode()))
     for n, value in (extra_fields or {}).items():
         encoded = value if isinstance(value, bytes) else tlv.encode(UTF8_STRING, value.encode())
         fields_by_n[n] = _field(n, encoded)
@@ -655,23 +676,34 @@ def parse_dg2(data: bytes) -> FaceImage:
 # --- to the card-reader seam ----------------------------------------------------------------
 
 
-def card_data_from(dg13: Dg13, face: FaceImage | None, pa_level: str, access: str = "") -> CardData:
-    """The CardData the kiosk shows, from a parsed DG13, the optional face and the PA level."""
+def card_data_from(
+    dg13: Dg13, face: FaceImage | None, pa_level: Authenticity, access: str = ""
+) -> CardData:
+    """The CardData the kiosk shows, from a parsed DG13, the optional face and the PA level.
+
+    Dates and gender become typed values here, once; the text stays in `extra` when it is not
+    a full date (e.g. a birth date "00/00/1950") so nothing the card said is lost.
+    """
     extra = dict(dg13.extra)
     for i, name in enumerate(dg13.parents[2:], start=3):
         extra[f"13.{i}"] = name
+    for key, text in (("birth_date", dg13.birth_date), ("issue_date", dg13.issue_date)):
+        if text and parse_card_date(text) is None:
+            extra[key] = text
+    if dg13.gender and parse_card_gender(dg13.gender) is None:
+        extra["gender"] = dg13.gender
     return CardData(
         citizen_id=dg13.citizen_id,
         full_name=dg13.full_name,
-        birth_date=dg13.birth_date,
-        gender=dg13.gender,
+        birth_date=parse_card_date(dg13.birth_date),
+        gender=parse_card_gender(dg13.gender),
         nationality=dg13.nationality,
         ethnicity=dg13.ethnicity,
         religion=dg13.religion,
         origin=dg13.origin,
         residence=dg13.residence,
         features=dg13.features,
-        issue_date=dg13.issue_date,
+        issue_date=parse_card_date(dg13.issue_date),
         expiry=dg13.expiry,
         father=dg13.father,
         mother=dg13.mother,

@@ -19,6 +19,7 @@ from pathlib import Path
 from hardware.cardreader.base import (
     AccessDenied,
     AccessKey,
+    Authenticity,
     CardData,
     CardError,
     CardReadFailed,
@@ -27,6 +28,7 @@ from hardware.cardreader.base import (
     KeyRequired,
     NotAnIdCard,
 )
+from hardware.cardreader.config import VerificationPolicy
 from hardware.icao import bac, pace, tlv
 from hardware.icao.apdu import (
     MAX_EXTENDED_LE,
@@ -43,6 +45,8 @@ from hardware.icao.apdu import (
     ResponseAPDU,
     sw_text,
 )
+from hardware.icao.chip_check import authenticate_chip
+from hardware.icao.policy import decide
 from hardware.icao.sm import SecureMessaging, SMError
 from hardware.icao.transport import CardGone, CountingTransport, Transport, TransportError
 
@@ -52,7 +56,7 @@ EMRTD_AID = bytes.fromhex("A0000002471001")
 EF_CARD_ACCESS = 0x011C
 EF_COM = 0x011E
 EF_SOD = 0x011D
-DG1, DG2, DG13 = 0x0101, 0x0102, 0x010D
+DG1, DG2, DG13, DG14, DG15 = 0x0101, 0x0102, 0x010D, 0x010E, 0x010F
 SHORT_SM_LE = 0xDF  # plaintext that fits a short protected response with 3DES or AES
 
 
@@ -78,6 +82,9 @@ class ReadReport:
 
     access: str = ""
     authenticity: str = "read"
+    chip_auth: str = "not_offered"
+    accepted: bool = False
+    refusal: str = ""
     problems: list[str] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=dict)  # file name -> bytes read
     extended_length: bool = False
@@ -92,6 +99,7 @@ class ChipSession:
         self.sm: SecureMessaging | None = None
         self.extended = bool(getattr(transport, "extended_length", False))
         self.short_ef = True
+        self.card_access: bytes | None = None
 
     # --- exchange ----------------------------------------------------------------------------
 
@@ -301,6 +309,7 @@ def _try_pace(
 def _open(session: ChipSession, key: AccessKey | None, report: ReadReport) -> None:
     """Access control: PACE with the CAN (or the MRZ) when the chip offers it, else BAC."""
     card_access = session.read_card_access()
+    session.card_access = card_access
     info = _pace_info(card_access)
     usable = key is not None and (bool(key.can) or key.has_bac)
     if not usable:
@@ -351,6 +360,9 @@ def _read_files(session: ChipSession, files: dict[str, bytes | None], with_photo
     present = lds.parse_ef_com(ef_com) if ef_com else [1, 2, 13]
     if with_photo and 2 in present and "DG2" not in files:
         files["DG2"] = session.read_file(DG2)
+    for number, name, fid in ((14, "DG14", DG14), (15, "DG15", DG15)):
+        if number in present and name not in files:
+            files[name] = session.read_file(fid)
     if "EF.SOD" not in files:
         files["EF.SOD"] = session.read_file(EF_SOD)
 
@@ -361,14 +373,15 @@ def read_identity(
     trust_store: object | None = None,
     with_photo: bool = True,
     report: ReadReport | None = None,
+    policy: VerificationPolicy | None = None,
 ) -> CardData:
     """Reads and checks the identity on the card. Raises a CardError subclass on failure.
 
-    `trust_store` is a hardware.icao.pki.TrustStore, a path to one, or None (then the best
+    `trust_store` is a hardware.icao.trust.TrustStore, a path to one, or None (then the best
     level is `consistent`).
     """
     from hardware.icao import lds, sod
-    from hardware.icao.pki import PKIError, TrustStore
+    from hardware.icao.trust import PKIError, TrustStore
 
     report = report if report is not None else ReadReport()
     started = time.perf_counter()
@@ -413,20 +426,27 @@ def read_identity(
                 face = lds.parse_dg2(dg2)
             except lds.LDSError as exc:  # a bad photo must not discard a good identity read
                 report.problems.append(f"face image unreadable: {exc}")
-        level = "read"
+        level = Authenticity.READ
         if sod_bytes is None:
             report.problems.append("the chip has no EF.SOD")
         else:
             groups = {
                 int(name[2:]): content
-                for name in ("DG1", "DG2", "DG13")
+                for name in ("DG1", "DG2", "DG13", "DG14", "DG15")
                 if (content := files.get(name))
             }
             result = sod.passive_authentication(sod_bytes, groups, store)
-            level = result.level
+            level = Authenticity(result.level)
             report.problems.extend(result.problems)
         report.authenticity = level
         data = lds.card_data_from(dg13, face, level, report.access)
+        data.chip_auth = authenticate_chip(session, files, report.problems)
+        report.chip_auth = data.chip_auth.value
+        verdict = decide(level, data.chip_auth, policy)
+        data.accepted = verdict.accepted
+        data.refusal = verdict.refusal.value if verdict.refusal else ""
+        data.refusal_detail = verdict.detail
+        report.accepted, report.refusal = data.accepted, data.refusal
     except CardError:
         raise
     except Exception as exc:  # noqa: BLE001 - never let a protocol bug crash the kiosk

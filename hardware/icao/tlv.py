@@ -3,12 +3,19 @@
 Every decoding function takes untrusted bytes and raises only `LDSError` (never IndexError,
 ValueError, ...). Tags are handled as integers holding their encoded bytes, e.g. `0x5F1F`,
 `0x7F61`, `0x6D`, so they read like the tables in ICAO 9303-10.
+
+The TLV walk is written here because the LDS uses BER-TLV with application tags (5F1F, 7F61)
+that must be located by byte offset (hash checks, partial reads); asn1crypto parses schemas,
+not offsets. INTEGER and OBJECT IDENTIFIER encoding rules are asn1crypto's.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from asn1crypto import core as asn1
 
 from hardware.cardreader.base import CardReadFailed
 
@@ -188,16 +195,16 @@ def require(data: bytes, tag: int, what: str = "") -> Tlv:
     return item
 
 
-# --- small DER helpers used by DG13 and friends ---------------------------------------------
+# --- DER INTEGER and OBJECT IDENTIFIER (asn1crypto does the encoding rules) ------------------
 
 
 def encode_integer(value: int) -> bytes:
-    """DER INTEGER (two's complement, minimal)."""
-    length = max(1, (value.bit_length() + 8) // 8)
-    return encode(0x02, value.to_bytes(length, "big", signed=True))
+    """DER INTEGER (two's complement, minimal: -128 is 02 01 80)."""
+    return bytes(asn1.Integer(value).dump())
 
 
 def decode_integer(value: bytes) -> int:
+    """The value octets of an INTEGER (non-minimal encodings from cards are tolerated)."""
     if not value:
         raise LDSError("empty INTEGER")
     if len(value) > 32:
@@ -207,34 +214,19 @@ def decode_integer(value: bytes) -> int:
 
 def encode_oid(dotted: str) -> bytes:
     """DER OBJECT IDENTIFIER from dotted text."""
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)+", dotted):
+        raise LDSError(f"bad OID {dotted!r}")
     try:
-        arcs = [int(part) for part in dotted.split(".")]
+        return bytes(asn1.ObjectIdentifier(dotted).dump())
     except ValueError as exc:
         raise LDSError(f"bad OID {dotted!r}") from exc
-    if len(arcs) < 2 or arcs[0] > 2 or any(a < 0 for a in arcs):
-        raise LDSError(f"bad OID {dotted!r}")
-    body = bytearray()
-    for arc in [arcs[0] * 40 + arcs[1], *arcs[2:]]:
-        chunk = [arc & 0x7F]
-        arc >>= 7
-        while arc:
-            chunk.append(0x80 | (arc & 0x7F))
-            arc >>= 7
-        body.extend(reversed(chunk))
-    return encode(0x06, bytes(body))
 
 
 def decode_oid(value: bytes) -> str:
-    """Dotted text of an OBJECT IDENTIFIER value."""
-    if not value or value[-1] & 0x80:
+    """Dotted text of an OBJECT IDENTIFIER value (its content octets)."""
+    if not value or value[-1] & 0x80:  # asn1crypto silently drops an unfinished last arc
         raise LDSError("malformed OBJECT IDENTIFIER")
-    arcs: list[int] = []
-    current = 0
-    for byte in value:
-        current = (current << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            arcs.append(current)
-            current = 0
-    first = arcs[0]
-    head = [min(first // 40, 2), first - 40 * min(first // 40, 2)]
-    return ".".join(str(a) for a in head + arcs[1:])
+    try:
+        return str(asn1.ObjectIdentifier.load(encode(0x06, value)).dotted)
+    except ValueError as exc:
+        raise LDSError(f"malformed OBJECT IDENTIFIER: {exc}") from exc

@@ -45,10 +45,20 @@ class CoverOpen(PrinterError):
     code = "cover_open"
 
 
+class PrintUnconfirmed(PrinterError):
+    """The job was sent but the printer did not confirm that it came out (no completion reply
+    in time, or a connection that cannot read). The ticket may or may not be in the slot."""
+
+    code = "unconfirmed"
+
+
 class TicketPrinter(abc.ABC):
     @abc.abstractmethod
     def print_ticket(self, image: Image.Image, qr_payload: str | None = None) -> None:
-        """Prints a rendered ticket (and a QR below it), then cuts. Blocking. Raises PrinterError."""
+        """Prints a rendered ticket (and a QR below it), then cuts; returns only once the printer
+        confirmed the ticket came out. Checks the printer's status first (once). Blocking.
+        Raises PrinterError: PaperOut, CoverOpen, PrinterOffline, or PrintUnconfirmed when the
+        job went out but the printer did not confirm it."""
 
     @abc.abstractmethod
     def paper(self) -> PaperState: ...

@@ -10,7 +10,8 @@ It understands what the kiosk (through python-escpos) sends and the usual neighb
 - QR codes GS ( k (model, module size, error correction, store, print), drawn with segno;
 - cuts GS V and ESC i / ESC m: each cut ends a page;
 - real-time status requests DLE EOT n (recorded; a caller may answer them through
-  `on_status_request`);
+  `on_status_request`) and the in-sequence GS r n (recorded; answered through
+  `on_transmit_status`, which a printer does only after everything before it was printed);
 - single-argument settings that do not change the paper (ESC - M t R SP V {, GS B H f h w,
   ESC c 5, ESC p) are consumed; anything else is recorded in `unknown` and skipped one byte at a
   time, as a printer would.
@@ -61,6 +62,7 @@ class Interpretation:
     qr_payloads: list[str] = field(default_factory=list)
     images: int = 0  # raster/column/graphics images printed
     status_requests: list[int] = field(default_factory=list)  # DLE EOT n
+    transmit_requests: list[int] = field(default_factory=list)  # GS r n (in sequence)
     unknown: list[str] = field(default_factory=list)  # hex of skipped bytes
 
     def page_image(self) -> Image.Image:
@@ -88,9 +90,11 @@ class EscPosInterpreter:
         self,
         width_px: int = 576,
         on_status_request: Callable[[int], object] | None = None,
+        on_transmit_status: Callable[[int], object] | None = None,
     ) -> None:
         self.width = width_px
         self.on_status_request = on_status_request
+        self.on_transmit_status = on_transmit_status
         self.result = Interpretation()
         self._buf = b""
         self._reset_modes()
@@ -382,7 +386,15 @@ class EscPosInterpreter:
                     j += 1
             self._need(buf, i + 4)
             return i + 4 + buf[i + 3]
-        if c == ord("r") or c == ord("I"):
+        if c == ord("r"):  # GS r n: answered after everything before it was printed
+            self._need(buf, i + 3)
+            n = buf[i + 2]
+            self._flush_line(newline=False)
+            self.result.transmit_requests.append(n)
+            if self.on_transmit_status is not None:
+                self.on_transmit_status(n)
+            return i + 3
+        if c == ord("I"):
             self._need(buf, i + 3)
             return i + 3
         if c in _ONE_ARG_GS:

@@ -44,9 +44,11 @@ def build_job(
     width_px: int = 576,
     qr_mode: str = "native",
     qr_module_px: int = 8,
+    confirm: bool = True,
 ) -> bytes:
     """The bytes of one ticket: init, the raster image (GS v 0), the QR centred (native
-    GS ( k, or as a raster image for printers without QR support), feed and cut."""
+    GS ( k, or as a raster image for printers without QR support), feed and cut, then GS r 1,
+    whose reply is the printer's word that the ticket came out (status_bytes)."""
     # python-escpos is imported on the first print, not at start-up: loading its printer
     # capability database takes a few hundred milliseconds.
     from escpos.printer import Dummy
@@ -70,6 +72,8 @@ def build_job(
             )
         d._raw(ALIGN_LEFT)
     d.cut()
+    if confirm:
+        d._raw(status_bytes.COMPLETION_REQUEST)
     return bytes(d.output)
 
 
@@ -113,7 +117,7 @@ class StatusPrinter(TicketPrinter):
                 False,
                 f"{self.name}: offline ({exc})",
                 exc.fix or "check the power, the cable and the connection setting",
-                {"error": str(exc)[:200]},
+                {"error": str(exc)[:200], "paper": PaperState.UNKNOWN.value},
             )
         details = {
             "online": str(c.online),

@@ -6,10 +6,14 @@ Connections (`devices.printer.connection`):
 - `network:HOST[:PORT]` (raw TCP, default port 9100),
 - `file:/dev/usb/lp0` (write only: status cannot be read).
 
-The ticket is sent as one job (raster image, QR, cut; see escpos_job.build_job). Status comes
-from DLE EOT 1/2/4 where the connection can read replies; a printer that does not answer within
-`status_timeout_s` is taken as "status unknown" (not as offline). Any I/O error closes the
-connection; the next use reopens it (USB printers go stale after a power cycle).
+The ticket is sent as one job (raster image, QR, cut, then GS r 1; see escpos_job.build_job).
+Status comes from DLE EOT 1/2/4 where the connection can read replies (asked once per ticket); a
+printer that does not answer within `status_timeout_s` is taken as "status unknown" (not as
+offline). A ticket counts as printed only when the printer answers the GS r 1 that follows the
+job, within `confirm_timeout_s`: a socket buffer that swallowed the job, a frozen printer or a
+write-only device file give PrintUnconfirmed, never success. Any I/O error closes the
+connection; the next use reopens it (USB printers go stale after a power cycle). A job is never
+sent twice: only a connection found dead before the first byte is reopened and retried.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ import select
 import socket
 import stat
 import threading
+import time
 from typing import Any
 
 from PIL import Image
 
 from hardware.printer import status_bytes
-from hardware.printer.base import PrinterError, PrinterOffline
+from hardware.printer.base import PaperOut, PrinterError, PrinterOffline, PrintUnconfirmed
 from hardware.printer.escpos_job import StatusPrinter, build_job
 
 log = logging.getLogger(__name__)
@@ -72,6 +77,7 @@ class EscposPrinter(StatusPrinter):
         timeout_s: float = 10.0,
         qr_mode: str = "native",
         status_timeout_s: float = 1.0,
+        confirm_timeout_s: float = 6.0,
     ) -> None:
         self.kind, self.params = parse_connection(connection)
         self.name = f"ESC/POS printer ({connection})"
@@ -79,6 +85,7 @@ class EscposPrinter(StatusPrinter):
         self.timeout_s = timeout_s
         self.qr_mode = qr_mode
         self.status_timeout_s = status_timeout_s
+        self.confirm_timeout_s = confirm_timeout_s
         self._dev: Any = None
         self._read_fd: int | None = None  # file: character devices, for status replies
         self._lock = threading.RLock()
@@ -144,12 +151,21 @@ class EscposPrinter(StatusPrinter):
                 self.close()
         raise PrinterOffline(f"{what} failed ({type(last).__name__}: {last})")
 
-    def _send(self, data: bytes) -> None:
-        def send(dev: Any) -> None:
-            self._drain(dev)
-            dev._raw(data)
+    def _send(self, data: bytes) -> Any:
+        """Writes the job once. A connection found dead before the first byte (drain) is
+        reopened by _io; a write that fails part-way is not repeated (it would print twice)."""
 
-        self._io("send", send)
+        def ready(d: Any) -> Any:
+            self._drain(d)
+            return d
+
+        dev = self._io("connect", ready)
+        try:
+            dev._raw(data)
+        except Exception as exc:  # escpos, usb, serial and socket errors alike
+            self.close()
+            raise PrinterOffline(f"send failed ({type(exc).__name__}: {exc})") from None
+        return dev
 
     def query(self, n: int) -> int | None:
         if not self.can_read:
@@ -188,43 +204,79 @@ class EscposPrinter(StatusPrinter):
                 while os.read(self._read_fd, 64):
                     pass
 
-    def _read_reply(self, dev: Any) -> int | None:
+    def _read_reply(
+        self, dev: Any, accept: Any = status_bytes.is_reply, timeout_s: float | None = None
+    ) -> int | None:
+        """The last byte `accept` takes among what arrives within the timeout (default
+        status_timeout_s); None when nothing acceptable came."""
+        deadline = time.monotonic() + (self.status_timeout_s if timeout_s is None else timeout_s)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            replies = [b for b in self._read_some(dev, left) if accept(b)]
+            if replies:
+                return replies[-1]
+
+    def _read_some(self, dev: Any, timeout_s: float) -> bytes:
         if self.kind == "network":
             sock: socket.socket = dev.device
             old = sock.gettimeout()
-            sock.settimeout(self.status_timeout_s)
+            sock.settimeout(timeout_s)
             try:
                 data = sock.recv(16)
             except TimeoutError:
-                return None
+                return b""
             finally:
                 sock.settimeout(old)
             if not data:
                 raise ConnectionError("printer closed the connection")
-        elif self.kind == "file":
+            return data
+        if self.kind == "file":
             if self._read_fd is None:
                 self._read_fd = os.open(
                     self.params["devfile"], os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY
                 )
-            ready, _, _ = select.select([self._read_fd], [], [], self.status_timeout_s)
+            ready, _, _ = select.select([self._read_fd], [], [], timeout_s)
             if not ready:
-                return None
+                return b""
             try:
-                data = os.read(self._read_fd, 16)
+                return os.read(self._read_fd, 16)
             except BlockingIOError:
-                return None
-        elif self.kind == "serial":
+                return b""
+        if self.kind == "serial":
             ser = dev.device  # pyserial: read(16) would wait the whole timeout for 16 bytes
+            ser.timeout = timeout_s
             data = bytes(ser.read(1))
             if data and ser.in_waiting:
                 data += bytes(ser.read(ser.in_waiting))
-        else:
-            data = bytes(dev._read() or b"")
-        replies = [b for b in data if status_bytes.is_reply(b)]
-        return replies[-1] if replies else None
+            return data
+        data = bytes(dev._read() or b"")  # usb: its own read timeout
+        if not data:
+            time.sleep(min(timeout_s, 0.05))
+        return data
+
+    def _await_completion(self, dev: Any) -> None:
+        """Waits for the reply to the job's GS r 1: the printer's word that the ticket is out."""
+        if not self.can_read:
+            raise PrintUnconfirmed("this connection cannot read replies: printing not confirmed")
+        try:
+            reply = self._read_reply(dev, status_bytes.is_completion_reply, self.confirm_timeout_s)
+        except Exception as exc:
+            self.close()
+            raise PrintUnconfirmed(
+                f"connection lost before the printer confirmed ({type(exc).__name__})"
+            ) from None
+        if reply is None:
+            raise PrintUnconfirmed(
+                f"no completion reply within {self.confirm_timeout_s:g} s: printing not confirmed"
+            )
+        if status_bytes.completion_paper_out(reply):
+            raise PaperOut("paper ran out during the ticket")
 
     def print_ticket(self, image: Image.Image, qr_payload: str | None = None) -> None:
         data = build_job(image, qr_payload, self.width_px, self.qr_mode)
         with self._lock:
             self.check()
-            self._send(data)
+            dev = self._send(data)
+            self._await_completion(dev)

@@ -25,4 +25,5 @@ def build_printer(config: PrinterConfig, data_dir: Path) -> TicketPrinter | None
         timeout_s=config.timeout_s,
         qr_mode=config.qr_mode,
         status_timeout_s=config.status_timeout_s,
+        confirm_timeout_s=config.confirm_timeout_s,
     )

@@ -5,12 +5,18 @@ requests from its current `condition`, and writes every cut page as
 `<output_dir>/<YYYYmmdd-HHMMSS>-net-<n>.png`. Point the kiosk at it with
 `[devices.printer] backend = "escpos"`, `connection = "network:127.0.0.1:9100"`
 (`kiosk sim printer --port 9100`).
+
+It answers GS r 1 (the job's completion request) after the pages before it were printed. Faults
+for the fault suite and for testers: `silent` (no status replies, no completion), `never_read`
+(accepts the connection and never reads a byte), `reset_after` (resets the connection after
+that many bytes), and a process frozen with SIGSTOP (`kiosk sim printer` in its own process).
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+import struct
 import threading
 import time
 from pathlib import Path
@@ -19,7 +25,7 @@ from PIL import Image
 
 from hardware.printer.base import PaperState
 from hardware.printer.escpos_interpreter import EscPosInterpreter, Interpretation
-from hardware.printer.status_bytes import PrinterCondition
+from hardware.printer.status_bytes import PrinterCondition, completion_reply
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +46,8 @@ class NetworkPrinterSimulator:
         self.width_px = width_px
         self.condition = READY
         self.silent = False  # True: never answer status requests (like some cheap printers)
+        self.never_read = False  # True: accept, then never read (a wedged printer)
+        self.reset_after: int | None = None  # reset the connection after this many bytes
         self.received = bytearray()
         self.jobs: list[Interpretation] = []
         self.pages: list[Image.Image] = []
@@ -76,13 +84,36 @@ class NetworkPrinterSimulator:
                 self._serve(conn)
 
     def _serve(self, conn: socket.socket) -> None:
+        def reply(byte: int) -> None:
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:  # the host went away: a printer does not stop printing for that
+                log.debug("simulated network printer: reply not delivered")
+
         def answer(n: int) -> None:
             if not self.silent:
-                conn.sendall(bytes([self.condition.reply(n)]))
+                reply(self.condition.reply(n))
 
-        interp = EscPosInterpreter(self.width_px, on_status_request=answer)
-        seen = 0
+        def completed(n: int) -> None:
+            # the pages before GS r were interpreted (and kept) by now: say so
+            for page in interp.result.pages[len(kept) :]:
+                self._keep(page)
+                kept.append(page)
+            if not self.silent and n in (1, 49):
+                reply(completion_reply(self.condition.paper))
+
+        interp = EscPosInterpreter(
+            self.width_px, on_status_request=answer, on_transmit_status=completed
+        )
+        kept: list[Image.Image] = []
         conn.settimeout(0.05)
+        if self.never_read:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            while not self._stop.is_set() and not self._drop.is_set():
+                time.sleep(0.05)
+            self._drop.clear()
+            return
+        count = 0
         while not self._stop.is_set():
             if self._drop.is_set():
                 self._drop.clear()
@@ -95,14 +126,17 @@ class NetworkPrinterSimulator:
                 break
             if not data:
                 break
+            count += len(data)
+            if self.reset_after is not None and count > self.reset_after:
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                break  # closing with linger 0 sends RST
             self.received += data
             interp.feed(data)
-            pages = interp.result.pages
-            for page in pages[seen:]:
+            for page in interp.result.pages[len(kept) :]:
                 self._keep(page)
-            seen = len(pages)
+                kept.append(page)
         result = interp.finish()
-        for page in result.pages[seen:]:
+        for page in result.pages[len(kept) :]:
             self._keep(page)
         self.jobs.append(result)
 

@@ -2,8 +2,9 @@
 through the ESC/POS interpreter and writes what a printer would have printed as
 `<output_dir>/<YYYYmmdd-HHMMSS>-<n>.png`, with the raw bytes beside it as `.bin`.
 
-Switches for testers: paper out, paper near end, cover open, offline (no answer at all), and a
-print delay (to exercise the kiosk's print timeout). Status is read the way the real backend
+Switches for testers: paper out, paper near end, cover open, offline (no answer at all), a
+print delay (to exercise the kiosk's print timeout), and "no confirmation" (the job is taken
+but the printer never confirms it came out, as a frozen or buffering printer does). Status is read the way the real backend
 reads it: by answering DLE EOT requests.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from hardware.printer.base import PaperOut, PaperState, PrinterOffline
+from hardware.printer.base import PaperOut, PaperState, PrinterOffline, PrintUnconfirmed
 from hardware.printer.escpos_interpreter import EscPosInterpreter, Interpretation
 from hardware.printer.escpos_job import StatusPrinter, build_job
 from hardware.printer.status_bytes import PrinterCondition
@@ -50,6 +51,7 @@ class SimulatedPrinter(StatusPrinter):
         self._near_end = False
         self._offline = False
         self._cover_open = False
+        self._no_confirm = False
         self._lock = threading.Lock()
 
     # -- tester switches ------------------------------------------------------------------
@@ -65,6 +67,9 @@ class SimulatedPrinter(StatusPrinter):
 
     def set_cover_open(self, value: bool) -> None:
         self._cover_open = value
+
+    def set_no_confirm(self, value: bool) -> None:
+        self._no_confirm = value
 
     def set_delay(self, seconds: float) -> None:
         self.delay_s = seconds
@@ -101,6 +106,8 @@ class SimulatedPrinter(StatusPrinter):
                 raise PrinterOffline("simulated printer: connection lost")
             if self._paper_out:
                 raise PaperOut("paper out")
+            if self._no_confirm:
+                raise PrintUnconfirmed("simulated printer: job taken, never confirmed")
             interp = EscPosInterpreter(self.width_px)
             interp.feed(data)
             result = interp.finish()

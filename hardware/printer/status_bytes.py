@@ -6,6 +6,13 @@ Replies (Epson; fixed bits 1 and 4 set, so a healthy reply is 0x12):
 - n=2 offline cause: bit 2 cover open, bit 3 paper fed by the button, bit 5 printing stopped
   by paper end, bit 6 error;
 - n=4 roll paper sensor: bits 2-3 near end, bits 5-6 paper end.
+
+Completion: DLE EOT is a real-time command, answered the moment it arrives, even while the job
+before it is still in the buffer, so its reply proves nothing about the ticket. GS r 1
+(transmit paper sensor status) is processed in sequence: its reply comes only after every byte
+before it was processed, i.e. after the ticket was printed and cut. Its reply has bits 4-7 at 0
+(bits 0-1 near end, bits 2-3 paper end), so it cannot be mistaken for a DLE EOT reply (bit 4 is
+1 there).
 """
 
 from __future__ import annotations
@@ -21,6 +28,26 @@ BASE = 0x12
 
 def request(n: int) -> bytes:
     return DLE_EOT + bytes([n])
+
+
+COMPLETION_REQUEST = b"\x1dr\x01"  # GS r 1
+
+
+def is_completion_reply(byte: int) -> bool:
+    return byte & 0xF0 == 0
+
+
+def completion_reply(paper: PaperState) -> int:
+    """The byte a printer answers to GS r 1 once the job before it is done."""
+    if paper is PaperState.OUT:
+        return 0x0C | 0x03
+    if paper is PaperState.NEAR_END:
+        return 0x03
+    return 0x00
+
+
+def completion_paper_out(byte: int) -> bool:
+    return bool(byte & 0x0C)
 
 
 def is_reply(byte: int) -> bool:

@@ -1,7 +1,10 @@
 """`kiosk read-card`, `kiosk sim card --vpcd` and `kiosk bench card`.
 
 - read-card: reads a chip ID card in a PC/SC reader and prints the identity, the access
-  protocol, the authenticity level and the APDU/byte/millisecond counts.
+  protocol, the level reached (passive authentication, chip authentication), whether the
+  configured verification policy accepts it, and the APDU/byte/millisecond counts. Exit 0:
+  read and accepted; 10: read but refused by the policy (the kiosk sends such a patient to the
+  desk); other non-zero codes: the read failed (with --json the error is JSON on stdout).
 - sim card: serves an emulated card (from a person JSON file) to pcscd through vsmartcard-vpcd,
   so every PC/SC program sees it in "Virtual PCD 00 00"; can play faults.
 - bench card: 20 reads through pcscd + vpcd, identity only and identity + a 20 KB photo;
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +40,10 @@ EXIT_CODES = {
     "IntegrityError": 7,
     "ReaderUnavailable": 8,
     "NoCard": 9,
+    "CardReadTimeout": 11,
 }
+EXIT_REFUSED = 10
+EXIT_BAD_ARGUMENTS = 2
 
 
 def _key_from_args(args: argparse.Namespace) -> Any:
@@ -57,6 +64,21 @@ def _key_from_args(args: argparse.Namespace) -> Any:
     return None
 
 
+def _ddmmyyyy(day: date | None) -> str | None:
+    return day.strftime("%d/%m/%Y") if day else None
+
+
+def _fail(args: argparse.Namespace, name: str, message: str, code: int, **extra: Any) -> int:
+    """One failure: JSON on stdout with --json (and the exit code), else a line on stderr."""
+    if args.json:
+        print(
+            json.dumps({"error": name, "message": message, **extra}, ensure_ascii=False, indent=2)
+        )
+    else:
+        print(f"kiosk read-card: {name}: {message}", file=sys.stderr)
+    return code
+
+
 def _read_card(args: argparse.Namespace) -> int:
     from hardware.cardreader.base import CardError
     from hardware.cardreader.pcsc import PcscCardReader, list_readers
@@ -67,43 +89,48 @@ def _read_card(args: argparse.Namespace) -> int:
     card_config = config.devices.card_reader
     pattern = args.reader if args.reader is not None else card_config.reader
     trust = args.trust or card_config.trust_store or None
+    timeout = args.timeout if args.timeout is not None else card_config.read_timeout_s
+    policy = card_config.verification
     try:
         key = _key_from_args(args)
     except AccessKeyError as exc:
-        print(f"kiosk read-card: {exc}", file=sys.stderr)
-        return 2
+        return _fail(args, "BadArguments", str(exc), EXIT_BAD_ARGUMENTS)
     report = ReadReport()
     reader = PcscCardReader(pattern, trust)
     try:
-        data = reader._with_card(
+        data = reader.bounded(
             lambda transport: read_identity(
-                transport, key, trust, with_photo=bool(args.photo) or args.json, report=report
-            )
+                transport,
+                key,
+                trust,
+                with_photo=bool(args.photo) or args.json,
+                report=report,
+                policy=policy,
+            ),
+            timeout,
         )
     except CardError as exc:
         name = type(exc).__name__
-        failure: dict[str, Any] = {"error": name, "message": str(exc), "stats": report.stats}
+        extra: dict[str, Any] = {"stats": report.stats}
         if name in ("ReaderUnavailable", "NoCard"):
-            failure["readers"] = list_readers()
-        if args.json:
-            print(json.dumps(failure, ensure_ascii=False, indent=2))
-        else:
-            print(f"kiosk read-card: {name}: {exc}", file=sys.stderr)
-        return EXIT_CODES.get(name, 1)
+            extra["readers"] = list_readers()
+        return _fail(args, name, str(exc), EXIT_CODES.get(name, 1), **extra)
+    except Exception as exc:  # noqa: BLE001 - a tester's tool: report, never a traceback
+        return _fail(args, type(exc).__name__, str(exc) or "unexpected error", 1)
     if args.photo and data.photo:
         Path(args.photo).write_bytes(data.photo)
     identity = {
         "citizen_id": data.citizen_id,
         "full_name": data.full_name,
-        "birth_date": data.birth_date,
-        "gender": data.gender,
+        "birth_date": _ddmmyyyy(data.birth_date),
+        "gender": data.gender.value if data.gender else None,
         "nationality": data.nationality,
         "ethnicity": data.ethnicity,
         "religion": data.religion,
         "origin": data.origin,
         "residence": data.residence,
         "features": data.features,
-        "issue_date": data.issue_date,
+        "issue_date": _ddmmyyyy(data.issue_date),
         "expiry": data.expiry,
         "father": data.father,
         "mother": data.mother,
@@ -115,7 +142,12 @@ def _read_card(args: argparse.Namespace) -> int:
     out: dict[str, Any] = {
         "identity": identity,
         "access": data.access,
-        "authenticity": data.authenticity,
+        "authenticity": data.authenticity.value,
+        "chip_authentication": data.chip_auth.value,
+        "accepted": data.accepted,
+        "refusal": data.refusal or None,
+        "refusal_detail": data.refusal_detail or None,
+        "policy": policy.model_dump(),
         "problems": report.problems,
         "files": report.files,
         "apdus": int(data.stats.get("apdus", 0)),
@@ -128,21 +160,29 @@ def _read_card(args: argparse.Namespace) -> int:
     else:
         for name, value in identity.items():
             print(f"{name:12} {value}")
-        print(f"access       {data.access}\nauthenticity {data.authenticity}")
+        print(f"access       {data.access}\nauthenticity {data.authenticity.value}")
+        print(f"chip auth    {data.chip_auth.value}")
+        verdict = "yes" if data.accepted else f"no: {data.refusal} ({data.refusal_detail})"
+        print(f"accepted     {verdict}")
         for problem in report.problems:
             print(f"  note: {problem}")
         print(f"{out['apdus']} APDUs, {out['bytes']} bytes, {out['ms']} ms")
-    return 0
+    return 0 if data.accepted else EXIT_REFUSED
 
 
 def _make_card(
-    person_file: str, pki: str | None, faults: list[str], photo: Path | None = None
+    person_file: str,
+    pki: str | None,
+    faults: list[str],
+    photo: Path | None = None,
+    legacy: bool = False,
+    active_auth: bool = False,
 ) -> Any:
     from dataclasses import replace
 
-    from hardware.icao.emulator import EmrtdEmulator
+    from hardware.icao.emulator import LEGACY, CardProfile, EmrtdEmulator
     from hardware.icao.person import load_person
-    from hardware.icao.pki import load_signer, make_pki
+    from hardware.icao.pki import load_fault_signers, load_signer, make_pki
 
     person = load_person(person_file)
     if photo is not None:
@@ -153,7 +193,13 @@ def _make_card(
         print(
             f"test PKI created in {pki} (trust {pki}/csca.pem to reach 'trusted')", file=sys.stderr
         )
-    return EmrtdEmulator.from_person(person, load_signer(pki), faults=faults)
+    return EmrtdEmulator.from_person(
+        person,
+        load_signer(pki),
+        faults=faults,
+        profile=LEGACY if legacy else CardProfile(active_auth=active_auth),
+        signers=load_fault_signers(pki),
+    )
 
 
 def _sim_card(args: argparse.Namespace) -> int:
@@ -168,7 +214,13 @@ def _sim_card(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        card = _make_card(args.person, args.pki, args.fault or [])
+        card = _make_card(
+            args.person,
+            args.pki,
+            args.fault or [],
+            legacy=args.legacy,
+            active_auth=args.active_auth,
+        )
     except (PersonError, PKIError, ValueError) as exc:
         print(f"kiosk sim card: {exc}", file=sys.stderr)
         return 2
@@ -297,11 +349,11 @@ def _bench_card(args: argparse.Namespace) -> int:
                 times: list[float] = []
                 apdus: list[float] = []
                 sizes: list[float] = []
-                level = ""
+                level = chip_auth = ""
                 for i in range(args.reads + 1):
                     report = ReadReport()
                     started = time.perf_counter()
-                    data = reader._with_card(
+                    data = reader.bounded(
                         functools.partial(
                             _read_for_bench,
                             key=key,
@@ -316,7 +368,8 @@ def _bench_card(args: argparse.Namespace) -> int:
                     times.append(elapsed)
                     apdus.append(data.stats["apdus"])
                     sizes.append(data.stats["bytes"])
-                    level = data.authenticity
+                    level = str(data.authenticity)
+                    chip_auth = str(data.chip_auth)
                 results[label] = {
                     "reads": len(times),
                     "median_ms": round(statistics.median(times), 1),
@@ -328,6 +381,7 @@ def _bench_card(args: argparse.Namespace) -> int:
                     "access": data.access,
                     "extended_length": not args.short_apdus,
                     "authenticity": level,
+                    "chip_authentication": chip_auth,
                 }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -340,13 +394,13 @@ def _bench_card(args: argparse.Namespace) -> int:
         mode = "short APDUs only" if args.short_apdus else "extended length"
         print(
             f"chip read through pcscd + vpcd ({args.reads} reads each, PACE, {mode}, "
-            "passive authentication)"
+            "passive + chip authentication)"
         )
         for label, row in results.items():
             print(
                 f"  {label:15} median {row['median_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
                 f"max {row['max_ms']:7.1f} ms  {row['apdus']:3d} APDUs  {row['bytes']:6d} bytes  "
-                f"{row['authenticity']}"
+                f"{row['authenticity']}, chip auth {row['chip_authentication']}"
             )
         print("  targets: identity p95 < 300 ms, identity+photo p95 < 1000 ms")
     return 0
@@ -371,6 +425,11 @@ def register(registry: CommandRegistry) -> None:
     read.add_argument("--photo", metavar="OUT.jpg", help="write the face image here")
     read.add_argument("--trust", metavar="DIR", help="CSCA trust store (default: configured)")
     read.add_argument("--json", action="store_true", help="print JSON")
+    read.add_argument(
+        "--timeout",
+        type=float,
+        help="give up after this many seconds (default: devices.card_reader.read_timeout_s)",
+    )
     read.set_defaults(func=_read_card)
 
     sim = registry.sim.add_parser("card", help="serve a virtual chip ID card to pcscd through vpcd")
@@ -383,6 +442,17 @@ def register(registry: CommandRegistry) -> None:
         "--pki", metavar="DIR", help="test PKI from `kiosk sim make-pki` (default: a new one)"
     )
     sim.add_argument("--fault", action="append", choices=FAULTS, help="play a fault (repeatable)")
+    sim.add_argument(
+        "--legacy",
+        action="store_true",
+        help="the old emulator layouts: no chip authentication, DG13 14 = SEQ{14, UTF8}, no "
+        "field 16, '<' at MRZ line 1 position 30",
+    )
+    sim.add_argument(
+        "--active-auth",
+        action="store_true",
+        help="the chip also has an active authentication key (DG15)",
+    )
     sim.add_argument("--connect-timeout", type=float, default=5.0, help=argparse.SUPPRESS)
     sim.set_defaults(func=_sim_card)
 

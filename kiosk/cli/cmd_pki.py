@@ -34,7 +34,8 @@ def _make_pki(args: argparse.Namespace) -> int:
 
 
 def _trust_store(args: argparse.Namespace) -> int:
-    from hardware.icao.pki import PKIError, TrustStore, public_key_of, serial_of
+    from hardware.icao.certs import public_key_of, serial_of
+    from hardware.icao.trust import PKIError, TrustStore
 
     try:
         store = TrustStore.from_path(args.path)

@@ -28,10 +28,9 @@ PPM_BUCKETS = [(0.0, 3.0), (3.0, 4.0), (4.0, 5.0), (5.0, 6.0), (6.0, 8.0), (8.0,
 
 
 def _load_image(path: Path) -> Any:
-    import cv2
+    from hardware.codereader.images import load_rgb
 
-    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    return None if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return load_rgb(path)
 
 
 def _decoder(name: str) -> Any:
@@ -46,8 +45,13 @@ def _decoder(name: str) -> Any:
 
 def _scan_one(path: Path, decoder: Any, pattern: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {"file": str(path)}
+    from hardware.codereader.images import ImageTooLarge
+
     try:
         image = _load_image(path)
+    except ImageTooLarge as exc:
+        out.update(ok=False, reason=str(exc))
+        return out
     except Exception as exc:  # a corrupt file must not stop the batch
         image = None
         out["detail"] = type(exc).__name__

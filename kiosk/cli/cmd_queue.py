@@ -7,9 +7,12 @@ import json
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import CommandRegistry, config_from_args
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 
 def _ticket_dict(ticket: Any) -> dict[str, Any]:
@@ -19,11 +22,72 @@ def _ticket_dict(ticket: Any) -> dict[str, Any]:
     return out
 
 
+class _DatabaseDown(Exception):
+    pass
+
+
+EXIT_DB_DOWN = 3
+
+
 def _service(args: argparse.Namespace) -> tuple[Any, Any]:
-    from kiosk.queue.service import QueueService
+    from kiosk.bootstrap import build_queue
 
     config = config_from_args(args)
-    return config, QueueService.from_config(config)
+    try:
+        return config, build_queue(config)
+    except Exception as exc:
+        if _is_db_error(exc):
+            raise _DatabaseDown(_where(config)) from exc
+        raise
+
+
+def _is_db_error(exc: BaseException) -> bool:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from kiosk.queue.model import QueueUnavailable
+
+    return isinstance(exc, OperationalError | DBAPIError | QueueUnavailable | OSError)
+
+
+def _where(config: KioskConfig) -> str:
+    from sqlalchemy.engine import make_url
+
+    dsn = config.storage.dsn.get_secret_value()
+    if not dsn:
+        return f"SQLite in {config.data_path}"
+    try:
+        url = make_url(dsn)
+        return f"PostgreSQL {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+    except Exception:
+        return "PostgreSQL (storage.dsn)"
+
+
+def _db_guard(func: Any) -> Any:
+    """One clear line and exit code 3 when the queue database is down (no traceback)."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(func(args))
+        except _DatabaseDown as exc:
+            cause = exc.__cause__
+            print(
+                f"kiosk: queue database unreachable ({exc}): "
+                f"{type(cause).__name__ if cause else 'error'}; check storage.dsn and that the "
+                "database server is running",
+                file=sys.stderr,
+            )
+            return EXIT_DB_DOWN
+        except Exception as exc:
+            if not _is_db_error(exc):
+                raise
+            print(
+                f"kiosk: queue database unreachable ({type(exc).__name__}); check storage.dsn "
+                "and that the database server is running",
+                file=sys.stderr,
+            )
+            return EXIT_DB_DOWN
+
+    return run
 
 
 def _issue(args: argparse.Namespace) -> int:
@@ -78,13 +142,12 @@ def _issue(args: argparse.Namespace) -> int:
         queue.close()
 
 
-def _print(config: Any, queue: Any, ticket: Any, language: str) -> Any:
-    from hardware.printer.factory import build_printer
-    from kiosk.queue.printing import PrintService
+def _print(config: KioskConfig, queue: Any, ticket: Any, language: str) -> Any:
+    from kiosk.bootstrap import build_printer, build_printing
 
-    printer = build_printer(config.devices.printer, config.data_path)
+    printer = build_printer(config)
     try:
-        return PrintService(printer, queue).print_ticket(
+        return build_printing(queue, printer).print_ticket(
             ticket, config, language, config.devices.printer.timeout_s
         )
     finally:
@@ -216,6 +279,34 @@ def _bench(args: argparse.Namespace) -> int:
     return 0 if result["duplicates"] == 0 and result["gaps"] == 0 else 1
 
 
+def _bench_wait(args: argparse.Namespace) -> int:
+    from kiosk.queue.bench_wait import run_bench as run_wait_bench
+
+    result = run_wait_bench(days=args.days, seed=args.seed)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(
+        "wait estimate vs the wait that followed (relative error over waits >= 5 min; "
+        "absolute error over all tickets)"
+    )
+    head = f"{'scenario':<26}{'tickets':>8}  {'new med/p90 %':>14}{'old med/p90 %':>15}"
+    print(head + f"{'new med/p90 min':>17}{'old med/p90 min':>17}{'in range':>10}")
+    rows = [*result["scenarios"].items(), ("all", result["all"])]
+    for name, r in rows:
+        new, old = r["new"], r["old"]
+        print(
+            f"{name:<26}{r['tickets']:>8}  "
+            f"{new['median_pct']:>6}/{new['p90_pct']:<7}{old['median_pct']:>7}/{old['p90_pct']:<7}"
+            f"{new['median_min']:>8}/{new['p90_min']:<8}{old['median_min']:>8}/{old['p90_min']:<8}"
+            f"{str(r.get('in_range_pct', '')) + ('%' if 'in_range_pct' in r else ''):>10}"
+        )
+    ok = result["all"]["new"]["median_pct"] <= 25
+    print(f"target: median relative error <= 25 % ({'met' if ok else 'NOT met'}); "
+          "old = the previous estimator, same run")  # fmt: skip
+    return 0
+
+
 def _sim_printer(args: argparse.Namespace) -> int:
     from hardware.printer.base import PaperState
     from hardware.printer.netsim import NetworkPrinterSimulator
@@ -236,6 +327,9 @@ def _sim_printer(args: argparse.Namespace) -> int:
         paper=paper,
         error=False,
     )
+    sim.silent = args.silent
+    sim.never_read = args.never_read
+    sim.reset_after = args.reset_after
     print(
         f"ESC/POS printer simulator on {sim.host}:{sim.port}, pages to {out} (Ctrl+C stops)",
         flush=True,
@@ -269,12 +363,12 @@ def register(registry: CommandRegistry) -> None:
     issue.add_argument("--language", choices=["vi", "en"], default="vi")
     issue.add_argument("--print", action="store_true", help="print it on the configured printer")
     issue.add_argument("--json", action="store_true")
-    issue.set_defaults(func=_issue)
+    issue.set_defaults(func=_db_guard(_issue))
     rep = tsub.add_parser("reprint", help="print an issued ticket again")
     rep.add_argument("ticket_id")
     rep.add_argument("--language", choices=["vi", "en"])
     rep.add_argument("--json", action="store_true")
-    rep.set_defaults(func=_reprint)
+    rep.set_defaults(func=_db_guard(_reprint))
 
     queue = registry.commands.add_parser(
         "queue", help="the counter side: call tickets, show the lines"
@@ -287,11 +381,11 @@ def register(registry: CommandRegistry) -> None:
     call.add_argument("--line", required=True)
     call.add_argument("--counter", default="", help="which counter, when several serve the line")
     call.add_argument("--json", action="store_true")
-    call.set_defaults(func=_call)
+    call.set_defaults(func=_db_guard(_call))
     status = qsub.add_parser("status", help="today's numbers per line")
     status.add_argument("--line")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(func=_status)
+    status.set_defaults(func=_db_guard(_status))
     lines = qsub.add_parser("lines", help="the configured lines and priority categories")
     lines.add_argument("--json", action="store_true")
     lines.set_defaults(func=_lines)
@@ -311,6 +405,14 @@ def register(registry: CommandRegistry) -> None:
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=_bench)
 
+    wait = registry.bench.add_parser(
+        "wait", help="replay simulated days: wait estimates vs the waits that followed"
+    )
+    wait.add_argument("--days", type=int, default=3, help="days per scenario")
+    wait.add_argument("--seed", type=int, default=1)
+    wait.add_argument("--json", action="store_true")
+    wait.set_defaults(func=_bench_wait)
+
     sim = registry.sim.add_parser(
         "printer", help="a network ESC/POS printer (raw TCP) that writes what it prints as PNG"
     )
@@ -321,4 +423,9 @@ def register(registry: CommandRegistry) -> None:
     sim.add_argument("--paper-out", action="store_true")
     sim.add_argument("--near-end", action="store_true")
     sim.add_argument("--cover-open", action="store_true")
+    sim.add_argument("--silent", action="store_true", help="never answer status or completion")
+    sim.add_argument("--never-read", action="store_true", help="accept, then never read")
+    sim.add_argument(
+        "--reset-after", type=int, metavar="BYTES", help="reset the connection after BYTES"
+    )
     sim.set_defaults(func=_sim_printer)

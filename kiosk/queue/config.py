@@ -121,6 +121,24 @@ class QueueSettings(BaseModel):
     recent_calls: int = Field(
         default=10, ge=2, description="calls used to measure the service time"
     )
+    priority_run: int = Field(
+        default=0,
+        ge=0,
+        description="fairness: after this many priority calls in a row a counter calls one "
+        "normal ticket (0 = strict priority)",
+    )
+    requeue_limit: int = Field(
+        default=1, ge=0, description="times a no-show goes back to the queue before it ends"
+    )
+    requeue_behind: int = Field(
+        default=3, ge=0, description="a requeued no-show waits behind this many tickets"
+    )
+    registration_retention_h: float | None = Field(
+        default=None,
+        gt=0,
+        description="hours the registration record of a ticket is kept; empty = until the end "
+        "of the local day",
+    )
 
 
 class StorageConfig(BaseModel):
@@ -136,4 +154,23 @@ class StorageConfig(BaseModel):
         description="key for the keyed hash of citizen IDs; empty = generated per data dir "
         "(set the same key on every kiosk sharing a PostgreSQL database)",
     )
-    busy_timeout_s: float = Field(default=30.0, gt=0, description="wait for a locked database")
+    busy_timeout_s: float = Field(
+        default=5.0, gt=0, description="SQLite: wait for a locked database (busy timeout)"
+    )
+    connect_timeout_s: int = Field(default=2, ge=1, description="PostgreSQL: connect timeout")
+    statement_timeout_s: float = Field(
+        default=3.0,
+        gt=0,
+        description="bound of one database call; also the client-side limit when the server "
+        "stops answering (a frozen server, a dead network)",
+    )
+    lock_timeout_s: float = Field(default=2.0, gt=0, description="PostgreSQL: row lock wait")
+    keepalive_idle_s: int = Field(
+        default=5, ge=1, description="PostgreSQL: TCP keepalive after this much silence"
+    )
+    issue_deadline_s: float = Field(
+        default=8.0,
+        gt=0,
+        description="a ticket not confirmed to the kiosk within this time is voided (the "
+        "patient is told within it; the counter never calls a voided ticket)",
+    )

@@ -1,22 +1,28 @@
 """Printing a ticket without ever losing it.
 
-`PrintService.print_ticket` checks the printer's status first, then prints on a worker thread
-with a timeout, records the result with `QueueService.record_print` (status and attempts) and
-returns a `PrintOutcome`; it never raises. When printing fails the ticket stays issued: the UI
-shows it on screen with its QR (`render_ticket(..., with_qr=True)`) and "show this screen at the
-counter", and a reprint is possible (`reprint(ticket_id, ...)`).
+`PrintService.print_ticket` prints on a worker thread with a timeout (the printer backend asks
+for status once and waits for the printer's own completion reply), records the result with
+`QueueService.record_print` (status, attempts and why) and returns a `PrintOutcome`; it never
+raises. A ticket counts as printed only when the printer confirmed it: a job the printer took
+but did not confirm is "unconfirmed", a failure like any other. When printing fails the ticket
+stays issued: the UI shows it on screen with its QR (`render_ticket(..., with_qr=True)`) and
+"show this screen at the counter", and a reprint is possible (`reprint(ticket_id, ...)`). The
+"REPRINT" mark goes only on a ticket of which a copy really came out before.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-from hardware.printer.base import CoverOpen, PaperOut, PrinterError, PrinterOffline, TicketPrinter
+from hardware.printer.base import PrinterError, TicketPrinter
 from kiosk.queue.service import QueueService, Ticket
 from kiosk.queue.ticket_render import render_ticket
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "offline": ("Máy in không hoạt động.", "The printer is not available."),
     "cover_open": ("Nắp máy in đang mở.", "The printer cover is open."),
     "timeout": ("Máy in không phản hồi.", "The printer did not respond."),
+    "unconfirmed": (
+        "Máy in không xác nhận đã in phiếu. Nếu không có phiếu ở khe máy in,",
+        "The printer did not confirm the ticket. If no ticket came out,",
+    ),
     "error": ("Máy in bị lỗi.", "The printer failed."),
 }
 
@@ -35,7 +45,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True)
 class PrintOutcome:
     ok: bool
-    error_code: str | None  # "paper_out", "offline", "cover_open", "timeout", "error"
+    error_code: (
+        str | None
+    )  # "paper_out", "offline", "cover_open", "timeout", "unconfirmed", "error"
     message_vi: str
     message_en: str
 
@@ -45,17 +57,19 @@ class PrintOutcome:
 
 def _failure(code: str) -> PrintOutcome:
     vi, en = MESSAGES[code]
+    if code == "unconfirmed":  # the sentence goes on: "... please show this screen"
+        return PrintOutcome(
+            False,
+            code,
+            f"{vi} {_SHOW_SCREEN_VI[0].lower()}{_SHOW_SCREEN_VI[1:]}",
+            f"{en} {_SHOW_SCREEN_EN[0].lower()}{_SHOW_SCREEN_EN[1:]}",
+        )
     return PrintOutcome(False, code, f"{vi} {_SHOW_SCREEN_VI}", f"{en} {_SHOW_SCREEN_EN}")
 
 
 def _code(exc: BaseException) -> str:
-    if isinstance(exc, PaperOut):
-        return "paper_out"
-    if isinstance(exc, CoverOpen):
-        return "cover_open"
-    if isinstance(exc, PrinterOffline):
-        return "offline"
-    return "error"
+    code = exc.code if isinstance(exc, PrinterError) else "error"
+    return code if code in MESSAGES else "error"
 
 
 class PrintService:
@@ -65,7 +79,7 @@ class PrintService:
         self._busy = threading.Lock()  # one job at a time; a hung job blocks the next (timeout)
 
     def print_ticket(
-        self, ticket: Ticket, config: Any, language: str, timeout_s: float = 10.0
+        self, ticket: Ticket, config: KioskConfig, language: str, timeout_s: float = 10.0
     ) -> PrintOutcome:
         try:
             return self._print(ticket, config, language, timeout_s)
@@ -75,7 +89,11 @@ class PrintService:
             return _failure("error")
 
     def reprint(
-        self, ticket_id: str, config: Any, language: str | None = None, timeout_s: float = 10.0
+        self,
+        ticket_id: str,
+        config: KioskConfig,
+        language: str | None = None,
+        timeout_s: float = 10.0,
     ) -> PrintOutcome:
         """Prints an issued ticket again (marked REPRINT, current people ahead)."""
         try:
@@ -85,9 +103,6 @@ class PrintService:
         except Exception:
             log.exception("reprint: cannot read ticket %s", ticket_id)
             return _failure("error")
-        from dataclasses import replace
-
-        ticket = replace(ticket, reprint=True)
         return self.print_ticket(ticket, config, language or ticket.language, timeout_s)
 
     def _record(self, ticket_id: str, ok: bool, error: str, attempt: bool = True) -> None:
@@ -96,14 +111,16 @@ class PrintService:
         except Exception:
             log.exception("cannot record the print result of ticket %s", ticket_id)
 
-    def _print(self, ticket: Ticket, config: Any, language: str, timeout_s: float) -> PrintOutcome:
+    def _print(
+        self, ticket: Ticket, config: KioskConfig, language: str, timeout_s: float
+    ) -> PrintOutcome:
         printer = self.printer
         if printer is None:
             self._record(ticket.id, False, "no printer configured")
             return _failure("offline")
-        width = getattr(
-            getattr(getattr(config, "devices", None), "printer", None), "paper_width_px", 576
-        )
+        width = config.devices.printer.paper_width_px
+        # "REPRINT" only when a copy really came out before (not after a paper-out)
+        ticket = replace(ticket, reprint=ticket.print_status == "printed")
         image = render_ticket(ticket, config, language, width_px=width)
         result: dict[str, BaseException | None] = {}
         state = threading.Lock()
@@ -111,8 +128,7 @@ class PrintService:
 
         def job() -> None:
             try:
-                printer.check()  # status first: paper out / cover open / offline
-                printer.print_ticket(image, qr_payload=ticket.id)
+                printer.print_ticket(image, qr_payload=ticket.id)  # status once, then confirmed
                 error: BaseException | None = None
             except BaseException as exc:  # reported to the caller below
                 error = exc

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from hardware.cardreader.base import IntegrityError
+from hardware.cardreader.base import Gender, IntegrityError
 from hardware.icao import lds
 from hardware.icao.card_files import FILE_FAULTS, build_card_files
+from hardware.icao.certs import Signer
 from hardware.icao.person import load_person
-from hardware.icao.pki import Signer, TrustStore, create_csca, create_dsc
+from hardware.icao.pki import create_csca, create_dsc
 from hardware.icao.sod import parse_sod, passive_authentication
+from hardware.icao.trust import TrustStore
 
 ROOT = Path(__file__).resolve().parents[3]
 PEOPLE = sorted((ROOT / "assets" / "demo" / "people").glob("*.json"))
@@ -44,10 +46,11 @@ def test_card_files_read_back_trusted(path: Path, pki: tuple[Signer, TrustStore]
     assert result.level == "trusted", result.problems
     assert result.checked_groups == [1, 2, 13]
     card = lds.card_data_from(dg13, face, result.level, access="PACE")
-    assert (card.citizen_id, card.full_name, card.birth_date) == (
+    assert (card.citizen_id, card.full_name, card.birth_date, card.gender) == (
         person.id,
         person.name,
-        person.dob,
+        person.birth_date,
+        Gender.MALE if person.gender == "Nam" else Gender.FEMALE,
     )
     assert (card.father, card.mother, card.spouse) == (person.father, person.mother, person.spouse)
     assert card.photo is not None and card.authenticity == "trusted"
@@ -84,7 +87,8 @@ def test_untrusted_signer_reaches_consistent_only(pki: tuple[Signer, TrustStore]
 
 
 def test_faults_of_the_emulator_are_ignored_here(pki: tuple[Signer, TrustStore]) -> None:
-    assert {"tampered_dg13", "untrusted_signer"} == FILE_FAULTS
+    assert {"tampered_dg13", "untrusted_signer", "forged-sod", "no-sod"} <= FILE_FAULTS
+    assert not FILE_FAULTS & {"wrong_key", "removal", "clone", "not_emrtd"}
     signer, trust = pki
     files = build_card_files(load_person(PEOPLE[2]), signer, faults={"wrong_key", "removal"})
     assert passive_authentication(files[0x011D], _groups(files), trust).level == "trusted"

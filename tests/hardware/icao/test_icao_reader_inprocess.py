@@ -15,6 +15,7 @@ from hardware.cardreader.base import (
     AccessKey,
     CardEvent,
     CardRemoved,
+    ChipAuth,
     IntegrityError,
     KeyRequired,
     NoCard,
@@ -37,7 +38,7 @@ def person() -> Person:
 
 
 def _card(person: Person, **kwargs: object) -> EmrtdEmulator:
-    signer, _ = demo_pki()
+    signer = demo_pki()[0]
     return EmrtdEmulator.from_person(person, signer, **kwargs)  # type: ignore[arg-type]
 
 
@@ -89,10 +90,12 @@ def test_every_card_profile_reads_the_same_identity(
 
 def test_extended_length_needs_few_apdus(person: Person) -> None:
     data = read_identity(Spy(_card(person)), AccessKey(can=person.can), _trust())
-    # CardAccess, MSE + 4 GA, SELECT AID, EF.COM, DG1, DG13, DG2, SOD
-    assert data.stats["apdus"] == 12
+    # CardAccess, MSE + 4 GA, SELECT AID, EF.COM, DG1, DG13, DG2, DG14, SOD,
+    # chip authentication: MSE:Set AT, GA, EF.COM again under the new keys
+    assert data.stats["apdus"] == 16
+    assert data.chip_auth is ChipAuth.PASSED and data.accepted
     data = read_identity(Spy(_card(person)), AccessKey(can=person.can), _trust(), with_photo=False)
-    assert data.stats["apdus"] == 11
+    assert data.stats["apdus"] == 15
     assert data.photo is None
 
 

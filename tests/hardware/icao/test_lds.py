@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from hardware.cardreader.base import Authenticity, Gender
 from hardware.icao import lds, tlv
 from hardware.icao.lds import LDSError, MrzCheckError
 from hardware.icao.person import Person, load_person
@@ -112,7 +113,10 @@ def test_build_td1_for_a_vietnamese_card() -> None:
     mrz_text = lds.build_mrz_td1(person)
     assert len(mrz_text) == 90
     mrz = lds.parse_mrz(mrz_text)  # every check digit verified
-    assert mrz_text[:30] == "IDVNM3020098765048302009876<<<"
+    # position 30: the check digit of the 12-digit ID, as on real cards
+    assert mrz_text[:30] == "IDVNM3020098765048302009876<<" + lds.check_digit(person.id)
+    assert lds.build_mrz_td1(person, legacy=True)[:30] == "IDVNM3020098765048302009876<<<"
+    assert lds.parse_mrz(lds.build_mrz_td1(person, legacy=True)).citizen_id == person.id
     assert mrz.document_code == "ID"
     assert mrz.issuing_state == mrz.nationality == "VNM"
     assert mrz.document_number == "302009876"  # last 9 digits of the ID
@@ -194,7 +198,8 @@ def test_dg13_round_trip_of_every_field(path: Path) -> None:
     assert (dg13.father, dg13.mother) == (person.father, person.mother)
     assert dg13.spouse == person.spouse
     assert dg13.old_id == person.old_id
-    assert dg13.extra == {}
+    assert dg13.extra == {"16": lds.card_serial(person.id)}  # meaning not published: kept raw
+    assert lds.parse_dg13(lds.build_dg13(person, legacy=True)).extra == {}
 
 
 def test_dg13_types_follow_the_reference_table() -> None:
@@ -212,8 +217,19 @@ def test_dg13_types_follow_the_reference_table() -> None:
     assert {n: t[0] for n, t in types.items() if n in (1, 3, 11, 15)} == dict.fromkeys(
         (1, 3, 11, 15), printable
     )
-    assert all(types[n] == [utf8] for n in (2, 4, 5, 6, 7, 8, 9, 10, 12, 14))
+    assert all(types[n] == [utf8] for n in (2, 4, 5, 6, 7, 8, 9, 10, 12))
     assert types[13] == [sequence, sequence]
+    assert types[14] == [sequence] and types[16] == [printable]  # SEQ{14, SEQ{UTF8}}, field 16
+    spouse_field = next(
+        item for item in field_set.children() if item.children()[0].value == b"\x0e"
+    )
+    assert [v.tag for v in spouse_field.children()[1].children()] == [utf8]
+    legacy = tlv.decode_all(tlv.decode(lds.build_dg13(person, legacy=True), 0x6D).value)[0]
+    legacy_types = {
+        tlv.decode_integer(item.children()[0].value): [v.tag for v in item.children()[1:]]
+        for item in legacy.children()[2].children()
+    }
+    assert legacy_types[14] == [utf8] and 16 not in legacy_types
 
 
 def test_dg13_empty_spouse_is_an_integer_only_sequence() -> None:
@@ -445,17 +461,26 @@ def test_card_data_from_dg13_and_face() -> None:
     person = load_person(PEOPLE / "binh-over-75.json")
     dg13 = lds.parse_dg13(lds.build_dg13(person, {21: "x"}))
     face = lds.parse_dg2(lds.build_dg2(person.photo_bytes() or b""))
-    data = lds.card_data_from(dg13, face, "trusted", access="PACE")
+    data = lds.card_data_from(dg13, face, Authenticity.TRUSTED, access="PACE")
     assert data.citizen_id == person.id
     assert data.full_name == "Trần Thị Bình"
-    assert data.gender == "Nữ"
-    assert data.expiry == "Không thời hạn"
+    assert data.gender is Gender.FEMALE
+    assert data.birth_date == person.birth_date
+    assert data.expiry == "Không thời hạn" and data.expiry_date is None
     assert (data.father, data.mother, data.spouse) == (person.father, person.mother, "")
     assert data.old_id == person.old_id
     assert data.photo == face.display_bytes
     assert (data.authenticity, data.access) == ("trusted", "PACE")
-    assert data.extra == {"21": "x"}
-    assert lds.card_data_from(dg13, None, "read").photo is None
+    assert data.extra == {"16": lds.card_serial(person.id), "21": "x"}
+    assert lds.card_data_from(dg13, None, Authenticity.READ).photo is None
+
+
+def test_card_data_keeps_a_partial_birth_date_as_text() -> None:
+    """Old cards may carry 00/00/1950: no date to compute with, but the text is not lost."""
+    dg13 = lds.Dg13(citizen_id="001050000001", full_name="A", birth_date="00/00/1950", gender="X")
+    data = lds.card_data_from(dg13, None, Authenticity.READ)
+    assert data.birth_date is None and data.gender is None
+    assert data.extra == {"birth_date": "00/00/1950", "gender": "X"}
 
 
 # --- hostile input ----------------------------------------------------------------------------

@@ -16,22 +16,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from hardware.icao import lds, tlv
+from hardware.icao.certs import EXPLICIT_CURVES, NAMED_CURVES, Signer, serial_of
 from hardware.icao.person import load_person
-from hardware.icao.pki import (
-    EXPLICIT_CURVES,
-    NAMED_CURVES,
-    PKIError,
-    Signer,
-    TrustStore,
-    build_master_list,
-    create_csca,
-    create_dsc,
-    load_signer,
-    make_pki,
-    parse_master_list,
-    serial_of,
-)
+from hardware.icao.pki import PKIError, create_csca, create_dsc, load_signer, make_pki
 from hardware.icao.sod import build_sod, passive_authentication
+from hardware.icao.trust import TrustStore, build_master_list, parse_master_list
 from kiosk.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,6 +37,13 @@ def test_make_pki_files_and_chain(tmp_path: Path) -> None:
         "dsc.pem",
         "dsc.key",
         "README",
+        "csca.crl",
+        ".faults",
+    }
+    assert {p.name for p in (files.directory / ".faults").iterdir()} == {
+        f"{name}.{ext}"
+        for name in ("dsc-keyusage", "csca-signed-sod", "revoked-dsc")
+        for ext in ("pem", "key")
     }
     assert "TEST KEYS" in (files.directory / "README").read_text()
     assert stat.S_IMODE(files.dsc_key.stat().st_mode) == 0o600
@@ -121,13 +117,14 @@ def test_master_list_with_an_unreadable_certificate_keeps_the_others(tmp_path: P
     assert ml.count(serial_marker) == 1
     broken = ml.replace(serial_marker, b"\xff" * len(serial_marker))
     certs, problems = parse_master_list(broken)
-    assert [c.subject for c in certs] == [good[0].subject]
+    assert certs == []  # the signature no longer holds: nothing of this list is trusted
     assert "of the master list unreadable" in problems[0]
     assert "messageDigest does not match the content of master list" in problems[1]
+    assert problems[-1] == "none of the 1 certificates of this master list is trusted"
     path = tmp_path / "broken.ml"
     path.write_bytes(broken)
     store = TrustStore.from_path(path)
-    assert len(store) == 1 and store.problems[0].startswith("broken.ml: certificate ")
+    assert len(store) == 0 and store.problems[0].startswith("broken.ml: certificate ")
 
 
 def test_master_list_signature_problems_are_reported() -> None:
@@ -136,14 +133,22 @@ def test_master_list_signature_problems_are_reported() -> None:
     certs, problems = parse_master_list(
         build_master_list(cscas, create_dsc(outsider_csca, outsider_key))
     )
-    assert len(certs) == 2
-    assert problems == ["the master list signer was not issued by a CSCA in the list"]
+    assert certs == []
+    assert problems == [
+        "the master list signer was not issued by a CSCA in the list",
+        "none of the 2 certificates of this master list is trusted",
+    ]
     ml_csca, ml_key = create_csca("ML CSCA")
     ml = bytearray(build_master_list([*cscas, ml_csca], create_dsc(ml_csca, ml_key)))
     ml[-5] ^= 0x01  # inside the signature
     certs, problems = parse_master_list(bytes(ml))
-    assert len(certs) == 3
-    assert problems == ["master list signature does not verify with its signer certificate"]
+    assert certs == []
+    assert problems == [
+        "master list signature does not verify with its signer certificate",
+        "none of the 3 certificates of this master list is trusted",
+    ]
+    good = build_master_list([*cscas, ml_csca], create_dsc(ml_csca, ml_key))
+    assert len(parse_master_list(good)[0]) == 3
 
 
 def test_master_list_parser_refuses_other_data(tmp_path: Path) -> None:

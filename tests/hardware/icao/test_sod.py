@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from hardware.cardreader.base import IntegrityError
 from hardware.icao import lds, tlv
+from hardware.icao.certs import Signer
 from hardware.icao.person import load_person
-from hardware.icao.pki import Signer, TrustStore, create_csca, create_dsc
+from hardware.icao.pki import create_csca, create_dsc
 from hardware.icao.sod import (
     ID_LDS_SECURITY_OBJECT,
     build_sod,
@@ -25,6 +26,7 @@ from hardware.icao.sod import (
     passive_authentication,
 )
 from hardware.icao.tlv import LDSError
+from hardware.icao.trust import TrustStore
 
 ROOT = Path(__file__).resolve().parents[3]
 PERSON = load_person(ROOT / "assets" / "demo" / "people" / "an-adult.json")
@@ -269,7 +271,7 @@ def test_every_truncation_of_a_sod_gives_read(signer: Signer, trust: TrustStore)
 
 
 def test_a_cms_that_is_not_an_lds_security_object(signer: Signer, trust: TrustStore) -> None:
-    from hardware.icao.sod import build_signed_data
+    from hardware.icao.cms import build_signed_data
 
     other = tlv.encode(0x77, build_signed_data("1.2.840.113549.1.7.1", b"hello", signer))
     result = passive_authentication(other, GROUPS, trust)

@@ -100,11 +100,27 @@ def test_find_and_require() -> None:
         tlv.require(data, 0x5F36, "EF.COM")
 
 
-@pytest.mark.parametrize("value", [0, 1, 13, 127, 128, 255, 256, -1, 65535])
+@pytest.mark.parametrize("value", [0, 1, 13, 127, 128, 255, 256, -1, -128, -129, 65535])
 def test_integer_round_trip(value: int) -> None:
     item = tlv.decode(tlv.encode_integer(value))
     assert item.tag == 0x02
     assert tlv.decode_integer(item.value) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "der"),
+    [
+        (0, "020100"),
+        (127, "02017f"),
+        (128, "02020080"),
+        (-1, "0201ff"),
+        (-128, "020180"),
+        (-129, "0202ff7f"),
+        (256, "02020100"),
+    ],
+)
+def test_integers_are_minimal_der(value: int, der: str) -> None:
+    assert tlv.encode_integer(value).hex() == der
 
 
 def test_oid_encoding_of_the_dg13_oid() -> None:

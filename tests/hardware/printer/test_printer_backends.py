@@ -16,7 +16,13 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from hardware.printer.base import CoverOpen, PaperOut, PaperState, PrinterOffline
+from hardware.printer.base import (
+    CoverOpen,
+    PaperOut,
+    PaperState,
+    PrinterOffline,
+    PrintUnconfirmed,
+)
 from hardware.printer.config import PrinterConfig
 from hardware.printer.escpos_interpreter import EscPosInterpreter, Interpretation
 from hardware.printer.escpos_job import build_job
@@ -24,7 +30,12 @@ from hardware.printer.escpos_printer import ConnectionSpecError, EscposPrinter, 
 from hardware.printer.factory import build_printer
 from hardware.printer.netsim import NetworkPrinterSimulator
 from hardware.printer.simulated import SimulatedPrinter
-from hardware.printer.status_bytes import PrinterCondition, decode, is_reply
+from hardware.printer.status_bytes import (
+    PrinterCondition,
+    completion_reply,
+    decode,
+    is_reply,
+)
 
 
 def _ticket_image(width: int = 576) -> Image.Image:
@@ -152,7 +163,6 @@ def test_escpos_network_printer_offline_and_reopen(net_printer: NetworkPrinterSi
 def test_escpos_network_reconnects_after_the_printer_dropped_an_idle_connection(
     net_printer: NetworkPrinterSimulator,
 ) -> None:
-    net_printer.silent = True  # no status replies: only the closed socket tells
     printer = EscposPrinter(f"network:127.0.0.1:{net_printer.port}", status_timeout_s=0.2)
     try:
         printer.print_ticket(_ticket_image(), qr_payload="before")
@@ -178,7 +188,8 @@ def test_escpos_file_backend(tmp_path: Path) -> None:
         assert printer.paper() is PaperState.UNKNOWN  # a device file cannot answer
         status = printer.status()
         assert status.ok and "not readable" in status.summary
-        printer.print_ticket(_ticket_image(), qr_payload="file-ticket")
+        with pytest.raises(PrintUnconfirmed):  # sent, but a plain file cannot confirm it
+            printer.print_ticket(_ticket_image(), qr_payload="file-ticket")
     finally:
         printer.close()
     assert dev.read_bytes() == build_job(_ticket_image(), "file-ticket", 576)
@@ -194,7 +205,11 @@ class FakeTtyPrinter:
         self.path = os.ttyname(self.slave)
         self.condition = PrinterCondition(True, False, PaperState.OK, False)
         self.interp = EscPosInterpreter(
-            576, on_status_request=lambda n: os.write(self.master, bytes([self.condition.reply(n)]))
+            576,
+            on_status_request=lambda n: os.write(self.master, bytes([self.condition.reply(n)])),
+            on_transmit_status=lambda n: os.write(
+                self.master, bytes([completion_reply(self.condition.paper)])
+            ),
         )
         self._stop = False
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -281,3 +296,28 @@ def test_factory(tmp_path: Path) -> None:
     )
     assert isinstance(real, EscposPrinter)
     assert not real.status().ok  # nothing listens on port 9
+
+
+def test_a_raster_wider_than_the_configured_roll_is_refused() -> None:
+    with pytest.raises(ValueError, match="58 mm roll prints \\(384 dots\\)"):
+        PrinterConfig(paper_mm=58)  # default 576 dots would cut the ticket to "T00"
+    assert PrinterConfig(paper_mm=58, paper_width_px=384).paper_width_px == 384
+    assert PrinterConfig(paper_mm=80).paper_width_px == 576
+
+
+def test_doctor_asks_the_printer_once(net_printer: NetworkPrinterSimulator) -> None:
+    from kiosk.admin.doctor import check_printer
+    from kiosk.config import KioskConfig
+
+    config = KioskConfig.model_validate(
+        {"devices": {"printer": {"backend": "escpos", "connection": "network:127.0.0.1:1"}}}
+    )
+    printer = EscposPrinter(f"network:127.0.0.1:{net_printer.port}", status_timeout_s=0.3)
+    try:
+        net_printer.silent = True  # no answers: every query costs the whole status timeout
+        assert check_printer(printer, config).ok
+    finally:
+        printer.close()
+    time.sleep(0.2)
+    [job] = net_printer.jobs
+    assert job.status_requests == [1]  # one unanswered query, not nine

@@ -1,10 +1,9 @@
-"""Queue fixtures: configurations on a temporary data dir, and a real PostgreSQL server started
-by the test run from the distribution's binaries (kiosk.queue.pgserver; as root it runs as the
-`postgres` system user), one fresh database per test."""
+"""Queue fixtures: configurations on a temporary data dir, on SQLite or on the real PostgreSQL
+server of tests/conftest.py (pg_server, pg_dsn: one fresh database per test)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,26 +11,6 @@ import pytest
 from queue_testing import make_config
 
 from kiosk.config import KioskConfig
-from kiosk.queue.pgserver import PostgresUnavailable, TempPostgres, find_bindir
-
-
-@pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TempPostgres]:
-    try:
-        find_bindir()
-    except PostgresUnavailable as exc:
-        pytest.skip(str(exc))
-    server = TempPostgres()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def pg_dsn(pg_server: TempPostgres) -> str:
-    return pg_server.create_database()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

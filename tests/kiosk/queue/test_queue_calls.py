@@ -37,7 +37,7 @@ def test_call_next_serves_priority_first_and_marks_done(
         service.close()
 
 
-def test_estimated_wait_uses_recent_service_times(
+def test_estimated_wait_uses_service_times_and_open_counters(
     config_factory: Callable[..., KioskConfig],
 ) -> None:
     clinics = [
@@ -55,21 +55,38 @@ def test_estimated_wait_uses_recent_service_times(
         for _ in range(6):
             service.issue(TicketRequest("noi", False), now=T0)
         fresh = service.issue(TicketRequest("noi", False), now=T0)
-        # no calls yet: the configured 4 min per patient over 2 counters
-        assert (fresh.people_ahead, fresh.estimated_wait_min) == (6, 12)
-        for minute in (0, 6, 12, 18):  # a call every 6 minutes
-            service.call_next("noi", now=T0 + timedelta(minutes=minute))
-        later = service.issue(TicketRequest("noi", False), now=T0 + timedelta(minutes=19))
-        assert later.people_ahead == 3  # 7 issued before it, 4 called
-        assert later.estimated_wait_min == 18  # 3 x 6 min measured
+        # no service measured yet: the configured 4 min per patient over 2 counters, both
+        # free (the first two ahead are called at once): (6 - 2 + 0.5) x 4 / 2
+        assert (fresh.people_ahead, fresh.estimated_wait_min) == (6, 9)
+        assert fresh.wait_range_min is not None
+        low, high = fresh.wait_range_min
+        assert low < 9 < high
+        # one counter: 3 minutes with each patient, then 20 idle minutes before the next
+        # call. Idle time is not service time (the interval between calls would say 23 min)
+        for k in range(4):
+            start = T0 + timedelta(minutes=23 * k)
+            ticket = service.call_next("noi", now=start, counter="1")
+            assert ticket is not None
+            service.done(ticket.id, now=start + timedelta(minutes=3))
+        now = T0 + timedelta(minutes=70)
+        later = service.issue(TicketRequest("noi", False), now=now)
+        assert later.people_ahead == 3  # 7 issued before it, 4 served
+        # (3 ahead - 1 free counter + 0.5) x 3 min / 1 counter (the one that called lately)
+        assert later.estimated_wait_min == 8
         [status] = service.status("noi", day=T0.date())
-        assert status.service_min == 6.0
-        # a lunch break between calls is not a service time
-        service.call_next("noi", now=T0 + timedelta(hours=3))
-        service.call_next("noi", now=T0 + timedelta(hours=3, minutes=2))
+        assert status.service_min == 3.0
+        # a second counter opens: the same people ahead take half as long
+        service.set_counter("1", "Quầy 1", ["noi"])
+        service.set_counter("2", "Quầy 2", ["noi"])
+        assert service.get(later.id).estimated_wait_min == 2  # (3 - 2 + 0.5) x 3 / 2
+        service.set_counter("2", "Quầy 2", ["noi"], is_open=False)
+        assert service.get(later.id).estimated_wait_min == 8
+        # a lunch break (a "service" of 3 hours) is not a service time
+        ticket = service.call_next("noi", now=now, counter="1")
+        assert ticket is not None
+        service.done(ticket.id, now=now + timedelta(hours=3))
         [status] = service.status("noi", day=T0.date())
-        assert status.service_min is not None
-        assert abs(status.service_min - (6 + 6 + 6 + 2) / 4) < 1e-9
+        assert status.service_min == 3.0
     finally:
         service.close()
 

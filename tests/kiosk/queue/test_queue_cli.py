@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.queue.bench import run_bench
-from kiosk.queue.pgserver import TempPostgres
+from tests.support.pgserver import TempPostgres
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -51,7 +51,7 @@ def test_issue_call_status(
     assert status["noi"]["issued"] == 2 and status["noi"]["waiting"] == 2
     assert status["noi"]["current_number"] == "N-ƯT001"
     code, out = _run(capsys, "queue", "status", *d)
-    assert "noi.ut" in out and "schema 2" in out
+    assert "noi.ut" in out and "schema 3" in out
     code, out = _run(capsys, "queue", "lines", "--json", *d)
     lines = json.loads(out)
     assert {"id": "noi.ut", "example": "N-ƯT001"}.items() <= next(
@@ -161,14 +161,57 @@ def test_ticket_printed_by_the_escpos_backend_on_the_network_simulator(
         )
         ticket = json.loads(text_out)
         assert code == 0 and ticket["print"]["ok"] and ticket["print_status"] == "printed"
-        for _ in range(100):
-            if list(out.glob("*.png")):
-                break
+        image = None
+        for _ in range(100):  # the simulator may still be writing the PNG
+            pngs = list(out.glob("*.png"))
+            if pngs:
+                try:
+                    image = Image.open(pngs[0])
+                    image.load()
+                    break
+                except (OSError, SyntaxError):
+                    image = None
             time.sleep(0.05)
-        [png] = list(out.glob("*.png"))
-        assert [r.text for r in zxingcpp.read_barcodes(Image.open(png))] == [ticket["id"]]
+        assert image is not None and len(list(out.glob("*.png"))) == 1
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [ticket["id"]]
     finally:
         sim.terminate()
         sim.wait(10)
         if sim.stdout is not None:
             sim.stdout.close()
+
+
+def test_status_with_the_database_down_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[storage]\ndsn = "postgresql+psycopg://kiosk@127.0.0.1:{port}/q"\n')
+    for args in (
+        ["queue", "status"],
+        ["ticket", "issue", "--line", "noi"],
+        ["queue", "call", "--line", "noi"],
+    ):
+        code = main([*args, "--config", str(config), "--data-dir", str(tmp_path / "d")])
+        captured = capsys.readouterr()
+        err = captured.err
+        assert code == 3 and captured.out == "" and err.count("\n") == 1
+        assert "queue database unreachable" in err and f"127.0.0.1:{port}" in err
+
+
+def test_bench_wait_reports_both_estimators(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(capsys, "bench", "wait", "--days", "1", "--json")
+    result = json.loads(out)
+    assert code == 0 and set(result["scenarios"]) == {
+        "steady",
+        "burst after quiet",
+        "counters open and close",
+        "priority arrivals",
+    }
+    for row in result["scenarios"].values():
+        assert row["tickets"] > 50  # patients were really served
+        assert set(row["new"]) == set(row["old"]) >= {"median_pct", "p90_pct", "median_min"}

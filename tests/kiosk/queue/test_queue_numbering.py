@@ -114,6 +114,38 @@ def test_numbers_per_line_and_format(config_factory: Callable[..., KioskConfig])
         service.close()
 
 
+@pytest.mark.parametrize("digits", [1, 2])
+def test_a_sequence_past_its_padding_width_is_stored_in_full(
+    config_factory: Callable[..., KioskConfig], digits: int
+) -> None:
+    """The number is formatted twice: in Python (`Line.number`, the issued ticket) and, on
+    PostgreSQL, in SQL (`lpad`, the stored row the counters and reprints read). Both must agree
+    at and past 10**digits, where `lpad` would silently cut "10" to "1"."""
+    clinics = [
+        {
+            "id": "nhi",
+            "name_vi": "Khám Nhi",
+            "name_en": "Paediatrics",
+            "prefix": "E",
+            "priority_line": False,
+            "number_digits": digits,
+        }
+    ]
+    service = QueueService.from_config(config_factory(clinics=clinics))
+    try:
+        edge = 10**digits
+        issued = [service.issue(TicketRequest("nhi", False)) for _ in range(edge + 1)]
+        expected = [f"E{seq:0{digits}d}" for seq in range(1, edge + 2)]
+        assert [t.number for t in issued] == expected
+        assert [service.get(t.id).number for t in issued] == expected  # as stored
+        assert expected[-3:] == [f"E{edge - 1}", f"E{edge}", f"E{edge + 1}"]
+        with service.engine.connect() as conn:
+            stored = conn.execute(select(db.tickets.c.number).order_by(db.tickets.c.seq)).scalars()
+            assert list(stored) == expected
+    finally:
+        service.close()
+
+
 def test_concurrent_processes_no_duplicate_no_gap(
     config_factory: Callable[..., KioskConfig], backend: str
 ) -> None:
@@ -335,19 +367,28 @@ def test_migrations_are_versioned(config_factory: Callable[..., KioskConfig]) ->
     config = config_factory()
     url = config.storage.dsn.get_secret_value() or db.sqlite_url(config.data_path / "queue.sqlite3")
     service = QueueService.from_config(config)
-    assert service.version == db.SCHEMA_VERSION == 2
+    assert service.version == db.SCHEMA_VERSION == 3
     old = service.issue(TicketRequest("noi", False))
     service.close()
-    # make it a database written by schema 1 (no counter_id column), with a ticket in it
+    # make it a database written by schema 1 (no counter_id, nothing of schema 3), with a
+    # ticket in it
     engine = db.make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("ALTER TABLE queue_tickets DROP COLUMN counter_id"))
+        conn.execute(text("DROP INDEX ix_queue_tickets_token"))
+        conn.execute(text("DROP INDEX ix_queue_tickets_queue"))
+        for table in ("queue_registrations", "queue_desks", "queue_calls", "queue_kiosk_keys"):
+            conn.execute(text(f"DROP TABLE {table}"))
+        for column in ("counter_id", "queue_line", "position", "token", "target_counter"):
+            conn.execute(text(f"ALTER TABLE queue_tickets DROP COLUMN {column}"))
+        for column in ("recalls", "skips", "void_reason"):
+            conn.execute(text(f"ALTER TABLE queue_tickets DROP COLUMN {column}"))
         conn.execute(text("UPDATE queue_schema_version SET version = 1"))
     engine.dispose()
     service = QueueService.from_config(config)  # migrates 1 -> 2, keeps the data
     try:
-        assert service.version == 2 and service.health().ok
+        assert service.version == 3 and service.health().ok
         assert service.get(old.id).number == "N001"
+        assert service.get(old.id).queue_line == "noi"  # schema 3 filled it in
         assert service.call_next("noi", counter="2") is not None
         assert service.issue(TicketRequest("noi", False)).number == "N002"
     finally:
@@ -432,7 +473,7 @@ def test_a_lost_answer_is_retried_without_a_second_number(
     from sqlalchemy.exc import OperationalError
 
     service = QueueService.from_config(config_factory())
-    real = service._take_number
+    real = service.numbering.take
     calls = []
 
     def commit_then_lose_the_answer(*args: Any) -> Any:
@@ -442,7 +483,7 @@ def test_a_lost_answer_is_retried_without_a_second_number(
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
         return result
 
-    monkeypatch.setattr(service, "_take_number", commit_then_lose_the_answer)
+    monkeypatch.setattr(service.numbering, "take", commit_then_lose_the_answer)
     try:
         ticket = service.issue(TicketRequest("noi", False))
         assert len(calls) == 2  # retried with the same ticket id, which was already there

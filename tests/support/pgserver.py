@@ -8,6 +8,7 @@ The server listens on 127.0.0.1 on a free port with trust authentication and is 
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -161,6 +162,56 @@ class TempPostgres:
         ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.dsn(name)
+
+    # -- faults (tests) ---------------------------------------------------------------------
+
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def backend_pids(self) -> list[int]:
+        """The postmaster and its children (the backends serving connections)."""
+        import psutil
+
+        root = psutil.Process(self.postmaster_pid())
+        return [root.pid, *(c.pid for c in root.children(recursive=True))]
+
+    def freeze(self) -> list[int]:
+        """SIGSTOP the whole server: the kernel still accepts connections and queries, nothing
+        answers."""
+        import signal
+
+        pids = self.backend_pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        return pids
+
+    def thaw(self, pids: list[int]) -> None:
+        import signal
+
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stops the server but keeps its data (start_again restarts it on the same port)."""
+        res = self._run("pg_ctl", "stop", "-D", str(self.data), "-m", mode, "-w", "-t", "30")
+        if res.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl stop failed: {res.stderr.strip()}")
+
+    def start_again(self) -> None:
+        opts = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root}"
+        )
+        res = self._run(
+            "pg_ctl", "start", "-D", str(self.data), "-w", "-t", "60", "-l", str(self.log),
+            "-o", opts,
+        )  # fmt: skip
+        if res.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl start failed: {res.stderr.strip()}")
+
+    def restart(self) -> None:
+        self.stop_server()
+        self.start_again()
 
     def stop(self) -> None:
         if self.started:
