@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QPoint, QRect, Qt
+from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,6 +33,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyleOptionButton,
     QWidget,
 )
 
@@ -73,7 +77,7 @@ def _text_size(widget: QLabel | QAbstractButton, text: str, width: int) -> tuple
     fm = widget.fontMetrics()
     if isinstance(widget, QLabel) and (
         widget.textFormat() == Qt.TextFormat.RichText
-        or (widget.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(text))
+        or (widget.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text))
     ):
         doc = QTextDocument()
         doc.setDefaultFont(widget.font())
@@ -99,6 +103,11 @@ def _clipped(widget: QLabel | QAbstractButton) -> str | None:
     if isinstance(widget, QAbstractButton):
         text = re.sub(r"&(.)", r"\1", text)
     box = widget.contentsRect()
+    if isinstance(widget, QPushButton):
+        # the style's contents rectangle honours the style sheet's border and padding
+        option = QStyleOptionButton()
+        widget.initStyleOption(option)
+        box = widget.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, widget)
     if isinstance(widget, QLabel):
         margin = widget.margin()
         box = box.adjusted(margin, margin, -margin, -margin)
