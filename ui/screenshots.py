@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QPoint, QRect, Qt
 from PySide6.QtGui import Qt as GuiQt
@@ -172,6 +172,10 @@ class Options:
 def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     s = kiosk.session
     devices = kiosk.services
+    # the simulated devices (their test controls are not in the device interfaces)
+    reader: Any = devices.card_reader
+    printer: Any = devices.printer
+    camera: Any = devices.camera
 
     def wait(step: Step, timeout: float = 15) -> None:
         end = time.monotonic() + timeout
@@ -185,11 +189,11 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     shoot("01-start")
     s.begin()
     wait(Step.IDENTIFY)
-    if devices.camera is not None:
-        devices.camera.clear()
+    if camera is not None:
+        camera.clear()
     pump(300)
     shoot("02-identify")
-    devices.card_reader.insert("an-adult")
+    reader.insert("an-adult")
     wait(Step.CARD_KEY)
     shoot("03-card-key")
     s.submit_id("001090999999")  # a valid ID, but not this card's: an error message
@@ -217,13 +221,13 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.TICKET)
     shoot("09-ticket")
     s.finish()
-    devices.card_reader.remove()
+    reader.remove()
     wait(Step.START)
 
-    devices.printer.set_paper_out(True)
+    printer.set_paper_out(True)
     s.begin()
     wait(Step.IDENTIFY)
-    devices.card_reader.insert("hoa-adult")
+    reader.insert("hoa-adult")
     wait(Step.CARD_KEY)
     s.submit_id("031195006789")
     wait(Step.CONFIRM_IDENTITY)
@@ -239,8 +243,8 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.TICKET)
     shoot("10-ticket-not-printed")
     s.finish()
-    devices.printer.set_paper_out(False)
-    devices.card_reader.remove()
+    printer.set_paper_out(False)
+    reader.remove()
     wait(Step.START)
 
     s.begin()
@@ -257,7 +261,7 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
         pump(200)
     s.open_prices()
     wait(Step.PRICES)
-    prices = kiosk.window.prices
+    prices: Any = kiosk.window.prices
     if prices is not None:
         for ch in "sieu am":
             prices.keyboard.keys["space" if ch == " " else ch].click()

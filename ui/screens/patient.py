@@ -44,7 +44,7 @@ class ConfirmIdentityScreen(Screen):
         self.field_labels = list(captions.values())
         info = QVBoxLayout()
         info.addLayout(grid)
-        self.badge = label("", "badge", wrap=False, name="authenticity_badge")
+        self.badge = label("", "badge", name="authenticity_badge")
         badge_row = QHBoxLayout()
         badge_row.addWidget(self.badge)
         badge_row.addStretch(1)
