@@ -141,7 +141,7 @@ def check_fit(window: QWidget, screen: str) -> list[Finding]:
                         f"in {bounds.width()}x{bounds.height()}",
                     )
                 )
-        if isinstance(widget, QLabel | QAbstractButton) and not _scrolls(widget, window):
+        if isinstance(widget, QLabel | QAbstractButton):
             problem = _clipped(widget)
             if problem:
                 findings.append(

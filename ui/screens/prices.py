@@ -33,6 +33,7 @@ from kiosk.catalog.models import CatalogItem, Category
 from kiosk.catalog.service import CatalogService
 from kiosk.insurance.benefits import CostEstimate, estimate_cost, format_vnd
 from ui.screens.base import PortraitFlip
+from ui.widgets.common import FitScroll
 from ui.widgets.keyboard import OnScreenKeyboard
 from ui.workers import Workers
 
@@ -141,7 +142,7 @@ class PricesScreen(QWidget):
         self.pages = QStackedWidget()
         body.addWidget(self.pages, 11)
         self.pages.addWidget(self._build_results())
-        self.pages.addWidget(self._build_detail())
+        self.pages.addWidget(FitScroll(self._build_detail()))  # scrolls on a short screen
         self.flip = PortraitFlip(self, body)  # portrait: the keyboard above the results
 
     def _build_results(self) -> QWidget:
