@@ -166,6 +166,7 @@ def build_app(
 
     _wire_speech(kiosk)
     _wire_admin(kiosk)
+    _wire_out_of_service(kiosk)
 
     if services.card_reader is not None:
         bridge.attach_card_reader(services.card_reader)
@@ -234,6 +235,27 @@ def _wire_admin(kiosk: KioskApp) -> None:
     gesture.triggered.connect(open_admin)
     gesture.install()
     kiosk.extras["gesture"] = gesture
+
+
+def _wire_out_of_service(kiosk: KioskApp) -> None:
+    """While the queue database cannot be reached, the whole window says so (and says it
+    aloud); it comes back by itself when the database does."""
+    queue: Any = kiosk.services.queue
+    if not hasattr(queue, "on_change"):
+        return  # a plain QueueService (tests hand one in): it is up or the kiosk did not start
+    from ui.widgets.out_of_service import MESSAGE, OutOfService
+
+    cover = OutOfService(kiosk.window)
+    kiosk.window.out_of_service = cover  # type: ignore[attr-defined]
+
+    def spoken(down: bool) -> None:
+        if down and kiosk.speaker is not None:
+            kiosk.speaker.say(MESSAGE.get(kiosk.session.language), kiosk.session.language)
+
+    cover.shown_changed = spoken  # type: ignore[method-assign]
+    queue.on_change(cover.state_changed.emit)  # from the handle's thread: queued
+    if queue.state != "up":
+        cover.state_changed.emit(queue.state)
 
 
 def _wire_speech(kiosk: KioskApp) -> None:
