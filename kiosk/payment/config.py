@@ -58,5 +58,8 @@ class PaymentConfig(BaseModel):
         default=SecretStr("demo-einvoice-key"), description="the e-invoice provider's API key"
     )
     einvoice_timeout_s: float = Field(
-        default=4.0, gt=0, le=30, description="longest wait for the invoice before telling the patient"
+        default=4.0,
+        gt=0,
+        le=30,
+        description="longest wait for the invoice before telling the patient",
     )

@@ -131,7 +131,9 @@ class EstimateFees:
             basis, _assumed = item.estimate_basis()
             cost = estimate_cost(item.hospital_price, basis, coverage)
             lines.append(
-                FeeLine(item.code, item.name, cost.hospital_price, cost.fund_pays, cost.patient_pays)
+                FeeLine(
+                    item.code, item.name, cost.hospital_price, cost.fund_pays, cost.patient_pays
+                )
             )
         return Statement(reference, lines, estimate=True)
 
@@ -143,7 +145,23 @@ class EstimateFees:
         for item in found:
             if item.code == code:
                 return item
-        raise FeesUnavailable(f"no price for {code}")
+        if found and not code.isalnum():  # a name ("Khám bệnh"): the best match
+            return found[0]
+        raise FeesUnavailable("no price for a service of this visit")
+
+
+def ticket_services(queue: Any, exam: str = "Khám bệnh") -> Callable[[str], list[str]]:
+    """Without a HIS the kiosk knows of a visit only the ticket it issued: a ticket number of
+    today (or its id, from its QR) stands for the examination fee of its clinic."""
+
+    def services(reference: str) -> list[str]:
+        try:
+            queue.find(reference.strip().upper())
+        except KeyError:
+            raise FeesUnavailable("unknown visit") from None
+        return [exam]
+
+    return services
 
 
 def fee_source(services: Any) -> FeeSource | None:

@@ -74,7 +74,7 @@ class PaymentFlow:
         runner: Runner,
         invoices: Any = None,  # kiosk.payment.invoice.InvoiceDesk
         clock: Callable[[], float] = time.monotonic,
-        poll_s: float = 2.0,
+        poll_s: float = 1.0,
         timeout_s: float | None = None,
     ) -> None:
         self.service = service
@@ -288,7 +288,9 @@ class PaymentFlow:
             self._changed()
 
     def _cancel_failed(self, exc: BaseException) -> None:
-        log.warning("payment flow: cancel not recorded (%s); the bill stays open", type(exc).__name__)
+        log.warning(
+            "payment flow: cancel not recorded (%s); the bill stays open", type(exc).__name__
+        )
         self._changed()
 
     def reset(self) -> None:
@@ -322,9 +324,7 @@ class PaymentFlow:
         invoice = self.invoices and self.invoice
         self.printing = True
         self._changed()
-        self._run(
-            lambda: self.invoices.print(invoice, language), self._printed, self._print_failed
-        )
+        self._run(lambda: self.invoices.print(invoice, language), self._printed, self._print_failed)
 
     def _printed(self, result: Any) -> None:
         self.printing = False

@@ -391,7 +391,9 @@ def build_invoice_desk(services: Any) -> InvoiceDesk:
     e-invoice provider, else none (the patient is told to ask at the counter)."""
     config = services.config
     his = getattr(services, "his", None)
-    adapter = getattr(his, "his", his) if his is not None and getattr(his, "enabled", False) else None
+    adapter = (
+        getattr(his, "his", his) if his is not None and getattr(his, "enabled", False) else None
+    )
     provider: Any = None
     if adapter is not None and hasattr(adapter, "invoice"):
         provider = HisInvoices(adapter)
