@@ -297,8 +297,10 @@ class InvoiceDesk:
         service: PaymentService | None = None,
         width_px: int = 576,
         print_timeout_s: float = 10.0,
+        fetch_timeout_s: float | None = None,
     ) -> None:
         self.provider = provider
+        self.fetch_timeout_s = fetch_timeout_s or getattr(provider, "timeout_s", 4.0) + 1.0
         self.printer = printer
         self.service = service
         self.width_px = width_px
@@ -318,7 +320,7 @@ class InvoiceDesk:
         if self.provider is None:
             raise InvoiceUnavailable("none")
         try:
-            invoice = self.provider.issue(bill, lines)
+            invoice = self._bounded(lambda: self.provider.issue(bill, lines))
         except InvoiceUnavailable as exc:
             log.warning("invoice for bill %s not available: %s", bill.bill_number, exc.reason)
             self._note(bill.bill_number, "invoice_failed", exc.reason)
@@ -329,6 +331,27 @@ class InvoiceDesk:
             raise InvoiceUnavailable("down") from exc
         self._note(bill.bill_number, "invoice", f"{invoice.series} {invoice.number}")
         return invoice
+
+    def _bounded(self, call: Any) -> Invoice:
+        """`call()` within fetch_timeout_s in all: requests' timeout bounds each read, so a
+        provider that drips its answer byte by byte would hold the patient far longer. A call
+        still running is left to finish on its own (issuing is idempotent per bill)."""
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = call()
+            except BaseException as exc:  # handed over below
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="invoice-fetch", daemon=True)
+        worker.start()
+        worker.join(self.fetch_timeout_s)
+        if worker.is_alive():
+            raise InvoiceUnavailable("slow")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
 
     def print(self, invoice: Invoice, language: str) -> InvoicePrint:
         """Prints and waits for the printer's confirmation within the timeout; never raises."""

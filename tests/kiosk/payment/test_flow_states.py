@@ -204,7 +204,13 @@ def test_an_answer_after_reset_is_dropped(world):
 def test_his_fees_lines_add_up_and_garbage_is_unavailable():
     class Item:
         def __init__(self, code, amount, fund, paid=False):
-            self.code, self.name, self.amount, self.fund_pays, self.paid = code, code, amount, fund, paid
+            self.code, self.name, self.amount, self.fund_pays, self.paid = (
+                code,
+                code,
+                amount,
+                fund,
+                paid,
+            )
 
     class His:
         def __init__(self, items):
@@ -214,7 +220,9 @@ def test_his_fees_lines_add_up_and_garbage_is_unavailable():
             return type("Fees", (), {"items": self.items})()
 
     statement = HisFees(His([Item("A", 50000, 130000), Item("B", 9, 0, paid=True)])).statement("V")
-    assert [(l.total, l.fund_pays, l.patient_pays) for l in statement.lines] == [(180000, 130000, 50000)]
+    assert [(l.total, l.fund_pays, l.patient_pays) for l in statement.lines] == [
+        (180000, 130000, 50000)
+    ]
     assert not statement.estimate
     with pytest.raises(FeesUnavailable):
         HisFees(His([Item("A", "lots", 0)])).statement("V")
