@@ -2,7 +2,7 @@
 
 One widget with pages, driven by kiosk.payment.flow.PaymentFlow (Qt-free): the screen only
 shows the flow's state and forwards taps; every blocking call (fees, the bill, polling, the
-invoice, printing) runs on the workers' "tickets" pool through the flow's runner. A 1 s timer
+invoice, printing) runs on the workers' "tickets" pool through the flow's runner. A 0.5 s timer
 ticks the flow while the QR is up (countdown, polling the shared database: the bank's
 notification lands there through `kiosk serve`). "Tôi đã chuyển khoản" only re-checks now.
 
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -155,10 +156,38 @@ TEXT: dict[str, dict[str, str]] = {
 PAGES = ("entry", "fees", "pay", "result", "invoice")
 
 
-def qr_pixmap(payload: str, size: int) -> Any:
-    from ui.screens.visit import qr_pixmap as make
+class QrLabel(QLabel):
+    """A QR that takes the square space its layout gives it (never asks for more: its size
+    policy is Ignored), re-drawn at that size."""
 
-    return make(payload, size)
+    def __init__(self, name: str, minimum: int = 220) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(minimum, minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.payload = ""
+        self._drawn: tuple[str, int] | None = None
+
+    def set_payload(self, payload: str) -> None:
+        self.payload = payload
+        self._draw()
+
+    def side(self) -> int:
+        return min(self.width(), self.height())
+
+    def _draw(self) -> None:
+        side = self.side()
+        if not self.payload or (self.payload, side) == self._drawn:
+            return
+        from ui.screens.visit import qr_pixmap
+
+        self._drawn = (self.payload, side)
+        self.setPixmap(qr_pixmap(self.payload, side))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._draw()
 
 
 class PaymentScreen(QWidget):
@@ -180,13 +209,13 @@ class PaymentScreen(QWidget):
         self._checking = False
         self._checks_seen = 0
         self._printed_for: str | None = None
-        self._qr_for: tuple[str, int] | None = None
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 24, 48, 24)
-        outer.setSpacing(16)
+        outer.setContentsMargins(40, 16, 40, 16)
+        outer.setSpacing(12)
         self.title = label("", "title", name="pay_title")
         outer.addWidget(self.title)
         self.message = label("", "notice", name="pay_message")
+        self.message.setMinimumWidth(640)  # a wrapped label's minimum height is taken at this width
         self.message.hide()
         outer.addWidget(self.message)
         self.pages = QStackedWidget()
@@ -203,7 +232,7 @@ class PaymentScreen(QWidget):
         self.primary.clicked.connect(self._primary)
         outer.addLayout(action_row(self.secondary, self.primary))
         self.timer = QTimer(self)
-        self.timer.setInterval(1000)
+        self.timer.setInterval(500)  # the countdown and the polling (flow.poll_s) follow it
         self.timer.timeout.connect(flow.tick)
         flow.subscribe(lambda _flow: self.refresh())
         self.refresh()
@@ -212,22 +241,26 @@ class PaymentScreen(QWidget):
 
     def _build_entry(self) -> QWidget:
         page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(16)
+        self.entry_box = QBoxLayout(QBoxLayout.Direction.LeftToRight, page)
+        self.entry_box.setContentsMargins(0, 0, 0, 0)
+        self.entry_box.setSpacing(24)
+        left = QVBoxLayout()
+        left.setSpacing(16)
         self.entry_hint = label("", "body", name="pay_entry_hint")
-        box.addWidget(self.entry_hint)
+        self.entry_hint.setMinimumWidth(200)  # its wrapped height is measured at this width
+        left.addWidget(self.entry_hint)
         self.code_field = QLineEdit()
         self.code_field.setObjectName("pay_code")
         self.code_field.setMaxLength(40)
         self.code_field.returnPressed.connect(self._primary)
-        box.addWidget(self.code_field)
-        box.addStretch(1)
+        left.addWidget(self.code_field)
+        left.addStretch(1)
+        self.entry_box.addLayout(left, 2)
         self.keyboard = OnScreenKeyboard(page)
         self.keyboard.setObjectName("pay_keyboard")
         self.keyboard.text_changed.connect(self.code_field.setText)
         self.code_field.textEdited.connect(self.keyboard.set_text)
-        box.addWidget(self.keyboard)
+        self.entry_box.addWidget(self.keyboard, 3, Qt.AlignmentFlag.AlignBottom)
         return page
 
     def _build_fees(self) -> QWidget:
@@ -260,12 +293,11 @@ class PaymentScreen(QWidget):
         self.pay_box = QBoxLayout(QBoxLayout.Direction.LeftToRight, page)
         self.pay_box.setContentsMargins(0, 0, 0, 0)
         self.pay_box.setSpacing(32)
-        self.qr = QLabel()
-        self.qr.setObjectName("pay_qr")
-        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr.setStyleSheet("background: #FFFFFF;")  # a QR needs a white quiet zone
-        self.pay_box.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignCenter)
+        self.qr = QrLabel("pay_qr", 280)
+        self.pay_box.addWidget(self.qr, 5)
         frame, info = card()
+        info.setContentsMargins(24, 16, 24, 16)
+        info.setSpacing(8)
         self.pay_amount = label("", "title", name="pay_amount")
         info.addWidget(self.pay_amount)
         self.pay_fields: dict[str, tuple[QLabel, QLabel]] = {}
@@ -282,10 +314,8 @@ class PaymentScreen(QWidget):
         info.addLayout(grid)
         self.countdown = label("", "subtitle", name="pay_countdown")
         info.addWidget(self.countdown)
-        self.pay_status = label("", "body", name="pay_status")
-        info.addWidget(self.pay_status)
         info.addStretch(1)
-        self.pay_box.addWidget(frame, 1)
+        self.pay_box.addWidget(frame, 4)
         return page
 
     def _build_result(self) -> QWidget:
@@ -317,12 +347,9 @@ class PaymentScreen(QWidget):
         ):
             info.addWidget(widget)
         info.addStretch(1)
-        self.invoice_box.addWidget(frame, 1)
-        self.invoice_qr = QLabel()
-        self.invoice_qr.setObjectName("pay_invoice_qr")
-        self.invoice_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.invoice_qr.setStyleSheet("background: #FFFFFF;")
-        self.invoice_box.addWidget(self.invoice_qr, 0, Qt.AlignmentFlag.AlignCenter)
+        self.invoice_box.addWidget(frame, 3)
+        self.invoice_qr = QrLabel("pay_invoice_qr", 200)
+        self.invoice_box.addWidget(self.invoice_qr, 2)
         return page
 
     # -- the patient's taps -------------------------------------------------------------------
@@ -383,7 +410,17 @@ class PaymentScreen(QWidget):
         return format_vnd(amount, self.language)
 
     def _show(self, page: str, title: str, message: str = "", role: str = "notice") -> None:
-        self.pages.setCurrentWidget(self._page[page])
+        current = self._page[page]
+        # Only the page on screen counts for the minimum size (the keyboard of the code page
+        # must not make the QR page taller than 1366x768 allows).
+        for widget in self._page.values():
+            wanted = (
+                QSizePolicy.Policy.Preferred if widget is current else QSizePolicy.Policy.Ignored
+            )
+            if widget.sizePolicy().verticalPolicy() != wanted:
+                widget.setSizePolicy(wanted, wanted)
+                self.pages.updateGeometry()
+        self.pages.setCurrentWidget(current)
         self.title.setText(title)
         self.message.setText(message)
         self.message.setVisible(bool(message))
@@ -499,7 +536,6 @@ class PaymentScreen(QWidget):
             value.setText(values[key])
         left = flow.seconds_left()
         self.countdown.setText(self.t("countdown", s=left if left is not None else 0))
-        self.pay_status.setText("")
         self._fit_qr()
 
     def _show_paid(self, extra: str = "") -> None:
@@ -529,6 +565,7 @@ class PaymentScreen(QWidget):
         self.invoice_number.setText(
             self.t("invoice_number", series=invoice.series, number=invoice.number)
         )
+        self.invoice_number.setVisible(True)
         self.invoice_total.setText(self.money(invoice.amount))
         self.invoice_code.setText(self.t("lookup", code=invoice.lookup_code))
         self.invoice_hint.setText(self.t("scan_phone"))
@@ -540,33 +577,23 @@ class PaymentScreen(QWidget):
     # -- layout -------------------------------------------------------------------------------
 
     def _fit_qr(self) -> None:
+        """Portrait: the QR above the details; landscape: beside them. The QR labels take
+        the square space left (QrLabel)."""
         portrait = self.height() > self.width()
         direction = (
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
-        self.pay_box.setDirection(direction)
-        self.invoice_box.setDirection(direction)
-        room_w, room_h = self.width() - 96, self.height() - 330
-        side = int(min(room_w, room_h * 0.55) if portrait else min(room_w * 0.42, room_h))
-        side = max(220, min(side, 720))
-        step = self.flow.step
-        if step is PayStep.PAYING and self.flow.payload:
-            key = (self.flow.payload, side)
-            if key != self._qr_for:
-                self._qr_for = key
-                self.qr.setPixmap(qr_pixmap(self.flow.payload, side))
-                self.qr.setFixedSize(side, side)
-        elif step is PayStep.INVOICE and self.flow.invoice is not None:
-            small = max(200, int(side * 0.7))
-            key = (self.flow.invoice.lookup_url, small)
-            if key != self._qr_for:
-                self._qr_for = key
-                self.invoice_qr.setPixmap(qr_pixmap(self.flow.invoice.lookup_url, small))
-                self.invoice_qr.setFixedSize(small, small)
+        for box in (self.pay_box, self.invoice_box, self.entry_box):
+            if box.direction() != direction:
+                box.setDirection(direction)
+        flow = self.flow
+        if flow.step is PayStep.PAYING and flow.payload:
+            self.qr.set_payload(flow.payload)
+        elif flow.step is PayStep.INVOICE and flow.invoice is not None:
+            self.invoice_qr.set_payload(flow.invoice.lookup_url)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        self._qr_for = None
         self._fit_qr()
 
     def spoken_text(self) -> str:
