@@ -25,7 +25,7 @@ run: setup
 	$(BIN)/kiosk run --demo
 
 check-layers: setup
-	$(BIN)/python scripts/check_layers.py
+	$(BIN)/lint-imports
 
 lint: setup
 	$(BIN)/ruff check .

@@ -85,6 +85,8 @@ FALLBACK: dict[str, str] = {
 EXAMPLES: dict[str, Any] = {
     "insurance.reference_salary[].effective_from": dt.date(2026, 7, 1),
     "insurance.reference_salary[].amount": 2_530_000,
+    # his.slips entries (compact list: no path prefix)
+    ".pattern": r"^(?P<code>[A-Z0-9]{6,20})$",
 }
 
 # Values for a real installation (the defaults run the demo).

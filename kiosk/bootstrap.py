@@ -1,18 +1,28 @@
 """The composition root: builds every device and service from the validated configuration.
 
-Nothing else constructs backends. Tests build a config (simulated devices, a temporary data
-dir) and call `build_services`; the UI and the CLI do the same.
+Nothing else constructs backends: the window (`ui.app`), the CLI commands and the benchmarks
+ask this module. `build_services(config)` builds everything the configuration names; any
+part can be handed in instead (Cosmic Python's bootstrap), which is how tests run the real
+flow over a fake or a deliberately broken device without monkeypatching:
+
+    services = build_services(config, insurance=HangingChecker(), printer=None)
+
+An adapter handed in is owned by the returned `Services` from then on (`close()` closes it).
+Commands that need one part only (`kiosk queue ...`, `kiosk catalog ...`) call its builder
+(`build_queue`, `build_catalog`, `build_printing`, ...), so they never open devices they do
+not use.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hardware.cardreader.base import AccessKey, CardData, CardReader, ReaderUnavailable
-from hardware.cardreader.factory import build_card_reader
 from hardware.codereader.base import Camera, CodeReader
 from kiosk.config import KioskConfig
 from kiosk.models import Eligibility, Identity, InsuranceAction
@@ -20,10 +30,15 @@ from kiosk.models import Eligibility, Identity, InsuranceAction
 if TYPE_CHECKING:
     from hardware.printer.base import TicketPrinter
     from kiosk.catalog.service import CatalogService
+    from kiosk.his.base import HisAdapter
+    from kiosk.his.service import HisService
     from kiosk.insurance.base import InsuranceChecker
+    from kiosk.insurance.gateway import GatewayChecker
+    from kiosk.payment.service import PaymentService
     from kiosk.queue.printing import PrintOutcome, PrintService
     from kiosk.queue.service import QueueService, Ticket
     from kiosk.session import PatientData
+    from kiosk.speech import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +54,9 @@ class Services:
     queue: QueueService
     catalog: CatalogService
     printing: PrintService
+    speaker: Speaker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    his: HisService | None = None  # None or backend "none": standalone
 
     # -- what the session needs (blocking; called on workers) -----------------------------
 
@@ -77,6 +94,8 @@ class Services:
             staff_note=_staff_note(data),
             language=data.language,
         )
+        if self.his is not None and self.his.enabled:  # the ticket and its HIS registration
+            return self.his.issue_for_session(self.queue, request, data).ticket
         return self.queue.issue(request)
 
     def print_ticket(self, ticket: Ticket, language: str) -> PrintOutcome:
@@ -96,7 +115,14 @@ class Services:
                     device.stop()
                 except Exception:
                     log.exception("device stop failed")
-        for closable in (self.printer, self.insurance, self.queue, self.catalog):
+        for closable in (
+            self.his,
+            self.speaker,
+            self.printer,
+            self.insurance,
+            self.queue,
+            self.catalog,
+        ):
             close = getattr(closable, "close", None)
             if close is None:
                 continue
@@ -116,27 +142,153 @@ def _staff_note(data: PatientData) -> str:
     return " · ".join(parts)
 
 
-def build_services(config: KioskConfig) -> Services:
-    """Builds every backend the configuration names. Raises on a broken configuration."""
-    from hardware.codereader.factory import build_camera, build_scanners
-    from hardware.printer.factory import build_printer
-    from kiosk.catalog.service import CatalogService
-    from kiosk.insurance.factory import build_insurance
-    from kiosk.queue.printing import PrintService
+class _Build(enum.Enum):
+    """The default of every `build_services` adapter: build it from the configuration."""
+
+    FROM_CONFIG = enum.auto()
+
+
+FROM_CONFIG = _Build.FROM_CONFIG
+
+
+def build_card_reader(config: KioskConfig) -> CardReader | None:
+    from hardware.cardreader.factory import build_card_reader as build
+
+    return build(config.devices.card_reader)
+
+
+def build_camera(config: KioskConfig) -> Camera | None:
+    from hardware.codereader.factory import build_camera as build
+
+    return build(config.devices.camera)
+
+
+def build_scanners(config: KioskConfig) -> list[CodeReader]:
+    from hardware.codereader.factory import build_scanners as build
+
+    return build(config.devices.scanners)
+
+
+def build_printer(config: KioskConfig) -> TicketPrinter | None:
+    from hardware.printer.factory import build_printer as build
+
+    return build(config.devices.printer, _data_dir(config))
+
+
+def build_insurance(config: KioskConfig) -> InsuranceChecker:
+    from kiosk.insurance.factory import build_insurance as build
+
+    return build(config)
+
+
+def build_gateway(config: KioskConfig, base_url: str | None = None) -> GatewayChecker:
+    """The BHXH gateway client whatever `insurance.backend` says (`kiosk check-insurance`)."""
+    from kiosk.insurance.gateway import GatewayChecker
+
+    return GatewayChecker(config, base_url=base_url)
+
+
+def build_queue(config: KioskConfig) -> QueueService:
     from kiosk.queue.service import QueueService
 
+    _data_dir(config)
+    return QueueService.from_config(config)
+
+
+def build_catalog(config: KioskConfig) -> CatalogService:
+    from kiosk.catalog.service import DB_NAME, CatalogService
+
+    return CatalogService(_data_dir(config) / DB_NAME, config.catalog)
+
+
+def build_payment(config: KioskConfig) -> PaymentService:
+    """Bills and bank transactions, on the kiosk's own database."""
+    from kiosk.payment.service import PaymentService
+
+    _data_dir(config)
+    return PaymentService.from_config(config)
+
+
+def build_printing(queue: QueueService, printer: TicketPrinter | None) -> PrintService:
+    from kiosk.queue.printing import PrintService
+
+    return PrintService(printer, queue)
+
+
+def build_speaker(config: KioskConfig) -> Speaker:
+    from kiosk.speech import Speaker
+
+    return Speaker.from_config(config)
+
+
+def build_his(config: KioskConfig, queue: QueueService, adapter: HisAdapter | None) -> HisService:
+    """The HIS adapter (`his.backend`, or the one handed in) and its outbox on the queue's
+    database; its delivery thread is started by `build_services`."""
+    from kiosk.his.service import HisService
+
+    return HisService(config, queue.engine, his=adapter)
+
+
+def _data_dir(config: KioskConfig) -> Path:
     data = config.data_path
     data.mkdir(parents=True, exist_ok=True)
-    queue = QueueService.from_config(config)
-    printer = build_printer(config.devices.printer, data)
-    return Services(
-        config=config,
-        card_reader=build_card_reader(config.devices.card_reader),
-        camera=build_camera(config.devices.camera),
-        scanners=build_scanners(config.devices.scanners),
-        printer=printer,
-        insurance=build_insurance(config),
-        queue=queue,
-        catalog=CatalogService(data / "catalog.sqlite3", config.catalog),
-        printing=PrintService(printer, queue),
-    )
+    return data
+
+
+def build_services(
+    config: KioskConfig,
+    *,
+    card_reader: CardReader | None | _Build = FROM_CONFIG,
+    camera: Camera | None | _Build = FROM_CONFIG,
+    scanners: list[CodeReader] | _Build = FROM_CONFIG,
+    printer: TicketPrinter | None | _Build = FROM_CONFIG,
+    insurance: InsuranceChecker | _Build = FROM_CONFIG,
+    queue: QueueService | _Build = FROM_CONFIG,
+    catalog: CatalogService | _Build = FROM_CONFIG,
+    speaker: Speaker | None | _Build = FROM_CONFIG,
+    his: HisAdapter | _Build = FROM_CONFIG,
+) -> Services:
+    """Builds every backend the configuration names, except those handed in.
+
+    Raises on a broken configuration; what was built before the failure is closed again.
+    """
+    built: list[Any] = []
+
+    def make(value: Any, build: Any) -> Any:
+        if value is not FROM_CONFIG:
+            return value
+        part = build()
+        built.append(part)
+        return part
+
+    _data_dir(config)
+    try:
+        queue_ = make(queue, lambda: build_queue(config))
+        printer_ = make(printer, lambda: build_printer(config))
+        services = Services(
+            config=config,
+            card_reader=make(card_reader, lambda: build_card_reader(config)),
+            camera=make(camera, lambda: build_camera(config)),
+            scanners=make(scanners, lambda: build_scanners(config)),
+            printer=printer_,
+            insurance=make(insurance, lambda: build_insurance(config)),
+            queue=queue_,
+            catalog=make(catalog, lambda: build_catalog(config)),
+            printing=build_printing(queue_, printer_),
+            speaker=make(speaker, lambda: build_speaker(config)),
+            his=make(
+                FROM_CONFIG, lambda: build_his(config, queue_, None if his is FROM_CONFIG else his)
+            ),
+        )
+        services.his.start()  # type: ignore[union-attr]  # the outbox delivery thread
+    except BaseException:
+        for part in reversed(built):
+            for name in ("stop", "close"):
+                method = getattr(part, name, None)
+                if method is not None:
+                    try:
+                        method()
+                    except Exception:
+                        log.exception("closing %s after a failed start failed", type(part).__name__)
+        raise
+    return services

@@ -28,9 +28,11 @@ from pydantic import (
 from hardware.config import DevicesConfig
 from kiosk.admin.config import AccessibilityConfig, AdminConfig, LoggingConfig
 from kiosk.catalog.config import CatalogConfig
+from kiosk.his.config import HisConfig
 from kiosk.insurance.config import InsuranceConfig
 from kiosk.payment.config import PaymentConfig
 from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
+from kiosk.text import Text
 
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
@@ -56,7 +58,7 @@ class HospitalConfig(BaseModel):
     )
 
     def name(self, language: str) -> str:
-        return self.name_vi if language == "vi" else self.name_en
+        return Text(self.name_vi, self.name_en).get(language)
 
     @field_validator("appointment_pattern")
     @classmethod
@@ -104,6 +106,7 @@ class KioskConfig(BaseModel):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     insurance: InsuranceConfig = Field(default_factory=InsuranceConfig)
     catalog: CatalogConfig = Field(default_factory=CatalogConfig)
+    his: HisConfig = Field(default_factory=HisConfig)
     payment: PaymentConfig = Field(default_factory=PaymentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)

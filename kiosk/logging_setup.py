@@ -44,9 +44,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kiosk.models import mask_id
+from kiosk.text import fold
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 LOG_FILE = "kiosk.log"
 FAULT_FILE = "faulthandler.log"
@@ -78,11 +82,6 @@ _registered_re: re.Pattern[str] | None = None
 _extra_patterns: list[re.Pattern[str]] = []
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn")
-
-
 def _spellings(value: object) -> Iterable[str]:
     if isinstance(value, date):
         yield value.strftime("%d/%m/%Y")
@@ -96,7 +95,7 @@ def _spellings(value: object) -> Iterable[str]:
     yield text
     yield unicodedata.normalize("NFC", text)
     yield unicodedata.normalize("NFD", text)
-    yield _fold(text)
+    yield fold(text, lower=False)
 
 
 def _rebuild() -> None:
@@ -167,7 +166,7 @@ def mask(text: str) -> str:
     pattern = _registered_re
     if pattern is not None:
         text = pattern.sub("***", text)
-        folded = _fold(text)
+        folded = fold(text, lower=False)
         if folded != text and pattern.search(folded):
             text = pattern.sub("***", folded)
     for extra in _extra_patterns:
@@ -345,12 +344,10 @@ def _route_uncaught_exceptions() -> None:
     threading.excepthook = on_thread_exception
 
 
-def setup_from_config(config: Any) -> LogSetup:
-    """`setup_logging` from a KioskConfig (uses its ``logging`` section when present)."""
-    from kiosk.admin.config import LoggingConfig
-
-    lc: LoggingConfig = getattr(config, "logging", None) or LoggingConfig.model_validate({})
-    log_dir = Path(lc.dir) if lc.dir else Path(config.data_path) / "logs"
+def setup_from_config(config: KioskConfig) -> LogSetup:
+    """`setup_logging` from the configuration's ``logging`` section."""
+    lc = config.logging
+    log_dir = Path(lc.dir) if lc.dir else config.data_path / "logs"
     return setup_logging(
         log_dir,
         level=lc.level,

@@ -1,6 +1,7 @@
-"""Patient-facing messages for failures, in plain words, Vietnamese and English.
+"""The session's patient-facing messages, in plain words, Vietnamese and English.
 
 Errors are types; each is mapped here once to what the person in front of the screen reads.
+A `Message` is a stable code (tests and the UI branch on it) and its `Text`.
 """
 
 from __future__ import annotations
@@ -18,16 +19,27 @@ from hardware.cardreader.base import (
     NotAnIdCard,
     ReaderUnavailable,
 )
+from kiosk.text import Text
 
 
 @dataclass(frozen=True)
 class Message:
+    """A stable code (tests and the UI branch on it) and the words, in both languages."""
+
     code: str
     vi: str
     en: str
 
+    @classmethod
+    def of(cls, code: str, words: Text) -> Message:
+        return cls(code, words.vi, words.en)
+
+    @property
+    def words(self) -> Text:
+        return Text(self.vi, self.en)
+
     def text(self, language: str) -> str:
-        return self.vi if language == "vi" else self.en
+        return self.words.get(language)
 
 
 CARD_MESSAGES: dict[type[CardError], Message] = {
@@ -97,6 +109,23 @@ TICKET_FAILED = Message(
     "Chưa lấy được số thứ tự. Vui lòng thử lại hoặc đến quầy tiếp đón.",
     "We could not give you a number. Please try again or go to the reception desk.",
 )
+
+
+APPOINTMENT_RECEIVED = Message(
+    "appointment",
+    "Đã nhận mã hẹn khám. Vui lòng đặt thẻ CCCD hoặc nhập số CCCD để tiếp tục.",
+    "Appointment code received. Please place your ID card or type your ID number to continue.",
+)
+
+
+def ticket_refused(words: Text) -> Message:
+    """The queue refused the ticket with its own words (e.g. the clinic is closed now)."""
+    return Message.of("ticket_refused", words)
+
+
+def scan_problem(code: str, words: Text) -> Message:
+    """A scanned code the session cannot use, with the classifier's words."""
+    return Message.of(code, words)
 
 
 def card_message(error: BaseException) -> Message:

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 # The chip read defines these two; the domain uses the same values for every source.
 from hardware.cardreader.base import Authenticity, Gender
+from kiosk.text import Text
 
 __all__ = ["Authenticity", "Gender"]
 
@@ -90,5 +91,9 @@ class Eligibility:
     benefit_level: int | None = None
     five_year_date: date | None = None
 
+    @property
+    def words(self) -> Text:
+        return Text(self.message_vi, self.message_en)
+
     def message(self, language: str) -> str:
-        return self.message_vi if language == "vi" else self.message_en
+        return self.words.get(language)

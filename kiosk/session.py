@@ -31,10 +31,21 @@ from hardware.cardreader.base import (
 from kiosk.chip import identity_from_card, refusal_message
 from kiosk.config import KioskConfig
 from kiosk.identity.citizen_id import CitizenIdError, parse_citizen_id
+from kiosk.insurance.decision import not_verified
 from kiosk.logging_setup import forget_sensitive, register_sensitive
-from kiosk.messages import ID_MISMATCH, INVALID_ID, TICKET_FAILED, Message, card_message
+from kiosk.messages import (
+    APPOINTMENT_RECEIVED,
+    ID_MISMATCH,
+    INVALID_ID,
+    TICKET_FAILED,
+    Message,
+    card_message,
+    scan_problem,
+    ticket_refused,
+)
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
 from kiosk.queue.service import QueueError
+from kiosk.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -145,10 +156,10 @@ class Session:
         self.run = runner
         self.clock = clock or time.monotonic
         self.listeners: list[Callable[[Session], None]] = []
-        self.generation = 0
-        self.step = Step.START
+        self._generation = 0
+        self._step = Step.START
         self._prices_return = Step.START
-        self.data = PatientData(language=self.config.default_language)
+        self._data = PatientData(language=self.config.default_language)
         self.last_activity = self.clock()
         self.extensions = 0
         self.countdown_started: float | None = None
@@ -156,14 +167,30 @@ class Session:
         self.busy_since = self.last_activity
         self.start_dirty = False  # the start screen was changed (language, display modes)
 
+    # -- what views read (read-only: only the session's own methods change them) -----------
+
+    @property
+    def step(self) -> Step:
+        return self._step
+
+    @property
+    def data(self) -> PatientData:
+        """The current patient's data; replaced whole when the session is wiped."""
+        return self._data
+
+    @property
+    def generation(self) -> int:
+        """Counts wipes and forgotten identities: results started earlier are dropped."""
+        return self._generation
+
     # -- observers -------------------------------------------------------------------------
 
     def subscribe(self, listener: Callable[[Session], None]) -> None:
         self.listeners.append(listener)
 
     def _go(self, step: Step) -> None:
-        log.info("session step %s -> %s", self.step.value, step.value)
-        self.step = step
+        log.info("session step %s -> %s", self._step.value, step.value)
+        self._step = step
         if step in BUSY_STEPS:
             self.busy_since = self.clock()
         self._changed()
@@ -179,11 +206,11 @@ class Session:
 
     @property
     def language(self) -> str:
-        return self.data.language
+        return self._data.language
 
     def set_language(self, language: str) -> None:
         if language in self.config.languages:
-            self.data.language = language
+            self._data.language = language
             self.mark_start_changed()
             self._changed()
 
@@ -196,20 +223,20 @@ class Session:
     def begin(self, language: str | None = None) -> None:
         """From the start screen: the patient chose a language and starts."""
         if language:
-            self.data.language = language
+            self._data.language = language
         self.touch()
-        self.data.message = None
+        self._data.message = None
         self._go(Step.IDENTIFY)
 
     def back(self) -> None:
         self.touch()
-        if self.step is Step.PRICES:
+        if self._step is Step.PRICES:
             self._go(self._prices_return)
             return
-        target = BACK.get(self.step)
+        target = BACK.get(self._step)
         if target is None:
             return
-        self.data.message = None
+        self._data.message = None
         if target is Step.START:
             self.wipe()
             return
@@ -225,8 +252,8 @@ class Session:
         """Drops every patient datum; results of work still running will be ignored."""
         language = self.config.default_language
         self._unregister()
-        self.generation += 1
-        self.data = PatientData(language=language)
+        self._generation += 1
+        self._data = PatientData(language=language)
         self.extensions = 0
         self.countdown_started = None
         self.last_activity = self.clock()
@@ -236,27 +263,27 @@ class Session:
 
     def open_prices(self) -> None:
         self.touch()
-        if self.step in BUSY_STEPS or self.step is Step.PRICES:
+        if self._step in BUSY_STEPS or self._step is Step.PRICES:
             return
-        self._prices_return = self.step
+        self._prices_return = self._step
         self._go(Step.PRICES)
 
     def _set_identity(self, identity: Identity | None) -> None:
         """Keeps the identity for this session; its values are masked in every log line."""
         self._unregister()
-        self.data.identity = identity
+        self._data.identity = identity
         if identity is not None:
             register_sensitive(*_sensitive_values(identity))
 
     def _unregister(self) -> None:
-        if self.data.identity is not None:
-            forget_sensitive(*_sensitive_values(self.data.identity))
+        if self._data.identity is not None:
+            forget_sensitive(*_sensitive_values(self._data.identity))
 
     def _forget_identity(self) -> None:
         self._unregister()
-        self.generation += 1
-        language = self.data.language
-        self.data = PatientData(language=language)
+        self._generation += 1
+        language = self._data.language
+        self._data = PatientData(language=language)
 
     # -- idle ------------------------------------------------------------------------------
 
@@ -283,17 +310,17 @@ class Session:
     def tick(self) -> None:
         """Called about once a second: shows the countdown, then wipes on timeout."""
         now = self.clock()
-        if self.step is Step.START:
+        if self._step is Step.START:
             if self.start_dirty and now - self.last_activity >= self.config.idle.timeout_s:
                 log.info("start screen idle: language and display modes reset")
                 self.wipe()
             return
-        if self.step in BUSY_STEPS:
+        if self._step in BUSY_STEPS:
             limit = self.config.idle.busy_limit_s
             if now - self.busy_since >= limit:
                 # A device or server that never answers must not hold the kiosk, and the
                 # patient's data, forever.
-                log.warning("step %s took longer than %s s: session ended", self.step.value, limit)
+                log.warning("step %s took longer than %s s: session ended", self._step.value, limit)
                 self.wipe()
             else:
                 self.last_activity = now  # the kiosk is working, not the patient idling
@@ -313,44 +340,44 @@ class Session:
 
     def card_inserted(self) -> None:
         """A card arrived on the reader (event already marshalled to this thread)."""
-        if self.step in (Step.START, Step.IDENTIFY):
+        if self._step in (Step.START, Step.IDENTIFY):
             self.touch()
-            self.data.message = None
-            self.data.card_this_session = True
-            if self.data.access_key is not None:
+            self._data.message = None
+            self._data.card_this_session = True
+            if self._data.access_key is not None:
                 self._read_card()
             else:
                 self._go(Step.CARD_KEY)
 
     def card_removed(self) -> None:
-        self.data.card_this_session = False
-        if self.step is Step.PRICES and self._prices_return is Step.CARD_KEY:
+        self._data.card_this_session = False
+        if self._step is Step.PRICES and self._prices_return is Step.CARD_KEY:
             self._prices_return = Step.IDENTIFY
-        if self.step is Step.CARD_KEY:
+        if self._step is Step.CARD_KEY:
             self.touch()
-            self.data.access_key = None
+            self._data.access_key = None
             self._go(Step.IDENTIFY)
 
     def _own_card_present(self) -> bool:
         """A card this patient placed is on the reader (not one the previous patient left)."""
-        return self.data.card_this_session and self.services.card_present()
+        return self._data.card_this_session and self.services.card_present()
 
     def reader_unavailable(self) -> None:
         """The card reader went away (unplugged, pcscd down): QR and keypad still work."""
         self.reader_ok = False
-        if self.step in (Step.CARD_KEY, Step.READING_CARD):
-            self.generation += 1  # a read in flight can only fail now; its result is dropped
-            self.data.access_key = None
-            self.data.card_this_session = False
-            self.data.message = card_message(ReaderUnavailable())
+        if self._step in (Step.CARD_KEY, Step.READING_CARD):
+            self._generation += 1  # a read in flight can only fail now; its result is dropped
+            self._data.access_key = None
+            self._data.card_this_session = False
+            self._data.message = card_message(ReaderUnavailable())
             self._go(Step.IDENTIFY)
         else:
             self._changed()
 
     def reader_available(self) -> None:
         self.reader_ok = True
-        if self.data.message is not None and self.data.message.code == "reader_unavailable":
-            self.data.message = None
+        if self._data.message is not None and self._data.message.code == "reader_unavailable":
+            self._data.message = None
         self._changed()
 
     def submit_id(self, text: str) -> None:
@@ -359,15 +386,17 @@ class Session:
         digits = text.strip()
         problem = INVALID_ID if not ID_RE.match(digits) else _citizen_id_problem(digits)
         if problem is not None:
-            self.data.message = problem
+            self._data.message = problem
             self._changed()
             return
-        self.data.message = None
-        if self.step is Step.CARD_KEY or (self.step is Step.IDENTIFY and self._own_card_present()):
-            self.data.access_key = AccessKey(can=digits[-6:])
+        self._data.message = None
+        if self._step is Step.CARD_KEY or (
+            self._step is Step.IDENTIFY and self._own_card_present()
+        ):
+            self._data.access_key = AccessKey(can=digits[-6:])
             self._read_card()
             return
-        if self.step is Step.IDENTIFY:
+        if self._step is Step.IDENTIFY:
             parsed = parse_citizen_id(digits)  # valid: checked above
             keyed = Identity(
                 source=IdentitySource.KEYPAD,
@@ -380,48 +409,40 @@ class Session:
 
     def code_scanned(self, result: Any) -> None:
         """A QR/scanner result (kiosk.identity.classify.ScanResult), on this thread."""
-        if self.step not in (Step.START, Step.IDENTIFY, Step.CARD_KEY):
+        if self._step not in (Step.START, Step.IDENTIFY, Step.CARD_KEY):
             return
         self.touch()
         kind = getattr(result, "kind", "unknown")
         if kind == "cccd":
-            self.data.access_key = result.access_key
-            if self.step is Step.CARD_KEY or self._own_card_present():
+            self._data.access_key = result.access_key
+            if self._step is Step.CARD_KEY or self._own_card_present():
                 self._read_card()
                 return
             self._set_identity(result.identity)
-            self.data.message = None
+            self._data.message = None
             self._go(Step.CONFIRM_IDENTITY)
         elif kind == "bhyt":
             # A BHYT card identifies the patient on its own; a chip waiting for its key is
             # simply not used then.
-            self.data.access_key = None
+            self._data.access_key = None
             self._set_identity(result.identity)
-            self.data.message = None
+            self._data.message = None
             self._go(Step.CONFIRM_IDENTITY)
-        elif kind == "appointment" and self.step is not Step.CARD_KEY:
-            self.data.scanned_code = result.appointment_code
-            self.data.message = Message(
-                "appointment",
-                "Đã nhận mã hẹn khám. Vui lòng đặt thẻ CCCD hoặc nhập số CCCD để tiếp tục.",
-                "Appointment code received. Please place your ID card or type your ID number to continue.",
-            )
-            self._go(Step.IDENTIFY) if self.step is Step.START else self._changed()
-        elif self.step is Step.CARD_KEY and kind == "appointment":
-            self.data.scanned_code = result.appointment_code
-            self.data.message = card_message(KeyRequired())
+        elif kind == "appointment" and self._step is not Step.CARD_KEY:
+            self._data.scanned_code = result.appointment_code
+            self._data.message = APPOINTMENT_RECEIVED
+            self._go(Step.IDENTIFY) if self._step is Step.START else self._changed()
+        elif self._step is Step.CARD_KEY and kind == "appointment":
+            self._data.scanned_code = result.appointment_code
+            self._data.message = card_message(KeyRequired())
             self._changed()
         else:
-            self.data.message = Message(
-                getattr(result, "error", None) or kind,
-                result.message("vi"),
-                result.message("en"),
-            )
-            self._go(Step.IDENTIFY) if self.step is Step.START else self._changed()
+            self._data.message = scan_problem(result.error or kind, result.words)
+            self._go(Step.IDENTIFY) if self._step is Step.START else self._changed()
 
     def _read_card(self) -> None:
-        key = self.data.access_key
-        generation = self.generation
+        key = self._data.access_key
+        generation = self._generation
         self._go(Step.READING_CARD)
         self.run(
             lambda: self.services.read_card(key),
@@ -430,13 +451,13 @@ class Session:
         )
 
     def _card_read(self, generation: int, card: CardData) -> None:
-        if generation != self.generation:
+        if generation != self._generation:
             return
         identity, mismatch = identity_from_card(card)
         if mismatch:
             log.warning("chip data inconsistent with the ID digits: %s", mismatch)
-            self.data.message = ID_MISMATCH
-            self.data.access_key = None
+            self._data.message = ID_MISMATCH
+            self._data.access_key = None
             self._go(Step.IDENTIFY)
             return
         refusal = refusal_message(card)
@@ -447,18 +468,18 @@ class Session:
             self._go(Step.IDENTIFY)
             return
         self._set_identity(identity)
-        self.data.message = None
+        self._data.message = None
         self._go(Step.CONFIRM_IDENTITY)
 
     def _card_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self.generation:
+        if generation != self._generation:
             return
         log.warning("card read failed: %s", type(exc).__name__)
         if not isinstance(exc, CardError):
             log.error("unexpected card read failure", exc_info=exc)
-        self.data.message = card_message(exc)
+        self._data.message = card_message(exc)
         if isinstance(exc, AccessDenied | KeyRequired):
-            self.data.access_key = None
+            self._data.access_key = None
             self._go(Step.CARD_KEY if self.services.card_present() else Step.IDENTIFY)
         else:
             self._go(Step.IDENTIFY)
@@ -466,12 +487,12 @@ class Session:
     # -- insurance -------------------------------------------------------------------------
 
     def confirm_identity(self) -> None:
-        if self.step is not Step.CONFIRM_IDENTITY or self.data.identity is None:
+        if self._step is not Step.CONFIRM_IDENTITY or self._data.identity is None:
             return
         self.touch()
-        identity = self.data.identity
-        generation = self.generation
-        self.data.proposed_priorities = self.services.proposed_priorities(identity)
+        identity = self._data.identity
+        generation = self._generation
+        self._data.proposed_priorities = self.services.proposed_priorities(identity)
         self._go(Step.CHECKING_INSURANCE)
         self.run(
             lambda: self.services.check_insurance(identity),
@@ -480,55 +501,55 @@ class Session:
         )
 
     def _insurance_checked(self, generation: int, eligibility: Eligibility) -> None:
-        if generation != self.generation:
+        if generation != self._generation:
             return
-        self.data.eligibility = eligibility
+        self._data.eligibility = eligibility
         self._go(Step.INSURANCE_RESULT)
 
     def _insurance_failed(self, generation: int, exc: BaseException) -> None:
         # The checker never raises by contract; if it does anyway, degrade honestly.
-        if generation != self.generation:
+        if generation != self._generation:
             return  # the patient left: their values are no longer masked in the log
         log.error("insurance checker raised %s", type(exc).__name__)
-        self._insurance_checked(generation, not_verified())
+        self._insurance_checked(generation, not_verified(self.config.insurance.unverified_action))
 
     def continue_after_insurance(self) -> None:
-        if self.step is Step.INSURANCE_RESULT:
+        if self._step is Step.INSURANCE_RESULT:
             self.touch()
             self._go(Step.CHOOSE_CLINIC)
 
     # -- clinic, priority, confirm ----------------------------------------------------------
 
     def choose_clinic(self, clinic_id: str) -> None:
-        if self.step is not Step.CHOOSE_CLINIC:
+        if self._step is not Step.CHOOSE_CLINIC:
             return
         self.config.clinic(clinic_id)  # KeyError for an unknown clinic: a programming error
         self.touch()
-        self.data.clinic_id = clinic_id
-        self.data.message = None
-        if not self.data.priority_chosen and self.data.proposed_priorities:
-            self.data.priority = self.data.proposed_priorities[0]
+        self._data.clinic_id = clinic_id
+        self._data.message = None
+        if not self._data.priority_chosen and self._data.proposed_priorities:
+            self._data.priority = self._data.proposed_priorities[0]
         self._go(Step.CHOOSE_PRIORITY)
 
     def choose_priority(self, priority: str | None) -> None:
-        if self.step is not Step.CHOOSE_PRIORITY:
+        if self._step is not Step.CHOOSE_PRIORITY:
             return
         self.touch()
-        self.data.priority = priority
-        self.data.priority_chosen = True
+        self._data.priority = priority
+        self._data.priority_chosen = True
         self._go(Step.CONFIRM)
 
     @property
     def insured(self) -> bool:
-        e = self.data.eligibility
+        e = self._data.eligibility
         return bool(e and e.action is InsuranceAction.INSURED)
 
     def confirm(self) -> None:
-        if self.step is not Step.CONFIRM:
+        if self._step is not Step.CONFIRM:
             return
         self.touch()
-        generation = self.generation
-        data = self.data
+        generation = self._generation
+        data = self._data
         self._go(Step.ISSUING)
         self.run(
             lambda: self.services.issue_ticket(data),
@@ -537,17 +558,17 @@ class Session:
         )
 
     def _ticket_issued(self, generation: int, ticket: Any) -> None:
-        if generation != self.generation:
+        if generation != self._generation:
             # Only possible when the step outlived busy_limit_s: the number stays in the queue.
             log.warning(
                 "ticket %s was issued after its session ended", getattr(ticket, "number", "?")
             )
             return
-        self.data.ticket = ticket
+        self._data.ticket = ticket
         self._print(generation, lambda language: self.services.print_ticket(ticket, language))
 
     def _print(self, generation: int, job: Callable[[str], Any]) -> None:
-        language = self.data.language
+        language = self._data.language
         self.run(
             lambda: job(language),
             lambda outcome: self._ticket_printed(generation, outcome),
@@ -560,37 +581,37 @@ class Session:
 
     def reprint(self) -> None:
         """The patient asks to print their ticket again (after a printer problem)."""
-        ticket = self.data.ticket
-        if self.step is not Step.TICKET or ticket is None or self.printed:
+        ticket = self._data.ticket
+        if self._step is not Step.TICKET or ticket is None or self.printed:
             return
         self.touch()
-        generation = self.generation
+        generation = self._generation
         self._go(Step.ISSUING)
         self._print(generation, lambda language: self.services.reprint_ticket(ticket, language))
 
     def _ticket_printed(self, generation: int, outcome: Any) -> None:
-        if generation != self.generation:
+        if generation != self._generation:
             return
-        self.data.print_outcome = outcome
+        self._data.print_outcome = outcome
         self._go(Step.TICKET)
 
     def _ticket_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self.generation:
+        if generation != self._generation:
             return
         if isinstance(exc, QueueError):
             # A refusal with its own words (e.g. the clinic is closed now): choose again.
             log.info("ticket refused: %s", type(exc).__name__)
-            self.data.message = Message("ticket_refused", exc.message_vi, exc.message_en)
+            self._data.message = ticket_refused(Text(exc.message_vi, exc.message_en))
             self._go(Step.CHOOSE_CLINIC)
             return
         log.error("ticket could not be issued: %s", type(exc).__name__, exc_info=exc)
-        self.data.message = TICKET_FAILED
+        self._data.message = TICKET_FAILED
         self._go(Step.CONFIRM)
 
     @property
     def printed(self) -> bool:
         return bool(
-            self.data.print_outcome is not None and getattr(self.data.print_outcome, "ok", False)
+            self._data.print_outcome is not None and getattr(self._data.print_outcome, "ok", False)
         )
 
     def finish(self) -> None:
@@ -600,16 +621,6 @@ class Session:
 
 def _sensitive_values(identity: Identity) -> list[object]:
     return [identity.citizen_id, identity.full_name, identity.birth_date, identity.bhyt_card]
-
-
-def not_verified() -> Eligibility:
-    return Eligibility(
-        action=InsuranceAction.DESK,
-        verified=False,
-        message_vi="Hiện chưa kiểm tra được thẻ bảo hiểm y tế. Quầy tiếp đón sẽ kiểm tra giúp bạn.",
-        message_en="We could not check your health insurance right now. The reception desk will check it.",
-        staff_note="BHYT chưa xác minh - quầy tiếp đón kiểm tra",
-    )
 
 
 def _citizen_id_problem(digits: str) -> Message | None:

@@ -15,6 +15,10 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +46,13 @@ class Speaker:
         self._last: tuple[str, str] | None = None
 
     @classmethod
-    def from_config(cls, config: object) -> Speaker:
-        acc = config.accessibility  # type: ignore[attr-defined]
+    def from_config(cls, config: KioskConfig) -> Speaker:
+        acc = config.accessibility
         return cls(
             acc.speech,
             acc.speech_volume,
-            command=getattr(acc, "espeak_command", "espeak-ng"),
-            rate=getattr(acc, "speech_rate", 150),
+            command=acc.espeak_command,
+            rate=acc.speech_rate,
         )
 
     def available(self) -> bool:

@@ -8,6 +8,9 @@ PKGS=(
   xvfb xauth
   postgresql
   espeak-ng
+  # web: browser tests and screenshots drive Debian's chromium (Playwright, executable_path=/usr/bin/chromium;
+  # never a downloaded browser), Selenium users get chromium-driver
+  chromium chromium-driver
   fonts-noto-core
   libgl1 libglib2.0-0 libegl1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libfontconfig1
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-image0

@@ -88,14 +88,16 @@ def ensure_app() -> QApplication:
     return app
 
 
-def build_app(config: KioskConfig, show_panel: bool | None = None) -> KioskApp:
+def build_app(
+    config: KioskConfig, show_panel: bool | None = None, services: Services | None = None
+) -> KioskApp:
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
     theme = Theme()
     apply_theme(app, theme)
 
-    services = build_services(config)
+    services = services or build_services(config)  # tests hand in services built with fakes
     workers = Workers()
     session = Session(services, workers.session_runner())
     workers.follow(lambda: session.generation, lambda: session.step.value)
@@ -247,7 +249,7 @@ def _wire_speech(kiosk: KioskApp) -> None:
     from kiosk.session import Step
     from kiosk.speech import Speaker
 
-    speaker = Speaker.from_config(kiosk.config)
+    speaker = kiosk.services.speaker or Speaker(enabled=False)
     kiosk.speaker = speaker
     window, session = kiosk.window, kiosk.session
 

@@ -162,7 +162,10 @@ class Workers(QObject):
 
     @Slot(object)
     def _deliver(self, outcome: Outcome) -> None:
-        done, failed = self._callbacks.pop(outcome.job_id)
+        entry = self._callbacks.pop(outcome.job_id, None)
+        if entry is None:  # answered after shutdown() forgot its callbacks: nobody waits
+            return
+        done, failed = entry
         stale = (
             outcome.generation is not None
             and self._generation is not None

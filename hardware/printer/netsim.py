@@ -84,9 +84,15 @@ class NetworkPrinterSimulator:
                 self._serve(conn)
 
     def _serve(self, conn: socket.socket) -> None:
+        def reply(byte: int) -> None:
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:  # the host went away: a printer does not stop printing for that
+                log.debug("simulated network printer: reply not delivered")
+
         def answer(n: int) -> None:
             if not self.silent:
-                conn.sendall(bytes([self.condition.reply(n)]))
+                reply(self.condition.reply(n))
 
         def completed(n: int) -> None:
             # the pages before GS r were interpreted (and kept) by now: say so
@@ -94,7 +100,7 @@ class NetworkPrinterSimulator:
                 self._keep(page)
                 kept.append(page)
             if not self.silent and n in (1, 49):
-                conn.sendall(bytes([completion_reply(self.condition.paper)]))
+                reply(completion_reply(self.condition.paper))
 
         interp = EscPosInterpreter(
             self.width_px, on_status_request=answer, on_transmit_status=completed

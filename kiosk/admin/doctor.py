@@ -22,10 +22,13 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from hardware.status import DeviceStatus
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +80,7 @@ def _not_built(name: str, what: str, noun: str, backend: str) -> CheckResult:
 # -- individual checks: each takes the objects it needs, may raise (run_checks catches) ----
 
 
-def check_card_reader(reader: Any, config: Any) -> CheckResult:
+def check_card_reader(reader: Any, config: KioskConfig) -> CheckResult:
     backend = config.devices.card_reader.backend
     if backend == "none":
         return _not_configured("card_reader", "card reader")
@@ -91,7 +94,7 @@ def check_card_reader(reader: Any, config: Any) -> CheckResult:
     return CheckResult(**{**asdict(result), "details": {**result.details, "backend": backend}})
 
 
-def check_trust_store(config: Any) -> CheckResult:
+def check_trust_store(config: KioskConfig) -> CheckResult:
     path = config.devices.card_reader.trust_store
     if config.devices.card_reader.backend == "none":
         return _not_configured("trust_store", "trust store")
@@ -136,7 +139,7 @@ def check_trust_store(config: Any) -> CheckResult:
     )
 
 
-def check_camera(camera: Any, config: Any) -> CheckResult:
+def check_camera(camera: Any, config: KioskConfig) -> CheckResult:
     backend = config.devices.camera.backend
     if backend == "none":
         return _not_configured("camera", "camera")
@@ -150,7 +153,7 @@ def check_scanner(index: int, scanner: Any) -> CheckResult:
     return result
 
 
-def check_printer(printer: Any, config: Any) -> CheckResult:
+def check_printer(printer: Any, config: KioskConfig) -> CheckResult:
     backend = config.devices.printer.backend
     if backend == "none":
         return _not_configured("printer", "ticket printer")
@@ -192,7 +195,7 @@ def probe_tcp(url: str, timeout_s: float) -> tuple[bool, float, str]:
     return True, (time.perf_counter() - started) * 1000, ""
 
 
-def check_gateway(insurance: Any, config: Any) -> CheckResult:
+def check_gateway(insurance: Any, config: KioskConfig) -> CheckResult:
     ins = config.insurance
     status: DeviceStatus | None = insurance.status() if insurance is not None else None
     if ins.backend != "gateway":
@@ -241,6 +244,13 @@ def check_database(queue: Any) -> CheckResult:
     return _from_status("database", queue.health())
 
 
+def check_his(his: Any) -> CheckResult:
+    """The HIS link and its outbox (pending, dead letters, oldest pending age)."""
+    if his is None:
+        return _not_configured("his", "HIS hand-off")
+    return _from_status("his", his.health())
+
+
 def check_hash_key(queue: Any) -> CheckResult:
     """Kiosks sharing the queue database must share storage.hash_key (kiosk.queue.keys)."""
     key_check = getattr(queue, "key_check", None)
@@ -256,7 +266,7 @@ def check_catalog(catalog: Any) -> CheckResult:
     return _from_status("catalog", status())
 
 
-def check_data_dir(config: Any) -> CheckResult:
+def check_data_dir(config: KioskConfig) -> CheckResult:
     path = Path(config.data_path)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -275,7 +285,7 @@ def check_data_dir(config: Any) -> CheckResult:
     return CheckResult("data_dir", True, f"data directory {path} writable")
 
 
-def check_disk(config: Any) -> CheckResult:
+def check_disk(config: KioskConfig) -> CheckResult:
     path = Path(config.data_path)
     while not path.exists() and path != path.parent:
         path = path.parent
@@ -317,6 +327,7 @@ def _checks(services: Any) -> list[tuple[str, Callable[[], CheckResult]]]:
         ("gateway", lambda: check_gateway(services.insurance, config)),
         ("database", lambda: check_database(services.queue)),
         ("hash_key", lambda: check_hash_key(services.queue)),
+        ("his", lambda: check_his(getattr(services, "his", None))),
         ("catalog", lambda: check_catalog(services.catalog)),
         ("data_dir", lambda: check_data_dir(config)),
         ("disk", lambda: check_disk(config)),

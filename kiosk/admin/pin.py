@@ -23,6 +23,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +154,10 @@ class PinGuard:
         self._load()
 
     @classmethod
-    def from_config(cls, config: object) -> PinGuard:
+    def from_config(cls, config: KioskConfig) -> PinGuard:
         """A guard for a KioskConfig, persisting its state in the data directory."""
-        admin = config.admin  # type: ignore[attr-defined]
-        data_path: Path = config.data_path  # type: ignore[attr-defined]
+        admin = config.admin
+        data_path = config.data_path
         return cls(
             admin.pin_hash,
             max_attempts=admin.max_attempts,

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 CATALOG_SUFFIXES = (".csv", ".xlsx", ".tsv", ".txt")
@@ -21,7 +24,7 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.I
         return ImageFont.load_default()
 
 
-def render_test_ticket(config: Any, when: datetime | None = None) -> Image.Image:
+def render_test_ticket(config: KioskConfig, when: datetime | None = None) -> Image.Image:
     """A test ticket as the printer would print it: Vietnamese text, a scale, the kiosk id."""
     when = when or datetime.now()
     width = int(getattr(config.devices.printer, "paper_width_px", 576))
@@ -52,7 +55,7 @@ def render_test_ticket(config: Any, when: datetime | None = None) -> Image.Image
     return image
 
 
-def sample_qr_payload(config: Any, when: datetime | None = None) -> str:
+def sample_qr_payload(config: KioskConfig, when: datetime | None = None) -> str:
     when = when or datetime.now()
     return f"KIOSK-TEST:{config.kiosk_id}:{when.strftime('%Y%m%dT%H%M%S')}"
 

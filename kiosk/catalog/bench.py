@@ -17,7 +17,7 @@ from typing import Any
 
 import psutil
 
-from kiosk.catalog.service import DEMO_SERVICES_CSV, CatalogService
+from kiosk.catalog.service import DEMO_SERVICES_CSV
 
 INGREDIENTS = (
     "Paracetamol", "Ibuprofen", "Amoxicilin", "Acid clavulanic", "Cefuroxim", "Cefixim",
@@ -178,6 +178,9 @@ class _RssSampler(threading.Thread):
 def run(
     total: int = 100_000, workdir: Path | None = None, limit: int = 50, rounds: int = 1
 ) -> BenchResult:
+    from kiosk.bootstrap import build_catalog
+    from kiosk.config import KioskConfig
+
     result = BenchResult()
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-catalog-") as tmp:
         base = workdir or Path(tmp)
@@ -187,7 +190,7 @@ def run(
         db = base / "catalog.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
-        catalog = CatalogService(db)
+        catalog = build_catalog(KioskConfig.model_validate({"data_dir": str(base)}))
         sampler = _RssSampler()
         result.rss_before_mb = sampler.peak / 2**20
         sampler.start()

@@ -1,39 +1,19 @@
 """Vietnamese text folding for search: diacritics removed, đ -> d, lower case.
 
-The same function folds the catalog (stored in an indexed column) and the query, so
+`fold` is kiosk.text.fold (one folding function for the whole kiosk). The same function folds the catalog (stored in an indexed column) and the query, so
 "sieu am tim", "SIÊU ÂM TIM" and "Siêu âm tim" are the same tokens.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from kiosk.text import fold
+
+__all__ = ["code_key", "fold", "folded_words", "tokens"]
 
 _WORD = re.compile(r"[^\W_]+")
 _CODE_CHARS = re.compile(r"[^0-9a-z]+")
-
-
-def _build_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {}
-    for cp in range(0x00C0, 0x2000):
-        ch = chr(cp)
-        decomposed = unicodedata.normalize("NFD", ch)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if base != ch and base:
-            table[cp] = base
-    for cp in range(0x0300, 0x0370):  # combining marks (decomposed input, e.g. Windows-1258)
-        table[cp] = None
-    table[ord("đ")] = "d"
-    table[ord("Đ")] = "D"
-    return table
-
-
-_TABLE = _build_table()
-
-
-def fold(text: str) -> str:
-    """Lower-case text with Vietnamese diacritics removed: 'Đường huyết' -> 'duong huyet'."""
-    return text.translate(_TABLE).lower()
 
 
 def tokens(text: str) -> list[str]:

@@ -11,13 +11,14 @@ from pathlib import Path
 import psutil
 
 from kiosk.catalog.importer import iter_issue_lines
-from kiosk.catalog.service import DB_NAME, CatalogService
+from kiosk.catalog.service import CatalogService
 from kiosk.cli import CommandRegistry, config_from_args
 
 
 def _service(args: argparse.Namespace) -> CatalogService:
-    config = config_from_args(args)
-    return CatalogService(config.data_path / DB_NAME, config.catalog)
+    from kiosk.bootstrap import build_catalog
+
+    return build_catalog(config_from_args(args))
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -5,17 +5,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
 from kiosk.admin.doctor import all_ok, format_table, run_checks, start_devices
+from kiosk.bootstrap import Services, build_services
 from kiosk.cli import CommandRegistry, config_from_args
+from kiosk.config import KioskConfig
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
-    from kiosk.bootstrap import build_services
+    return doctor(config_from_args(args), as_json=args.json, timeout_s=args.timeout)
 
+
+def doctor(
+    config: KioskConfig,
+    *,
+    as_json: bool = False,
+    timeout_s: float = 10.0,
+    build: Callable[[KioskConfig], Services] = build_services,
+) -> int:
+    """Builds the services (with `build`: tests hand in a failing one), checks, reports."""
     try:
-        services = build_services(config)
+        services = build(config)
     except Exception as exc:  # a backend that cannot even be built is a failed diagnosis
         failure = {
             "name": "startup",
@@ -24,7 +35,7 @@ def _doctor(args: argparse.Namespace) -> int:
             "reason": f"{type(exc).__name__}: {exc}",
             "fix": "check the configuration with `kiosk config check` and the log",
         }
-        if args.json:
+        if as_json:
             failed = {"ok": False, "kiosk_id": config.kiosk_id, "checks": [failure]}
             print(json.dumps(failed, indent=2, ensure_ascii=False))
         else:
@@ -32,11 +43,11 @@ def _doctor(args: argparse.Namespace) -> int:
         return 1
     try:
         start_devices(services)
-        results = run_checks(services, timeout_s=args.timeout)
+        results = run_checks(services, timeout_s=timeout_s)
     finally:
         services.close()
     ok = all_ok(results)
-    if args.json:
+    if as_json:
         report: dict[str, object] = {
             "ok": ok,
             "kiosk_id": config.kiosk_id,

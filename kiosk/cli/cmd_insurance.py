@@ -63,10 +63,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _initials(name: str) -> str:
+    """`Nguyễn Văn An` -> `N. V. A.`: enough for IT to recognise the configured officer."""
+    return " ".join(f"{part[0]}." for part in name.split()) or "(not set)"
+
+
 def _check_insurance(args: argparse.Namespace) -> int:
-    from kiosk.insurance.gateway import GatewayChecker
+    from kiosk.bootstrap import build_gateway
+    from kiosk.insurance import decision
+    from kiosk.logging_setup import register_sensitive, setup_from_config
 
     config = config_from_args(args)
+    setup_from_config(config)  # like the kiosk: masked, to the log file and stderr
+    register_sensitive(args.name, args.card)
     try:
         birth_date, birth_year = _parse_dob(args.dob)
         today = datetime.strptime(args.today, "%d/%m/%Y").date() if args.today else None
@@ -82,7 +91,7 @@ def _check_insurance(args: argparse.Namespace) -> int:
         birth_date=birth_date,
         birth_year=birth_year,
     )
-    checker = GatewayChecker(config, base_url=args.base_url)
+    checker = build_gateway(config, base_url=args.base_url)
     try:
         result = checker.check_detailed(identity, today)
     finally:
@@ -95,7 +104,7 @@ def _check_insurance(args: argparse.Namespace) -> int:
             "username": ins.username,
             "password": "********" if checker.password_source != "not set" else "(not set)",
             "password_from": checker.password_source,
-            "officer_name": ins.officer_name,
+            "officer_name": _initials(ins.officer_name),
             "officer_id": mask_id(ins.officer_id),
             "proxy": ins.proxy,
         },
@@ -104,6 +113,7 @@ def _check_insurance(args: argparse.Namespace) -> int:
         "elapsed_ms": round(result.elapsed_s * 1000, 1),
         "error": result.error,
         "decision": _jsonable(eligibility),
+        "visit_history": decision.visit_history(result.raw or {}),
         "raw": result.raw,
         "first_raw": result.first_raw,
     }
@@ -122,6 +132,8 @@ def _check_insurance(args: argparse.Namespace) -> int:
         print(f"  patient (vi): {e.message_vi}")
         print(f"  patient (en): {e.message_en}")
         print(f"  staff note:   {e.staff_note}")
+        history = out["visit_history"]
+        print(f"  visit history: {len(history)} (dsLichSuKCB2018 + dsLichSuKCB2025)")
         for label, raw in (("first answer (003/004)", result.first_raw), ("raw", result.raw)):
             if raw:
                 print(f"  {label}:")

@@ -12,9 +12,9 @@ from kiosk.cli import CommandRegistry, config_from_args
 
 
 def _service(args: argparse.Namespace) -> Any:
-    from kiosk.payment.service import PaymentService
+    from kiosk.bootstrap import build_payment
 
-    return PaymentService.from_config(config_from_args(args))
+    return build_payment(config_from_args(args))
 
 
 def _qr(args: argparse.Namespace) -> int:

@@ -7,9 +7,12 @@ import json
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import CommandRegistry, config_from_args
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 
 def _ticket_dict(ticket: Any) -> dict[str, Any]:
@@ -27,11 +30,11 @@ EXIT_DB_DOWN = 3
 
 
 def _service(args: argparse.Namespace) -> tuple[Any, Any]:
-    from kiosk.queue.service import QueueService
+    from kiosk.bootstrap import build_queue
 
     config = config_from_args(args)
     try:
-        return config, QueueService.from_config(config)
+        return config, build_queue(config)
     except Exception as exc:
         if _is_db_error(exc):
             raise _DatabaseDown(_where(config)) from exc
@@ -46,7 +49,7 @@ def _is_db_error(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError | DBAPIError | QueueUnavailable | OSError)
 
 
-def _where(config: Any) -> str:
+def _where(config: KioskConfig) -> str:
     from sqlalchemy.engine import make_url
 
     dsn = config.storage.dsn.get_secret_value()
@@ -139,13 +142,12 @@ def _issue(args: argparse.Namespace) -> int:
         queue.close()
 
 
-def _print(config: Any, queue: Any, ticket: Any, language: str) -> Any:
-    from hardware.printer.factory import build_printer
-    from kiosk.queue.printing import PrintService
+def _print(config: KioskConfig, queue: Any, ticket: Any, language: str) -> Any:
+    from kiosk.bootstrap import build_printer, build_printing
 
-    printer = build_printer(config.devices.printer, config.data_path)
+    printer = build_printer(config)
     try:
-        return PrintService(printer, queue).print_ticket(
+        return build_printing(queue, printer).print_ticket(
             ticket, config, language, config.devices.printer.timeout_s
         )
     finally:

@@ -28,6 +28,9 @@ from kiosk.models import Gender, Identity, IdentitySource
 CARD_15 = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}\Z", re.ASCII)
 _CARD_15_ANY_LEVEL = re.compile(r"^[A-Z]{2}\d{3}\d{10}\Z", re.ASCII)
 CARD_10 = re.compile(r"^\d{10}\Z", re.ASCII)
+# Cards of the 2013 form (benefit digit 7, retired) and of the 2016 form with letters in the
+# number: real cards, but not a form the kiosk decides on; the desk checks them.
+_OLD_CARD = re.compile(r"^[A-Z]{2}(?:7\d{12}|\d(?=\d*[A-Z])[0-9A-Z]{12})\Z", re.ASCII)
 MIN_FIELDS = 4
 _HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})+\Z", re.ASCII)
 _GENDER = {"1": Gender.MALE, "2": Gender.FEMALE}
@@ -60,6 +63,8 @@ def check_card_number(number: str) -> int | None:
     """Validates a card number; returns the benefit level (None for 10-digit numbers)."""
     if CARD_15.match(number):
         return int(number[2])
+    if _OLD_CARD.match(number):
+        raise ParseError("old_card_format", "an old card form (2013 level digit, 2016 letters)")
     if _CARD_15_ANY_LEVEL.match(number):
         raise ParseError("bad_benefit_level", "the benefit level digit must be 1-5")
     if CARD_10.match(number):

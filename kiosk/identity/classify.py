@@ -20,99 +20,104 @@ from kiosk.identity.cccd import MIN_FIELDS as CCCD_FIELDS
 from kiosk.identity.cccd import looks_like_cccd, parse_cccd
 from kiosk.identity.errors import ParseError
 from kiosk.models import Identity
+from kiosk.text import Text
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["cccd", "bhyt", "appointment", "unknown", "unreadable", "invalid"]
 MAX_LENGTH = 4096  # a QR holds at most ~3 kB; longer input is not a code we read
 
-# kind or error code -> (Vietnamese, English). Plain words for patients; no jargon.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "cccd": ("Đã đọc mã QR trên thẻ căn cước.", "Citizen ID card QR code read."),
-    "bhyt": ("Đã đọc mã QR thẻ bảo hiểm y tế.", "Health insurance card QR code read."),
-    "appointment": ("Đã đọc mã lịch hẹn.", "Appointment code read."),
-    "unknown": (
+# kind or error code -> its words. Plain words for patients; no jargon.
+MESSAGES: dict[str, Text] = {
+    "cccd": Text("Đã đọc mã QR trên thẻ căn cước.", "Citizen ID card QR code read."),
+    "bhyt": Text("Đã đọc mã QR thẻ bảo hiểm y tế.", "Health insurance card QR code read."),
+    "appointment": Text("Đã đọc mã lịch hẹn.", "Appointment code read."),
+    "unknown": Text(
         "Mã này không phải thẻ căn cước, thẻ bảo hiểm y tế hay mã lịch hẹn của bệnh viện. "
         "Vui lòng đưa mã khác hoặc hỏi quầy tiếp đón.",
         "This code is not a citizen ID card, a health insurance card or a hospital "
         "appointment code. Please show another code or ask at the reception desk.",
     ),
-    "unreadable": (
+    "unreadable": Text(
         "Không đọc được mã này. Vui lòng đưa lại mã, giữ yên và thẳng trước camera.",
         "This code could not be read. Please show it again, held still and straight.",
     ),
-    "invalid": (
+    "invalid": Text(
         "Thông tin trong mã không hợp lệ. Vui lòng hỏi quầy tiếp đón.",
         "The information in this code is not valid. Please ask at the reception desk.",
     ),
-    "scanner_lost_letters": (
+    "scanner_lost_letters": Text(
         "Máy quét làm mất chữ có dấu trong mã QR này nên không dùng được. Vui lòng đặt thẻ "
         "căn cước lên đầu đọc chip, hoặc đưa mã QR vào camera.",
         "The scanner lost the accented letters of this QR code, so it cannot be used. "
         "Please place your ID card on the chip reader, or show the QR code to the camera.",
     ),
-    "not_utf8": (
+    "not_utf8": Text(
         "Mã này chứa ký tự không đọc được. Vui lòng dùng thẻ khác hoặc hỏi quầy tiếp đón.",
         "This code contains characters that cannot be read. Please use another card or "
         "ask at the reception desk.",
     ),
-    "empty": (
+    "empty": Text(
         "Mã trống, không có thông tin. Vui lòng đưa lại mã.",
         "The code is empty. Please show the code again.",
     ),
-    "too_long": (
+    "too_long": Text(
         "Mã này quá dài, không phải mã của thẻ. Vui lòng đưa mã khác.",
         "This code is too long to be a card code. Please show another code.",
     ),
-    "too_few_fields": (
+    "too_few_fields": Text(
         "Mã trên thẻ bị thiếu thông tin. Vui lòng thử lại hoặc nhập số căn cước bằng bàn phím.",
         "The card's code is missing information. Please try again or type your ID number.",
     ),
-    "bad_citizen_id": (
+    "bad_citizen_id": Text(
         "Số căn cước trong mã không đúng (phải có 12 chữ số). Vui lòng hỏi quầy tiếp đón.",
         "The ID number in the code is not valid (it must have 12 digits). "
         "Please ask at the reception desk.",
     ),
-    "bad_old_id": (
+    "bad_old_id": Text(
         "Số chứng minh nhân dân cũ trong mã không đúng. Vui lòng hỏi quầy tiếp đón.",
         "The old ID number in the code is not valid. Please ask at the reception desk.",
     ),
-    "bad_date": (
+    "bad_date": Text(
         "Ngày tháng trong mã không đúng. Vui lòng hỏi quầy tiếp đón.",
         "A date in the code is not valid. Please ask at the reception desk.",
     ),
-    "bad_gender": (
+    "bad_gender": Text(
         "Giới tính trong mã không đúng. Vui lòng hỏi quầy tiếp đón.",
         "The gender in the code is not valid. Please ask at the reception desk.",
     ),
-    "empty_name": (
+    "empty_name": Text(
         "Mã không có họ tên. Vui lòng hỏi quầy tiếp đón.",
         "The code has no name. Please ask at the reception desk.",
     ),
-    "id_birth_mismatch": (
+    "id_birth_mismatch": Text(
         "Năm sinh không khớp với số căn cước. Vui lòng hỏi quầy tiếp đón.",
         "The birth year does not match the ID number. Please ask at the reception desk.",
     ),
-    "id_gender_mismatch": (
+    "id_gender_mismatch": Text(
         "Giới tính không khớp với số căn cước. Vui lòng hỏi quầy tiếp đón.",
         "The gender does not match the ID number. Please ask at the reception desk.",
     ),
-    "bad_card_number": (
+    "bad_card_number": Text(
         "Mã số thẻ bảo hiểm y tế không đúng. Vui lòng hỏi quầy tiếp đón.",
         "The health insurance card number is not valid. Please ask at the reception desk.",
     ),
-    "bad_benefit_level": (
+    "old_card_format": Text(
+        "Thẻ bảo hiểm y tế mẫu cũ: quầy tiếp đón sẽ kiểm tra giúp bạn.",
+        "Old card format - the reception desk will check it.",
+    ),
+    "bad_benefit_level": Text(
         "Mức hưởng trên thẻ bảo hiểm y tế không đúng. Vui lòng hỏi quầy tiếp đón.",
         "The benefit level on the health insurance card is not valid. "
         "Please ask at the reception desk.",
     ),
-    "bad_hex": (
+    "bad_hex": Text(
         "Họ tên hoặc địa chỉ trong mã thẻ bảo hiểm y tế không đọc được. "
         "Vui lòng hỏi quầy tiếp đón.",
         "The name or address in the health insurance code cannot be read. "
         "Please ask at the reception desk.",
     ),
-    "bad_validity": (
+    "bad_validity": Text(
         "Thời hạn sử dụng trên thẻ bảo hiểm y tế không đúng. Vui lòng hỏi quầy tiếp đón.",
         "The validity dates on the health insurance card are not valid. "
         "Please ask at the reception desk.",
@@ -139,10 +144,14 @@ class ScanResult:
     def ok(self) -> bool:
         return self.kind in ("cccd", "bhyt", "appointment")
 
+    @property
+    def words(self) -> Text:
+        """The plain message for the patient, in both languages."""
+        return MESSAGES.get(self.error or self.kind) or MESSAGES[self.kind]
+
     def message(self, language: str) -> str:
         """A plain message for the patient ("vi" or "en"; anything else gets English)."""
-        vi, en = MESSAGES.get(self.error or self.kind) or MESSAGES[self.kind]
-        return vi if language == "vi" else en
+        return self.words.get(language)
 
     def __repr__(self) -> str:  # patient data stays out of logs and tracebacks
         return f"ScanResult(kind={self.kind!r}, error={self.error!r}, detected={self.detected!r})"

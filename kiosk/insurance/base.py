@@ -78,6 +78,12 @@ class GatewayRejected(GatewayError):
 
     outcome = CheckOutcome.GATEWAY_ERROR
 
+    def __init__(
+        self, message: str, raw: dict[str, Any] | None = None, *, unknown_code: bool = False
+    ) -> None:
+        super().__init__(message, raw)
+        self.unknown_code = unknown_code  # a code we do not know: neutral for the breaker
+
 
 class GatewayBreakerOpen(GatewayError):
     outcome = CheckOutcome.BREAKER_OPEN

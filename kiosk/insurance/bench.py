@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlsplit
 from kiosk.config import KioskConfig
 from kiosk.insurance import decision
 from kiosk.insurance.base import CheckOutcome, CheckResult
-from kiosk.insurance.gateway import GatewayChecker, md5_hex
+from kiosk.insurance.gateway import md5_hex
 from kiosk.insurance.people import PeopleTable
 from kiosk.insurance.simulator import GatewaySimulator
 from kiosk.models import Identity, IdentitySource
@@ -85,6 +85,8 @@ def _bare_posts(url: str, token: dict[str, Any], username: str, md5: str, n: int
 def run(
     checks: int = 400, concurrency: int = 8, fault_rate: float = 0.2, read_timeout_s: float = 0.5
 ) -> dict[str, Any]:
+    from kiosk.bootstrap import build_gateway
+
     results: dict[str, Any] = {"checks": checks, "concurrency": concurrency}
     with GatewaySimulator(slow_ms=int(read_timeout_s * 500), hang_s=read_timeout_s * 4) as sim:
         config = KioskConfig.model_validate(
@@ -102,7 +104,7 @@ def run(
                 }
             }
         )
-        checker = GatewayChecker(config)
+        checker = build_gateway(config)
         try:
             checker.check_detailed(AN)  # warm: token and connection
             # 1. overhead per check

@@ -8,15 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from kiosk.insurance.config import InsuranceConfig, ReferenceSalaryRow, RouteRates
 from kiosk.models import Eligibility
+from kiosk.rules import Facility
 
 # Share paid by the fund, by the benefit-level digit (3rd character of the card code).
 LEVEL_SHARE: dict[int, int] = {1: 100, 2: 100, 3: 95, 4: 80, 5: 100}
 
-# Built-in reference salary (lương cơ sở, the mức tham chiếu during the transition) rows.
-# Later rows come from configuration ([[insurance.reference_salary]]).
+# Fallback reference salary rows; the dated rows come from the rules file
+# (assets/rules/benefit-rules.json, kiosk/rules), extra rows from [[insurance.reference_salary]].
 BUILTIN_REFERENCE_SALARY: tuple[tuple[date, int], ...] = (
     (date(2019, 7, 1), 1_490_000),  # NĐ 38/2019/NĐ-CP
     (date(2023, 7, 1), 1_800_000),  # NĐ 24/2023/NĐ-CP
@@ -46,7 +48,11 @@ def benefit_level_from_card(card: str | None) -> int | None:
 
 
 def _rows(extra_rows: Iterable[ReferenceSalaryRow | tuple[date, int]]) -> list[tuple[date, int]]:
-    rows = list(BUILTIN_REFERENCE_SALARY)
+    from kiosk import rules as dated_rules
+
+    rows = [
+        (r.valid_from, r.amount or 0) for r in dated_rules.load().rules if r.kind == "base_salary"
+    ] or list(BUILTIN_REFERENCE_SALARY)
     for row in extra_rows:
         if isinstance(row, ReferenceSalaryRow):
             rows.append((row.effective_from, row.amount))
@@ -72,6 +78,19 @@ def reference_salary(
     return amount
 
 
+def self_referral_rate(facility: Facility, *, inpatient: bool, on: date) -> int:
+    """The dated rule's route rate for this facility (kiosk/rules); before the 2025 law
+    took effect the old defaults (outpatient 0, inpatient 40)."""
+    from kiosk import rules as dated_rules
+
+    rule = dated_rules.load().self_referral(
+        facility, "inpatient" if inpatient else "outpatient", on
+    )
+    if rule is None or rule.percent is None:
+        return 40 if inpatient else 0
+    return rule.percent
+
+
 def coverage_percent(
     benefit_level: int,
     *,
@@ -84,6 +103,7 @@ def coverage_percent(
     five_year_date: date | None = None,
     copay_this_year: int | None = None,
     extra_rows: Iterable[ReferenceSalaryRow | tuple[date, int]] = (),
+    facility: Facility | None = None,
 ) -> int:
     """The share of the insured price the fund pays for one visit, in percent.
 
@@ -100,10 +120,15 @@ def coverage_percent(
     if on_route:
         route_rate = 100
     else:
-        route_rate = (
+        override = (
             rates.self_referral_inpatient_percent
             if inpatient
             else rates.self_referral_outpatient_percent
+        )
+        route_rate = (
+            override
+            if override is not None
+            else self_referral_rate(facility or Facility(), inpatient=inpatient, on=on)
         )
     if route_rate == 0:
         return 0
@@ -160,6 +185,7 @@ def coverage_for(
         five_year_date=eligibility.five_year_date,
         copay_this_year=copay_this_year,
         extra_rows=config.reference_salary,
+        facility=config.facility,
     )
 
 
@@ -206,3 +232,26 @@ def format_vnd(amount: int, language: str) -> str:
     if language == "vi":
         return f"{sign}{grouped.replace(',', '.')} đ"
     return f"{sign}{grouped} VND"
+
+
+def rules_applied(eligibility: Eligibility, *, on: date, config: InsuranceConfig) -> list[Any]:
+    """The dated rules behind a checked patient's share, for the screen ("Theo Nghị định
+    188/2025/NĐ-CP, …": each rule's `text_vi` / `text_en` and `cite()`); [] when not insured.
+
+    The base salary rule always; the route rule for this hospital's facility level and score
+    when the patient is self-referred (unless a configured override decided it).
+    """
+    from kiosk import rules as dated_rules
+
+    if not eligibility.verified or eligibility.benefit_level is None:
+        return []
+    ruleset = dated_rules.load()
+    applied: list[Any] = []
+    salary = ruleset.one("base_salary", on)
+    if salary is not None:
+        applied.append(salary)
+    if eligibility.correct_route is False and config.route.self_referral_outpatient_percent is None:
+        route = ruleset.self_referral(config.facility, "outpatient", on)
+        if route is not None:
+            applied.append(route)
+    return applied

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from kiosk.rules import Facility
 
 
 class ReferenceSalaryRow(BaseModel):
@@ -32,18 +34,18 @@ class RouteRates(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    self_referral_outpatient_percent: int = Field(
-        default=0,
+    self_referral_outpatient_percent: int | None = Field(
+        default=None,
         ge=0,
         le=100,
-        description="outpatient self-referral rate: 0 at a specialised-level hospital "
-        "(emergencies and the exceptions below aside)",
+        description="override of the dated rule (kiosk rules show) for outpatient "
+        "self-referral; empty = the rule for insurance.facility on the visit's day",
     )
-    self_referral_inpatient_percent: int = Field(
-        default=40,
+    self_referral_inpatient_percent: int | None = Field(
+        default=None,
         ge=0,
         le=100,
-        description="inpatient self-referral rate: 40 specialised, 100 basic level",
+        description="override of the dated rule for inpatient self-referral",
     )
     accepted_facilities: list[str] = Field(
         default_factory=list,
@@ -94,6 +96,11 @@ class InsuranceConfig(BaseModel):
         gt=0,
         description="the most one patient waits for one check, retries and re-checks included",
     )
+    max_answer_bytes: int = Field(
+        default=1_048_576,
+        ge=4096,
+        description="a gateway answer larger than this is refused (malformed)",
+    )
     retries: int = Field(
         default=2, ge=0, le=2, description="retries on connection errors and HTTP 5xx"
     )
@@ -115,11 +122,41 @@ class InsuranceConfig(BaseModel):
         default="desk", description="what a patient does when the card could not be checked"
     )
     route: RouteRates = Field(default_factory=lambda: RouteRates())
+    facility: Facility = Field(
+        default_factory=lambda: Facility(),
+        description="this hospital's technical level and score: picks the dated route rule",
+    )
     reference_salary: list[ReferenceSalaryRow] = Field(
         default_factory=list,
-        description="later reference salary rows (built in: 2,340,000 VND from 2024-07-01)",
+        description="extra reference salary rows; the dated rows live in the rules file "
+        "(assets/rules/benefit-rules.json, `kiosk rules show`)",
     )
     people_file: str = Field(
         default="", description="stand-in people table; empty = assets/demo/gateway-people.json"
     )
     standin_latency_ms: int = Field(default=0, ge=0, description="stand-in answer delay, for demos")
+
+    @field_validator("officer_id")
+    @classmethod
+    def _officer_id(cls, value: str) -> str:
+        value = value.strip()
+        if value and not (len(value) == 12 and value.isdigit()):
+            raise ValueError("officer_id (cccdCb) must be the officer's 12-digit citizen ID")
+        return value
+
+    @field_validator("officer_name")
+    @classmethod
+    def _officer_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if value and any(ch.isdigit() for ch in value):
+            raise ValueError("officer_name (hoTenCb) is a person's full name, without digits")
+        return value
+
+    @model_validator(mode="after")
+    def _officer_pair(self) -> InsuranceConfig:
+        if bool(self.officer_name) != bool(self.officer_id):
+            raise ValueError(
+                "set both insurance.officer_name (hoTenCb) and insurance.officer_id (cccdCb): "
+                "the gateway checks the pair the kiosk acts for"
+            )
+        return self

@@ -277,12 +277,58 @@ def code_of(raw: Mapping[str, Any]) -> str:
     return text.zfill(3)
 
 
+# Fields that, when present, must be text (or null); a dict or a number is a broken answer.
+_TEXT_FIELDS = (
+    "maThe", "hoTen", "ngaySinh", "gioiTinh", "diaChi", "maDKBD", "cqBHXH", "gtTheTu",
+    "gtTheDen", "maKV", "ngayDu5Nam", "maSoBHXH", "maTheCu", "maTheMoi", "gtTheTuMoi",
+    "gtTheDenMoi", "maDKBDMoi", "tenDKBDMoi", "ghiChu",
+)  # fmt: skip
+
+
+def check_shape(raw: Mapping[str, Any], code: str) -> None:
+    """Raises GatewayMalformed for a wrong-typed field or, for 000, a missing/unparseable
+    validity window: such an answer is never "valid, pays 80 %"."""
+    for name in _TEXT_FIELDS:
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            raise GatewayMalformed(f"field {name} is a {type(value).__name__}, not text")
+    for name in ("dsLichSuKCB2018", "dsLichSuKCB2025", "dsLichSuKT2018"):
+        value = raw.get(name)
+        if value is not None and not isinstance(value, list):
+            raise GatewayMalformed(f"field {name} is a {type(value).__name__}, not a list")
+    if code != "000":
+        return
+    for name in ("gtTheTu", "gtTheDen"):
+        if parse_date(raw.get(name)) is None:
+            raise GatewayMalformed(f"000 answer: {name} missing or not dd/MM/yyyy")
+
+
+HISTORY_FIELDS = ("dsLichSuKCB2018", "dsLichSuKCB2025")
+
+
+def visit_history(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The visits the gateway reported, from the 2018 list and the newer 2025 one, oldest
+    first, each tagged with the field it came from (duplicates across the two removed)."""
+    seen: set[str] = set()
+    visits: list[dict[str, Any]] = []
+    for name in HISTORY_FIELDS:
+        for item in raw.get(name) or []:
+            if not isinstance(item, dict):
+                continue
+            key = repr(sorted((k, str(v)) for k, v in item.items()))
+            if key not in seen:
+                seen.add(key)
+                visits.append({**item, "_from": name})
+    return visits
+
+
 def classify(raw: Mapping[str, Any]) -> CodeInfo:
     """The CodeInfo of a patient-level answer; raises GatewayError for everything else."""
     code = code_of(raw)
+    check_shape(raw, code)
     info = CODES.get(code)
     if info is None:
-        raise GatewayRejected(f"unknown maKetQua {code}", dict(raw))
+        raise GatewayRejected(f"unknown maKetQua {code}", dict(raw), unknown_code=True)
     if info.kind == "auth":
         raise GatewayAuthError(f"maKetQua {code}: {info.meaning}", dict(raw))
     if info.kind == "failure":
@@ -462,7 +508,12 @@ def _decide_valid(
             **common,
         )
     pct = benefits.coverage_percent(
-        level, correct_route=correct_route, on=today, rates=config.route, inpatient=False
+        level,
+        correct_route=correct_route,
+        on=today,
+        rates=config.route,
+        inpatient=False,
+        facility=config.facility,
     )
     share_vi = (
         "Bảo hiểm chi trả toàn bộ chi phí trong phạm vi được hưởng."

@@ -10,6 +10,13 @@
   connection errors and HTTP 5xx; a timeout is not retried so no patient waits twice.
 - Circuit breaker: after `breaker_failures` consecutive failures the checker answers "gateway
   unavailable" at once for `breaker_cooldown_s`, then lets one trial call through (half-open).
+  Unknown result codes and 205 are logged but neutral: one odd answer is not a sick gateway.
+- A watchdog shuts the request's socket at the deadline, so a server dripping the status
+  line and headers cannot hold a check past `total_timeout_s` either.
+- The answer is streamed: the whole-check deadline is enforced on every read of the body (the
+  socket timeout is set to what is left before each read, so a server dripping one byte a
+  second is cut off at the deadline), the body is capped at `max_answer_bytes`, and redirects
+  are never followed (a 3xx is an HTTP error: a 307 elsewhere would re-POST patient data).
 
 The gateway wants credentials in the query string, and urllib3 logs request lines at DEBUG:
 a logging filter redacts `token`, `id_token` and `password` from urllib3's records, and every
@@ -31,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from hardware.status import DeviceStatus
 from kiosk.config import KioskConfig
@@ -49,7 +55,16 @@ from kiosk.insurance.base import (
     GatewayTimeout,
     InsuranceChecker,
 )
+from kiosk.insurance.breaker import CircuitBreaker
 from kiosk.insurance.config import InsuranceConfig
+from kiosk.insurance.transport import (
+    Watchdog,
+    WatchedAdapter,
+    json_object,
+    read_body,
+    redact,
+    short,
+)
 from kiosk.models import Identity
 
 log = logging.getLogger(__name__)
@@ -59,13 +74,7 @@ CHECK_PATH = "/api/egw/KQNhanLichSuKCB2024"
 VIETNAM = timezone(timedelta(hours=7))
 DEFAULT_TOKEN_TTL_S = 300.0  # when the gateway's expires_in cannot be read
 
-_SECRET_QUERY = re.compile(r"(?i)\b(token|id_token|access_token|password)=[^&\s\"']*")
 _BREAKER_NEUTRAL_CODES = {"205"}  # one odd request, not a sick gateway
-
-
-def redact(text: str) -> str:
-    """Replaces the values of token, id_token and password query parameters by `***`."""
-    return _SECRET_QUERY.sub(lambda m: f"{m.group(1)}=***", text)
 
 
 class _RedactQuery(logging.Filter):
@@ -137,78 +146,16 @@ class Token:
     expires_at: float  # monotonic
 
 
-class CircuitBreaker:
-    """Closed -> open after N consecutive failures -> half-open after the cool-down."""
-
-    CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
-
-    def __init__(
-        self, failures: int, cooldown_s: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.failures = failures
-        self.cooldown_s = cooldown_s
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._state = self.CLOSED
-        self._count = 0
-        self._opened_at = 0.0
-        self._trial = False
-
-    @property
-    def state(self) -> str:
-        with self._lock:
-            if self._state == self.OPEN and self._clock() >= self._opened_at + self.cooldown_s:
-                return self.HALF_OPEN
-            return self._state
-
-    @property
-    def consecutive_failures(self) -> int:
-        with self._lock:
-            return self._count
-
-    def allow(self) -> bool:
-        """May a call go to the gateway now? In half-open only one trial call at a time."""
-        with self._lock:
-            if self._state == self.CLOSED:
-                return True
-            if self._state == self.OPEN:
-                if self._clock() < self._opened_at + self.cooldown_s:
-                    return False
-                self._state = self.HALF_OPEN
-            if self._trial:
-                return False
-            self._trial = True
-            return True
-
-    def record_success(self) -> None:
-        with self._lock:
-            if self._state != self.CLOSED:
-                log.info("insurance gateway circuit breaker closed")
-            self._state, self._count, self._trial = self.CLOSED, 0, False
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self._count += 1
-            self._trial = False
-            if self._state == self.HALF_OPEN or self._count >= self.failures:
-                if self._state != self.OPEN:
-                    log.warning(
-                        "insurance gateway circuit breaker open for %.0f s after %d failures",
-                        self.cooldown_s,
-                        self._count,
-                    )
-                self._state = self.OPEN
-                self._opened_at = self._clock()
-
-    def record_neutral(self) -> None:
-        with self._lock:
-            self._trial = False
-
-
 class GatewayChecker(InsuranceChecker):
     """Checks cards against the BHXH gateway (or the simulator). Thread-safe."""
 
-    def __init__(self, config: KioskConfig, *, base_url: str | None = None) -> None:
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        base_url: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._config = config
         self._ins = config.insurance
         self.base_url = (base_url or self._ins.base_url).rstrip("/")
@@ -218,17 +165,23 @@ class GatewayChecker(InsuranceChecker):
         except GatewayAuthError as exc:
             password, self.password_source, self._password_error = "", "unreadable", str(exc)
         self._md5 = md5_hex(password)
+        if self._ins.officer_name:
+            from kiosk.logging_setup import register_sensitive
+
+            register_sensitive(self._ins.officer_name, self._ins.officer_id)  # masked in logs
         self._session = requests.Session()
         self._session.trust_env = False  # the proxy is configuration, not the environment
         if self._ins.proxy:
             self._session.proxies = {"http": self._ins.proxy, "https": self._ins.proxy}
         self._session.verify = self._ins.ca_bundle or True
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=32, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=2, pool_maxsize=32, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._token: Token | None = None
         self._token_lock = threading.Lock()
-        self.breaker = CircuitBreaker(self._ins.breaker_failures, self._ins.breaker_cooldown_s)
+        self.breaker = CircuitBreaker(
+            self._ins.breaker_failures, self._ins.breaker_cooldown_s, clock
+        )
         self._state_lock = threading.Lock()
         self._last: CheckResult | None = None
         self._last_error = ""
@@ -270,7 +223,9 @@ class GatewayChecker(InsuranceChecker):
             )
         except GatewayError as exc:
             code = (exc.raw or {}).get("maKetQua")
-            if isinstance(exc, GatewayRejected) and code in _BREAKER_NEUTRAL_CODES:
+            if isinstance(exc, GatewayRejected) and (
+                code in _BREAKER_NEUTRAL_CODES or exc.unknown_code
+            ):
                 self.breaker.record_neutral()
             else:
                 self.breaker.record_failure()
@@ -384,8 +339,17 @@ class GatewayChecker(InsuranceChecker):
                 min(self._ins.read_timeout_s, remaining),
             )
             counter.n += 1
+            watchdog = Watchdog(deadline)
             try:
-                response = self._session.post(url, params=params, json=body, timeout=timeout)
+                with watchdog:
+                    response = self._session.post(
+                        url,
+                        params=params,
+                        json=body,
+                        timeout=timeout,
+                        stream=True,
+                        allow_redirects=False,
+                    )
             except requests.Timeout as exc:
                 kind = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
                 raise GatewayTimeout(f"{what}: {kind} timeout after {timeout}") from None
@@ -394,11 +358,15 @@ class GatewayChecker(InsuranceChecker):
                     f"{what}: TLS error ({redact(str(exc))[:200]})"
                 ) from None
             except requests.ConnectionError as exc:
-                error = GatewayConnectionError(f"{what}: {_short(exc)}")
+                if watchdog.fired:
+                    raise GatewayTimeout(
+                        f"{what}: the answer's headers were still arriving at the deadline"
+                    ) from None
+                error = GatewayConnectionError(f"{what}: {short(exc)}")
                 log.info("insurance gateway: %s (attempt %d)", error, attempt + 1)
                 continue
             except requests.RequestException as exc:
-                raise GatewayConnectionError(f"{what}: {_short(exc)}") from None
+                raise GatewayConnectionError(f"{what}: {short(exc)}") from None
             with response:
                 if response.status_code >= 500:
                     error = GatewayHTTPError(f"{what}: HTTP {response.status_code}")
@@ -406,9 +374,16 @@ class GatewayChecker(InsuranceChecker):
                     continue
                 if response.status_code == 401:
                     return 401, None
+                if 300 <= response.status_code < 400:
+                    # Never followed: a 307 would re-POST the card number, name, birth date
+                    # and the officer's ID to wherever Location points, maybe in clear.
+                    raise GatewayHTTPError(f"{what}: HTTP {response.status_code} redirect refused")
                 if not 200 <= response.status_code < 300:
                     raise GatewayHTTPError(f"{what}: HTTP {response.status_code}")
-                return response.status_code, _json_object(response, what)
+                content = read_body(
+                    response, deadline, self._ins.max_answer_bytes, what, self._ins.read_timeout_s
+                )
+                return response.status_code, json_object(response, content, what)
         raise error or GatewayTimeout(f"{what}: no time left to retry")
 
     # -- status ------------------------------------------------------------------------------
@@ -506,32 +481,3 @@ class _Counter:
 
     def __init__(self) -> None:
         self.n = 0
-
-
-def _short(exc: BaseException) -> str:
-    """A one-line, redacted description of a requests error (no URL query strings)."""
-    text = redact(str(exc))
-    for marker in (
-        "RemoteDisconnected",
-        "ConnectionResetError",
-        "Connection refused",
-        "NewConnectionError",
-        "ProxyError",
-        "NameResolutionError",
-    ):
-        if marker in text:
-            return f"{type(exc).__name__} ({marker})"
-    return f"{type(exc).__name__} ({text[:160]})"
-
-
-def _json_object(response: requests.Response, what: str) -> dict[str, Any]:
-    content_type = response.headers.get("Content-Type", "")
-    if "json" not in content_type.lower():
-        raise GatewayMalformed(f"{what}: wrong content type {content_type[:60]!r}")
-    try:
-        data = response.json()
-    except ValueError:
-        raise GatewayMalformed(f"{what}: malformed JSON") from None
-    if not isinstance(data, dict):
-        raise GatewayMalformed(f"{what}: JSON is not an object")
-    return data

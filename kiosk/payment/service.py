@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, insert, select, update
@@ -24,6 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.payment.config import PaymentConfig
 from kiosk.payment.store import bills, create_tables, events, transactions
 from kiosk.payment.vietqr import VietQr
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -98,7 +101,7 @@ class PaymentService:
         create_tables(engine)
 
     @classmethod
-    def from_config(cls, config: Any) -> PaymentService:
+    def from_config(cls, config: KioskConfig) -> PaymentService:
         """On the kiosk's own database (the queue's SQLite file or the shared PostgreSQL)."""
         from pathlib import Path
 

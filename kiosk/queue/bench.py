@@ -37,9 +37,10 @@ def _config(data_dir: str, dsn: str, lines: int) -> Any:
 def _worker(
     data_dir: str, dsn: str, lines: int, count: int, index: int, barrier: Any, out: Any
 ) -> None:
-    from kiosk.queue.service import QueueService, TicketRequest
+    from kiosk.bootstrap import build_queue
+    from kiosk.queue.service import TicketRequest
 
-    service = QueueService.from_config(_config(data_dir, dsn, lines))
+    service = build_queue(_config(data_dir, dsn, lines))
     requests = [
         TicketRequest(clinic_id=f"b{(index + k) % lines}", insured=False) for k in range(count)
     ]
@@ -146,7 +147,7 @@ def run_bench(
     data_dir: str | None = None,
 ) -> dict[str, Any]:
     """Runs on a fresh temporary database (never the kiosk's own); `data_dir` is ignored."""
-    from kiosk.queue.service import QueueService
+    from kiosk.bootstrap import build_queue
 
     server = None
     scratch = admin_dsn = ""
@@ -168,7 +169,7 @@ def run_bench(
         else:
             dsn = ""
         config = _config(tmp.name, dsn, lines)
-        service = QueueService.from_config(config)  # migrations once, before the clock
+        service = build_queue(config)  # migrations once, before the clock
         service.close()
         # fork is fastest; Python >= 3.12 warns about forking a threaded process
         ctx: Any = mp.get_context("fork" if sys.version_info < (3, 12) else "forkserver")
@@ -189,7 +190,7 @@ def run_bench(
         lat = sorted(x * 1000 for r in results for x in r[2])
         seen = [n for r in results for n in r[3]]
         wall = max(ends) - min(starts)
-        service = QueueService.from_config(config)
+        service = build_queue(config)
         checked = check_numbers(service.engine)
         service.close()
         return {

@@ -17,12 +17,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DBAPIError
 
 from hardware.status import DeviceStatus
 from kiosk.queue.model import QueueUnavailable
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ _DB_ERRORS = (DBAPIError, OSError, QueueUnavailable)
 class QueueHandle:
     def __init__(
         self,
-        config: Any,
+        config: KioskConfig,
         factory: Callable[[Any], Any] | None = None,
         first_retry_s: float = 1.0,
         max_retry_s: float = 30.0,
@@ -58,7 +61,7 @@ class QueueHandle:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def start(cls, config: Any, **kwargs: Any) -> QueueHandle:
+    def start(cls, config: KioskConfig, **kwargs: Any) -> QueueHandle:
         handle = cls(config, **kwargs)
         handle._thread = threading.Thread(target=handle._run, name="queue-connect", daemon=True)
         handle._thread.start()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from kiosk.queue.config import ClinicConfig
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 LineKind = Literal["general", "insured", "self_pay", "priority"]
 
@@ -62,11 +65,11 @@ def clinic_lines(clinic: ClinicConfig) -> list[Line]:
     return out
 
 
-def all_lines(config: Any) -> list[Line]:
+def all_lines(config: KioskConfig) -> list[Line]:
     return [line for clinic in config.clinics for line in clinic_lines(clinic)]
 
 
-def line_by_id(config: Any, line_id: str) -> Line:
+def line_by_id(config: KioskConfig, line_id: str) -> Line:
     for line in all_lines(config):
         if line.id == line_id:
             return line

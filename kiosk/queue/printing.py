@@ -15,11 +15,14 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hardware.printer.base import PrinterError, TicketPrinter
 from kiosk.queue.service import QueueService, Ticket
 from kiosk.queue.ticket_render import render_ticket
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ class PrintService:
         self._busy = threading.Lock()  # one job at a time; a hung job blocks the next (timeout)
 
     def print_ticket(
-        self, ticket: Ticket, config: Any, language: str, timeout_s: float = 10.0
+        self, ticket: Ticket, config: KioskConfig, language: str, timeout_s: float = 10.0
     ) -> PrintOutcome:
         try:
             return self._print(ticket, config, language, timeout_s)
@@ -86,7 +89,11 @@ class PrintService:
             return _failure("error")
 
     def reprint(
-        self, ticket_id: str, config: Any, language: str | None = None, timeout_s: float = 10.0
+        self,
+        ticket_id: str,
+        config: KioskConfig,
+        language: str | None = None,
+        timeout_s: float = 10.0,
     ) -> PrintOutcome:
         """Prints an issued ticket again (marked REPRINT, current people ahead)."""
         try:
@@ -104,7 +111,9 @@ class PrintService:
         except Exception:
             log.exception("cannot record the print result of ticket %s", ticket_id)
 
-    def _print(self, ticket: Ticket, config: Any, language: str, timeout_s: float) -> PrintOutcome:
+    def _print(
+        self, ticket: Ticket, config: KioskConfig, language: str, timeout_s: float
+    ) -> PrintOutcome:
         printer = self.printer
         if printer is None:
             self._record(ticket.id, False, "no printer configured")

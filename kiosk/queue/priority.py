@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def proposed_priorities(birth_date: date | None, birth_year: int | None, today: 
     return out
 
 
-def all_priorities(config: Any) -> list[Priority]:
+def all_priorities(config: KioskConfig) -> list[Priority]:
     """The legal categories, then the hospital's own from `config.queue.priorities` (if any)."""
     out = list(LEGAL_PRIORITIES)
     queue = getattr(config, "queue", None)
@@ -86,7 +89,7 @@ def all_priorities(config: Any) -> list[Priority]:
     return out
 
 
-def priority_by_id(config: Any, priority_id: str) -> Priority:
+def priority_by_id(config: KioskConfig, priority_id: str) -> Priority:
     for p in all_priorities(config):
         if p.id == priority_id:
             return p

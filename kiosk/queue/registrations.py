@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, select
 
@@ -16,8 +16,11 @@ from kiosk.queue.db import registrations
 from kiosk.queue.model import TZ, Registration, iso
 from kiosk.queue.store import QueueStore
 
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
-def purge_after(config: Any, now: datetime) -> datetime:
+
+def purge_after(config: KioskConfig, now: datetime) -> datetime:
     hours = getattr(getattr(config, "queue", None), "registration_retention_h", None)
     if hours is not None:
         return now + timedelta(hours=hours)
@@ -25,7 +28,9 @@ def purge_after(config: Any, now: datetime) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), TZ)
 
 
-def insert(conn: Connection, config: Any, ticket_id: str, reg: Registration, now: datetime) -> None:
+def insert(
+    conn: Connection, config: KioskConfig, ticket_id: str, reg: Registration, now: datetime
+) -> None:
     values = asdict(reg)
     values["name"] = values["name"][:200]
     values["staff_note"] = values["staff_note"][:500]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -55,6 +55,9 @@ from kiosk.queue.store import QueueStore
 from kiosk.queue.voids import Voids
 from kiosk.queue.waits import Estimate, WaitEstimator
 
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+
 __all__ = [
     "CallError",
     "CallRecord",
@@ -83,7 +86,7 @@ PURGE_EVERY_S = 300.0
 class QueueService:
     """Blocking; call from a worker thread in the UI. Thread-safe (one engine, pooled)."""
 
-    def __init__(self, engine: Engine, config: Any, hash_key: bytes) -> None:
+    def __init__(self, engine: Engine, config: KioskConfig, hash_key: bytes) -> None:
         self.store = QueueStore(engine, config)
         self.config = config
         self._key = hash_key
@@ -108,7 +111,7 @@ class QueueService:
         keys.record_fingerprint(self.store, getattr(config, "kiosk_id", ""), hash_key)
 
     @classmethod
-    def from_config(cls, config: Any) -> QueueService:
+    def from_config(cls, config: KioskConfig) -> QueueService:
         storage = config.storage
         dsn = storage.dsn.get_secret_value()
         data_path = Path(config.data_path)
@@ -169,7 +172,7 @@ class QueueService:
         self.voids.void_pending()
         line = line_for(clinic, req.insured, req.priority)
         key = self.patient_key(req.citizen_id) if req.citizen_id else None
-        values = {
+        values: dict[str, Any] = {
             "id": str(uuid.uuid4()),
             "line_id": line.id,
             "queue_line": line.id,

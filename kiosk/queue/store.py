@@ -11,7 +11,7 @@ import fcntl
 import os
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,9 +19,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kiosk.queue import db
 from kiosk.queue.lines import Line, clinic_lines, line_by_id
 
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+
 
 class QueueStore:
-    def __init__(self, engine: Engine, config: Any) -> None:
+    def __init__(self, engine: Engine, config: KioskConfig) -> None:
         self.config = config
         self._lock_fd: int | None = None
         self._thread_lock = threading.Lock()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from PIL import Image, ImageDraw, ImageFont
@@ -19,6 +19,9 @@ from PIL import Image, ImageDraw, ImageFont
 from hardware.printer.escpos_interpreter import qr_matrix_image
 from kiosk.queue.lines import line_by_id
 from kiosk.queue.priority import CONFIRM_EN, CONFIRM_VI, all_priorities
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT_REGULAR = FONT_DIR / "NotoSans-Regular.ttf"
@@ -154,7 +157,7 @@ class _Canvas:
 
 
 def render_ticket(
-    ticket: Any, config: Any, language: str, width_px: int = 576, with_qr: bool = False
+    ticket: Any, config: KioskConfig, language: str, width_px: int = 576, with_qr: bool = False
 ) -> Image.Image:
     """The ticket image (mode "1", `width_px` wide, height as needed)."""
     t = _TEXT.get(language, _TEXT["en"])

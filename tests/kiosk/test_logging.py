@@ -201,9 +201,31 @@ def test_a_whole_journey_logs_no_citizen_id_name_or_birth_date(tmp_path: Path) -
         teardown_logging()
     text = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("kiosk.log*"))
     assert len(text.splitlines()) >= 3  # the journey did log
-    from kiosk.logging_setup import _fold
+    from kiosk.text import fold
 
     forbidden = [person["id"], person["dob"], person["old_id"], "1990-01-01"]
-    forbidden += [person["name"], _fold(person["name"]), person["father"], person["mother"]]
+    forbidden += [person["name"], fold(person["name"]), person["father"], person["mother"]]
     leaks = [f for f in forbidden if f.lower() in text.lower()]
     assert leaks == [], text
+
+
+def test_the_nine_digit_old_id_is_masked_by_its_shape() -> None:
+    # CMND: the old 9-digit identity card number, printed in the CCCD QR and on BHYT records.
+    assert mask("old id 012345678 on the QR") == "old id 0123***78 on the QR"
+    assert mask("cmnd=012345678") == "cmnd=0123***78"
+    # eight digits are not an identifier shape; thirteen are not either
+    assert mask("8 digits 12345678, 13 digits 1234567890123") == (
+        "8 digits 12345678, 13 digits 1234567890123"
+    )
+
+
+def test_a_logged_old_id_never_reaches_the_file(logdir: Path) -> None:
+    setup_logging(logdir, console=False, faults=False)
+    logging.getLogger("kiosk.test").warning("QR fields: %s|%s", "012345678", "Nam")
+    text = (logdir / LOG_FILE).read_text(encoding="utf-8")
+    assert "012345678" not in text and "0123***78" in text
+
+
+def test_birth_dates_of_either_century_are_masked_by_their_shape() -> None:
+    for text in ("born 17/05/1990", "born 17.05.1990", "born 1-5-1948", "born 02/03/2003"):
+        assert mask(text) == "born **/**/****", text

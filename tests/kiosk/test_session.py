@@ -130,9 +130,9 @@ def test_result_after_cancel_is_dropped(services):
     assert session.data.identity is None
 
 
-def test_idle_countdown_then_wipe(session):
+def test_idle_countdown_then_wipe(services):
     now = [0.0]
-    session.clock = lambda: now[0]
+    session = Session(services, run_inline, clock=lambda: now[0])
     identify_with_card(session)
     idle = session.config.idle
     now[0] = idle.timeout_s - 1
@@ -150,9 +150,9 @@ def test_idle_countdown_then_wipe(session):
     assert session.step is Step.START and session.data.identity is None
 
 
-def test_extensions_are_limited(session):
+def test_extensions_are_limited(services):
     now = [0.0]
-    session.clock = lambda: now[0]
+    session = Session(services, run_inline, clock=lambda: now[0])
     session.begin()
     for _ in range(session.config.idle.max_extensions):
         assert session.can_extend()
@@ -236,9 +236,9 @@ def test_back_to_start_resets_extensions_and_language(session):
     assert session.can_extend() and session.language == session.config.default_language
 
 
-def test_a_language_chosen_at_start_is_reset_when_nobody_comes(session):
+def test_a_language_chosen_at_start_is_reset_when_nobody_comes(services):
     now = [0.0]
-    session.clock = lambda: now[0]
+    session = Session(services, run_inline, clock=lambda: now[0])
     session.last_activity = 0.0
     session.set_language("en")
     now[0] = session.config.idle.timeout_s + 1
@@ -336,3 +336,15 @@ def test_a_chip_the_policy_refuses_goes_to_the_desk_with_its_reason(session, fau
     assert session.data.identity is None  # nothing of the chip is used
     assert session.data.message is not None and session.data.message.code == code
     assert "quầy tiếp đón" in session.data.message.vi
+
+
+def test_wipe_forgets_the_patient_in_the_log_masking(session):
+    from kiosk.logging_setup import clear_sensitive, mask
+
+    clear_sensitive()
+    identify_with_card(session)
+    assert session.data.identity is not None
+    line = f"seen {session.data.identity.full_name} at the kiosk"
+    assert mask(line) != line  # masked while the patient is at the kiosk
+    session.cancel()
+    assert mask(line) == line  # the masking list held their name: forgotten with the rest

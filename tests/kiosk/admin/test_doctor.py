@@ -181,18 +181,16 @@ def test_red_when_the_configured_reader_does_not_exist(
     assert not reader["ok"] and reader["reason"] and reader["fix"]
 
 
-def test_text_report_and_exit_status(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import kiosk.bootstrap as bootstrap
+def test_text_report_and_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli.cmd_doctor import doctor
 
     def broken(config: KioskConfig) -> Any:
         raise RuntimeError("printer backend exploded")
 
-    monkeypatch.setattr(bootstrap, "build_services", broken)
-    assert main(["doctor", "--data-dir", str(tmp_path)]) == 1
+    config = KioskConfig.model_validate({"data_dir": str(tmp_path)})
+    assert doctor(config, build=broken) == 1
     assert "printer backend exploded" in capsys.readouterr().err
-    assert main(["doctor", "--json", "--data-dir", str(tmp_path)]) == 1
+    assert doctor(config, as_json=True, build=broken) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and report["checks"][0]["name"] == "startup"
 

@@ -122,3 +122,20 @@ def test_refusals(text, code):
     with pytest.raises(ParseError) as err:
         parse_bhyt(text, TODAY)
     assert err.value.code == code
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "DN7010190123456",  # 2013 form, benefit digit 7
+        "HT2790A00123456",  # 2016 form with letters in the number
+    ],
+)
+def test_old_card_forms_are_sent_to_the_desk_not_refused(number: str) -> None:
+    # issue 17: "old card format - the desk will check", not "card number not valid"
+    from kiosk.identity.bhyt import check_card_number
+    from kiosk.identity.errors import ParseError
+
+    with pytest.raises(ParseError) as caught:
+        check_card_number(number)
+    assert caught.value.code == "old_card_format"

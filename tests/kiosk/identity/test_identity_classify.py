@@ -127,3 +127,13 @@ def test_structured_near_misses_never_raise(fields, dollar):
     text = "|".join(fields) + ("|$" if dollar else "")
     _check(classify(text, PATTERN))
     _check(classify(text.encode("utf-8"), PATTERN))
+
+
+def test_a_byte_order_mark_before_the_payload_is_ignored():
+    # Some scanners in keyboard mode and files saved by Windows Notepad start with a BOM.
+    for data in ("\ufeff" + CCCD, b"\xef\xbb\xbf" + CCCD.encode("utf-8")):
+        result = classify(data, PATTERN, TODAY)
+        assert result.kind == "cccd" and result.error is None
+        assert result.identity is not None and result.identity.citizen_id == "001090123456"
+    assert classify("\ufeffLH20250601", PATTERN).appointment_code == "LH20250601"
+    assert classify("\ufeff", PATTERN).error == "empty"

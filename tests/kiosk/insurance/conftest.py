@@ -28,7 +28,9 @@ MakeChecker = Callable[..., GatewayChecker]
 def make_checker(sim: GatewaySimulator) -> Iterator[MakeChecker]:
     made: list[GatewayChecker] = []
 
-    def make(base_url: str | None = None, **insurance: Any) -> GatewayChecker:
+    def make(
+        base_url: str | None = None, clock: Callable[[], float] | None = None, **insurance: Any
+    ) -> GatewayChecker:
         settings: dict[str, Any] = {
             "backend": "gateway",
             "base_url": base_url or sim.url,
@@ -37,7 +39,8 @@ def make_checker(sim: GatewaySimulator) -> Iterator[MakeChecker]:
             **FAST,
             **insurance,
         }
-        checker = GatewayChecker(KioskConfig.model_validate({"insurance": settings}))
+        config = KioskConfig.model_validate({"insurance": settings})
+        checker = GatewayChecker(config, clock=clock) if clock else GatewayChecker(config)
         made.append(checker)
         return checker
 

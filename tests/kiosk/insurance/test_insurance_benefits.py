@@ -67,7 +67,7 @@ RAISE_2026 = [(date(2026, 7, 1), 2_530_000)]
         (date(2023, 7, 1), [], 1_800_000),
         (date(2024, 6, 30), [], 1_800_000),
         (date(2024, 7, 1), [], 2_340_000),  # NĐ 73/2024
-        (DAY, [], 2_340_000),
+        (DAY, [], 2_530_000),  # NĐ 161/2026 in the rules file (issue 17)
         (date(2026, 6, 30), RAISE_2026, 2_340_000),
         (date(2026, 7, 1), RAISE_2026, 2_530_000),  # a later row from configuration
         (date(2030, 1, 1), RAISE_2026, 2_530_000),
@@ -135,9 +135,10 @@ BASIC = RouteRates(self_referral_outpatient_percent=100, self_referral_inpatient
         ),
         ("self-referral, basic level", 4, {"correct_route": False, "rates": BASIC}, 80),
         ("emergency counts as correct route", 4, {"correct_route": False, "emergency": True}, 80),
-        # 15 % of 2,340,000 = 351,000
-        ("cheap visit: below 15 %", 4, {"correct_route": True, "visit_total": 350_999}, 100),
-        ("visit at exactly 15 %", 4, {"correct_route": True, "visit_total": 351_000}, 80),
+        # 15 % of 2,530,000 = 379,500 on DAY (NĐ 161/2026; was 351,000 with 2,340,000)
+        ("cheap visit: below 15 %", 4, {"correct_route": True, "visit_total": 379_499}, 100),
+        ("351,000-379,500 is now cheap", 4, {"correct_route": True, "visit_total": 360_000}, 100),
+        ("visit at exactly 15 %", 4, {"correct_route": True, "visit_total": 379_500}, 80),
         ("cheap visit, level 3", 3, {"correct_route": True, "visit_total": 100_000}, 100),
         (
             "cheap inpatient stay: rule is outpatient only",
@@ -151,14 +152,14 @@ BASIC = RouteRates(self_referral_outpatient_percent=100, self_referral_inpatient
             {"correct_route": False, "visit_total": 100_000},
             0,
         ),
-        # 5 years + co-payments above 6 months (6 x 2,340,000 = 14,040,000)
+        # 5 years + co-payments above 6 months (6 x 2,530,000 = 15,180,000 on DAY)
         (
             "5 years, co-payments above 6 months",
             4,
             {
                 "correct_route": True,
                 "five_year_date": date(2020, 1, 1),
-                "copay_this_year": 14_040_001,
+                "copay_this_year": 15_180_001,
             },
             100,
         ),
@@ -168,7 +169,7 @@ BASIC = RouteRates(self_referral_outpatient_percent=100, self_referral_inpatient
             {
                 "correct_route": True,
                 "five_year_date": date(2020, 1, 1),
-                "copay_this_year": 14_040_000,
+                "copay_this_year": 15_180_000,
             },
             80,
         ),
@@ -301,7 +302,8 @@ def _eligibility(**fields: Any) -> Eligibility:
     [
         ({}, {}, 80),
         ({}, {"visit_total": 200_000}, 100),
-        ({}, {"copay_this_year": 15_000_000}, 100),
+        ({}, {"copay_this_year": 15_180_001}, 100),  # above 6 x 2,530,000 (NĐ 161/2026)
+        ({}, {"copay_this_year": 15_000_000}, 80),  # was enough with 2,340,000
         ({"correct_route": False, "coverage_percent": 0}, {}, 0),
         ({"correct_route": False, "coverage_percent": 0}, {"inpatient": True}, 32),
         ({"correct_route": False, "coverage_percent": 0}, {"emergency": True}, 80),

@@ -163,3 +163,44 @@ def test_sim_gateway_command(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_check_insurance_logs_like_the_kiosk_masked(
+    sim: GatewaySimulator, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.logging_setup import current_log_file, teardown_logging
+
+    sim.credentials = ("01001_BV", PASSWORD)
+    args = ["check-insurance", "--config", str(config_file), "--base-url", sim.url]
+    try:
+        code, _ = run_cli(
+            [*args, "--card", "031195006789", "--name", "Phạm Thị Hoa", "--dob", "30/06/1995"],
+            capsys,
+        )
+        log_file = current_log_file()
+        assert log_file is not None
+        text = log_file.read_text(encoding="utf-8")
+    finally:
+        teardown_logging()
+    assert code == 0
+    assert "insurance check: answered" in text  # it logs, to the kiosk's log file
+    for secret in ("031195006789", "Phạm Thị Hoa", "Nguyễn Thị Hà", "001080001234", PASSWORD):
+        assert secret not in text, secret
+
+
+@pytest.mark.parametrize(
+    ("officer", "error"),
+    [
+        ({"officer_name": "Nguyễn Thị Hà"}, "set both"),
+        ({"officer_id": "001080001234"}, "set both"),
+        ({"officer_name": "Nguyễn Thị Hà", "officer_id": "0010800012"}, "12-digit"),
+        ({"officer_name": "Hà 123", "officer_id": "001080001234"}, "without digits"),
+    ],
+)
+def test_officer_config_is_validated(officer: dict[str, str], error: str) -> None:
+    from pydantic import ValidationError
+
+    from kiosk.insurance.config import InsuranceConfig
+
+    with pytest.raises(ValidationError, match=error):
+        InsuranceConfig.model_validate(officer)

@@ -170,7 +170,6 @@ def test_codes_are_normalised(value: Any, code: str) -> None:
         ("not valid yet", {"gtTheTu": "24/11/2026"}, "desk", None, True, "chưa đến hạn"),
         ("first valid day", {"gtTheTu": "23/11/2026"}, "insured", 80, True, "đúng tuyến"),
         ("level unknown", {"maThe": "0190123456"}, "insured", None, True, "chưa rõ mức hưởng"),
-        ("no dates", {"gtTheTu": None, "gtTheDen": None}, "insured", 80, True, "đúng tuyến"),
         ("5 years reached", {}, "insured", 80, True, "đủ 5 năm liên tục từ 01/01/2020"),
     ],
 )
@@ -190,6 +189,28 @@ def test_valid_card_decision(
     assert e.correct_route is route, case
     assert in_note in e.staff_note, case
     assert "0190123456" not in e.staff_note  # card numbers are masked on the ticket
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"gtTheTu": None, "gtTheDen": None},  # issue 13: no validity window is not "valid 80 %"
+        {"gtTheDen": "2025-12-31"},
+        {"gtTheDen": 20251231},
+        {"gtTheTu": "1/1/26x"},
+        {"maThe": {"x": 1}},  # once printed on the ticket as "BHYT hợp lệ {'x': 1}"
+        {"hoTen": 12},
+        {"dsLichSuKCB2018": "none"},
+    ],
+)
+def test_missing_or_unparseable_required_fields_are_malformed(fields: dict[str, Any]) -> None:
+    with pytest.raises(GatewayMalformed):
+        decide(answer(**fields))
+
+
+def test_only_a_result_code_is_malformed() -> None:
+    with pytest.raises(GatewayMalformed):
+        decide({"maKetQua": "000"})
 
 
 def test_valid_card_fields_and_messages() -> None:
@@ -361,3 +382,14 @@ def test_a_citizen_id_is_never_reported_as_the_card_number() -> None:
         asked_card="DN4010190123456",
     )
     assert e.card_number == "DN4010190123456"
+
+
+def test_visit_history_reads_the_2025_list_next_to_the_2018_one() -> None:
+    visit = {"maCSKCB": "01001", "ngayVao": "202601020800"}
+    newer = {"maCSKCB": "01002", "ngayVao": "202602030900"}
+    raw = answer(dsLichSuKCB2018=[visit], dsLichSuKCB2025=[visit, newer])
+    history = decision.visit_history(raw)
+    assert [v["maCSKCB"] for v in history] == ["01001", "01002"]
+    assert [v["_from"] for v in history] == ["dsLichSuKCB2018", "dsLichSuKCB2025"]
+    assert decision.visit_history(answer(dsLichSuKCB2018=None)) == []
+    assert decide(raw).verified  # lists of visits are a well-formed answer
