@@ -220,7 +220,7 @@ def test_his_fees_lines_add_up_and_garbage_is_unavailable():
             return type("Fees", (), {"items": self.items})()
 
     statement = HisFees(His([Item("A", 50000, 130000), Item("B", 9, 0, paid=True)])).statement("V")
-    assert [(l.total, l.fund_pays, l.patient_pays) for l in statement.lines] == [
+    assert [(line.total, line.fund_pays, line.patient_pays) for line in statement.lines] == [
         (180000, 130000, 50000)
     ]
     assert not statement.estimate
@@ -228,3 +228,61 @@ def test_his_fees_lines_add_up_and_garbage_is_unavailable():
         HisFees(His([Item("A", "lots", 0)])).statement("V")
     with pytest.raises(FeesUnavailable):
         HisFees(His([Item("A", -5, 0)])).statement("V")
+
+
+def test_fees_from_the_real_his_through_the_composition_root(tmp_path: Path):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from kiosk.bootstrap import build_services
+    from kiosk.config import KioskConfig
+    from kiosk.his.record import build_registration
+    from kiosk.his.simulator import HisSimulator
+    from kiosk.payment.fees import fee_source
+    from kiosk.queue.service import TicketRequest
+    from tests.kiosk.his.his_testing import insured, patient
+
+    sim = HisSimulator(secret="s")
+    sim.start()
+    try:
+        config = KioskConfig.model_validate(
+            {
+                "data_dir": str(tmp_path / "d"),
+                "his": {"backend": "rest", "url": sim.url, "secret": "s"},
+                "payment": {"enabled": True},
+            }
+        )
+        services = build_services(config)
+        cid = "001090000011"
+        reg = build_registration(
+            config=config,
+            identity=replace(patient(), citizen_id=cid),
+            eligibility=insured(),
+            clinic_id="noi",
+            priority=None,
+            arrived_at=datetime.now(),
+        )
+        request = TicketRequest(clinic_id="noi", insured=True, citizen_id=cid)
+        ma_lk = services.his.issue(services.queue, request, reg).delivery.ma_lk
+        sim.set_fees(
+            ma_lk,
+            [
+                {"code": "K01", "name": "Khám Nội", "amount": 50000, "fund_pays": 130000},
+                {"code": "X9", "name": "Đã trả", "amount": 70000, "paid": True},
+            ],
+        )
+        try:
+            source = fee_source(services)
+            assert isinstance(source, HisFees)
+            statement = source.statement(ma_lk)
+            assert not statement.estimate and statement.due == 50000
+            assert [(line.code, line.total, line.fund_pays) for line in statement.lines] == [
+                ("K01", 180000, 130000)
+            ]
+            sim.stop()  # the HIS goes away: the patient is told, nothing is stored
+            with pytest.raises(FeesUnavailable):
+                source.statement(ma_lk)
+        finally:
+            services.close()
+    finally:
+        sim.stop()
