@@ -144,11 +144,14 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("einvoice sim: " + format, *args)
 
     def _send(self, status: int, raw: bytes, kind: str = "application/json") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+        except OSError:  # the kiosk gave up waiting (slow mode) and closed: nothing to tell
+            log.debug("einvoice sim: client gone before the answer")
 
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data, ensure_ascii=False).encode())
