@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kiosk.insurance.base import InsuranceChecker
     from kiosk.insurance.gateway import GatewayChecker
     from kiosk.payment.service import PaymentService
+    from kiosk.queue.model import Registration
     from kiosk.queue.printing import PrintOutcome, PrintService
     from kiosk.queue.service import QueueService, Ticket
     from kiosk.session import PatientData
@@ -93,6 +94,7 @@ class Services:
             insurance_verified=bool(eligibility and eligibility.verified),
             staff_note=_staff_note(data),
             language=data.language,
+            registration=_registration(data),
         )
         if self.his is not None and self.his.enabled:  # the ticket and its HIS registration
             return self.his.issue_for_session(self.queue, request, data).ticket
@@ -140,6 +142,38 @@ def _staff_note(data: PatientData) -> str:
     if data.scanned_code:
         parts.append(f"Mã hẹn {data.scanned_code}")
     return " · ".join(parts)
+
+
+def _registration(data: PatientData) -> Registration:
+    """What the counter needs about the patient, stored with the ticket (kiosk.queue purges it
+    after the configured retention): never the photo, the address or the card's other data."""
+    from kiosk.queue.model import Registration
+
+    identity, eligibility = data.identity, data.eligibility
+    outcome = ""
+    if eligibility is not None:
+        verified = "" if eligibility.verified else " (chưa xác minh)"
+        outcome = f"{eligibility.action.value}{verified}" + (
+            f" · mã {eligibility.code}" if eligibility.code else ""
+        )
+    birth = None
+    if identity is not None:
+        if identity.birth_date is not None:
+            birth = identity.birth_date.isoformat()
+        elif identity.birth_year is not None:
+            birth = str(identity.birth_year)
+    return Registration(
+        name=identity.full_name if identity else "",
+        birth_date=birth,
+        gender=identity.gender.value if identity and identity.gender else None,
+        citizen_id=identity.citizen_id if identity else None,
+        insurance_outcome=outcome,
+        staff_note=eligibility.staff_note if eligibility else "",
+        booking_code=data.scanned_code,
+        priority=data.priority,
+        # an age priority proposed from the birth date is proven; any other is the patient's word
+        priority_to_confirm=bool(data.priority and data.priority not in data.proposed_priorities),
+    )
 
 
 class _Build(enum.Enum):

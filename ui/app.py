@@ -105,6 +105,7 @@ def build_app(
 
     from hardware.codereader.base import ScannedCode
     from kiosk.identity.classify import classify
+    from kiosk.identity.repeat_gate import RepeatGate
 
     pattern = config.hospital.appointment_pattern
 
@@ -117,11 +118,14 @@ def build_app(
 
         return guarded
 
-    bridge.code_received.connect(
-        patient_facing(
-            lambda data, lossy: session.code_scanned(classify(ScannedCode(data, lossy), pattern))
-        )
-    )
+    # a code still in view (a card left on the shelf) never identifies the next patient
+    gate = RepeatGate(config.devices.camera.repeat_after_s)
+
+    def code_received(data: bytes, lossy: bool) -> None:
+        if gate.accept(data):
+            session.code_scanned(classify(ScannedCode(data, lossy), pattern))
+
+    bridge.code_received.connect(patient_facing(code_received))
     bridge.card_inserted.connect(patient_facing(session.card_inserted))
     bridge.card_removed.connect(session.card_removed)
     bridge.reader_unavailable.connect(session.reader_unavailable)
@@ -162,18 +166,6 @@ def build_app(
 
     _wire_speech(kiosk)
     _wire_admin(kiosk)
-
-    camera = services.camera
-    if camera is not None and hasattr(camera, "reset_duplicates"):
-        # A new patient may show the same card the last one showed a moment ago.
-        seen = [session.generation]
-
-        def new_patient(s: Session) -> None:
-            if s.generation != seen[0] and s.step is Step.START:
-                seen[0] = s.generation
-                camera.reset_duplicates()
-
-        session.subscribe(new_patient)
 
     if services.card_reader is not None:
         bridge.attach_card_reader(services.card_reader)

@@ -34,7 +34,8 @@ class IdleOverlay(QFrame):
         super().__init__(parent)
         self.session = session
         self.setObjectName("idle_overlay")
-        self.setStyleSheet("#idle_overlay { background: rgba(0, 0, 0, 150); }")
+        # opaque: during the countdown nobody passing by can read the patient's data behind it
+        self.setStyleSheet("#idle_overlay { background: rgb(24, 24, 24); }")
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         panel = QFrame()

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -206,6 +207,8 @@ class Workers(QObject):
             pool.clear()  # queued, not yet started: never started
         for pool in self._pools.values():
             pool.waitForDone(timeout_ms)
+            shiboken6.delete(pool)  # joins its idle threads now, not at their expiry
+        self._pools.clear()
         self._callbacks.clear()
 
 

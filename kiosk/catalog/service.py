@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sqlite3
 import threading
 import time
@@ -35,9 +36,11 @@ class CatalogService:
     def __init__(self, db_path: str | Path, config: CatalogConfig | None = None) -> None:
         self.db_path = Path(db_path)
         self.config = config or CatalogConfig.model_validate({})
-        self._local = threading.local()
         self._import_lock = threading.Lock()
-        self._all: list[tuple[sqlite3.Connection, store.Searcher]] = []
+        # one searcher per OS thread, keyed by its native id: threading.local() is lost after
+        # every job on a Qt pool thread (a new Python thread state each time), which opened a
+        # new connection per search and kept them all (issue 12 §1).
+        self._by_thread: dict[int, store.Searcher] = {}
         self._all_lock = threading.Lock()
         store.ensure_schema(self._conn())
 
@@ -50,14 +53,26 @@ class CatalogService:
     # ------------------------------------------------------------------ connections
 
     def _searcher(self) -> store.Searcher:
-        searcher = getattr(self._local, "searcher", None)
+        tid = threading.get_native_id()
+        with self._all_lock:
+            searcher = self._by_thread.get(tid)
         if searcher is None:
-            conn = store.connect(self.db_path)
-            searcher = store.Searcher(conn)
-            self._local.searcher = searcher
+            searcher = store.Searcher(store.connect(self.db_path))
             with self._all_lock:
-                self._all.append((conn, searcher))
+                self._by_thread[tid] = searcher
+                self._close_dead_threads()
         return searcher
+
+    def _close_dead_threads(self) -> None:
+        """Closes the connections of threads that ended (a live thread never loses its own;
+        a new thread that reuses a dead one's id reuses its idle connection)."""
+        try:
+            alive = {int(t) for t in os.listdir("/proc/self/task")}
+        except OSError:  # not Linux: connections live until close()
+            return
+        for tid in [t for t in self._by_thread if t not in alive]:
+            with contextlib.suppress(Exception):
+                self._by_thread.pop(tid).conn.close()
 
     def _conn(self) -> sqlite3.Connection:
         return self._searcher().conn
@@ -65,11 +80,10 @@ class CatalogService:
     def close(self) -> None:
         """Closes every connection this service opened (call from the owning thread at exit)."""
         with self._all_lock:
-            for conn, _ in self._all:
+            for searcher in self._by_thread.values():
                 with contextlib.suppress(Exception):  # another thread's connection may refuse
-                    conn.close()
-            self._all.clear()
-        self._local = threading.local()
+                    searcher.conn.close()
+            self._by_thread.clear()
 
     # ------------------------------------------------------------------ queries
 

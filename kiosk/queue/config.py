@@ -118,6 +118,12 @@ class QueueSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     priorities: list[PriorityConfig] = Field(default_factory=list)
+    status_page_base: str = Field(
+        default="",
+        pattern=r"^(https?://\S+)?$",
+        description="base URL of `kiosk serve` for the phone status page: the ticket's QR then "
+        "carries BASE/t/<token> (no personal data); empty = the QR carries the ticket id",
+    )
     recent_calls: int = Field(
         default=10, ge=2, description="calls used to measure the service time"
     )

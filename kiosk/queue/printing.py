@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hardware.printer.base import PrinterError, TicketPrinter
 from kiosk.queue.service import QueueService, Ticket
-from kiosk.queue.ticket_render import render_ticket
+from kiosk.queue.ticket_render import qr_payload, render_ticket
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
@@ -128,7 +128,8 @@ class PrintService:
 
         def job() -> None:
             try:
-                printer.print_ticket(image, qr_payload=ticket.id)  # status once, then confirmed
+                # status once, then confirmed
+                printer.print_ticket(image, qr_payload=qr_payload(ticket, config))
                 error: BaseException | None = None
             except BaseException as exc:  # reported to the caller below
                 error = exc

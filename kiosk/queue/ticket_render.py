@@ -156,6 +156,15 @@ class _Canvas:
         return out.point(lambda v: 255 if v >= 128 else 0, mode="1")
 
 
+def qr_payload(ticket: Any, config: KioskConfig) -> str:
+    """What the ticket's QR carries: the phone status page (BASE/t/<token>, an unguessable
+    token, no personal data) when `queue.status_page_base` is set, else the ticket id. The
+    counter page opens a ticket from either."""
+    base = config.queue.status_page_base.rstrip("/")
+    token = getattr(ticket, "token", "")
+    return f"{base}/t/{token}" if base and token else str(ticket.id)
+
+
 def render_ticket(
     ticket: Any, config: KioskConfig, language: str, width_px: int = 576, with_qr: bool = False
 ) -> Image.Image:
@@ -219,7 +228,7 @@ def render_ticket(
     c.text(t["instructions"], s(22), center=False)
     if with_qr:
         c.text(t["qr"], s(22))
-        c.paste(qr_image(ticket.id, module_px=max(4, round(7 * scale))))
+        c.paste(qr_image(qr_payload(ticket, config), module_px=max(4, round(7 * scale))))
     else:
         c.text(t["qr"], s(22))
     return c.done()

@@ -41,6 +41,7 @@ def screen(qtbot, catalog: CatalogService) -> Iterator[PricesScreen]:
     qtbot.waitExposed(widget)
     yield widget
     widget.wait_idle()
+    catalog.close()  # the module's shared service: the worker threads' connections too
 
 
 def type_text(qtbot, keyboard: OnScreenKeyboard, text: str) -> None:

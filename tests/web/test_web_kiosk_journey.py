@@ -57,6 +57,6 @@ def test_kiosk_ticket_called_from_the_counter_page(
         staff.wait_for_selector("#reg:not([hidden])")
         reg = staff.inner_text("#reg")
         assert number in reg and "HSD" in reg  # the insurance note the kiosk stored
-        # (main's kiosk session does not hand a Registration to the queue yet: the name is
-        # asserted in test_web_api with a ticket issued with one)
+        # the registration the kiosk stored with the ticket: who it is, for the counter only
+        assert "Nguyễn Văn An" in reg and "001090123456" in reg
     app.state.service.close()
