@@ -42,6 +42,20 @@ class Taps:
             self.tap(f"key_{ch}")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _first_window_once(qapp, tmp_path_factory) -> None:
+    """The first kiosk window of a process leaves two eventfds open for the process's life
+    (tests/ui/test_journey.py run alone shows the same); one is built and closed here, before
+    the leak check's baseline, so the check still sees what the payment screens leave."""
+    from kiosk.config import load_config
+
+    kiosk = build_app(load_config(None, tmp_path_factory.mktemp("warm")), show_panel=False)
+    kiosk.window.show()
+    qapp.processEvents()
+    kiosk.close()
+    qapp.processEvents()
+
+
 @pytest.fixture
 def pay(demo_config, qtbot) -> Iterator[dict]:
     einvoice = EInvoiceSimulator().start()
