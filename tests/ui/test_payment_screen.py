@@ -113,6 +113,15 @@ def test_type_the_code_pay_and_the_invoice_is_printed(pay, qtbot):
     qr = screen.findChild(QLabel, "pay_qr")
     assert qr.isVisible() and not qr.pixmap().isNull() and qr.width() >= 300
     bill = screen.flow.bill
+    import numpy as np
+    import zxingcpp
+
+    image = qr.grab().toImage().convertToFormat(qr.grab().toImage().Format.Format_Grayscale8)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(
+        image.height(), image.bytesPerLine()
+    )[:, : image.width()]
+    shown = zxingcpp.read_barcodes(pixels)
+    assert [b.text for b in shown] == [screen.flow.payload]  # the QR on screen is the payload
     fields = decode(screen.flow.payload)
     assert fields["54"] == "52600" and fields["62.01"] == bill.bill_number
     assert _text(screen, "pay_content") == bill.bill_number
