@@ -4,7 +4,7 @@
 once; a new utterance stops the one still playing. `repeat()` says the last text again. The
 volume (0-100) maps to espeak-ng's amplitude (0-200). When espeak-ng is missing or fails to
 start, the kiosk keeps working silently: the problem is logged once and `available()` is False.
-No method raises.
+Abbreviations, ticket numbers and amounts are said in words (kiosk.pronounce). No method raises.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import subprocess
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kiosk.pronounce import spoken
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
@@ -97,7 +99,7 @@ class Speaker:
             self._stop_locked()
             try:
                 self._proc = subprocess.Popen(
-                    self._args(text, language),
+                    self._args(spoken(text, language), language),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

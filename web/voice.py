@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import re
 import shutil
 import struct
 import subprocess
@@ -17,6 +16,8 @@ import threading
 import wave
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from kiosk.pronounce import ticket_words
 
 RATE = 22050  # espeak-ng's output rate
 
@@ -26,13 +27,8 @@ def display_text(number: str, counter: str) -> str:
 
 
 def spoken_text(number: str, counter: str) -> str:
-    """Words espeak reads well: 'N-ƯT001' -> 'N, ưu tiên, 1'; 'NB012' -> 'N B, 12'."""
-    m = re.match(r"^(.*?)(\d+)$", number)
-    prefix, digits = (m.group(1), m.group(2)) if m else (number, "")
-    words = prefix.replace("-ƯT", ", ưu tiên").replace("-", " ")
-    letters = re.sub(r"([A-Z])(?=[A-Z])", r"\1 ", words)
-    num = str(int(digits)) if digits else ""
-    return f"Mời số {letters}, {num}, đến quầy số {counter}"
+    """Words espeak reads well: 'N-ƯT001' -> 'N, ưu tiên, số 1' (kiosk.pronounce)."""
+    return f"Mời số {ticket_words(number)}, đến quầy số {counter}"
 
 
 def chime() -> bytes:
