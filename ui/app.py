@@ -137,7 +137,12 @@ def build_app(
 
         camera_view = CameraView(services.camera)
     prices = PricesScreen(services.catalog, workers)
-    window = MainWindow(session, camera_view, prices)
+    payment = None
+    if config.payment.enabled:
+        from ui.screens.payment import build_payment_screen
+
+        payment = build_payment_screen(services, workers)
+    window = MainWindow(session, camera_view, prices, payment_screen=payment)
     prices.closed.connect(session.back)
 
     translator = QTranslator(app)
@@ -160,6 +165,10 @@ def build_app(
     window.start.large_text_toggled.connect(large_text)
     window.start.high_contrast_toggled.connect(high_contrast)
     session.subscribe(_prices_sync(prices))
+    if payment is not None:
+        payment.closed.connect(session.back)
+        window.language_changed.connect(payment.set_language)
+        session.subscribe(_payment_sync(payment))
     session.subscribe(_display_reset(kiosk))
     kiosk.set_language(session.language)
     prices.set_language(session.language)
@@ -288,6 +297,21 @@ def _wire_speech(kiosk: KioskApp) -> None:
     window.volume_button.clicked.connect(cycle_volume)
     window.repeat_button.setVisible(speaker.enabled)
     window.volume_button.setVisible(speaker.enabled)
+
+
+def _payment_sync(payment: Any) -> Callable[[Session], None]:
+    """Entering the payment step starts it afresh (with the session's reference); a new
+    patient never sees the last one's bill."""
+    seen: dict[str, Any] = {"step": None, "generation": -1}
+
+    def sync(session: Session) -> None:
+        entered = session.step is Step.PAYMENT and seen["step"] is not Step.PAYMENT
+        if entered or (session.generation != seen["generation"] and seen["generation"] != -1):
+            payment.set_language(session.language)
+            payment.begin(session.payment_reference if entered else "")
+        seen["step"], seen["generation"] = session.step, session.generation
+
+    return sync
 
 
 def _prices_sync(prices: PricesScreen) -> Callable[[Session], None]:

@@ -19,9 +19,10 @@ from kiosk.payment.flow import PayStep
 from kiosk.payment.service import State
 from kiosk.payment.vietqr import decode
 from kiosk.queue.model import TicketRequest
+from kiosk.session import Step
 from tests.kiosk.payment.test_payment_flow import Receiver
 from ui.app import build_app
-from ui.screens.payment import PaymentScreen, build_payment_screen
+from ui.screens.payment import PaymentScreen
 
 pytestmark = pytest.mark.gui
 
@@ -68,10 +69,8 @@ def pay(demo_config, qtbot) -> Iterator[dict]:
     )
     kiosk = build_app(config, show_panel=False)
     kiosk.services.catalog.ensure_demo(DEMO_CATALOG)  # the shipped price list (setup)
-    screen = build_payment_screen(kiosk.services, kiosk.workers)
-    kiosk.window.stack.addWidget(screen)  # the wiring a Step.PAYMENT will do (see the report)
-    kiosk.window.stack.setCurrentWidget(screen)
-    kiosk.window.footer.hide()
+    screen = kiosk.window.payment  # built by the app because payment.enabled
+    assert isinstance(screen, PaymentScreen)
     kiosk.window.resize(1920, 1080)
     kiosk.window.show()
     qtbot.waitExposed(kiosk.window)
@@ -97,7 +96,12 @@ def test_type_the_code_pay_and_the_invoice_is_printed(pay, qtbot):
     screen, bank, kiosk = pay["screen"], pay["bank"], pay["kiosk"]
     printer = kiosk.services.printer
     taps = Taps(qtbot, screen)
-    screen.begin()
+    start = kiosk.window.start
+    assert start.pay_button.isVisible()
+    qtbot.mouseClick(start.pay_button, Qt.MouseButton.LeftButton)  # "Thanh toán viện phí"
+    taps.count += 1
+    assert kiosk.session.step is Step.PAYMENT
+    assert kiosk.window.stack.currentWidget() is screen and not kiosk.window.footer.isVisible()
     assert screen.flow.step is PayStep.IDLE and screen.title.text() == "Thanh toán viện phí"
     taps.type(pay["ticket"].number)
     t_code = time.perf_counter()
@@ -151,16 +155,17 @@ def test_type_the_code_pay_and_the_invoice_is_printed(pay, qtbot):
         f"{t_qr - t_fees:.3f} s (includes the tap), bank confirmed->invoice printed "
         f"{t_printed - t_bank:.3f} s (poll interval {screen.flow.poll_s:g} s included); "
         f"machine time {machine:.3f} s; taps on the kiosk {taps.count} "
-        f"(code {len(pay['ticket'].number)} keys, Continue, Pay, one 'I have paid' for the test)"
+        f"(Pay a bill, code {len(pay['ticket'].number)} keys, Continue, Pay, one 'I have paid' for the test)"
     )
     taps.tap("pay_primary")  # Xong
     assert screen.flow.step is PayStep.IDLE
+    assert kiosk.session.step is Step.START  # back where the patient came from
 
 
 def test_english_and_cancel_on_the_qr_screen(pay, qtbot):
     screen = pay["screen"]
+    pay["kiosk"].session.open_payment(pay["ticket"].number)  # from the ticket: to the fees
     screen.set_language("en")
-    screen.begin(pay["ticket"].number)  # from the session: straight to the fees
     qtbot.waitUntil(lambda: screen.flow.step is PayStep.FEES, timeout=5000)
     assert screen.title.text() == "What is due"
     Taps(qtbot, screen).tap("pay_primary")
@@ -175,7 +180,7 @@ def test_english_and_cancel_on_the_qr_screen(pay, qtbot):
 
 def test_unknown_code_tells_the_patient(pay, qtbot):
     screen = pay["screen"]
-    screen.begin("ZZ999")
+    pay["kiosk"].session.open_payment("ZZ999")
     qtbot.waitUntil(lambda: screen.flow.step is PayStep.FEES_FAILED, timeout=5000)
     assert "quầy thu ngân" in screen.message.text()
     assert screen.flow.service.open_bills() == []
@@ -184,7 +189,7 @@ def test_unknown_code_tells_the_patient(pay, qtbot):
 def test_provider_down_after_payment_says_paid_and_where_to_get_the_invoice(pay, qtbot):
     screen, bank = pay["screen"], pay["bank"]
     pay["einvoice"].set_mode("error")
-    screen.begin(pay["ticket"].number)
+    pay["kiosk"].session.open_payment(pay["ticket"].number)
     qtbot.waitUntil(lambda: screen.flow.step is PayStep.FEES, timeout=5000)
     Taps(qtbot, screen).tap("pay_primary")
     qtbot.waitUntil(lambda: screen.flow.step is PayStep.PAYING, timeout=5000)
