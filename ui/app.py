@@ -169,6 +169,20 @@ def build_app(
         payment.closed.connect(session.back)
         window.language_changed.connect(payment.set_language)
         session.subscribe(_payment_sync(payment))
+        if config.payment.status_url:
+            # bills left open by a restart (a payment whose notification nobody received)
+            from kiosk.payment.reconcile import reconcile
+
+            def reconciled(report: Any) -> None:
+                log.info(
+                    "payment reconciliation at start: %d open bills, %d payments applied, "
+                    "%d errors",
+                    report.checked,
+                    report.applied,
+                    len(report.errors),
+                )
+
+            workers.submit(lambda: reconcile(payment.flow.service), reconciled)
     session.subscribe(_display_reset(kiosk))
     kiosk.set_language(session.language)
     prices.set_language(session.language)

@@ -199,3 +199,33 @@ def test_provider_down_after_payment_says_paid_and_where_to_get_the_invoice(pay,
     assert screen.title.text() == "Đã thanh toán"
     assert bill.bill_number in screen.message.text()
     assert screen.flow.service.get(bill.bill_number).state is State.PAID
+
+
+def test_a_payment_made_while_the_kiosk_was_off_is_reconciled_at_start(demo_config, qtbot):
+    from kiosk.payment.service import PaymentService
+
+    bank = BankSimulator("http://127.0.0.1:9/nowhere", "demo-bank-secret", "113366668888")
+    bank.start()
+    try:
+        payment = demo_config.payment.model_copy(
+            update={"enabled": True, "status_url": f"{bank.url}/api/transactions"}
+        )
+        config = demo_config.model_copy(
+            update={
+                "payment": payment,
+                "catalog": demo_config.catalog.model_copy(update={"demo_catalog": False}),
+            }
+        )
+        before = PaymentService.from_config(config)  # the kiosk before its restart
+        bill = before.open_bill(90000)
+        before.close()
+        bank.webhook_down = True
+        bank.pay(bill.bill_number, 90000)  # paid while nobody listened
+        kiosk = build_app(config, show_panel=False)
+        try:
+            service = kiosk.window.payment.flow.service
+            qtbot.waitUntil(lambda: service.get(bill.bill_number).settled, timeout=10000)
+        finally:
+            kiosk.close()
+    finally:
+        bank.stop()
