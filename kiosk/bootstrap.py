@@ -223,10 +223,25 @@ def build_gateway(config: KioskConfig, base_url: str | None = None) -> GatewayCh
 
 
 def build_queue(config: KioskConfig) -> QueueService:
+    """The queue service, connected now (the CLI and benchmarks: a database that is down is an
+    error at once)."""
     from kiosk.queue.service import QueueService
 
     _data_dir(config)
     return QueueService.from_config(config)
+
+
+def build_queue_handle(config: KioskConfig) -> QueueService:
+    """For the kiosk: the queue service behind a handle that starts without its database:
+    connecting and migrating happen on a background thread that keeps retrying
+    (kiosk.queue.lazy); the kiosk shows "out of service" meanwhile instead of exiting. A
+    reachable database is up before this returns."""
+    from kiosk.queue.lazy import QueueHandle
+
+    _data_dir(config)
+    handle = QueueHandle.start(config)
+    handle.wait_until_up(config.storage.connect_timeout_s + 2.0)
+    return handle  # type: ignore[return-value]  # forwards every QueueService method
 
 
 def build_catalog(config: KioskConfig) -> CatalogService:
@@ -260,7 +275,16 @@ def build_his(config: KioskConfig, queue: QueueService, adapter: HisAdapter | No
     database; its delivery thread is started by `build_services`."""
     from kiosk.his.service import HisService
 
-    return HisService(config, queue.engine, his=adapter)
+    if getattr(queue, "state", "up") == "up":
+        engine = queue.engine
+    else:  # the database is down at start: an engine does not connect until used
+        from kiosk.queue import db
+        from kiosk.queue.service import DB_FILE
+
+        storage = config.storage
+        url = storage.dsn.get_secret_value() or db.sqlite_url(_data_dir(config) / DB_FILE)
+        engine = db.make_engine(url, storage.busy_timeout_s, storage)
+    return HisService(config, engine, his=adapter)
 
 
 def _data_dir(config: KioskConfig) -> Path:
@@ -297,7 +321,7 @@ def build_services(
 
     _data_dir(config)
     try:
-        queue_ = make(queue, lambda: build_queue(config))
+        queue_ = make(queue, lambda: build_queue_handle(config))
         printer_ = make(printer, lambda: build_printer(config))
         services = Services(
             config=config,

@@ -89,6 +89,7 @@ class Step(StrEnum):
     ISSUING = "issuing"
     TICKET = "ticket"
     PRICES = "prices"
+    PAYMENT = "payment"
 
 
 BUSY_STEPS = {Step.READING_CARD, Step.CHECKING_INSURANCE, Step.ISSUING}
@@ -159,6 +160,8 @@ class Session:
         self._generation = 0
         self._step = Step.START
         self._prices_return = Step.START
+        self._payment_return = Step.START
+        self.payment_reference = ""
         self._data = PatientData(language=self.config.default_language)
         self.last_activity = self.clock()
         self.extensions = 0
@@ -233,6 +236,9 @@ class Session:
         if self._step is Step.PRICES:
             self._go(self._prices_return)
             return
+        if self._step is Step.PAYMENT:
+            self._go(self._payment_return)
+            return
         target = BACK.get(self._step)
         if target is None:
             return
@@ -258,8 +264,21 @@ class Session:
         self.countdown_started = None
         self.last_activity = self.clock()
         self._prices_return = Step.START
+        self._payment_return = Step.START
+        self.payment_reference = ""
         self.start_dirty = False
         self._go(Step.START)
+
+    def open_payment(self, reference: str = "") -> None:
+        """Pay a bill (payment.enabled): from the start screen with a code typed there, or
+        from the ticket screen with the ticket's number (`payment_reference`)."""
+        self.touch()
+        if not self.config.payment.enabled or self._step in BUSY_STEPS:
+            return
+        if self._step is not Step.PAYMENT:
+            self._payment_return = self._step
+        self.payment_reference = reference
+        self._go(Step.PAYMENT)
 
     def open_prices(self) -> None:
         self.touch()
@@ -326,7 +345,10 @@ class Session:
                 self.last_activity = now  # the kiosk is working, not the patient idling
             return
         if self.countdown_started is None:
-            if now - self.last_activity >= self.config.idle.timeout_s:
+            timeout = self.config.idle.timeout_s
+            if self._step is Step.PAYMENT:  # the patient is in their banking app meanwhile
+                timeout = max(timeout, self.config.payment.pay_timeout_s + 30)
+            if now - self.last_activity >= timeout:
                 self.countdown_started = now
                 self._changed()
             return

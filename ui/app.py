@@ -137,7 +137,12 @@ def build_app(
 
         camera_view = CameraView(services.camera)
     prices = PricesScreen(services.catalog, workers)
-    window = MainWindow(session, camera_view, prices)
+    payment = None
+    if config.payment.enabled:
+        from ui.screens.payment import build_payment_screen
+
+        payment = build_payment_screen(services, workers)
+    window = MainWindow(session, camera_view, prices, payment_screen=payment)
     prices.closed.connect(session.back)
 
     translator = QTranslator(app)
@@ -160,12 +165,31 @@ def build_app(
     window.start.large_text_toggled.connect(large_text)
     window.start.high_contrast_toggled.connect(high_contrast)
     session.subscribe(_prices_sync(prices))
+    if payment is not None:
+        payment.closed.connect(session.back)
+        window.language_changed.connect(payment.set_language)
+        session.subscribe(_payment_sync(payment))
+        if config.payment.status_url:
+            # bills left open by a restart (a payment whose notification nobody received)
+            from kiosk.payment.reconcile import reconcile
+
+            def reconciled(report: Any) -> None:
+                log.info(
+                    "payment reconciliation at start: %d open bills, %d payments applied, "
+                    "%d errors",
+                    report.checked,
+                    report.applied,
+                    len(report.errors),
+                )
+
+            workers.submit(lambda: reconcile(payment.flow.service), reconciled)
     session.subscribe(_display_reset(kiosk))
     kiosk.set_language(session.language)
     prices.set_language(session.language)
 
     _wire_speech(kiosk)
     _wire_admin(kiosk)
+    _wire_out_of_service(kiosk)
 
     if services.card_reader is not None:
         bridge.attach_card_reader(services.card_reader)
@@ -236,6 +260,27 @@ def _wire_admin(kiosk: KioskApp) -> None:
     kiosk.extras["gesture"] = gesture
 
 
+def _wire_out_of_service(kiosk: KioskApp) -> None:
+    """While the queue database cannot be reached, the whole window says so (and says it
+    aloud); it comes back by itself when the database does."""
+    queue: Any = kiosk.services.queue
+    if not hasattr(queue, "on_change"):
+        return  # a plain QueueService (tests hand one in): it is up or the kiosk did not start
+    from ui.widgets.out_of_service import MESSAGE, OutOfService
+
+    cover = OutOfService(kiosk.window)
+    kiosk.window.out_of_service = cover  # type: ignore[attr-defined]
+
+    def spoken(down: bool) -> None:
+        if down and kiosk.speaker is not None:
+            kiosk.speaker.say(MESSAGE.get(kiosk.session.language), kiosk.session.language)
+
+    cover.shown_changed = spoken  # type: ignore[method-assign]
+    queue.on_change(cover.state_changed.emit)  # from the handle's thread: queued
+    if queue.state != "up":
+        cover.state_changed.emit(queue.state)
+
+
 def _wire_speech(kiosk: KioskApp) -> None:
     """Speech guidance: each new screen is spoken in the session language; repeat; volume."""
     from kiosk.session import Step
@@ -266,6 +311,21 @@ def _wire_speech(kiosk: KioskApp) -> None:
     window.volume_button.clicked.connect(cycle_volume)
     window.repeat_button.setVisible(speaker.enabled)
     window.volume_button.setVisible(speaker.enabled)
+
+
+def _payment_sync(payment: Any) -> Callable[[Session], None]:
+    """Entering the payment step starts it afresh (with the session's reference); a new
+    patient never sees the last one's bill."""
+    seen: dict[str, Any] = {"step": None, "generation": -1}
+
+    def sync(session: Session) -> None:
+        entered = session.step is Step.PAYMENT and seen["step"] is not Step.PAYMENT
+        if entered or (session.generation != seen["generation"] and seen["generation"] != -1):
+            payment.set_language(session.language)
+            payment.begin(session.payment_reference if entered else "")
+        seen["step"], seen["generation"] = session.step, session.generation
+
+    return sync
 
 
 def _prices_sync(prices: PricesScreen) -> Callable[[Session], None]:

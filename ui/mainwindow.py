@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         camera_view: QWidget | None = None,
         prices_screen: QWidget | None = None,
         parent: QWidget | None = None,
+        payment_screen: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -170,6 +171,9 @@ class MainWindow(QMainWindow):
         }
         if prices_screen is not None:
             self.screens[Step.PRICES] = prices_screen
+        self.payment = payment_screen
+        if payment_screen is not None:
+            self.screens[Step.PAYMENT] = payment_screen
         for screen in dict.fromkeys(self.screens.values()):
             self.stack.addWidget(screen)
 
@@ -230,7 +234,7 @@ class MainWindow(QMainWindow):
             self._generation = session.generation
             for screen in dict.fromkeys(self.screens.values()):
                 refresh = getattr(screen, "refresh", None)
-                if refresh is not None and screen is not self.prices:
+                if refresh is not None and screen not in (self.prices, self.payment):
                     refresh(session)
         self.refresh()
 
@@ -275,7 +279,7 @@ class MainWindow(QMainWindow):
         self.header_title.setText(session.config.hospital.name(session.language))
         self.clock.setText(datetime.now(TZ).strftime("%H:%M  %d/%m/%Y"))
         step = session.step
-        self.footer.setVisible(step not in (Step.START, Step.PRICES))
+        self.footer.setVisible(step not in (Step.START, Step.PRICES, Step.PAYMENT))
         self.back_button.setVisible(
             step not in BUSY_STEPS and step not in (Step.TICKET, Step.INSURANCE_RESULT)
         )

@@ -21,3 +21,9 @@ class CatalogConfig(BaseModel):
         le=100,
         description="an import with more rejected rows than this share is not activated",
     )
+    min_size_percent: int = Field(
+        default=50,
+        ge=0,
+        le=100,
+        description="a new list with fewer rows than this share of the active one (of 100 rows or more) is not activated unless forced",
+    )

@@ -119,12 +119,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         desc = f"utf-16 ({'LE' if codec.endswith('le') else 'BE'}, no BOM)"
         return _strict(data, codec, desc), desc
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
             raise FatalImportError(
                 "the file ends in the middle of a UTF-8 character: it is truncated"
             ) from None
+    else:
+        _refuse_mojibake(text)
+        return text, "utf-8"
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")
     good = sum(1 for ch in replaced if not ch.isascii() and ch != "\ufffd")
@@ -152,6 +155,32 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             "TCVN3 (ABC), VNI or a damaged file: save it as UTF-8 CSV"
         )
     return text, "cp1258 (Windows-1258)"
+
+
+def _mojibake_words(text: str) -> tuple[int, int, str]:
+    """(words that are UTF-8 read as Windows-1252, words with letters beyond ASCII, an example)."""
+    bad, total, example = 0, 0, ""
+    for word in set(re.findall(r"\S*[^\x00-\x7f]\S*", text)):
+        total += 1
+        try:
+            fixed = word.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != word:
+            bad += 1
+            example = example or f"{word[-24:]!r} for {fixed[-24:]!r}"
+    return bad, total, example
+
+
+def _refuse_mojibake(text: str) -> None:
+    """A UTF-8 file opened as Windows-1252 and saved again as UTF-8 ("Há»“i" for "Hồi") decodes
+    cleanly but every Vietnamese name in it is garbage: refuse it, with the way out."""
+    bad, total, example = _mojibake_words(text)
+    if bad >= 3 and bad * 5 >= total:
+        raise FatalImportError(
+            f"the text is garbled: {bad} of {total} words look like UTF-8 read as Windows-1252 "
+            f"(e.g. {example}); open the original file and save it as UTF-8 CSV"
+        )
 
 
 def _strict(data: bytes, codec: str, desc: str) -> str:
@@ -318,12 +347,22 @@ def _records(path: Path, report: ImportReport) -> list[tuple[int, list[Any]]]:
             f"line {reader.line_num}: broken CSV ({exc}); the file may be truncated"
         ) from None
     if out and not text.endswith(("\n", "\r")):
-        report.warnings.append(RowIssue(out[-1][0], "", "no line break after the last row"))
         header_len = len(out[0][1])
         if len(out) > 1 and len(out[-1][1]) < header_len:
             raise FatalImportError(
                 f"line {out[-1][0]}: the last row has {len(out[-1][1])} of {header_len} fields "
                 "and no line break: the file is truncated"
+            )
+        if len(out) > 1:
+            # all fields there, but the last one may be cut (1.734.600 read as 17.346): the row
+            # is left out and said so, never stored with a price nobody wrote
+            line = out.pop()[0]
+            _reject(
+                report,
+                line,
+                "",
+                "the file ends inside this row without a line break: it may be cut, so the row "
+                "was not imported (check the end of the file)",
             )
     return out
 

@@ -163,6 +163,7 @@ class CatalogService:
         *,
         effective_from: date | None = None,
         activate: bool = True,
+        force: bool = False,
     ) -> ImportReport:
         """Reads, validates and stores a catalog file as a new version.
 
@@ -183,6 +184,16 @@ class CatalogService:
                 report.fatal = (
                     f"{report.rows_rejected} of {report.rows_in_file} rows rejected ({share:.1f} %, "
                     f"more than the {self.config.max_rejected_percent} % allowed): fix the file"
+                )
+        if not report.fatal and activate and not force:
+            active = self._active_rows(kind)
+            # lists of a few rows (a small clinic, a test) may change freely
+            if active >= 100 and len(result.rows) * 100 < active * self.config.min_size_percent:
+                report.fatal = (
+                    f"the new list has {len(result.rows):,} rows, the active one {active:,} "
+                    f"({100 * len(result.rows) / active:.0f} %, less than the "
+                    f"{self.config.min_size_percent} % allowed): not activated; import it with "
+                    "--force if the hospital's list really shrank"
                 )
         if report.fatal:
             report.seconds = time.perf_counter() - started
@@ -207,6 +218,13 @@ class CatalogService:
                 report.activated = True
         report.seconds = time.perf_counter() - started
         return report
+
+    def _active_rows(self, kind: str) -> int:
+        """Rows of the active version of a kind (0 when there is none)."""
+        for version in store.active_versions(self._conn()):
+            if version.kind == kind:
+                return int(version.id_hi - version.id_lo + 1)
+        return 0
 
     def activate(self, kind: str, version_id: int) -> None:
         """Switches the active catalog of a kind to a complete earlier version (roll-back)."""

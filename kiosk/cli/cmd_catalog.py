@@ -26,7 +26,12 @@ def _import(args: argparse.Namespace) -> int:
     column_map = dict(pair.split("=", 1) for pair in args.map or [])
     effective = date.fromisoformat(args.effective_from) if args.effective_from else None
     report = catalog.import_file(
-        args.file, args.kind, column_map, effective_from=effective, activate=not args.no_activate
+        args.file,
+        args.kind,
+        column_map,
+        effective_from=effective,
+        activate=not args.no_activate,
+        force=args.force,
     )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
@@ -135,6 +140,11 @@ def register(registry: CommandRegistry) -> None:
     imp.add_argument("--effective-from", metavar="YYYY-MM-DD")
     imp.add_argument(
         "--no-activate", action="store_true", help="store the version but keep the active one"
+    )
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="activate even when the new list is much smaller than the active one",
     )
     imp.add_argument("--show-variants", type=int, default=10, metavar="N")
     imp.set_defaults(func=_import)

@@ -49,3 +49,17 @@ class PaymentConfig(BaseModel):
     request_timeout_s: float = Field(
         default=5.0, gt=0, le=60, description="longest wait for the bank's status API"
     )
+    einvoice_url: str = Field(
+        default="",
+        description="the e-invoice provider's API (POST /api/invoices); empty = the HIS issues "
+        "invoices, or none: the patient gets the invoice at the counter",
+    )
+    einvoice_api_key: SecretStr = Field(
+        default=SecretStr("demo-einvoice-key"), description="the e-invoice provider's API key"
+    )
+    einvoice_timeout_s: float = Field(
+        default=4.0,
+        gt=0,
+        le=30,
+        description="longest wait for the invoice before telling the patient",
+    )

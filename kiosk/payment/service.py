@@ -301,6 +301,12 @@ class PaymentService:
         except KeyError:
             return None
 
+    def note(self, bill_number: str, event: str, detail: str = "") -> None:
+        """Records something that happened to a bill without changing it (invoice fetched,
+        printed, failed): no personal data in `detail`."""
+        with self.engine.begin() as conn:
+            self._event(conn, bill_number, event[:32], detail[:200])
+
     def events(self, bill_number: str) -> list[dict[str, Any]]:
         with self._reader.connect() as conn:
             rows = conn.execute(

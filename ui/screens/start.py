@@ -6,10 +6,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QWidget
 
 from kiosk.session import Session
+from kiosk.text import Text
 from ui.screens.base import Screen
 from ui.widgets.common import Pictogram, button, card, label
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+PAY_BUTTON = Text(vi="Thanh toán viện phí", en="Pay a bill")
 
 
 class StartScreen(Screen):
@@ -86,6 +90,11 @@ class StartScreen(Screen):
         self.high_contrast.setCheckable(True)
         self.high_contrast.toggled.connect(self.high_contrast_toggled)
         bottom.addWidget(self.prices_button)
+        # payment.enabled: pay a bill by its code (the payment screen has its own words)
+        self.pay_button = button("", "secondary", name="pay_button")
+        self.pay_button.clicked.connect(lambda: session.open_payment())
+        self.pay_button.setVisible(session.config.payment.enabled)
+        bottom.addWidget(self.pay_button)
         bottom.addStretch(1)
         bottom.addWidget(self.large_text)
         bottom.addWidget(self.high_contrast)
@@ -110,5 +119,6 @@ class StartScreen(Screen):
             )
         )
         self.prices_button.setText(self.tr("Look up prices"))
+        self.pay_button.setText(PAY_BUTTON.get(session.language))
         self.large_text.setText(self.tr("Larger text"))
         self.high_contrast.setText(self.tr("High contrast"))
