@@ -130,6 +130,21 @@ def check_fit(window: QWidget, screen: str) -> list[Finding]:
         if isinstance(widget, INTERACTIVE) and not _scrolls(widget, window):
             top_left = widget.mapTo(window, QPoint(0, 0))
             rect = QRect(top_left, widget.size())
+            visible = widget.visibleRegion().boundingRect()
+            if bounds.contains(rect) and (
+                visible.height() < widget.height() - TOLERANCE_PX
+                or visible.width() < widget.width() - TOLERANCE_PX
+            ):
+                findings.append(
+                    Finding(
+                        screen,
+                        "cut",
+                        _name(widget),
+                        getattr(widget, "text", lambda: "")()[:40],
+                        f"only {visible.width()}x{visible.height()} of "
+                        f"{rect.width()}x{rect.height()} visible (clipped by its parent)",
+                    )
+                )
             if not bounds.contains(rect):
                 findings.append(
                     Finding(
