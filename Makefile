@@ -41,6 +41,10 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/kiosk bench all
 
 screenshots: setup
+	# every journey screen at the kiosk screen sizes (`kiosk screens` also reports what does not fit)
+	for size in 1920x1080 1080x1920 1366x768; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m kiosk screens --size $$size --out docs/screenshots/$$size || true; \
+	done
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
 
 translations: setup

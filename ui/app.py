@@ -407,6 +407,11 @@ def run(
     kiosk = build_app(config, show_panel=False)
     window = kiosk.window
     if config.mode == "kiosk":
+        # Exactly the screen's size: the window must never grow to its tallest page (the
+        # compositor would then show only its top-left part), screens lay out for this size.
+        screen = kiosk.app.primaryScreen()
+        if screen is not None:
+            window.setFixedSize(screen.size())
         window.showFullScreen()
     else:
         window.resize(1600, 900)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.messages import Message
 from kiosk.session import Session
@@ -49,3 +50,33 @@ class Screen(QWidget):
 
     def refresh(self, session: Session) -> None:
         """Sets every text from the session (override)."""
+
+
+class PortraitFlip(QObject):
+    """Stacks side-by-side layouts into one column while `host` is taller than it is wide.
+
+    A portrait kiosk screen (1080x1920) has no room for two columns of large keys and tiles;
+    each registered QBoxLayout turns LeftToRight in landscape, TopToBottom in portrait.
+    """
+
+    def __init__(self, host: QWidget, *layouts: QBoxLayout) -> None:
+        super().__init__(host)
+        self.host = host
+        self.layouts = list(layouts)
+        host.installEventFilter(self)
+
+    @property
+    def portrait(self) -> bool:
+        return self.host.height() > self.host.width()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.host and event.type() == QEvent.Type.Resize:
+            direction = (
+                QBoxLayout.Direction.TopToBottom
+                if self.portrait
+                else QBoxLayout.Direction.LeftToRight
+            )
+            for layout in self.layouts:
+                if layout.direction() != direction:
+                    layout.setDirection(direction)
+        return False

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session import Session, Step
-from ui.screens.base import Screen
+from ui.screens.base import PortraitFlip, Screen
 from ui.theme import set_role
 from ui.widgets.common import NumericKeypad, Pictogram, card, label, row
 
@@ -59,6 +59,7 @@ class IdentifyScreen(Screen):
         key_box.addStretch(1)
         columns.addWidget(key_frame, 4)
         outer.addLayout(columns, 1)
+        self.flip = PortraitFlip(self, columns)  # portrait: camera and card above the keypad
 
     def _submitted(self, digits: str) -> None:
         self.session.submit_id(digits)

@@ -12,6 +12,7 @@ from kiosk.session import Session
 from ui.screens.base import Screen
 from ui.theme import set_role
 from ui.widgets.common import (
+    FitScroll,
     Pictogram,
     action_row,
     button,
@@ -44,7 +45,7 @@ class ConfirmIdentityScreen(Screen):
         self.field_labels = list(captions.values())
         info = QVBoxLayout()
         info.addLayout(grid)
-        self.badge = label("", "badge", wrap=False, name="authenticity_badge")
+        self.badge = label("", "badge", name="authenticity_badge")
         badge_row = QHBoxLayout()
         badge_row.addWidget(self.badge)
         badge_row.addStretch(1)
@@ -52,7 +53,7 @@ class ConfirmIdentityScreen(Screen):
         info.addStretch(1)
         content.addLayout(info, 1)
         box.addLayout(content)
-        outer.addWidget(frame, 1)
+        outer.addWidget(FitScroll(frame), 1)  # scrolls only on a short screen (1366x768)
         self.no = button("", "secondary", name="identity_no")
         self.no.clicked.connect(session.back)
         self.yes = button("", "primary", name="identity_yes")
@@ -149,7 +150,7 @@ class InsuranceScreen(Screen):
         box.addLayout(grid)
         self.next_text = label("", "body", name="insurance_next")
         box.addWidget(self.next_text)
-        outer.addWidget(frame)
+        outer.addWidget(FitScroll(frame))  # scrolls only on a short screen (1366x768)
         outer.addStretch(1)
         self.continue_button = button("", "primary", name="insurance_continue")
         self.continue_button.clicked.connect(session.continue_after_insurance)

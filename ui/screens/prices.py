@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 from kiosk.catalog.models import CatalogItem, Category
 from kiosk.catalog.service import CatalogService
 from kiosk.insurance.benefits import CostEstimate, estimate_cost, format_vnd
+from ui.screens.base import PortraitFlip
+from ui.widgets.common import FitScroll
 from ui.widgets.keyboard import OnScreenKeyboard
 from ui.workers import Workers
 
@@ -103,13 +105,14 @@ class PricesScreen(QWidget):
 
         top = QHBoxLayout()
         self.title = _label("title", "prices_title", wrap=False)
-        self.patient = _label("badge", "prices_patient", wrap=False)
+        self.patient = _label("badge", "prices_patient")
         self.close_button = _button("secondary", "prices_close")
         self.close_button.clicked.connect(self.closed.emit)
         top.addWidget(self.title)
         top.addSpacing(24)
-        top.addWidget(self.patient)
-        top.addStretch(1)
+        # the badge wraps into whatever the title and "Đóng" leave (portrait has little room)
+        self.patient.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.patient, 1)
         top.addWidget(self.close_button)
         outer.addLayout(top)
 
@@ -139,7 +142,8 @@ class PricesScreen(QWidget):
         self.pages = QStackedWidget()
         body.addWidget(self.pages, 11)
         self.pages.addWidget(self._build_results())
-        self.pages.addWidget(self._build_detail())
+        self.pages.addWidget(FitScroll(self._build_detail()))  # scrolls on a short screen
+        self.flip = PortraitFlip(self, body)  # portrait: the keyboard above the results
 
     def _build_results(self) -> QWidget:
         page = QWidget()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -72,7 +73,8 @@ class NumericKeypad(QWidget):
         layout.setSpacing(12)
         self.display = label("", "display", wrap=False, name="keypad_display")
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setMinimumHeight(72)
+        # as tall as its text needs (a fixed minimum would clip it in large text)
+        self.display.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.display)
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -182,3 +184,30 @@ def row(*widgets: QWidget, spacing: int = 16) -> QHBoxLayout:
         last = index == len(widgets) - 1
         layout.addWidget(widget, 1 if last else 0, Qt.AlignmentFlag.AlignVCenter)
     return layout
+
+
+class FitScroll(QScrollArea):
+    """Shows `content` whole when the screen has room, scrolls it vertically when not.
+
+    Its size hint is the content's own, so on a tall screen nothing changes; on a short one
+    (1366x768) the layout may shrink it and a scroll bar appears instead of crushed rows.
+    """
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        content = self.widget()
+        hint = content.sizeHint() if content is not None else QSize(0, 0)
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(super().minimumSizeHint().width(), 120)
