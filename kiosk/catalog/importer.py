@@ -160,7 +160,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def _mojibake_words(text: str) -> tuple[int, int, str]:
     """(words that are UTF-8 read as Windows-1252, words with letters beyond ASCII, an example)."""
     bad, total, example = 0, 0, ""
-    for word in set(re.findall(r"\S*[^\x00-\x7f]\S*", text)):
+    for word in dict.fromkeys(re.findall(r"\S*[^\x00-\x7f]\S*", text)):  # file order
         total += 1
         try:
             fixed = word.encode("cp1252").decode("utf-8")
