@@ -22,20 +22,23 @@ import secrets
 import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
 
+from kiosk.payment.httpsim import LocalHttpSim, SimServer
 from kiosk.payment.notify import signed_headers
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class BankSimulator:
+class BankSimulator(LocalHttpSim):
+    thread_name = "bank-sim"
+
     def __init__(
         self,
         webhook_url: str,
@@ -53,35 +56,12 @@ class BankSimulator:
         self.webhook_down = False
         self._lock = threading.Lock()
         self._timers: list[threading.Timer] = []
-        self._server = _Server((host, port), _Handler)
-        self._server.sim = self
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> BankSimulator:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="bank-sim", daemon=True
-        )
-        self._thread.start()
-        return self
+        self._listen(host, port, _Handler)
 
     def stop(self) -> None:
         for timer in self._timers:
             timer.cancel()
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
-
-    def __enter__(self) -> BankSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().stop()
 
     # -- the bank ------------------------------------------------------------------------------
 
@@ -147,13 +127,8 @@ class BankSimulator:
         return self.sent >= count
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    sim: BankSimulator
-
-
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: SimServer
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("bank sim: " + format, *args)

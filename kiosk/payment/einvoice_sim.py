@@ -26,17 +26,21 @@ import secrets
 import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
+
+from kiosk.payment.httpsim import LocalHttpSim, SimServer
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class EInvoiceSimulator:
+class EInvoiceSimulator(LocalHttpSim):
+    thread_name = "einvoice-sim"
+
     def __init__(
         self,
         api_key: str = "demo-einvoice-key",
@@ -56,33 +60,7 @@ class EInvoiceSimulator:
         self.issued: dict[str, dict[str, Any]] = {}  # bill number -> invoice
         self.requests = 0
         self._lock = threading.Lock()
-        self._server = _Server((host, port), _Handler)
-        self._server.sim = self
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> EInvoiceSimulator:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="einvoice-sim", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
-
-    def __enter__(self) -> EInvoiceSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self._listen(host, port, _Handler)
 
     def set_mode(self, mode: str, delay_s: float = 0.0) -> None:
         self.mode, self.delay_s = mode, delay_s
@@ -132,13 +110,8 @@ class EInvoiceSimulator:
             return next((i for i in self.issued.values() if i["lookup_code"] == code), None)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    sim: EInvoiceSimulator
-
-
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: SimServer
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("einvoice sim: " + format, *args)

@@ -21,19 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.admin.doctor import CheckResult
+from ui.widgets.common import label
 from ui.workers import Workers
 
 log = logging.getLogger(__name__)
 
 
 def admin_label(text: str = "", role: str = "body", name: str = "", wrap: bool = True) -> QLabel:
-    widget = QLabel(text)
-    widget.setProperty("role", role)
-    widget.setWordWrap(wrap)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        widget.setObjectName(name)
-    return widget
+    """The screens' `label`, with the object name third (as the admin views pass it)."""
+    return label(text, role, wrap=wrap, name=name)
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
