@@ -243,7 +243,9 @@ def virtual_card(vpcd_slot: Pcscd, test_pki: Path) -> Iterator[VirtualCardFactor
         card = VpcdCard(emulator, port=VPCD_PORT).start(timeout=5)
         cards.append(card)
         if wait:
-            wait_card(True)
+            # pcscd polls vpcd; after a test that froze or killed a card it takes longer to
+            # see the next one on a loaded machine (a bound on the stack, not on the kiosk)
+            wait_card(True, timeout=15.0)
         return card
 
     yield insert
