@@ -367,7 +367,7 @@ def test_migrations_are_versioned(config_factory: Callable[..., KioskConfig]) ->
     config = config_factory()
     url = config.storage.dsn.get_secret_value() or db.sqlite_url(config.data_path / "queue.sqlite3")
     service = QueueService.from_config(config)
-    assert service.version == db.SCHEMA_VERSION == 3
+    assert service.version == db.SCHEMA_VERSION == 4
     old = service.issue(TicketRequest("noi", False))
     service.close()
     # make it a database written by schema 1 (no counter_id, nothing of schema 3), with a
