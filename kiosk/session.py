@@ -83,6 +83,8 @@ class Step(StrEnum):
     CONFIRM_IDENTITY = "confirm_identity"
     CHECKING_INSURANCE = "checking_insurance"
     INSURANCE_RESULT = "insurance_result"
+    CHECKING_APPOINTMENT = "checking_appointment"  # today's appointments at the HIS
+    APPOINTMENT = "appointment"  # "You have an appointment at 09:30, … — confirm?"
     CHOOSE_CLINIC = "choose_clinic"
     CHOOSE_PRIORITY = "choose_priority"
     CONFIRM = "confirm"
@@ -92,7 +94,8 @@ class Step(StrEnum):
     PAYMENT = "payment"
 
 
-BUSY_STEPS = {Step.READING_CARD, Step.CHECKING_INSURANCE, Step.ISSUING}
+BUSY_STEPS = {Step.READING_CARD, Step.CHECKING_INSURANCE, Step.CHECKING_APPOINTMENT, Step.ISSUING}
+LOOKUP_GRACE_S = 1.0  # beyond his.appointments.lookup_timeout_s the lookup is given up
 
 # Where "back" goes from each step (busy steps have no back: they end by themselves).
 BACK: dict[Step, Step] = {
@@ -100,6 +103,7 @@ BACK: dict[Step, Step] = {
     Step.CARD_KEY: Step.IDENTIFY,
     Step.CONFIRM_IDENTITY: Step.IDENTIFY,
     Step.INSURANCE_RESULT: Step.CONFIRM_IDENTITY,
+    Step.APPOINTMENT: Step.INSURANCE_RESULT,
     Step.CHOOSE_CLINIC: Step.INSURANCE_RESULT,
     Step.CHOOSE_PRIORITY: Step.CHOOSE_CLINIC,
     Step.CONFIRM: Step.CHOOSE_PRIORITY,
@@ -125,6 +129,10 @@ class PatientData:
     scanned_code: str | None = None  # an appointment code shown to the camera
     card_this_session: bool = False  # a card was placed during this session (not left behind)
     priority_chosen: bool = False  # the patient answered the priority question themselves
+    appointment_check: Any = None  # kiosk.his.appointments.AppointmentCheck of the lookup
+    appointment: Any = None  # kiosk.his.base.Appointment the patient confirmed
+    appointment_first: bool = False  # confirmed within its window: served before walk-ins
+    slip: Any = None  # kiosk.his.record.Slip: a transfer or re-exam slip scanned
 
 
 class Services(Protocol):
@@ -139,6 +147,9 @@ class Services(Protocol):
     def issue_ticket(self, data: PatientData) -> Any: ...
     def print_ticket(self, ticket: Any, language: str) -> Any: ...
     def reprint_ticket(self, ticket: Any, language: str) -> Any: ...
+    def appointments_enabled(self) -> bool: ...
+    def find_appointment(self, code: str | None, citizen_id: str | None) -> Any: ...
+    def apply_slip(self, eligibility: Eligibility, slip: Any) -> Eligibility: ...
 
 
 class Session:
@@ -158,6 +169,7 @@ class Session:
         self.clock = clock or time.monotonic
         self.listeners: list[Callable[[Session], None]] = []
         self._generation = 0
+        self._lookup = 0  # counts appointment lookups: a late or abandoned answer is dropped
         self._step = Step.START
         self._prices_return = Step.START
         self._payment_return = Step.START
@@ -240,6 +252,9 @@ class Session:
             self._go(self._payment_return)
             return
         target = BACK.get(self._step)
+        if self._step is Step.CHOOSE_PRIORITY and self._data.appointment is not None:
+            target = Step.APPOINTMENT
+            self._data.appointment, self._data.appointment_first = None, False
         if target is None:
             return
         self._data.message = None
@@ -333,6 +348,12 @@ class Session:
             if self.start_dirty and now - self.last_activity >= self.config.idle.timeout_s:
                 log.info("start screen idle: language and display modes reset")
                 self.wipe()
+            return
+        if self._step is Step.CHECKING_APPOINTMENT and (
+            now - self.busy_since >= self.config.his.appointments.lookup_timeout_s + LOOKUP_GRACE_S
+        ):
+            log.warning("appointment lookup did not answer in time: walk-in path")
+            self._appointment_failed(self._generation, self._lookup, TimeoutError())
             return
         if self._step in BUSY_STEPS:
             limit = self.config.idle.busy_limit_s
@@ -525,6 +546,8 @@ class Session:
     def _insurance_checked(self, generation: int, eligibility: Eligibility) -> None:
         if generation != self._generation:
             return
+        if self._data.slip is not None:  # a referral scanned before the check: its route
+            eligibility = self.services.apply_slip(eligibility, self._data.slip)
         self._data.eligibility = eligibility
         self._go(Step.INSURANCE_RESULT)
 
@@ -536,9 +559,101 @@ class Session:
         self._insurance_checked(generation, not_verified(self.config.insurance.unverified_action))
 
     def continue_after_insurance(self) -> None:
-        if self._step is Step.INSURANCE_RESULT:
-            self.touch()
+        if self._step is not Step.INSURANCE_RESULT:
+            return
+        self.touch()
+        if self._data.appointment_check is not None:  # looked up already (came back here)
+            self._after_lookup()
+        elif self.services.appointments_enabled():
+            self._check_appointment()
+        else:
             self._go(Step.CHOOSE_CLINIC)
+
+    # -- appointments and slips --------------------------------------------------------------
+
+    def _check_appointment(self) -> None:
+        """Today's appointments at the HIS, by the booking code scanned or else the ID."""
+        code = self._data.scanned_code
+        identity = self._data.identity
+        citizen_id = None if code or identity is None else identity.citizen_id
+        self._lookup += 1
+        token, generation = self._lookup, self._generation
+        self._go(Step.CHECKING_APPOINTMENT)
+        self.run(
+            lambda: self.services.find_appointment(code, citizen_id),
+            lambda check: self._appointment_checked(generation, token, check),
+            lambda exc: self._appointment_failed(generation, token, exc),
+        )
+
+    def _appointment_checked(self, generation: int, token: int, check: Any) -> None:
+        if (generation, token) != (self._generation, self._lookup):
+            return
+        if self._step is not Step.CHECKING_APPOINTMENT:
+            return
+        self._data.appointment_check = check
+        self._after_lookup()
+
+    def _appointment_failed(self, generation: int, token: int, exc: BaseException) -> None:
+        if (generation, token) != (self._generation, self._lookup):
+            return
+        if self._step is not Step.CHECKING_APPOINTMENT:
+            return
+        self._lookup += 1  # a late answer of this lookup is dropped
+        log.warning("appointment lookup failed: %s", type(exc).__name__)
+        from kiosk.his.appointments import unavailable
+
+        self._data.appointment_check = unavailable()
+        self._after_lookup()
+
+    def _after_lookup(self) -> None:
+        check = self._data.appointment_check
+        if check.found and check.appointment is not None and check.window != "late":
+            self._data.message = None
+            self._go(Step.APPOINTMENT)
+            return
+        kind = "unchecked" if check.his_unavailable else ("late" if check.found else "none")
+        self._data.message = Message(f"appointment_{kind}", check.message_vi, check.message_en)
+        self._go(Step.CHOOSE_CLINIC)
+
+    def confirm_appointment(self) -> None:
+        """"Yes, that is my appointment": the ticket goes to its clinic under its rule."""
+        check = self._data.appointment_check
+        if self._step is not Step.APPOINTMENT or check is None or check.appointment is None:
+            return
+        self.touch()
+        self._data.appointment = check.appointment
+        self._data.appointment_first = bool(check.priority)
+        self._data.clinic_id = check.appointment.clinic_id
+        self._data.message = None
+        if not self._data.priority_chosen and self._data.proposed_priorities:
+            self._data.priority = self._data.proposed_priorities[0]
+        self._go(Step.CHOOSE_PRIORITY)
+
+    def decline_appointment(self) -> None:
+        """"No, another clinic": the normal path, as a walk-in."""
+        if self._step is not Step.APPOINTMENT:
+            return
+        self.touch()
+        self._data.appointment, self._data.appointment_first = None, False
+        self._data.message = None
+        self._go(Step.CHOOSE_CLINIC)
+
+    def slip_scanned(self, slip: Any) -> None:
+        """A transfer or re-exam slip (kiosk.his.record.Slip) was scanned: it goes on the
+        registration, and its route on the insurance result (now or once it is checked)."""
+        if self._step in BUSY_STEPS or self._step in (Step.TICKET, Step.PRICES, Step.PAYMENT):
+            return
+        if self._step is Step.CARD_KEY:
+            return  # the chip waits for its key: one thing at a time
+        from kiosk.his.appointments import slip_words
+
+        self.touch()
+        self._data.slip = slip
+        if self._data.eligibility is not None:
+            self._data.eligibility = self.services.apply_slip(self._data.eligibility, slip)
+        vi, en = slip_words(slip, self.config)
+        self._data.message = Message("slip", vi, en)
+        self._go(Step.IDENTIFY) if self._step is Step.START else self._changed()
 
     # -- clinic, priority, confirm ----------------------------------------------------------
 
@@ -547,6 +662,9 @@ class Session:
             return
         self.config.clinic(clinic_id)  # KeyError for an unknown clinic: a programming error
         self.touch()
+        appointment = self._data.appointment
+        if appointment is not None and appointment.clinic_id != clinic_id:
+            self._data.appointment, self._data.appointment_first = None, False
         self._data.clinic_id = clinic_id
         self._data.message = None
         if not self._data.priority_chosen and self._data.proposed_priorities:

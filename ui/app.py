@@ -122,8 +122,17 @@ def build_app(
     gate = RepeatGate(config.devices.camera.repeat_after_s)
 
     def code_received(data: bytes, lossy: bool) -> None:
-        if gate.accept(data):
-            session.code_scanned(classify(ScannedCode(data, lossy), pattern))
+        if not gate.accept(data):
+            return
+        result = classify(ScannedCode(data, lossy), pattern)
+        if result.kind == "unknown":  # a transfer or re-exam slip (kiosk.his.config patterns)
+            from kiosk.his.appointments import parse_slip
+
+            slip = parse_slip(bytes(data).decode("utf-8", "replace"), config)
+            if slip is not None:
+                session.slip_scanned(slip)
+                return
+        session.code_scanned(result)
 
     bridge.code_received.connect(patient_facing(code_received))
     bridge.card_inserted.connect(patient_facing(session.card_inserted))

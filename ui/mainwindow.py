@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.queue.service import TZ
 from kiosk.session import BUSY_STEPS, Session, Step
+from ui.screens.appointment import AppointmentScreen
 from ui.screens.identify import BusyScreen, IdentifyScreen
 from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
 from ui.screens.start import StartScreen
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.busy = BusyScreen()
         self.confirm_identity = ConfirmIdentityScreen(session)
         self.insurance = InsuranceScreen(session)
+        self.appointment = AppointmentScreen(session)
         self.clinic = ClinicScreen(session)
         self.priority = PriorityScreen(session)
         self.confirm = ConfirmScreen(session)
@@ -164,6 +166,8 @@ class MainWindow(QMainWindow):
             Step.ISSUING: self.busy,
             Step.CONFIRM_IDENTITY: self.confirm_identity,
             Step.INSURANCE_RESULT: self.insurance,
+            Step.CHECKING_APPOINTMENT: self.busy,
+            Step.APPOINTMENT: self.appointment,
             Step.CHOOSE_CLINIC: self.clinic,
             Step.CHOOSE_PRIORITY: self.priority,
             Step.CONFIRM: self.confirm,

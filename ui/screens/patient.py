@@ -194,6 +194,8 @@ class InsuranceScreen(Screen):
         self.values["facility"].setText(e.registered_facility or "—")
         if e.correct_route is None:
             self.values["route"].setText("—")
+        elif e.correct_route and session.data.slip is not None:
+            self.values["route"].setText(self.tr("With your referral or re-exam slip: correct route"))
         elif e.correct_route:
             self.values["route"].setText(self.tr("Registered here: correct route"))
         else:
