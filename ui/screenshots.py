@@ -224,6 +224,9 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.INSURANCE_RESULT)
     shoot("05-insurance")
     s.continue_after_insurance()
+    wait(Step.APPOINTMENT)  # the HIS simulator has a booking for this patient
+    shoot("05b-appointment")
+    s.decline_appointment()
     wait(Step.CHOOSE_CLINIC)
     shoot("06-clinic")
     s.choose_clinic("noi")
@@ -249,7 +252,8 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     s.confirm_identity()
     wait(Step.INSURANCE_RESULT)
     s.continue_after_insurance()
-    wait(Step.CHOOSE_CLINIC)
+    wait(Step.CHOOSE_CLINIC)  # no booking: "no appointment found" above the clinics
+    shoot("10a-clinic-no-appointment")
     s.choose_clinic("noi")
     wait(Step.CHOOSE_PRIORITY)
     s.choose_priority(s.data.priority)
@@ -298,12 +302,26 @@ def render_all(
     """Renders every screen at the size in `options`; returns the findings and the PNGs."""
     from ui.app import build_app
 
+    from datetime import datetime
+
+    from kiosk.his.config import HisConfig
+    from kiosk.his.simulator import VN, HisSimulator
+
     findings: list[Finding] = []
     written: list[Path] = []
+    # a local HIS simulator with one booking, so the appointment screen is rendered too
+    his = HisSimulator(secret="screens")
+    his.add_appointment("LH00000001", datetime.now(VN), "noi", "Khám Nội", "001090123456")
+    his.start()
     with tempfile.TemporaryDirectory() as tmp:
         config = config.model_copy(deep=True)
         config.accessibility.speech = False
-        kiosk = build_app(config, show_panel=False)
+        config.his = HisConfig(backend="rest", url=his.url, secret="screens")  # type: ignore[arg-type]
+        try:
+            kiosk = build_app(config, show_panel=False)
+        except BaseException:
+            his.stop()
+            raise
         try:
             window = kiosk.window
             window.setFixedSize(options.width, options.height)
@@ -342,6 +360,7 @@ def render_all(
             _journey(kiosk, shoot)
         finally:
             kiosk.close()
+            his.stop()
     return findings, written
 
 

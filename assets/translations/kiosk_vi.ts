@@ -67,13 +67,13 @@
     </message>
     <message>
         <location filename="../../ui/screens/appointment.py" line="38" />
-        <source>Yes, that is my appointment</source>
-        <translation>Đúng, tôi xác nhận lịch hẹn</translation>
+        <source>Yes, confirm</source>
+        <translation>Đúng, xác nhận</translation>
     </message>
     <message>
         <location filename="../../ui/screens/appointment.py" line="39" />
-        <source>No, choose another clinic</source>
-        <translation>Không, chọn phòng khám khác</translation>
+        <source>Another clinic</source>
+        <translation>Chọn phòng khác</translation>
     </message>
     <message>
         <location filename="../../ui/screens/appointment.py" line="40" />
@@ -346,12 +346,12 @@
 <context>
     <name>ClinicScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="40" />
+        <location filename="../../ui/screens/visit.py" line="44" />
         <source>Which clinic do you need?</source>
         <translation>Bạn cần khám ở phòng khám nào?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="43" />
+        <location filename="../../ui/screens/visit.py" line="47" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
@@ -451,67 +451,67 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="105" />
+        <location filename="../../ui/screens/visit.py" line="109" />
         <source>Please check, then take your number</source>
         <translation>Vui lòng kiểm tra, rồi lấy số</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="106" />
+        <location filename="../../ui/screens/visit.py" line="110" />
         <source>Get my number</source>
         <translation>Lấy số thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="107" />
+        <location filename="../../ui/screens/visit.py" line="111" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="108" />
+        <location filename="../../ui/screens/visit.py" line="112" />
         <source>Clinic</source>
         <translation>Phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="109" />
+        <location filename="../../ui/screens/visit.py" line="113" />
         <source>Priority</source>
         <translation>Ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="110" />
+        <location filename="../../ui/screens/visit.py" line="114" />
         <source>Health insurance</source>
         <translation>Bảo hiểm y tế</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="117" />
+        <location filename="../../ui/screens/visit.py" line="121" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="123" />
+        <location filename="../../ui/screens/visit.py" line="127" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="126" />
+        <location filename="../../ui/screens/visit.py" line="130" />
         <source>None</source>
         <translation>Không</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="129" />
+        <location filename="../../ui/screens/visit.py" line="133" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="132" />
+        <location filename="../../ui/screens/visit.py" line="136" />
         <source>Insured ({percent} %)</source>
         <translation>Có BHYT ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="134" />
+        <location filename="../../ui/screens/visit.py" line="138" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="137" />
+        <location filename="../../ui/screens/visit.py" line="141" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
@@ -1033,27 +1033,27 @@
 <context>
     <name>PriorityScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="63" />
+        <location filename="../../ui/screens/visit.py" line="67" />
         <source>Do you have priority?</source>
         <translation>Bạn có thuộc diện ưu tiên không?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="65" />
+        <location filename="../../ui/screens/visit.py" line="69" />
         <source>By law these patients are served first. Staff will confirm it at the counter.</source>
         <translation>Theo luật, những người bệnh này được khám trước. Nhân viên sẽ xác nhận tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="80" />
+        <location filename="../../ui/screens/visit.py" line="84" />
         <source>Suggested from your date of birth</source>
         <translation>Đề xuất theo ngày sinh của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="84" />
+        <location filename="../../ui/screens/visit.py" line="88" />
         <source>No, I do not have priority</source>
         <translation>Không, tôi không thuộc diện ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="86" />
+        <location filename="../../ui/screens/visit.py" line="90" />
         <source>No priority: continue</source>
         <translation>Không ưu tiên: tiếp tục</translation>
     </message>
@@ -1127,72 +1127,72 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="191" />
+        <location filename="../../ui/screens/visit.py" line="195" />
         <source>Done</source>
         <translation>Xong</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="192" />
+        <location filename="../../ui/screens/visit.py" line="196" />
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="208" />
+        <location filename="../../ui/screens/visit.py" line="212" />
         <source>You already have a number for this clinic today</source>
         <translation>Hôm nay bạn đã có số cho phòng khám này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="210" />
+        <location filename="../../ui/screens/visit.py" line="214" />
         <source>Your number</source>
         <translation>Số thứ tự của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="215" />
+        <location filename="../../ui/screens/visit.py" line="219" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="217" />
+        <location filename="../../ui/screens/visit.py" line="221" />
         <source>People ahead of you: {n}</source>
         <translation>Số người trước bạn: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="219" />
+        <location filename="../../ui/screens/visit.py" line="223" />
         <source>About {m} minutes</source>
         <translation>Khoảng {m} phút</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="224" />
+        <location filename="../../ui/screens/visit.py" line="228" />
         <source>Appointment at {time}</source>
         <translation>Có lịch hẹn lúc {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="229" />
+        <location filename="../../ui/screens/visit.py" line="233" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="231" />
+        <location filename="../../ui/screens/visit.py" line="235" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="233" />
+        <location filename="../../ui/screens/visit.py" line="237" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="235" />
+        <location filename="../../ui/screens/visit.py" line="239" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="240" />
+        <location filename="../../ui/screens/visit.py" line="244" />
         <source>Please take your ticket from the printer below. Wait until your number is called.</source>
         <translation>Vui lòng lấy phiếu ở khe máy in bên dưới. Chờ đến khi số của bạn được gọi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="251" />
+        <location filename="../../ui/screens/visit.py" line="255" />
         <source>Please show this screen at the counter, or take a photo of it. Your place in the queue is kept.</source>
         <translation>Vui lòng đưa màn hình này cho quầy, hoặc chụp ảnh lại. Chỗ của bạn trong hàng vẫn được giữ.</translation>
     </message>

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.session import Session
 from ui.screens.base import Screen
-from ui.widgets.common import action_row, button, card, field_grid, label
+from ui.widgets.common import FitScroll, button, card, field_grid, label
 
 
 class AppointmentScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, "appointment", message_role="notice", parent=parent)
+        super().__init__(
+            session, "appointment", (80, 24, 80, 16), 16, message_role="notice", parent=parent
+        )
         outer = self.outer
         frame, box = card()
         self.question = label("", "subtitle", name="appointment_question")
@@ -24,19 +26,20 @@ class AppointmentScreen(Screen):
         box.addWidget(self.question)
         grid, self.captions, self.values = field_grid(("time", "clinic", "order"), "appointment")
         box.addLayout(grid)
-        outer.addWidget(frame)
-        outer.addStretch(1)
+        outer.addWidget(FitScroll(frame), 1)  # scrolls only on a short screen (1366x768)
         self.no_button = button("", "secondary", name="appointment_no")
         self.no_button.clicked.connect(session.decline_appointment)
         self.yes_button = button("", "primary", name="appointment_yes")
         self.yes_button.clicked.connect(session.confirm_appointment)
-        outer.addLayout(action_row(self.no_button, self.yes_button))
+        # stacked, full width: fits a portrait screen and large text too
+        outer.addWidget(self.yes_button)
+        outer.addWidget(self.no_button)
 
     def refresh(self, session: Session) -> None:
         check = session.data.appointment_check
         self.title.setText(self.tr("Your appointment today"))
-        self.yes_button.setText(self.tr("Yes, that is my appointment"))
-        self.no_button.setText(self.tr("No, choose another clinic"))
+        self.yes_button.setText(self.tr("Yes, confirm"))
+        self.no_button.setText(self.tr("Another clinic"))
         self.captions["time"].setText(self.tr("Time"))
         self.captions["clinic"].setText(self.tr("Clinic"))
         self.captions["order"].setText(self.tr("Your turn"))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 from kiosk.session import Session
 from ui.screens.base import Screen
 from ui.theme import set_role
-from ui.widgets.common import action_row, button, card, field_grid, label
+from ui.widgets.common import FitScroll, action_row, button, card, field_grid, label
 
 
 def priority_names(session: Session) -> dict[str, Any]:
@@ -33,7 +33,11 @@ class ClinicScreen(Screen):
             btn.clicked.connect(lambda _=False, c=clinic.id: session.choose_clinic(c))
             grid.addWidget(btn, index // 2, index % 2)
             self.buttons[clinic.id] = btn
-        outer.addLayout(grid)
+        tiles = QWidget()
+        tiles.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        # with a message above (e.g. "no appointment found") a short screen scrolls the tiles
+        outer.addWidget(FitScroll(tiles))
         outer.addStretch(1)
 
     def refresh(self, session: Session) -> None:
