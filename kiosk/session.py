@@ -616,7 +616,7 @@ class Session:
         self._go(Step.CHOOSE_CLINIC)
 
     def confirm_appointment(self) -> None:
-        """"Yes, that is my appointment": the ticket goes to its clinic under its rule."""
+        """ "Yes, that is my appointment": the ticket goes to its clinic under its rule."""
         check = self._data.appointment_check
         if self._step is not Step.APPOINTMENT or check is None or check.appointment is None:
             return
@@ -630,7 +630,7 @@ class Session:
         self._go(Step.CHOOSE_PRIORITY)
 
     def decline_appointment(self) -> None:
-        """"No, another clinic": the normal path, as a walk-in."""
+        """ "No, another clinic": the normal path, as a walk-in."""
         if self._step is not Step.APPOINTMENT:
             return
         self.touch()

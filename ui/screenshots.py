@@ -300,12 +300,11 @@ def render_all(
     config: KioskConfig, options: Options, out: Path | None
 ) -> tuple[list[Finding], list[Path]]:
     """Renders every screen at the size in `options`; returns the findings and the PNGs."""
-    from ui.app import build_app
-
     from datetime import datetime
 
     from kiosk.his.config import HisConfig
     from kiosk.his.simulator import VN, HisSimulator
+    from ui.app import build_app
 
     findings: list[Finding] = []
     written: list[Path] = []
@@ -316,7 +315,7 @@ def render_all(
     with tempfile.TemporaryDirectory() as tmp:
         config = config.model_copy(deep=True)
         config.accessibility.speech = False
-        config.his = HisConfig(backend="rest", url=his.url, secret="screens")  # type: ignore[arg-type]
+        config.his = HisConfig(backend="rest", url=his.url, secret="screens")
         try:
             kiosk = build_app(config, show_panel=False)
         except BaseException:

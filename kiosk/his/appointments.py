@@ -204,8 +204,7 @@ def route_with_slip(eligibility: Any, slip: Slip | None, config: Any, today: dat
         + (
             "Bảo hiểm chi trả toàn bộ chi phí trong phạm vi được hưởng."
             if pct == 100
-            else f"Bảo hiểm chi trả {pct}% chi phí trong phạm vi được hưởng; "
-            "bạn trả phần còn lại."
+            else f"Bảo hiểm chi trả {pct}% chi phí trong phạm vi được hưởng; bạn trả phần còn lại."
         ),
         message_en=f"Your health insurance card is valid and you have a {en_paper}. "
         + (

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from kiosk_testing import click, finish_journey, text_of, type_id, wait_step
+from kiosk_testing import click, text_of, type_id, wait_step
 
 from kiosk.config import KioskConfig
 from kiosk.his.config import HisConfig
@@ -88,9 +88,7 @@ def lookup_bound_ms() -> int:
     return int((LOOKUP_S + LOOKUP_GRACE_S + 2.0) * 1000)
 
 
-def test_booking_code_found_confirmed_ticket_for_that_clinic_with_its_room(
-    kiosk, his_sim, qtbot
-):
+def test_booking_code_found_confirmed_ticket_for_that_clinic_with_its_room(kiosk, his_sim, qtbot):
     now = datetime.now(VN)
     his_sim.add_appointment("LH00000001", now, "tmh", "Khám Tai Mũi Họng", citizen_id=AN_ID)
     walk_in = kiosk.services.queue.issue(TicketRequest("tmh", False))  # waiting already
@@ -148,9 +146,7 @@ def finish_journey_from_clinic(qtbot, kiosk: KioskApp, clinic: str) -> str:  # t
     return text_of(window, "ticket_number")
 
 
-def test_his_down_normal_path_within_the_bound_and_the_registration_waits(
-    kiosk, his_sim, qtbot
-):
+def test_his_down_normal_path_within_the_bound_and_the_registration_waits(kiosk, his_sim, qtbot):
     his_sim.add_appointment("LH00000002", datetime.now(VN), "noi", citizen_id=AN_ID)
     his_sim.set_down(True)  # the port is really closed
     identify(qtbot, kiosk, AN, AN_ID)
@@ -180,7 +176,12 @@ def slow_journey(kiosk: KioskApp, his_sim: HisSimulator, qtbot) -> None:  # type
     his_sim.set_fault("slow")  # answers after 2.5 s; the kiosk waits 1 s
     click(qtbot, kiosk.window, "insurance_continue")
     # within its own bound (1 s + grace), well before the HIS answers (2.5 s)
-    wait_step(qtbot, kiosk, Step.CHOOSE_CLINIC, timeout=int((SLOW_LOOKUP_S + LOOKUP_GRACE_S) * 1000) + 1000)
+    wait_step(
+        qtbot,
+        kiosk,
+        Step.CHOOSE_CLINIC,
+        timeout=int((SLOW_LOOKUP_S + LOOKUP_GRACE_S) * 1000) + 1000,
+    )
     # the booking exists: "could not check" proves the kiosk went on before the answer
     assert kiosk.session.data.message.code == "appointment_unchecked"
     assert kiosk.session.data.appointment is None

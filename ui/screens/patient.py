@@ -195,7 +195,9 @@ class InsuranceScreen(Screen):
         if e.correct_route is None:
             self.values["route"].setText("—")
         elif e.correct_route and session.data.slip is not None:
-            self.values["route"].setText(self.tr("With your referral or re-exam slip: correct route"))
+            self.values["route"].setText(
+                self.tr("With your referral or re-exam slip: correct route")
+            )
         elif e.correct_route:
             self.values["route"].setText(self.tr("Registered here: correct route"))
         else:

@@ -225,7 +225,9 @@ class TicketScreen(Screen):
         details = [ticket.issued_at.strftime("%H:%M  %d/%m/%Y")]
         if getattr(ticket, "appointment_at", None) is not None:
             details.append(
-                self.tr("Appointment at {time}").format(time=ticket.appointment_at.strftime("%H:%M"))
+                self.tr("Appointment at {time}").format(
+                    time=ticket.appointment_at.strftime("%H:%M")
+                )
             )
         if ticket.priority:
             p = priority_names(session).get(ticket.priority)
