@@ -29,6 +29,7 @@ from kiosk.catalog.ranking import (
     TYPO,
     RankQuery,
     Row,
+    resolve,
     score,
     typed_marks,
 )
@@ -38,7 +39,9 @@ from kiosk.catalog.text import code_key, tokens
 from kiosk.catalog.typos import TypoIndex
 
 ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
-CANDIDATES = 60  # rows read per index expression (in static-rank order)
+CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
+TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
+BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
 CODE_BONUS = 60.0
 INTENT_BONUS = 25.0
 EXAM_BONUS = 45.0
@@ -151,7 +154,7 @@ class Searcher:
             expr = " AND ".join(
                 p if p.startswith("marked") else "{name extra alias} : " + p for p in parts
             )
-            found.add(self._fts(expr + cat_filter, versions, CANDIDATES), typed)
+            found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25=False), typed)
         items = self._ranked(found, today, limit)
         if not items:  # typos: only when nothing was found as typed
             self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
@@ -194,21 +197,23 @@ class Searcher:
         text = " ".join(words)
         for phrase, cat in INTENTS:
             if len(text) >= 3 and phrase.startswith(text) and category in (None, cat.value):
-                found.add(self._fts(f'cat : "_{cat.value}"', versions, CANDIDATES), query, INTENT_BONUS)
+                rows = self._fts(f'cat : "_{cat.value}"', versions, CANDIDATES, bm25=False)
+                found.add(rows, query, INTENT_BONUS)
         if words[0] == "kham" and len(words) > 1 and category in (None, Category.EXAM.value):
             codes = [e.code_key for e in self.exams if e.matches(words[1:], prefix_last)]
             for code in codes:
                 found.add(((i, 0.0) for i in self._codes(code, versions, None, 5, exact=True)), query, EXAM_BONUS)
+        bm25 = not prefix_last or len(words[-1]) >= BM25_MIN_PREFIX
         if broad:
             star = " *" if prefix_last and len(words) == 1 else ""
             expr = f'first : "_{words[0]}"{star}'
             if len(words) > 1:
                 phrase_words = " ".join(words)
                 expr += f' AND name : ^ "{phrase_words}"' + (" *" if prefix_last else "")
-            found.add(self._fts(expr + cat_filter, versions, CANDIDATES), query)
+            found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25), query)
         parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
         expr = "{name extra alias} : (" + " AND ".join(parts) + ")"
-        found.add(self._fts(expr + cat_filter, versions, CANDIDATES), query)
+        found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25), query)
 
     def _collect_typos(
         self,
@@ -242,7 +247,17 @@ class Searcher:
         ]
         expr = "{name extra alias} : (" + " AND ".join(groups) + ")"
         query = RankQuery(tuple(words), prefix_last, 0.0, options=tuple(options))
-        found.add(self._fts(expr + cat_filter, versions, CANDIDATES), query)
+        rows = self._fts(expr + cat_filter, versions, TYPO_CANDIDATES, bm25=False)
+        found.add(rows, query)
+        if not unknown and rows:  # known words that found nothing together: the best row
+            fetched = self._fetch([r[0] for r in rows])
+            top = max(fetched.values(), key=lambda row: score(row, query))
+            if top:
+                best_words = resolve(query, top).words
+                if best_words != tuple(words):
+                    changed = sum(a != b for a, b in zip(best_words, words, strict=True))
+                    query = RankQuery(best_words, prefix_last, TYPO * changed)
+                    self._collect(query, versions, category, cat_filter, found, synonyms=True)
 
     def _ranked(self, found: _Candidates, today: date, limit: int) -> list[CatalogItem]:
         if not found:
@@ -263,11 +278,17 @@ class Searcher:
 
     # ------------------------------------------------------------------ index reads
 
-    def _fts(self, expr: str, versions: Sequence[ActiveVersion], limit: int) -> list[tuple[int, float]]:
+    def _fts(
+        self, expr: str, versions: Sequence[ActiveVersion], limit: int, bm25: bool = True
+    ) -> list[tuple[int, float]]:
+        """(rowid, bm25) of the first `limit` matches per version in rowid order. bm25 needs
+        the row count of every term of the expression, which FTS5 gets by reading all their
+        rows: `bm25=False` (0.0) for broad prefixes and OR-ed typo alternatives."""
+        rank = f"bm25(items_fts, {_BM25})" if bm25 else "0.0"
         rows: list[tuple[int, float]] = []
         for v in versions:
             rows += self.conn.execute(
-                f"SELECT rowid, bm25(items_fts, {_BM25}) FROM items_fts WHERE items_fts MATCH ? "
+                f"SELECT rowid, {rank} FROM items_fts WHERE items_fts MATCH ? "
                 "AND rowid BETWEEN ? AND ? LIMIT ?",
                 (expr, v.id_lo, v.id_hi, limit),
             ).fetchall()
@@ -296,7 +317,8 @@ class Searcher:
         return ids
 
     def browse_ids(self, versions: Sequence[ActiveVersion], category: str, limit: int) -> list[int]:
-        return [r[0] for r in self._fts(f'cat : "_{Category(category).value}"', versions, limit)]
+        expr = f'cat : "_{Category(category).value}"'
+        return [r[0] for r in self._fts(expr, versions, limit, bm25=False)]
 
     def browse(
         self, versions: Sequence[ActiveVersion], category: str, limit: int

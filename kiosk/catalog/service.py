@@ -125,7 +125,7 @@ class CatalogService:
         """Opens this thread's connection and loads the typo vocabularies (about 0.1 s for a
         100,000-row catalog), so that the first keystrokes do not pay for it."""
         searcher = self._searcher()
-        searcher.typo_index(store.active_versions(searcher.conn))
+        searcher.typo_index(store.active_versions(searcher.conn)).warm_up()
 
     def get(self, item_id: int) -> CatalogItem | None:
         return self._searcher().get(item_id)

@@ -145,8 +145,8 @@ class SynonymTable:
             head = key[: len(span)]
             if head[:-1] != span[:-1] or not head[-1].startswith(last):
                 continue
-            if len(key) == len(span) and 2 * len(last) < len(head[-1]):
-                continue  # "ph" is not yet "phoi"
+            if len(span) == 1 and (len(key) > 1 or 2 * len(last) < len(key[0])):
+                continue  # "ph" is not yet "phoi", "th" not yet "thuoc ha sot"
             found.append(key)
         return sorted(found, key=len)
 

@@ -1,5 +1,5 @@
 """Typo tolerance of the price search: words of the catalog's own vocabulary within a small
-edit distance of a typed word, by rapidfuzz (Damerau-Levenshtein, C++), including the word
+edit distance of a typed word, by rapidfuzz (optimal string alignment distance: a swap of two letters is one edit; C++), including the word
 being typed (compared with prefixes of vocabulary words of about its length).
 
 Used only when the query as typed (and its synonyms) found nothing: a correction never
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA
 
 MIN_LEN = 2  # a one-letter word is never corrected
 MAX_CANDIDATES = 6  # per word
@@ -38,6 +38,11 @@ class TypoIndex:
         index = cls(counts)
         index._words = sorted(counts)
         return index
+
+    def warm_up(self, longest: int = 12) -> None:
+        """Builds the prefix tables the typed words will need (about 10 ms each)."""
+        for length in range(1, longest + 1):
+            self._prefix_table(length)
 
     def known(self, word: str, prefix: bool) -> bool:
         if not prefix:
@@ -66,14 +71,14 @@ class TypoIndex:
             for length in range(max(len(word) - limit, 1), len(word) + limit + 1):
                 choices, counts = self._prefix_table(length)
                 for cand, dist, _ in process.extract(
-                    word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=50
+                    word, choices, scorer=OSA.distance, score_cutoff=limit, limit=20
                 ):
                     if cand != word:
                         best = found.get(cand, (99, 0))
                         found[cand] = min(best, (int(dist), -counts[cand]))
         else:
             for cand, dist, _ in process.extract(
-                word, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=50
+                word, self._words, scorer=OSA.distance, score_cutoff=limit, limit=20
             ):
                 if cand != word:
                     found[cand] = (int(dist), -self.counts[cand])

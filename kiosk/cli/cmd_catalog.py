@@ -146,6 +146,11 @@ def _bench(args: argparse.Namespace) -> int:
     print(f"search CPU time per query (this thread): median {result.cpu_median_ms:.2f} ms, "
           f"p99 {result.cpu_p99_ms:.2f} ms (wall minus CPU = waiting for a CPU on a busy machine)")  # fmt: skip
     print("slowest: " + "; ".join(f"{p!r} {t} ms ({n} hits)" for p, t, n in result.slowest))
+    print(f"reference (search before issue 18, same prefixes and catalog): median "
+          f"{result.legacy_median_ms:.2f} ms, p99 {result.legacy_p99_ms:.2f} ms; CPU median "
+          f"{result.legacy_cpu_median_ms:.2f} ms, p99 {result.legacy_cpu_p99_ms:.2f} ms; ratio p99 "
+          f"{result.p99_ms / max(result.legacy_p99_ms, 1e-9):.1f}x, CPU p99 "
+          f"{result.cpu_p99_ms / max(result.legacy_cpu_p99_ms, 1e-9):.1f}x")  # fmt: skip
     return 0
 
 
