@@ -87,12 +87,12 @@ class Row:
         if item.variant:
             prior -= VARIANT
         self.prior = prior
-        self._marked: list[str] | None = None
+        self._marked: frozenset[str] | None = None
 
     @property
-    def marked(self) -> list[str]:
+    def marked(self) -> frozenset[str]:
         if self._marked is None:
-            self._marked = marked_words(self.item.name)
+            self._marked = frozenset(marked_words(self.item.name))
         return self._marked
 
     def find(self, word: str, prefix: bool) -> int:
@@ -131,7 +131,7 @@ def score(row: Row, query: RankQuery, bm25: float = 0.0, bonus: float = 0.0) -> 
         raw = row.marked
         for i, typed in query.marked:
             prefix = query.prefix_last and i == last
-            if not any(_match(typed, r, prefix) for r in raw):
+            if not (typed in raw if not prefix else any(r.startswith(typed) for r in raw)):
                 s -= MARKS
     if row.ingredient and sum(map(len, words)) >= 4:
         if _phrase_at(words, row.ingredient, 0, query.prefix_last):

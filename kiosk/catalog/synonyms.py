@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "synonyms.toml"
 LOCAL_NAME = "catalog-synonyms.toml"
 MAX_ALTERNATIVES = 8
-MAX_REWRITES = 8  # per query: each costs two index reads
+MAX_REWRITES = 6  # per query: each costs an index read per catalog
 MIN_TYPED = 2  # letters of a key's word being typed before the key applies
 DROP = "-"  # an alternative that drops the key's words ("xet nghiem men gan" -> "men gan")
 
@@ -81,6 +81,11 @@ class SynonymTable:
     def __init__(self, entries: Mapping[tuple[str, ...], Sequence[Sequence[str]]]) -> None:
         self.entries = {k: tuple(tuple(a) for a in v) for k, v in entries.items() if v}
         self.longest = max((len(k) for k in self.entries), default=0)
+        self._single = [k for k in self.entries if len(k) == 1]
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for k in self.entries:
+            if len(k) > 1:
+                self._by_first.setdefault(k[0], []).append(k)
 
     @classmethod
     def load(cls, data_dir: Path | None = None, shipped: Path = SHIPPED) -> SynonymTable:
@@ -139,7 +144,7 @@ class SynonymTable:
         if len(last) < MIN_TYPED:
             return []
         found = []
-        for key in self.entries:
+        for key in self._single if len(span) == 1 else self._by_first.get(span[0], ()):
             if len(key) < len(span) or key == span:
                 continue
             head = key[: len(span)]
