@@ -44,7 +44,10 @@ class Judgement(BaseModel):
     @classmethod
     def _regex(cls, names: list[str]) -> list[str]:
         for pattern in names:
-            re.compile(pattern)
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
         return names
 
 
@@ -180,7 +183,9 @@ def run(
             catalog = build_catalog(KioskConfig.model_validate({"data_dir": tmp}))
             reports = catalog.ensure_demo()
             if not all(r.ok for r in reports):
-                raise RuntimeError("demo catalog import failed: " + "; ".join(r.summary() for r in reports))
+                raise RuntimeError(
+                    "demo catalog import failed: " + "; ".join(r.summary() for r in reports)
+                )
         try:
             catalog.warm_up()
             conn = store.connect(catalog.db_path)
@@ -235,8 +240,10 @@ def report_lines(result: QualityResult, queries: Path) -> list[str]:
         lines.append("worst queries (search):")
         for w in n.worst:
             rank = w["first_acceptable_rank"]
+            top = w["top"]
+            names = "; ".join(str(t) for t in top) if isinstance(top, list) else ""
             lines.append(
                 f"  {w['query']!r}: {'rank ' + str(rank) if rank else 'no acceptable row'} of "
-                f"{w['results']} results; top: {'; '.join(map(str, w['top'])) or '-'}"
+                f"{w['results']} results; top: {names or '-'}"
             )
     return lines

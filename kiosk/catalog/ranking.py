@@ -133,9 +133,12 @@ def score(row: Row, query: RankQuery, bm25: float = 0.0, bonus: float = 0.0) -> 
             prefix = query.prefix_last and i == last
             if not (typed in raw if not prefix else any(r.startswith(typed) for r in raw)):
                 s -= MARKS
-    if row.ingredient and sum(map(len, words)) >= 4:
-        if _phrase_at(words, row.ingredient, 0, query.prefix_last):
-            s += INGREDIENT
+    if (
+        row.ingredient
+        and sum(map(len, words)) >= 4
+        and _phrase_at(words, row.ingredient, 0, query.prefix_last)
+    ):
+        s += INGREDIENT
     return s
 
 
@@ -143,9 +146,7 @@ def _phrase_at(words: Sequence[str], name_words: Sequence[str], start: int, pref
     if start + len(words) > len(name_words):
         return False
     last = len(words) - 1
-    return all(
-        _match(w, name_words[start + i], prefix and i == last) for i, w in enumerate(words)
-    )
+    return all(_match(w, name_words[start + i], prefix and i == last) for i, w in enumerate(words))
 
 
 def resolve(query: RankQuery, row: Row) -> RankQuery:

@@ -143,12 +143,12 @@ class Searcher:
         typed = RankQuery(words, prefix_last, 0.0, typed_marks(query, words))
         key = code_key(query)
         if " " not in query.strip() and len(key) >= 2 and any(ch.isdigit() for ch in key):
-            found.add(((i, 0.0) for i in self._codes(key, versions, category, limit)), typed, CODE_BONUS)
+            found.add(
+                ((i, 0.0) for i in self._codes(key, versions, category, limit)), typed, CODE_BONUS
+            )
         self._collect(typed, versions, category, cat_filter, found, synonyms=True)
         if typed.marked:  # words typed with tone marks: rows with those very words
-            parts = [
-                _quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)
-            ]
+            parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
             for i, raw in typed.marked:
                 parts[i] = "marked : " + _quote(raw, prefix_last and i == len(words) - 1)
             expr = " AND ".join(
@@ -202,7 +202,11 @@ class Searcher:
         if words[0] == "kham" and len(words) > 1 and category in (None, Category.EXAM.value):
             codes = [e.code_key for e in self.exams if e.matches(words[1:], prefix_last)]
             for code in codes:
-                found.add(((i, 0.0) for i in self._codes(code, versions, None, 5, exact=True)), query, EXAM_BONUS)
+                found.add(
+                    ((i, 0.0) for i in self._codes(code, versions, None, 5, exact=True)),
+                    query,
+                    EXAM_BONUS,
+                )
         bm25 = not prefix_last or len(words[-1]) >= BM25_MIN_PREFIX
         if broad:
             star = " *" if prefix_last and len(words) == 1 else ""

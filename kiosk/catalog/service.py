@@ -12,8 +12,8 @@ import csv
 import hashlib
 import io
 import os
-import tempfile
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -23,11 +23,11 @@ from typing import Any
 
 from hardware.status import DeviceStatus
 from kiosk.catalog import store
-from kiosk.catalog.search import ExamTarget, Searcher
-from kiosk.catalog.synonyms import SynonymTable
 from kiosk.catalog.config import CatalogConfig
 from kiosk.catalog.importer import read_catalog
 from kiosk.catalog.models import CatalogItem, Category, ImportReport, Kind
+from kiosk.catalog.search import ExamTarget, Searcher
+from kiosk.catalog.synonyms import SynonymTable
 from kiosk.catalog.text import code_key, tokens
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"

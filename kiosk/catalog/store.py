@@ -296,8 +296,13 @@ def write_version(
                 extra = extras[ingredient] = folded_words(ingredient)
             fts_rows.append(
                 fts_row(
-                    item_id, folded, extra, row["category"], alias=row["alt_name"],
-                    code=row["code_key"], name=row["name"],
+                    item_id,
+                    folded,
+                    extra,
+                    row["category"],
+                    alias=row["alt_name"],
+                    code=row["code_key"],
+                    name=row["name"],
                 )  # fmt: skip
             )
             vocab.update(folded.split())

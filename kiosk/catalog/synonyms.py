@@ -160,7 +160,7 @@ def dead_alternatives(
     entries: Mapping[tuple[str, ...], Sequence[Sequence[str]]],
     search: Callable[..., Sequence[Any]],
 ) -> list[str]:
-    """"key -> alternative" lines whose alternative names no row (all its words in one row's
+    """ "key -> alternative" lines whose alternative names no row (all its words in one row's
     name or active ingredient) among the first 200 results of searching it."""
     dead = []
     for key, alternatives in entries.items():

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog.service import CatalogService
 from kiosk.catalog.legacy_search import Vocabulary, edits1
+from kiosk.catalog.service import CatalogService
 from kiosk.catalog.text import code_key, fold, tokens
 
 

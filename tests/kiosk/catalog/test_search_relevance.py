@@ -94,7 +94,9 @@ def test_hospital_synonym_file(tmp_path: Path, caplog: pytest.LogCaptureFixture)
 
 
 def test_rewrites() -> None:
-    table = SynonymTable({("xq",): [("x", "quang")], ("xet", "nghiem"): [()], ("men", "gan"): [("alt",)]})
+    table = SynonymTable(
+        {("xq",): [("x", "quang")], ("xet", "nghiem"): [()], ("men", "gan"): [("alt",)]}
+    )
     assert [r.words for r in table.rewrites(["chup", "xq"], False)] == [("chup", "x", "quang")]
     assert [r.words for r in table.rewrites(["xet", "nghiem", "men", "gan"], False)] == [
         ("men", "gan"),
@@ -110,9 +112,15 @@ def test_rewrites() -> None:
 
 def test_common_services_before_exotic_surgery(catalog: CatalogService) -> None:
     found = catalog.search("noi soi da day")
-    routine = [i for i in found[:3] if re.match(r"noi soi thuc quan.*da day.*ta trang$", folded_words(i.name))]
+    routine = [
+        i
+        for i in found[:3]
+        if re.match(r"noi soi thuc quan.*da day.*ta trang$", folded_words(i.name))
+    ]
     assert routine and routine[0].hospital_price == 276500
-    assert 0 < rank_of(catalog.search("khau vet thuong"), "^khau vet thuong (phan mem|don gian)") <= 3
+    assert (
+        0 < rank_of(catalog.search("khau vet thuong"), "^khau vet thuong (phan mem|don gian)") <= 3
+    )
     para = catalog.search("paracetamol")
     assert para[0].kind == "drug"
     assert rank_of(para, "^paracetamol$") > 1  # the lab test "Paracetamol" comes after the drugs
