@@ -21,7 +21,7 @@ from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
 from ui.screens.prices import PricesScreen
-from ui.theme import Theme, apply_theme, load_fonts
+from ui.theme import Theme, apply_theme, load_fonts, stylesheet, use_theme
 from ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,22 @@ class KioskApp:
         self.window.refresh()
 
     def set_theme(self, theme: Theme) -> None:
+        """Large text / high contrast: restyles only what is on screen now (the other pages
+        when shown), with the application-wide event filters out of the way meanwhile: each
+        widget's restyle sends it a dozen events, and every one would cross into Python."""
         self.theme = theme
-        apply_theme(self.app, theme)
-        self.window.refresh()
+        use_theme(theme)
+        filters = [self.window.activity_filter, self.extras.get("gesture")]
+        for item in filters:
+            if item is not None:
+                self.app.removeEventFilter(item)
+        try:
+            self.window.apply_style(stylesheet(theme))
+            self.window.refresh()
+        finally:
+            for item in filters:
+                if item is not None:
+                    self.app.installEventFilter(item)
 
     def close(self) -> None:
         self.window.idle_timer.stop()
@@ -270,6 +283,7 @@ def _wire_out_of_service(kiosk: KioskApp) -> None:
 
     cover = OutOfService(kiosk.window)
     kiosk.window.out_of_service = cover  # type: ignore[attr-defined]
+    kiosk.window.themed.append(cover)
 
     def spoken(down: bool) -> None:
         if down and kiosk.speaker is not None:

@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         header_row.addStretch(1)
         header_row.addWidget(self.clock)
         layout.addWidget(header)
+        self.header = header
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
@@ -202,6 +203,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(footer)
 
         self.overlay = IdleOverlay(session, central)
+        # Theme changes restyle what is on screen at once and each other page when it is next
+        # shown (ui.theme.apply_theme restyles every widget of every page: about 1 s).
+        self._css: str | None = None
+        self._styled: set[int] = set()
+        self.themed: list[QWidget] = [header, footer, self.overlay]  # always restyled at once
+        self.stack.currentChanged.connect(lambda _: self._style_page(self.stack.currentWidget()))
         self.activity_filter = _ActivityFilter(session, self)
         app = QApplication.instance()
         assert app is not None, "the window needs a QApplication"
@@ -263,6 +270,21 @@ class MainWindow(QMainWindow):
         self.session.wipe()
         self.refresh()
 
+    def apply_style(self, css: str) -> None:
+        """A new theme's style sheet: on the header, footer, overlay and the page shown now;
+        on the other pages when they are shown (before they are painted)."""
+        self._css = css
+        self._styled = set()
+        for widget in self.themed:
+            widget.setStyleSheet(css)
+        self._style_page(self.stack.currentWidget())
+
+    def _style_page(self, page: QWidget | None) -> None:
+        if self._css is None or page is None or id(page) in self._styled:
+            return
+        self._styled.add(id(page))
+        page.setStyleSheet(self._css)
+
     def refresh(self) -> None:
         session = self.session
         if self._admin_active and self.admin_screen is not None:
@@ -272,6 +294,7 @@ class MainWindow(QMainWindow):
             return
         screen = self.screens.get(session.step, self.start)
         if self.stack.currentWidget() is not screen:
+            self._style_page(screen)
             self.stack.setCurrentWidget(screen)
         refresh = getattr(screen, "refresh", None)
         if refresh is not None:

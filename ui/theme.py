@@ -208,9 +208,16 @@ def current_theme() -> Theme:
     return _current
 
 
-def apply_theme(app: QApplication, theme: Theme) -> None:
+def use_theme(theme: Theme) -> None:
+    """Makes `theme` the current one (pictograms) without restyling anything."""
     global _current
     _current = theme
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Styles the whole application (at start-up: it restyles every widget, about 1 s once
+    the kiosk's pages exist; the window's own `apply_style` restyles lazily)."""
+    use_theme(theme)
     app.setFont(QFont(FONT_FAMILY, 12))
     app.setStyleSheet(stylesheet(theme))
 
