@@ -379,12 +379,25 @@ def _display_reset(kiosk: KioskApp) -> Callable[[Session], None]:
 
 
 def _open_panel(kiosk: KioskApp) -> None:
-    from ui.simpanel import SimulatorPanel
+    """The tester's panel at the screen's right edge, the kiosk window left of it: both whole
+    on the screen (the window is narrowed if it would overlap)."""
+    from ui.simpanel import SimulatorPanel, place_beside
 
     window = kiosk.window
-    kiosk.panel = SimulatorPanel(kiosk.services, kiosk.session, kiosk.workers)
-    kiosk.panel.move(window.x() + window.width() + 10, window.y())
-    kiosk.panel.show()
+    kiosk.panel = panel = SimulatorPanel(kiosk.services, kiosk.session, kiosk.workers)
+    screen = window.screen() or kiosk.app.primaryScreen()
+    if screen is not None:
+        frame = window.frameGeometry().size() - window.size()  # title bar and borders
+        available = screen.availableGeometry()
+        kiosk_rect, panel_rect = place_beside(
+            available, window.frameGeometry().size(), panel.sizeHint().height()
+        )
+        window.resize(kiosk_rect.size() - frame)
+        window.move(kiosk_rect.topLeft())
+        panel.setFixedWidth(panel_rect.width() - frame.width())
+        panel.resize(panel.width(), panel_rect.height() - frame.height())
+        panel.move(panel_rect.topLeft())
+    panel.show()
 
 
 class _FirstPaint(QObject):
