@@ -296,7 +296,9 @@ def _wire_out_of_service(kiosk: KioskApp) -> None:
 
 
 def _wire_speech(kiosk: KioskApp) -> None:
-    """Speech guidance: each new screen is spoken in the session language; repeat; volume."""
+    """Speech guidance: each new screen is said whole (its texts and choices, in order, see
+    ui.spoken), errors and the idle countdown when they appear; a tap stops the voice;
+    "Listen again" (footer, prices) says the screen again; volume."""
     from kiosk.session import Step
     from kiosk.speech import Speaker
 
@@ -304,27 +306,39 @@ def _wire_speech(kiosk: KioskApp) -> None:
     kiosk.speaker = speaker
     window, session = kiosk.window, kiosk.session
 
+    def say_screen() -> None:
+        speaker.say(window.spoken_text(), session.language)
+
     def speak(step: str) -> None:
         if step == Step.START.value:
             speaker.stop()
-            speaker.forget()
-            return
-        QTimer.singleShot(0, lambda: speaker.say(window.spoken_text(), session.language))
+            speaker.forget()  # the last patient's words are not repeated to the next one
+        # after the screen has laid out its texts (next event-loop turn)
+        QTimer.singleShot(0, window, say_screen)
+
+    def language_changed(_language: str) -> None:
+        if session.step is Step.START:  # the start screen, said again in the chosen language
+            QTimer.singleShot(0, window, say_screen)
 
     def cycle_volume() -> None:
         levels = [40, 70, 100]
         window.volume = next((v for v in levels if v > window.volume), levels[0])
         speaker.set_volume(window.volume)
         window.refresh()
-        speaker.say(window.spoken_text(), session.language)
+        say_screen()
 
     window.step_shown.connect(speak)
-    window.repeat_button.clicked.connect(
-        lambda: speaker.say(window.spoken_text(), session.language)
-    )
+    window.language_changed.connect(language_changed)
+    window.announce.connect(lambda text: speaker.say(text, session.language))
+    window.tapped.connect(speaker.stop)  # a tap interrupts; the tapped button may speak anew
+    window.repeat_button.clicked.connect(say_screen)
     window.volume_button.clicked.connect(cycle_volume)
     window.repeat_button.setVisible(speaker.enabled)
     window.volume_button.setVisible(speaker.enabled)
+    prices = window.prices
+    if prices is not None and hasattr(prices, "listen_requested"):
+        prices.listen_requested.connect(say_screen)
+        prices.listen_button.setVisible(speaker.enabled)
 
 
 def _payment_sync(payment: Any) -> Callable[[Session], None]:
