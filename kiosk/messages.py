@@ -102,8 +102,7 @@ INVALID_ID = Message(
 # A typed number of the right length that cannot be an ID: say which part is wrong.
 ID_BAD_PROVINCE = Message(
     "id_bad_province",
-    "Số này không phải số CCCD: 3 số đầu là mã tỉnh, từ 001 đến 096. "
-    "Vui lòng xem lại số trên thẻ.",
+    "Số này không phải số CCCD: 3 số đầu là mã tỉnh, từ 001 đến 096. Vui lòng xem lại số trên thẻ.",
     "This is not an ID number: its first 3 digits are a province code, from 001 to 096. "
     "Please check the number on your card.",
 )

@@ -1,4 +1,4 @@
-""""Chữ to hơn": a second tap that arrives while the screen repaints does not undo the first
+""" "Chữ to hơn": a second tap that arrives while the screen repaints does not undo the first
 (issue 12 §4), and the new theme reaches every page, also those restyled only when shown."""
 
 from __future__ import annotations
@@ -34,7 +34,11 @@ def queue_a_tap(widget) -> None:  # type: ignore[no-untyped-def]
     """A tap the patient makes while the kiosk is busy: delivered once the handler returns."""
     centre = QPointF(widget.width() / 2, widget.height() / 2)
     for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
-        buttons = Qt.MouseButton.LeftButton if kind is QEvent.Type.MouseButtonPress else Qt.MouseButton.NoButton
+        buttons = (
+            Qt.MouseButton.LeftButton
+            if kind is QEvent.Type.MouseButtonPress
+            else Qt.MouseButton.NoButton
+        )
         event = QMouseEvent(
             kind,
             centre,

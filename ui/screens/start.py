@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QWidget
 from kiosk.session import Session
 from kiosk.text import Text
 from ui.screens.base import Screen
-from ui.widgets.settle import SettleGuard
 from ui.widgets.common import Pictogram, button, card, label
+from ui.widgets.settle import SettleGuard
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
