@@ -338,7 +338,7 @@ def _wire_speech(kiosk: KioskApp) -> None:
     prices = window.prices
     if prices is not None and hasattr(prices, "listen_requested"):
         prices.listen_requested.connect(say_screen)
-        prices.listen_button.setVisible(speaker.enabled)
+        prices.listen_button.setVisible(speaker.enabled)  # type: ignore[attr-defined]
 
 
 def _payment_sync(payment: Any) -> Callable[[Session], None]:

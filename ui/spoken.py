@@ -9,6 +9,7 @@ ticket numbers into words later (kiosk.speech).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QLabel,
@@ -70,7 +71,9 @@ def utterance(root: QWidget) -> list[str]:
         if layout is not None:
             visit_layout(layout)
         # children placed without a layout (e.g. a message label set on the screen itself)
-        for child in widget.findChildren(QWidget, options=_direct()):
+        for child in widget.findChildren(
+            QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+        ):
             visit_widget(child)
 
     def visit_layout(layout: QLayout) -> None:
@@ -79,16 +82,11 @@ def utterance(root: QWidget) -> list[str]:
             if item is None:
                 continue
             child = item.widget()
+            inner = item.layout()
             if child is not None:
                 visit_widget(child)
-            elif item.layout() is not None:
-                visit_layout(item.layout())
+            elif inner is not None:
+                visit_layout(inner)
 
     visit_widget(root)
     return out
-
-
-def _direct():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
-    return Qt.FindChildOption.FindDirectChildrenOnly
