@@ -248,7 +248,9 @@ def build_queue_handle(config: KioskConfig) -> QueueService:
 def build_catalog(config: KioskConfig) -> CatalogService:
     from kiosk.catalog.service import DB_NAME, CatalogService
 
-    return CatalogService(_data_dir(config) / DB_NAME, config.catalog)
+    # [catalog] clinic_exam_codes entries of clinics this kiosk does not have are ignored
+    clinics = [(c.id, c.name_vi, c.name_en) for c in config.clinics]
+    return CatalogService(_data_dir(config) / DB_NAME, config.catalog, clinics=clinics)
 
 
 def build_payment(config: KioskConfig) -> PaymentService:
