@@ -58,6 +58,7 @@ class Services:
     speaker: Speaker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     his: HisService | None = None  # None or backend "none": standalone
+    facilities: Any = None  # kiosk.insurance.facilities.FacilityDirectory: names for MA_DKBD
 
     # -- what the session needs (blocking; called on workers) -----------------------------
 
@@ -341,6 +342,9 @@ def build_services(
             ),
         )
         services.his.start()  # type: ignore[union-attr]  # the outbox delivery thread
+        from kiosk.insurance.facilities import FacilityDirectory
+
+        services.facilities = FacilityDirectory.load(config.data_path)  # read once, at start
     except BaseException:
         for part in reversed(built):
             for name in ("stop", "close"):
