@@ -232,20 +232,21 @@ class CatalogService:
         self, report: ImportReport, staged: StagedRows, kind: str, *, activate: bool, force: bool
     ) -> None:
         """The file-level limits: rejected share, and a list much smaller than the active one."""
+        formulas = (
+            f"; {report.formula_cells} cells are formulas without a saved value: open the file "
+            "in Excel or LibreOffice, save it again and import that copy"
+            if report.formula_cells
+            else ""
+        )
         if not staged.count:
-            report.fatal = "no row could be imported"
+            report.fatal = "no row could be imported" + formulas
             return
         share = 100 * report.rows_rejected / report.rows_in_file
         if share > self.config.max_rejected_percent:
             report.fatal = (
                 f"{report.rows_rejected} of {report.rows_in_file} rows rejected ({share:.1f} %, "
                 f"more than the {self.config.max_rejected_percent} % allowed): fix the file"
-            )
-            if report.formula_cells:
-                report.fatal += (
-                    f"; {report.formula_cells} cells are formulas without a saved value: open "
-                    "the file in Excel or LibreOffice, save it again and import that copy"
-                )
+            ) + formulas
             return
         if activate and not force:
             active = self._active_rows(kind)

@@ -49,7 +49,7 @@ class StagedRows:
         self.count = 0
         self.appendices = 1
         conn.execute("PRAGMA temp_store = FILE")  # large sorts spill to disk, not to RAM
-        conn.execute("PRAGMA temp.cache_size = -16000")  # 16 MB of temp pages at most
+        conn.execute("PRAGMA temp.cache_size = -65536")  # 64 MB of temp pages at most
         conn.execute("DROP TABLE IF EXISTS temp.import_staging")
         conn.execute("DROP TABLE IF EXISTS temp.import_groups")
         conn.execute(f"CREATE TEMP TABLE import_staging({', '.join(_COLUMNS)})")

@@ -33,6 +33,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 _ROMAN_OR_LETTER = re.compile(r"^([IVXLC]+|[A-Za-z])[.)]?$")
 _STT = re.compile(r"\s*(\d+)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _HEADING_START = re.compile(
     r"^(nhom|phan|chuong|muc|phu luc|danh muc|tong cong|cong|loai)\b|^([ivxlc]+|[a-z])\s*[.):-]\s"
 )
@@ -68,6 +69,8 @@ class RowMapper:
         self.report = report
         self.mapping = layout.mapping
         self.items = list(layout.mapping.items())
+        self.text_items = [(f, c) for f, c in self.items if f in TEXT_FIELDS]
+        self.other_items = [(f, c) for f, c in self.items if f not in TEXT_FIELDS]
         self.header_of = {f: layout.headers[c] for f, c in layout.mapping.items()}
         self.width = layout.width
         self.check_width = file_format == "csv"
@@ -77,6 +80,9 @@ class RowMapper:
         self.appendix = 1
         self.last_stt: int | None = None
         self.first_line = 0
+        self.has_details = any(
+            f in layout.mapping for f in ("form", "pack", "manufacturer", "country", "registration")
+        )
         self.formula_rows = 0
         self.formula_first = 0
 
@@ -90,18 +96,24 @@ class RowMapper:
             if n < self.width or any(cell_text(c) for c in cells[self.width :]):
                 issues.reject(report, line, "", f"{n} fields, the header has {self.width}")
                 return None
-        values: dict[str, Any] = {f: cells[c] for f, c in self.items if c < n}
         if self.damaged:
-            bad = [f for f, v in values.items() if type(v) is str and "\ufffd" in v]
+            bad = [
+                f for f, c in self.items if c < n and type(cells[c]) is str and "\ufffd" in cells[c]
+            ]
             if bad:
                 issues.reject(
                     report, line, self.header_of[bad[0]], f"invalid bytes for {report.encoding}"
                 )
                 return None
         row: dict[str, Any] = dict.fromkeys(TEXT_FIELDS, "")
-        for fld, raw in values.items():
-            if fld in row and raw is not None:
-                row[fld] = raw.strip() if type(raw) is str and raw.isascii() else cell_text(raw)
+        for fld, c in self.text_items:
+            if c < n:
+                raw = cells[c]
+                if type(raw) is str and raw.isascii():
+                    row[fld] = raw.strip()
+                elif raw is not None:
+                    row[fld] = cell_text(raw)
+        values: dict[str, Any] = {f: cells[c] for f, c in self.other_items if c < n}
         raw_price = values.get("price")
         price_text = cell_text(raw_price) if type(raw_price) is not str else raw_price.strip()
         if not price_text:
@@ -125,13 +137,14 @@ class RowMapper:
             issues.reject(report, line, *problem)
             return None
         strength = row["strength"]
-        if strength and _squeezed(strength) not in _squeezed(name):
+        if strength and not _says(name, strength):
             name = f"{name} {strength}"
             report.names_with_strength += 1
         row["name"] = name
-        details = _details(row)
-        if details:
-            row["note"] = f"{row['note']}; {details}" if row["note"] else details
+        if self.has_details:
+            details = _details(row)
+            if details:
+                row["note"] = f"{row['note']}; {details}" if row["note"] else details
         stt = stt_number(row.pop("stt"))
         if stt is not None:
             if self.last_stt is not None and stt < self.last_stt:
@@ -189,7 +202,7 @@ class RowMapper:
             return header_of["price"], "price must be more than 0", price_text
         row["insured_price"] = None
         raw = values.get("insured_price")
-        if raw is not None and cell_text(raw) != "":
+        if raw is not None and raw != "" and cell_text(raw) != "":
             try:
                 row["insured_price"] = parse_amount(raw)
             except ValueError as exc:
@@ -198,7 +211,7 @@ class RowMapper:
                 return header_of["insured_price"], "insured price is negative", cell_text(raw)
         row["insurance_rate"] = None
         raw = values.get("insurance_rate")
-        if raw is not None and cell_text(raw) != "":
+        if raw is not None and raw != "" and cell_text(raw) != "":
             try:
                 rate = parse_amount(cell_text(raw).rstrip("%"))
             except ValueError as exc:
@@ -209,7 +222,7 @@ class RowMapper:
         for fld in ("effective_from", "effective_to"):
             row[fld] = None
             raw = values.get(fld)
-            if raw is not None and cell_text(raw) != "":
+            if raw is not None and raw != "" and cell_text(raw) != "":
                 try:
                     row[fld] = parse_date(raw)
                 except ValueError as exc:
@@ -223,8 +236,16 @@ def normalised_code_header(header: str) -> bool:
     return normalise_header(header) == "MA_TUONG_DUONG"
 
 
-def _squeezed(text: str) -> str:
-    return fold(text).replace(" ", "")
+def _says(name: str, strength: str) -> bool:
+    """Whether the name already states the strength ("Hapacol 250" and "250 mg": its numbers
+    are there; "Paracetamol" and "500mg": not)."""
+    if strength.replace(" ", "").lower() in name.replace(" ", "").lower():
+        return True
+    numbers = _NUMBER.findall(strength)
+    if numbers:
+        in_name = set(_NUMBER.findall(name))
+        return all(n in in_name for n in numbers)
+    return fold(strength).replace(" ", "") in fold(name).replace(" ", "")
 
 
 def _details(row: dict[str, Any]) -> str:
