@@ -95,7 +95,9 @@ class MemoryRun:
         return self.rss_peak_mb - self.rss_before_mb
 
 
-def import_in_subprocess(db_path: Path, csv_path: Path, kind: str, pythonpath: str = "") -> MemoryRun:
+def import_in_subprocess(
+    db_path: Path, csv_path: Path, kind: str, pythonpath: str = ""
+) -> MemoryRun:
     """Imports a file in a fresh interpreter and reports its peak RSS (ru_maxrss) growth."""
     import os
 

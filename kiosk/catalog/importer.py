@@ -165,7 +165,7 @@ def _formula_summary(
         return
     first_data = mapper.first_line or 0
     columns = []
-    for fld, col in layout.mapping.items():
+    for _fld, col in layout.mapping.items():
         rows = formulas.rows_by_column.get(col, set())
         n = sum(1 for r in rows if r >= first_data)
         if n:

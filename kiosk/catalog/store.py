@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -276,7 +276,7 @@ def write_version(
 
 def _fts_rows(
     conn: sqlite3.Connection, lo: int, hi: int, vocab: set[str]
-) -> Iterator[tuple[int, str, str, str, str]]:
+) -> Generator[tuple[int, str, str, str, str], None, None]:
     """Search-index rows of the items lo..hi (their folded words go into `vocab`)."""
     extras: dict[str, str] = {}
     cursor = conn.execute(

@@ -74,7 +74,9 @@ def _scan_strict(path: Path, codec: str, desc: str, skip: int) -> None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         if exc.reason in ("unexpected end of data", "truncated data"):
-            raise FatalImportError(f"{desc}: the last character is cut off: the file is truncated") from None
+            raise FatalImportError(
+                f"{desc}: the last character is cut off: the file is truncated"
+            ) from None
         raise FatalImportError(f"{desc}: invalid bytes at offset {offset + exc.start}") from None
 
 

@@ -188,7 +188,7 @@ class XlsxBook:
     def formulas(self, sheet: str) -> FormulaScan:
         ws: Any = self.book[sheet]
         try:
-            return FormulaScan.of(self.book._archive, ws._worksheet_path)  # type: ignore[attr-defined]
+            return FormulaScan.of(self.book._archive, ws._worksheet_path)
         except (*_XLSX_ERRORS, AttributeError):
             return FormulaScan()  # the values are read anyway; only the explanation is lost
 

@@ -92,10 +92,13 @@ class RowMapper:
         if not self.first_line:
             self.first_line = line
         n = len(cells)
-        if self.check_width and n != self.width:
-            if n < self.width or any(cell_text(c) for c in cells[self.width :]):
-                issues.reject(report, line, "", f"{n} fields, the header has {self.width}")
-                return None
+        if (
+            self.check_width
+            and n != self.width
+            and (n < self.width or any(cell_text(c) for c in cells[self.width :]))
+        ):
+            issues.reject(report, line, "", f"{n} fields, the header has {self.width}")
+            return None
         if self.damaged:
             bad = [
                 f for f, c in self.items if c < n and type(cells[c]) is str and "\ufffd" in cells[c]
@@ -168,7 +171,8 @@ class RowMapper:
         return row
 
     def _heading(
-        self, line: int, row: dict[str, Any], cells: list[Any], values: dict[str, Any]) -> bool:
+        self, line: int, row: dict[str, Any], cells: list[Any], values: dict[str, Any]
+    ) -> bool:
         """A row without a price that is a section heading: counted apart, never rejected."""
         if cell_text(values.get("insured_price")):
             return False
@@ -227,8 +231,16 @@ class RowMapper:
                     row[fld] = parse_date(raw)
                 except ValueError as exc:
                     return header_of[fld], str(exc), cell_text(raw)
-        if row["effective_from"] and row["effective_to"] and row["effective_to"] < row["effective_from"]:
-            return header_of["effective_to"], "ends before it starts", cell_text(values.get("effective_to"))
+        if (
+            row["effective_from"]
+            and row["effective_to"]
+            and row["effective_to"] < row["effective_from"]
+        ):
+            return (
+                header_of["effective_to"],
+                "ends before it starts",
+                cell_text(values.get("effective_to")),
+            )
         return None
 
 

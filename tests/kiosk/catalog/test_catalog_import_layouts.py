@@ -52,9 +52,23 @@ def test_section_headings_are_skipped_not_rejected(catalog: CatalogService, tmp_
     header = ["STT", "Mã tương đương", "Tên dịch vụ kỹ thuật", "Đơn giá (VNĐ)", "Ghi chú"]
     lines = [header]
     for section in range(10):  # 10 headings over 150 priced rows: 6 % of the file
-        lines.append(["I II III IV V VI VII VIII IX X".split()[section], "", f"NHÓM {section + 1}: CHẨN ĐOÁN", "", ""])
+        lines.append(
+            [
+                ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][section],
+                "",
+                f"NHÓM {section + 1}: CHẨN ĐOÁN",
+                "",
+                "",
+            ]
+        )
         lines += [
-            [str(i + 1), f"02.{section:02d}{i:02d}.0001", f"Dịch vụ {section}-{i}", f"{1000 + i}", ""]
+            [
+                str(i + 1),
+                f"02.{section:02d}{i:02d}.0001",
+                f"Dịch vụ {section}-{i}",
+                f"{1000 + i}",
+                "",
+            ]
             for i in range(15)
         ]
     lines.append(["", "", "Tổng cộng", "", ""])
@@ -97,7 +111,9 @@ def test_header_after_many_title_lines_and_on_a_later_sheet(
         [2, "02.0116.0007", "Siêu âm tim", 486300],
     ]
     cover = [["Hướng dẫn sử dụng"], ["Xem sheet Bảng giá"]]
-    path = write_xlsx(tmp_path / "sheets.xlsx", {"Bìa": cover, "Bảng giá": data, "Ký": [["Người lập"]]})
+    path = write_xlsx(
+        tmp_path / "sheets.xlsx", {"Bìa": cover, "Bảng giá": data, "Ký": [["Người lập"]]}
+    )
     report = catalog.import_file(path, "service")
     assert report.ok, report.fatal
     assert report.sheet == "Bảng giá" and report.other_sheets == ["Bìa", "Ký"]
@@ -106,7 +122,9 @@ def test_header_after_many_title_lines_and_on_a_later_sheet(
     assert len(skipped) == len([t for t in TITLE if t])  # 12 title lines, more than 10
 
 
-def test_formulas_without_saved_values_are_said_once(catalog: CatalogService, tmp_path: Path) -> None:
+def test_formulas_without_saved_values_are_said_once(
+    catalog: CatalogService, tmp_path: Path
+) -> None:
     rows: list[list[object]] = [["MA_DICH_VU", "TEN_DICH_VU", "GIA_GOC", "DON_GIA"]]
     rows += [[f"X{i}", f"Dịch vụ {i}", 1000 + i, f"=C{i + 2}*1.1"] for i in range(40)]
     path = write_xlsx(tmp_path / "formula.xlsx", {"Sheet1": rows})  # openpyxl saves no values
@@ -143,7 +161,9 @@ def test_full_drug_tender_headers_map_without_a_column_map(tmp_path: Path) -> No
     assert not report.fatal, report.fatal
     assert report.columns["strength"] == "Nồng độ, hàm lượng"
     assert report.columns["price"] == "Đơn giá trúng thầu (có VAT)"
-    assert {"registration", "manufacturer", "country", "pack", "form", "unit", "route"} <= set(report.columns)
+    assert {"registration", "manufacturer", "country", "pack", "form", "unit", "route"} <= set(
+        report.columns
+    )
     assert "Thành tiền" in report.columns_ignored and "Số lượng" in report.columns_ignored
     assert report.rows_imported == 4 and report.rows_headings == 1 and report.rows_rejected == 0
     by_line = {r["source_line"]: r for r in result.rows}
@@ -155,7 +175,10 @@ def test_full_drug_tender_headers_map_without_a_column_map(tmp_path: Path) -> No
     assert [g.lines for g in report.variants] == [(3, 4)]
     assert by_line[3]["variant"] == "Hộp 10 vỉ x 10 viên, Công ty CP Dược Hậu Giang, VD-1234-19"
     assert by_line[4]["variant"] == "Chai 200 viên, Công ty CP Traphaco, VD-5678-20"
-    assert "SĐK: VD-1234-19" in by_line[3]["note"] and "Sản xuất: Công ty CP Dược Hậu Giang (Việt Nam)" in by_line[3]["note"]
+    assert (
+        "SĐK: VD-1234-19" in by_line[3]["note"]
+        and "Sản xuất: Công ty CP Dược Hậu Giang (Việt Nam)" in by_line[3]["note"]
+    )
     assert by_line[3]["price"] == 350 and by_line[5]["price"] == 1200
 
 
