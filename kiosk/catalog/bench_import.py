@@ -51,12 +51,15 @@ def plain_load(paths: list[Path], db_path: Path) -> Timing:
             for row in reader:
                 item_id += 1
                 folded = folded_words(row[name])
+                key = code_key(row[code])
                 items.append(
-                    (item_id, 0, "plain", row[code], code_key(row[code]), row[name], folded,
+                    (item_id, 0, "plain", row[code], key, row[name], folded,
                      "", "", int(row[price]), None, "", "procedure", "", "", "", "", None,
                      None, None, 0, item_id)
                 )  # fmt: skip
-                fts.append(store.fts_row(item_id, folded, "", "procedure"))
+                fts.append(
+                    store.fts_row(item_id, folded, "", "procedure", code=key, name=row[name])
+                )
         conn.execute("BEGIN")
         conn.executemany(f"INSERT INTO items VALUES({','.join('?' * 22)})", items)
         conn.executemany(store.FTS_INSERT, fts)

@@ -148,7 +148,7 @@ class StagedRows:
                 report.duplicate_groups += 1
                 if len(report.duplicates) < MAX_LISTED:
                     report.duplicates.append(entry)
-            if differ or any(labels):
+            if differ:  # same price: one price, nothing to choose (the UI says "several prices")
                 updates += [(label, m[0]) for label, m in zip(labels, members, strict=True)]
         conn.executemany("UPDATE temp.import_staging SET variant = ? WHERE rowid = ?", updates)
         conn.execute("DROP TABLE temp.import_groups")
