@@ -423,7 +423,7 @@ def test_a_crash_while_writing_leaves_the_active_catalog(
     real_fts_row = store.fts_row
     calls = 0
 
-    def failing(*args: object, **kwargs: object) -> tuple[Any, ...]:
+    def failing(*args: object, **kwargs: object) -> tuple[object, ...]:
         nonlocal calls
         calls += 1
         if calls > 3000:  # the writer fails half way through the search index
