@@ -194,6 +194,10 @@ class Workers(QObject):
         """Jobs submitted and not yet delivered."""
         return len(self._callbacks)
 
+    def has_pools(self) -> bool:
+        """Whether a pool (and so possibly an idle pool thread) exists: false after shutdown."""
+        return bool(self._pools)
+
     def running(self) -> int:
         """Jobs running on a pool thread right now (the GUI-test leak check reads this)."""
         return sum(p.activeThreadCount() for p in self._pools.values())
