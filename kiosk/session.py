@@ -1,7 +1,9 @@
 """The patient session: a plain-Python state machine (no Qt, no threads of its own).
 
-start -> identify (card, QR or keypad) -> confirm identity -> insurance result -> clinic ->
-priority -> confirm -> ticket -> start. Back and cancel everywhere; an idle countdown that wipes
+start -> personal-data notice (consent) -> identify (card, QR or keypad) -> confirm identity ->
+insurance result -> clinic -> priority -> confirm -> ticket -> start. A patient who does not
+agree to the notice goes from it straight to the clinic: a plain ticket, no chip read, no
+gateway check, no registration record (kiosk.privacy, deploy/README-IT.md "Personal data"). Back and cancel everywhere; an idle countdown that wipes
 every patient datum on timeout.
 
 Blocking work (reading the chip, asking the gateway, issuing and printing the ticket) is handed
@@ -77,6 +79,7 @@ def run_inline(
 
 class Step(StrEnum):
     START = "start"
+    CONSENT = "consent"  # the personal-data notice, before any card is read
     IDENTIFY = "identify"
     CARD_KEY = "card_key"  # a chip card is on the reader and its access key is needed
     READING_CARD = "reading_card"
@@ -96,6 +99,7 @@ BUSY_STEPS = {Step.READING_CARD, Step.CHECKING_INSURANCE, Step.ISSUING}
 
 # Where "back" goes from each step (busy steps have no back: they end by themselves).
 BACK: dict[Step, Step] = {
+    Step.CONSENT: Step.START,
     Step.IDENTIFY: Step.START,
     Step.CARD_KEY: Step.IDENTIFY,
     Step.CONFIRM_IDENTITY: Step.IDENTIFY,
@@ -125,6 +129,7 @@ class PatientData:
     scanned_code: str | None = None  # an appointment code shown to the camera
     card_this_session: bool = False  # a card was placed during this session (not left behind)
     priority_chosen: bool = False  # the patient answered the priority question themselves
+    consent: str | None = None  # the notice's answer: accepted/acknowledged/refused/plain
 
 
 class Services(Protocol):
@@ -139,6 +144,7 @@ class Services(Protocol):
     def issue_ticket(self, data: PatientData) -> Any: ...
     def print_ticket(self, ticket: Any, language: str) -> Any: ...
     def reprint_ticket(self, ticket: Any, language: str) -> Any: ...
+    def record_consent(self, notice_version: str, mode: str, answer: str) -> None: ...
 
 
 class Session:
@@ -229,7 +235,7 @@ class Session:
             self._data.language = language
         self.touch()
         self._data.message = None
-        self._go(Step.IDENTIFY)
+        self._go(Step.IDENTIFY if self.identifying else Step.CONSENT)
 
     def back(self) -> None:
         self.touch()
@@ -240,6 +246,9 @@ class Session:
             self._go(self._payment_return)
             return
         target = BACK.get(self._step)
+        if self._step is Step.CHOOSE_CLINIC and not self.identifying:
+            target = Step.CONSENT  # a plain ticket: back to the notice, answer it again
+            self._data.consent = None
         if target is None:
             return
         self._data.message = None
@@ -301,8 +310,49 @@ class Session:
     def _forget_identity(self) -> None:
         self._unregister()
         self._generation += 1
-        language = self._data.language
-        self._data = PatientData(language=language)
+        language, consent = self._data.language, self._data.consent
+        self._data = PatientData(language=language, consent=consent)
+
+    # -- personal-data notice --------------------------------------------------------------
+
+    @property
+    def identifying(self) -> bool:
+        """The patient agreed to the notice (or saw it, where no consent is asked): the kiosk
+        may read their card and ask the gateway."""
+        return self._data.consent in ("accepted", "acknowledged")
+
+    def accept_privacy(self, notice_version: str) -> None:
+        """The patient agreed (consent mode) or read on (notice mode)."""
+        if self._step is not Step.CONSENT:
+            return
+        self.touch()
+        mode = self.config.privacy.notice_mode
+        self._data.consent = "accepted" if mode == "consent" else "acknowledged"
+        self._record_consent(notice_version, mode, self._data.consent)
+        if self._own_card_present():
+            self._go(Step.CARD_KEY)  # placed on the reader while the notice showed
+        else:
+            self._go(Step.IDENTIFY)
+
+    def refuse_privacy(self, notice_version: str) -> None:
+        """No card, no gateway: a plain queue number (the desk registers the patient)."""
+        if self._step is not Step.CONSENT:
+            return
+        self.touch()
+        mode = self.config.privacy.notice_mode
+        self._data.consent = "refused" if mode == "consent" else "plain"
+        self._data.access_key = None
+        self._record_consent(notice_version, mode, self._data.consent)
+        self._data.message = None
+        self._go(Step.CHOOSE_CLINIC)
+
+    def _record_consent(self, version: str, mode: str, answer: str) -> None:
+        def failed(exc: BaseException) -> None:  # the answer is a statistic: never blocks
+            log.warning("notice answer not recorded: %s", type(exc).__name__)
+
+        self.run(
+            lambda: self.services.record_consent(version, mode, answer), lambda _: None, failed
+        )
 
     # -- idle ------------------------------------------------------------------------------
 
@@ -362,6 +412,11 @@ class Session:
 
     def card_inserted(self) -> None:
         """A card arrived on the reader (event already marshalled to this thread)."""
+        if self._step is Step.CONSENT or (self._step is Step.START and not self.identifying):
+            self.touch()  # nothing is read before the patient answers the notice
+            self._data.card_this_session = True
+            self._go(Step.CONSENT)
+            return
         if self._step in (Step.START, Step.IDENTIFY):
             self.touch()
             self._data.message = None
@@ -434,6 +489,9 @@ class Session:
         if self._step not in (Step.START, Step.IDENTIFY, Step.CARD_KEY):
             return
         self.touch()
+        if not self.identifying:  # shown before the notice: not read, the notice first
+            self._go(Step.CONSENT)
+            return
         kind = getattr(result, "kind", "unknown")
         if kind == "cccd":
             self._data.access_key = result.access_key
@@ -463,6 +521,8 @@ class Session:
             self._go(Step.IDENTIFY) if self._step is Step.START else self._changed()
 
     def _read_card(self) -> None:
+        if not self.identifying:
+            return
         key = self._data.access_key
         generation = self._generation
         self._go(Step.READING_CARD)
@@ -509,7 +569,11 @@ class Session:
     # -- insurance -------------------------------------------------------------------------
 
     def confirm_identity(self) -> None:
-        if self._step is not Step.CONFIRM_IDENTITY or self._data.identity is None:
+        if (
+            self._step is not Step.CONFIRM_IDENTITY
+            or self._data.identity is None
+            or not self.identifying
+        ):
             return
         self.touch()
         identity = self._data.identity

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.queue.service import TZ
 from kiosk.session import BUSY_STEPS, Session, Step
+from ui.screens.consent import ConsentScreen
 from ui.screens.identify import BusyScreen, IdentifyScreen
 from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
 from ui.screens.start import StartScreen
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.start = StartScreen(session)
+        self.consent = ConsentScreen(session)
         self.identify = IdentifyScreen(session, camera_view)
         self.busy = BusyScreen()
         self.confirm_identity = ConfirmIdentityScreen(session)
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
         self.prices = prices_screen
         self.screens: dict[Step, QWidget] = {
             Step.START: self.start,
+            Step.CONSENT: self.consent,
             Step.IDENTIFY: self.identify,
             Step.CARD_KEY: self.identify,
             Step.READING_CARD: self.busy,
