@@ -130,6 +130,7 @@ class PatientData:
     card_this_session: bool = False  # a card was placed during this session (not left behind)
     priority_chosen: bool = False  # the patient answered the priority question themselves
     consent: str | None = None  # the notice's answer: accepted/acknowledged/refused/plain
+    rules_applied: list[Text] = field(default_factory=list)  # the dated rules behind the share
 
 
 class Services(Protocol):
@@ -591,6 +592,22 @@ class Session:
             return
         self._data.eligibility = eligibility
         self._go(Step.INSURANCE_RESULT)
+        self._explain_rules(generation, eligibility)
+
+    def _explain_rules(self, generation: int, eligibility: Eligibility) -> None:
+        """The plain sentences of the rules behind the share (kiosk/rules), read off this thread."""
+        config = self.config
+
+        def known(texts: list[Text]) -> None:
+            if generation == self._generation and texts:
+                self._data.rules_applied = texts
+                self._changed()
+
+        self.run(
+            lambda: _rule_texts(eligibility, config),
+            known,
+            lambda exc: log.warning("rules not explained: %s", type(exc).__name__),
+        )
 
     def _insurance_failed(self, generation: int, exc: BaseException) -> None:
         # The checker never raises by contract; if it does anyway, degrade honestly.
@@ -703,6 +720,13 @@ class Session:
     def finish(self) -> None:
         """The patient took their ticket: done."""
         self.wipe()
+
+
+def _rule_texts(eligibility: Eligibility, config: KioskConfig) -> list[Text]:
+    from kiosk.insurance.benefits import rules_applied
+
+    applied = rules_applied(eligibility, on=date.today(), config=config.insurance)
+    return [Text(rule.text_vi, rule.text_en) for rule in applied]
 
 
 def _sensitive_values(identity: Identity) -> list[object]:

@@ -282,8 +282,9 @@ def purge(
     now = now or datetime.now(UTC)
     retention = config.privacy.retention
     done: dict[str, int] = {}
+    present = set(inspect(engine).get_table_names())  # before the write transaction (SQLite)
     with engine.begin() as conn:
-        if _has(engine, "queue_registrations"):
+        if "queue_registrations" in present:
             n = conn.execute(
                 delete(registrations).where(registrations.c.purge_after <= iso(now))
             ).rowcount
@@ -296,7 +297,7 @@ def purge(
                     delete(registrations).where(registrations.c.ticket_id.in_(old))
                 ).rowcount
             done["queue registrations"] = int(n or 0)
-        if _has(engine, "queue_tickets"):
+        if "queue_tickets" in present:
             today = now.astimezone(TZ).date().isoformat()
             done["queue patient keys"] = int(
                 conn.execute(
@@ -306,7 +307,7 @@ def purge(
                 ).rowcount
                 or 0
             )
-        if _has(engine, "his_outbox"):
+        if "his_outbox" in present:
             limit = now.timestamp() - outbox_days(config) * 86400
             done["HIS outbox"] = int(
                 conn.execute(
@@ -320,12 +321,12 @@ def purge(
                 ).rowcount
                 or 0
             )
-        if _has(engine, "web_audit"):
+        if "web_audit" in present:
             cutoff = (now - timedelta(days=retention.audit_days)).astimezone(UTC).isoformat()
             done["staff access log"] = int(
                 conn.execute(delete(web_audit).where(web_audit.c.at < cutoff)).rowcount or 0
             )
-        if _has(engine, "payment_bills"):
+        if "payment_bills" in present:
             cutoff = (
                 (now - timedelta(days=retention.payment_days))
                 .astimezone(TZ)
@@ -342,7 +343,7 @@ def purge(
                 ).rowcount
                 or 0
             )
-        if _has(engine, "privacy_consents"):
+        if "privacy_consents" in present:
             cutoff_day = (now - timedelta(days=retention.consent_days)).astimezone(TZ).date()
             done["notice answers"] = int(
                 conn.execute(delete(consents).where(consents.c.day < cutoff_day.isoformat())).rowcount

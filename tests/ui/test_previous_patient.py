@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from kiosk_testing import click, wait_step
+from kiosk_testing import click, start_journey, wait_step
 
 from kiosk.config import KioskConfig
 from kiosk.demo import _gateway_cards, bhyt_payload
@@ -43,8 +43,7 @@ def _show_hoa(kiosk: KioskApp) -> None:
 # two eventfds behind (a pool thread's event dispatcher, not yet traced).
 @pytest.mark.leaks_ok
 def test_a_card_left_in_view_does_not_identify_the_next_patient(kiosk, qtbot):
-    click(qtbot, kiosk.window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     _show_hoa(kiosk)
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY, timeout=15000)
     click(qtbot, kiosk.window, "cancel_button")  # "start over": the card stays in view
@@ -61,8 +60,7 @@ def test_a_card_left_in_view_does_not_identify_the_next_patient(kiosk, qtbot):
 
 
 def test_the_idle_countdown_covers_the_patient_data(kiosk, qtbot):
-    click(qtbot, kiosk.window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     _show_hoa(kiosk)
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY, timeout=15000)
     kiosk.services.camera.clear()

@@ -150,6 +150,8 @@ class InsuranceScreen(Screen):
         box.addLayout(grid)
         self.next_text = label("", "body", name="insurance_next")
         box.addWidget(self.next_text)
+        self.rules = label("", "muted", name="insurance_rules")  # "Theo Nghị định 188/2025, …"
+        box.addWidget(self.rules)
         outer.addWidget(FitScroll(frame))  # scrolls only on a short screen (1366x768)
         outer.addStretch(1)
         self.continue_button = button("", "primary", name="insurance_continue")
@@ -159,6 +161,9 @@ class InsuranceScreen(Screen):
     def refresh(self, session: Session) -> None:
         e = session.data.eligibility
         self.continue_button.setText(self.tr("Continue: choose a clinic"))
+        rules = [t.get(session.language) for t in session.data.rules_applied]
+        self.rules.setText("\n".join(rules))
+        self.rules.setVisible(bool(rules))
         if e is None:
             for widget in (self.title, self.message, self.next_text, *self.values.values()):
                 widget.clear()
