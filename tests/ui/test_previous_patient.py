@@ -55,7 +55,14 @@ def test_a_card_left_in_view_does_not_identify_the_next_patient(kiosk, qtbot):
         assert kiosk.session.data.identity is None
     kiosk.services.camera.clear()  # the card is taken away ...
     qtbot.wait(1200)
-    _show_hoa(kiosk)  # ... and shown again: that is a new scan
+    _show_hoa(kiosk)  # ... and shown again: a new patient, who first sees the notice
+    wait_step(qtbot, kiosk, Step.CONSENT, timeout=15000)
+    assert kiosk.session.data.identity is None  # a code shown before the answer is not kept
+    click(qtbot, kiosk.window, "consent_accept")
+    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    kiosk.services.camera.clear()
+    qtbot.wait(1200)
+    _show_hoa(kiosk)  # shown after agreeing: that is the scan
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY, timeout=15000)
 
 
