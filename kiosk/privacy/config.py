@@ -51,6 +51,8 @@ class RetentionConfig(BaseModel):
 
 
 class PrivacyConfig(BaseModel):
+    """Personal data: the notice before the card is read, and how long stored data is kept."""
+
     model_config = ConfigDict(extra="forbid")
 
     notice_mode: Literal["consent", "notice"] = Field(
@@ -74,7 +76,10 @@ class PrivacyConfig(BaseModel):
         default="Quầy tiếp đón hoặc phòng Công nghệ thông tin của bệnh viện",
         description="where a patient asks to see, correct or delete their data",
     )
-    contact_en: str = Field(default="The reception desk or the hospital's IT department")
+    contact_en: str = Field(
+        default="The reception desk or the hospital's IT department",
+        description="the same in English",
+    )
     purge_hour: int = Field(
         default=3, ge=0, le=23, description="local hour of the daily purge (also run at start)"
     )
