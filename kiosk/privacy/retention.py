@@ -109,8 +109,11 @@ def report(engine: Engine, config: KioskConfig, now: datetime | None = None) -> 
         reg.present = True
         row = _one(
             engine,
-            select(func.count(), func.min(tickets.c.issued_at), func.min(registrations.c.purge_after))
-            .select_from(registrations.outerjoin(tickets, tickets.c.id == registrations.c.ticket_id)),
+            select(
+                func.count(), func.min(tickets.c.issued_at), func.min(registrations.c.purge_after)
+            ).select_from(
+                registrations.outerjoin(tickets, tickets.c.id == registrations.c.ticket_id)
+            ),
         )
         reg.rows, reg.oldest, reg.until = int(row[0]), row[1], row[2]
         if hours is not None and reg.oldest:
@@ -149,7 +152,9 @@ def report(engine: Engine, config: KioskConfig, now: datetime | None = None) -> 
         box.present = True
         row = _one(
             engine,
-            select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.payload.is_not(None)),
+            select(func.count(), func.min(outbox.c.created_at)).where(
+                outbox.c.payload.is_not(None)
+            ),
         )
         box.rows = int(row[0])
         box.oldest = _epoch(row[1])
@@ -162,7 +167,9 @@ def report(engine: Engine, config: KioskConfig, now: datetime | None = None) -> 
         box.until = _epoch(delivered[0] + days * 86400) if delivered[0] is not None else None
         undelivered = _one(
             engine,
-            select(func.count()).where(outbox.c.payload.is_not(None), outbox.c.state != "delivered"),
+            select(func.count()).where(
+                outbox.c.payload.is_not(None), outbox.c.state != "delivered"
+            ),
         )
         box.extra["undelivered"] = int(undelivered[0])
     out.append(box)
@@ -216,8 +223,10 @@ def report(engine: Engine, config: KioskConfig, now: datetime | None = None) -> 
         cons.rows, cons.oldest = int(row[0]), row[1]
         if cons.oldest:
             cons.until = (
-                datetime.fromisoformat(cons.oldest) + timedelta(days=retention.consent_days)
-            ).date().isoformat()
+                (datetime.fromisoformat(cons.oldest) + timedelta(days=retention.consent_days))
+                .date()
+                .isoformat()
+            )
     out.append(cons)
 
     out.append(
@@ -339,14 +348,18 @@ def purge(
             conn.execute(delete(events).where(events.c.bill_number.in_(old_bills)))
             done["payment records"] = int(
                 conn.execute(
-                    delete(bills).where(bills.c.state.in_(CLOSED_BILLS), bills.c.updated_at < cutoff)
+                    delete(bills).where(
+                        bills.c.state.in_(CLOSED_BILLS), bills.c.updated_at < cutoff
+                    )
                 ).rowcount
                 or 0
             )
         if "privacy_consents" in present:
             cutoff_day = (now - timedelta(days=retention.consent_days)).astimezone(TZ).date()
             done["notice answers"] = int(
-                conn.execute(delete(consents).where(consents.c.day < cutoff_day.isoformat())).rowcount
+                conn.execute(
+                    delete(consents).where(consents.c.day < cutoff_day.isoformat())
+                ).rowcount
                 or 0
             )
     log.info(

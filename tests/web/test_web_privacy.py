@@ -23,18 +23,23 @@ def _issue(app: Any) -> Any:
 
 def test_every_registration_view_is_logged_without_patient_data(app: Any, caplog) -> None:
     caplog.set_level(logging.DEBUG)
-    shown, other = _issue(app), app.state.service.issue(
-        TicketRequest(clinic_id="noi", insured=False)
+    shown, other = (
+        _issue(app),
+        app.state.service.issue(TicketRequest(clinic_id="noi", insured=False)),
     )
     c = TestClient(app)
     h = {"x-api-key": app.state.auth.new_api_key("counter-3", "counter")}
     with c:
-        assert c.get(f"/api/v1/tickets/{shown.number}/registration", headers=h).json()[
-            "registration"
-        ]["name"] == NAME
-        assert c.get(f"/api/v1/tickets/{other.id}/registration", headers=h).json()[
-            "registration"
-        ] is None
+        assert (
+            c.get(f"/api/v1/tickets/{shown.number}/registration", headers=h).json()["registration"][
+                "name"
+            ]
+            == NAME
+        )
+        assert (
+            c.get(f"/api/v1/tickets/{other.id}/registration", headers=h).json()["registration"]
+            is None
+        )
     views = [e for e in app.state.auth.audit_log() if e["action"] == "registration_viewed"]
     assert [(v["actor"], v["number"], v["detail"]) for v in views] == [
         ("key:counter-3", other.number, "no record (purged or none kept)"),

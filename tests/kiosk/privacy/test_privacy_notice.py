@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from kiosk.bootstrap import Services, build_services
 from kiosk.config import KioskConfig
-from kiosk.identity.classify import classify
 from kiosk.demo import cccd_payload
+from kiosk.identity.classify import classify
 from kiosk.privacy import notice, store
 from kiosk.session import Session, Step, run_inline
 
