@@ -150,9 +150,11 @@ class InsuranceScreen(Screen):
         box.addLayout(grid)
         self.next_text = label("", "body", name="insurance_next")
         box.addWidget(self.next_text)
-        self.rules = label("", "muted", name="insurance_rules")  # "Theo Nghị định 188/2025, …"
-        box.addWidget(self.rules)
         outer.addWidget(FitScroll(frame))  # scrolls only on a short screen (1366x768)
+        # the rules behind the share ("Theo Nghị định 188/2025, …"), known a moment later
+        self.rules = label("", "muted", name="insurance_rules")
+        self.rules.hide()
+        outer.addWidget(self.rules)
         outer.addStretch(1)
         self.continue_button = button("", "primary", name="insurance_continue")
         self.continue_button.clicked.connect(session.continue_after_insurance)
