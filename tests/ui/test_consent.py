@@ -35,6 +35,9 @@ def kiosk(demo_config, qtbot) -> Iterator[KioskApp]:
     app.close()
 
 
+# Open finding (issue 12 §1, as in test_admin_entry and test_journey run alone): the first full
+# kiosk of a process leaves two eventfds behind (a pool thread's event dispatcher).
+@pytest.mark.leaks_ok
 def test_the_notice_offers_two_equal_answers_and_agreeing_reads_the_card(kiosk, qtbot):
     window = kiosk.window
     reads = []
