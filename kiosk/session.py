@@ -136,6 +136,7 @@ class PatientData:
     priority_chosen: bool = False  # the patient answered the priority question themselves
     consent: str | None = None  # the notice's answer: accepted/acknowledged/refused/plain
     rules_applied: list[Text] = field(default_factory=list)  # the dated rules behind the share
+    pending_scan: Any = None  # a code shown before the notice's answer: used only on "agree"
 
 
 class Services(Protocol):
@@ -335,10 +336,13 @@ class Session:
         mode = self.config.privacy.notice_mode
         self._data.consent = "accepted" if mode == "consent" else "acknowledged"
         self._record_consent(notice_version, mode, self._data.consent)
+        pending, self._data.pending_scan = self._data.pending_scan, None
         if self._own_card_present():
             self._go(Step.CARD_KEY)  # placed on the reader while the notice showed
         else:
             self._go(Step.IDENTIFY)
+        if pending is not None:
+            self.code_scanned(pending)  # shown while the notice showed: used now
 
     def refuse_privacy(self, notice_version: str) -> None:
         """No card, no gateway: a plain queue number (the desk registers the patient)."""
@@ -348,6 +352,7 @@ class Session:
         mode = self.config.privacy.notice_mode
         self._data.consent = "refused" if mode == "consent" else "plain"
         self._data.access_key = None
+        self._data.pending_scan = None  # a code shown meanwhile is dropped unread
         self._record_consent(notice_version, mode, self._data.consent)
         self._data.message = None
         self._go(Step.CHOOSE_CLINIC)
@@ -504,11 +509,12 @@ class Session:
 
     def code_scanned(self, result: Any) -> None:
         """A QR/scanner result (kiosk.identity.classify.ScanResult), on this thread."""
-        if self._step not in (Step.START, Step.IDENTIFY, Step.CARD_KEY):
+        if self._step not in (Step.START, Step.CONSENT, Step.IDENTIFY, Step.CARD_KEY):
             return
         self.touch()
-        if not self.identifying:  # shown before the notice: not read, the notice first
-            self._go(Step.CONSENT)
+        if not self.identifying:  # shown before the answer: held, used only if they agree
+            self._data.pending_scan = result
+            self._go(Step.CONSENT) if self._step is not Step.CONSENT else self._changed()
             return
         kind = getattr(result, "kind", "unknown")
         if kind == "cccd":

@@ -113,6 +113,7 @@ def test_typed_id_without_card_and_invalid_ids(session):
 
 def test_the_chip_opens_with_the_last_6_digits(services, session):
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("an-adult")  # type: ignore[union-attr]
     session.card_inserted()
     assert session.step is Step.CARD_KEY
@@ -125,6 +126,7 @@ def test_the_chip_opens_with_the_last_6_digits(services, session):
 
 def test_12_digits_at_the_chip_are_checked_against_it(services, session):
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("an-adult")  # type: ignore[union-attr]
     session.card_inserted()
     other = "031195" + AN_ID[-6:]  # another valid ID with the same last 6 digits

@@ -116,11 +116,18 @@ def test_a_card_placed_before_the_answer_is_not_read_until_the_patient_agrees(se
     assert columns == {"id", "day", "kiosk_id", "notice_version", "mode", "answer"}  # no person
 
 
-def test_a_qr_shown_before_the_answer_is_not_kept(services):
+def test_a_qr_shown_before_the_answer_is_used_only_if_the_patient_agrees(services):
     session = Session(services, run_inline)
     an = services.card_reader.people["an-adult"]  # type: ignore[union-attr]
     session.code_scanned(classify(cccd_payload(an)))
     assert session.step is Step.CONSENT and session.data.identity is None
+    session.accept_privacy("v")
+    assert session.step is Step.CONFIRM_IDENTITY and session.data.identity is not None
+    session.wipe()
+    session.code_scanned(classify(cccd_payload(an)))
+    session.refuse_privacy("v")
+    assert session.step is Step.CHOOSE_CLINIC
+    assert session.data.identity is None and session.data.pending_scan is None
 
 
 def test_a_refusal_gives_a_plain_ticket_without_card_gateway_or_registration(services):
