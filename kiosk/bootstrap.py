@@ -87,6 +87,12 @@ class Services:
 
         eligibility = data.eligibility
         assert data.clinic_id is not None
+        if data.consent in ("refused", "plain"):  # the notice was declined: a number only
+            return self.queue.issue(
+                TicketRequest(clinic_id=data.clinic_id, insured=False, priority=data.priority,
+                              language=data.language,
+                              staff_note="Lấy số thường: chưa đọc thẻ, chưa kiểm tra BHYT")
+            )  # fmt: skip
         request = TicketRequest(
             clinic_id=data.clinic_id,
             insured=bool(eligibility and eligibility.action is InsuranceAction.INSURED),
@@ -102,6 +108,18 @@ class Services:
         if self.his is not None and self.his.enabled:  # the ticket and its HIS registration
             return self.his.issue_for_session(self.queue, request, data).ticket
         return self.queue.issue(request)
+
+    def record_consent(self, notice_version: str, mode: str, answer: str) -> None:
+        """The notice's answer, without the person (kiosk.privacy.store)."""
+        from kiosk.privacy import store
+
+        store.record(
+            self.queue.engine,
+            kiosk_id=self.config.kiosk_id,
+            notice_version=notice_version,
+            mode=mode,
+            answer=answer,
+        )
 
     def print_ticket(self, ticket: Ticket, language: str) -> PrintOutcome:
         return self.printing.print_ticket(

@@ -1,7 +1,9 @@
 """The patient session: a plain-Python state machine (no Qt, no threads of its own).
 
-start -> identify (card, QR or keypad) -> confirm identity -> insurance result -> clinic ->
-priority -> confirm -> ticket -> start. Back and cancel everywhere; an idle countdown that wipes
+start -> personal-data notice (consent) -> identify (card, QR or keypad) -> confirm identity ->
+insurance result -> clinic -> priority -> confirm -> ticket -> start. A patient who does not
+agree to the notice goes from it straight to the clinic: a plain ticket, no chip read, no
+gateway check, no registration record (kiosk.privacy, deploy/README-IT.md "Personal data"). Back and cancel everywhere; an idle countdown that wipes
 every patient datum on timeout.
 
 Blocking work (reading the chip, asking the gateway, issuing and printing the ticket) is handed
@@ -80,6 +82,7 @@ def run_inline(
 
 class Step(StrEnum):
     START = "start"
+    CONSENT = "consent"  # the personal-data notice, before any card is read
     IDENTIFY = "identify"
     CARD_KEY = "card_key"  # a chip card is on the reader and its access key is needed
     READING_CARD = "reading_card"
@@ -102,6 +105,7 @@ LOOKUP_GRACE_S = 1.0  # beyond his.appointments.lookup_timeout_s the lookup is g
 
 # Where "back" goes from each step (busy steps have no back: they end by themselves).
 BACK: dict[Step, Step] = {
+    Step.CONSENT: Step.START,
     Step.IDENTIFY: Step.START,
     Step.CARD_KEY: Step.IDENTIFY,
     Step.CONFIRM_IDENTITY: Step.IDENTIFY,
@@ -138,6 +142,9 @@ class PatientData:
     appointment: Any = None  # kiosk.his.base.Appointment the patient confirmed
     appointment_first: bool = False  # confirmed within its window: served before walk-ins
     slip: Any = None  # kiosk.his.record.Slip: a transfer or re-exam slip scanned
+    consent: str | None = None  # the notice's answer: accepted/acknowledged/refused/plain
+    rules_applied: list[Text] = field(default_factory=list)  # the dated rules behind the share
+    pending_scan: Any = None  # a code shown before the notice's answer: used only on "agree"
 
 
 class Services(Protocol):
@@ -155,6 +162,7 @@ class Services(Protocol):
     def appointments_enabled(self) -> bool: ...
     def find_appointment(self, code: str | None, citizen_id: str | None) -> Any: ...
     def apply_slip(self, eligibility: Eligibility, slip: Any) -> Eligibility: ...
+    def record_consent(self, notice_version: str, mode: str, answer: str) -> None: ...
 
 
 class Session:
@@ -246,7 +254,7 @@ class Session:
             self._data.language = language
         self.touch()
         self._data.message = None
-        self._go(Step.IDENTIFY)
+        self._go(Step.IDENTIFY if self.identifying else Step.CONSENT)
 
     def back(self) -> None:
         self.touch()
@@ -260,6 +268,9 @@ class Session:
         if self._step is Step.CHOOSE_PRIORITY and self._data.appointment is not None:
             target = Step.APPOINTMENT
             self._data.appointment, self._data.appointment_first = None, False
+        elif self._step is Step.CHOOSE_CLINIC and not self.identifying:
+            target = Step.CONSENT  # a plain ticket: back to the notice, answer it again
+            self._data.consent = None
         if target is None:
             return
         self._data.message = None
@@ -321,8 +332,53 @@ class Session:
     def _forget_identity(self) -> None:
         self._unregister()
         self._generation += 1
-        language = self._data.language
-        self._data = PatientData(language=language)
+        language, consent = self._data.language, self._data.consent
+        self._data = PatientData(language=language, consent=consent)
+
+    # -- personal-data notice --------------------------------------------------------------
+
+    @property
+    def identifying(self) -> bool:
+        """The patient agreed to the notice (or saw it, where no consent is asked): the kiosk
+        may read their card and ask the gateway."""
+        return self._data.consent in ("accepted", "acknowledged")
+
+    def accept_privacy(self, notice_version: str) -> None:
+        """The patient agreed (consent mode) or read on (notice mode)."""
+        if self._step is not Step.CONSENT:
+            return
+        self.touch()
+        mode = self.config.privacy.notice_mode
+        self._data.consent = "accepted" if mode == "consent" else "acknowledged"
+        self._record_consent(notice_version, mode, self._data.consent)
+        pending, self._data.pending_scan = self._data.pending_scan, None
+        if self._own_card_present():
+            self._go(Step.CARD_KEY)  # placed on the reader while the notice showed
+        else:
+            self._go(Step.IDENTIFY)
+        if pending is not None:
+            self.code_scanned(pending)  # shown while the notice showed: used now
+
+    def refuse_privacy(self, notice_version: str) -> None:
+        """No card, no gateway: a plain queue number (the desk registers the patient)."""
+        if self._step is not Step.CONSENT:
+            return
+        self.touch()
+        mode = self.config.privacy.notice_mode
+        self._data.consent = "refused" if mode == "consent" else "plain"
+        self._data.access_key = None
+        self._data.pending_scan = None  # a code shown meanwhile is dropped unread
+        self._record_consent(notice_version, mode, self._data.consent)
+        self._data.message = None
+        self._go(Step.CHOOSE_CLINIC)
+
+    def _record_consent(self, version: str, mode: str, answer: str) -> None:
+        def failed(exc: BaseException) -> None:  # the answer is a statistic: never blocks
+            log.warning("notice answer not recorded: %s", type(exc).__name__)
+
+        self.run(
+            lambda: self.services.record_consent(version, mode, answer), lambda _: None, failed
+        )
 
     # -- idle ------------------------------------------------------------------------------
 
@@ -388,6 +444,11 @@ class Session:
 
     def card_inserted(self) -> None:
         """A card arrived on the reader (event already marshalled to this thread)."""
+        if self._step is Step.CONSENT or (self._step is Step.START and not self.identifying):
+            self.touch()  # nothing is read before the patient answers the notice
+            self._data.card_this_session = True
+            self._go(Step.CONSENT)
+            return
         if self._step in (Step.START, Step.IDENTIFY):
             self.touch()
             self._data.message = None
@@ -469,9 +530,13 @@ class Session:
 
     def code_scanned(self, result: Any) -> None:
         """A QR/scanner result (kiosk.identity.classify.ScanResult), on this thread."""
-        if self._step not in (Step.START, Step.IDENTIFY, Step.CARD_KEY):
+        if self._step not in (Step.START, Step.CONSENT, Step.IDENTIFY, Step.CARD_KEY):
             return
         self.touch()
+        if not self.identifying:  # shown before the answer: held, used only if they agree
+            self._data.pending_scan = result
+            self._go(Step.CONSENT) if self._step is not Step.CONSENT else self._changed()
+            return
         kind = getattr(result, "kind", "unknown")
         if kind == "cccd":
             self._data.access_key = result.access_key
@@ -501,6 +566,8 @@ class Session:
             self._go(Step.IDENTIFY) if self._step is Step.START else self._changed()
 
     def _read_card(self) -> None:
+        if not self.identifying:
+            return
         key = self._data.access_key
         generation = self._generation
         self._go(Step.READING_CARD)
@@ -555,7 +622,11 @@ class Session:
     # -- insurance -------------------------------------------------------------------------
 
     def confirm_identity(self) -> None:
-        if self._step is not Step.CONFIRM_IDENTITY or self._data.identity is None:
+        if (
+            self._step is not Step.CONFIRM_IDENTITY
+            or self._data.identity is None
+            or not self.identifying
+        ):
             return
         self.touch()
         identity = self._data.identity
@@ -575,6 +646,22 @@ class Session:
             eligibility = self.services.apply_slip(eligibility, self._data.slip)
         self._data.eligibility = eligibility
         self._go(Step.INSURANCE_RESULT)
+        self._explain_rules(generation, eligibility)
+
+    def _explain_rules(self, generation: int, eligibility: Eligibility) -> None:
+        """The plain sentences of the rules behind the share (kiosk/rules), read off this thread."""
+        config = self.config
+
+        def known(texts: list[Text]) -> None:
+            if generation == self._generation and texts:
+                self._data.rules_applied = texts
+                self._changed()
+
+        self.run(
+            lambda: _rule_texts(eligibility, config),
+            known,
+            lambda exc: log.warning("rules not explained: %s", type(exc).__name__),
+        )
 
     def _insurance_failed(self, generation: int, exc: BaseException) -> None:
         # The checker never raises by contract; if it does anyway, degrade honestly.
@@ -782,6 +869,13 @@ class Session:
     def finish(self) -> None:
         """The patient took their ticket: done."""
         self.wipe()
+
+
+def _rule_texts(eligibility: Eligibility, config: KioskConfig) -> list[Text]:
+    from kiosk.insurance.benefits import rules_applied
+
+    applied = rules_applied(eligibility, on=date.today(), config=config.insurance)
+    return [Text(rule.text_vi, rule.text_en) for rule in applied]
 
 
 def _sensitive_values(identity: Identity) -> list[object]:

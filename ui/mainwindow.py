@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from kiosk.queue.service import TZ
 from kiosk.session import BUSY_STEPS, Session, Step
 from ui.screens.appointment import AppointmentScreen
+from ui.screens.consent import ConsentScreen
 from ui.screens.identify import BusyScreen, IdentifyScreen
 from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
 from ui.screens.start import StartScreen
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.start = StartScreen(session)
+        self.consent = ConsentScreen(session)
         self.identify = IdentifyScreen(session, camera_view)
         self.busy = BusyScreen()
         self.confirm_identity = ConfirmIdentityScreen(session)
@@ -175,6 +177,7 @@ class MainWindow(QMainWindow):
         self.prices = prices_screen
         self.screens: dict[Step, QWidget] = {
             Step.START: self.start,
+            Step.CONSENT: self.consent,
             Step.IDENTIFY: self.identify,
             Step.CARD_KEY: self.identify,
             Step.READING_CARD: self.busy,

@@ -203,6 +203,9 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.START)
     shoot("01-start")
     s.begin()
+    wait(Step.CONSENT)
+    shoot("01b-consent")
+    kiosk.window.consent.accept.click()
     wait(Step.IDENTIFY)
     if camera is not None:
         camera.clear()
@@ -247,6 +250,8 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
 
     printer.set_paper_out(True)
     s.begin()
+    wait(Step.CONSENT)
+    kiosk.window.consent.accept.click()
     wait(Step.IDENTIFY)
     reader.insert("hoa-adult")
     wait(Step.CARD_KEY)
@@ -270,7 +275,7 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.START)
 
     s.begin()
-    wait(Step.IDENTIFY)
+    wait(Step.CONSENT)
     s.countdown_started = s.clock()
     kiosk.window.refresh()
     pump(150)

@@ -47,6 +47,7 @@ def test_five_taps_in_the_corner_open_admin_mode(kiosk, qtbot):
 
 def test_gesture_does_nothing_during_a_patient_session(kiosk, qtbot):
     kiosk.session.begin()
+    kiosk.session.accept_privacy("test-notice")  # the personal-data notice
     assert kiosk.session.step is Step.IDENTIFY
     tap_corner(qtbot, kiosk.window, 5)
     assert not kiosk.window.admin_active
