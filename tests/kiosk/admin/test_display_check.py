@@ -40,16 +40,34 @@ def test_a_plugin_whose_library_is_missing_fails_and_names_it(kiosk_config, tmp_
     build = tmp_path / "build"
     build.mkdir()
     (build / "dep.c").write_text("int kiosk_dep(void) { return 1; }\n")
-    (build / "plugin.c").write_text("int kiosk_dep(void);\nint plugin(void) { return kiosk_dep(); }\n")
+    (build / "plugin.c").write_text(
+        "int kiosk_dep(void);\nint plugin(void) { return kiosk_dep(); }\n"
+    )
     soname = "libkiosk-test-gone.so.0"
     subprocess.run(
-        ["cc", "-shared", "-fPIC", f"-Wl,-soname,{soname}", "-o", str(build / soname), str(build / "dep.c")],
+        [
+            "cc",
+            "-shared",
+            "-fPIC",
+            f"-Wl,-soname,{soname}",
+            "-o",
+            str(build / soname),
+            str(build / "dep.c"),
+        ],
         check=True,
     )
     platforms = tmp_path / "platforms"
     platforms.mkdir()
     subprocess.run(
-        ["cc", "-shared", "-fPIC", "-o", str(platforms / "libqwayland.so"), str(build / "plugin.c"), str(build / soname)],
+        [
+            "cc",
+            "-shared",
+            "-fPIC",
+            "-o",
+            str(platforms / "libqwayland.so"),
+            str(build / "plugin.c"),
+            str(build / soname),
+        ],
         check=True,
     )
     shutil.rmtree(build)  # the library the plugin needs is gone
@@ -62,7 +80,9 @@ def test_a_plugin_whose_library_is_missing_fails_and_names_it(kiosk_config, tmp_
 
 
 def test_missing_libwayland_cursor_names_the_debian_package(kiosk_config, monkeypatch):
-    error = "OSError: libwayland-cursor.so.0: cannot open shared object file: No such file or directory"
+    error = (
+        "OSError: libwayland-cursor.so.0: cannot open shared object file: No such file or directory"
+    )
     monkeypatch.setattr(display_check, "load_error", lambda path: error)
     result = check_display(kiosk_config, {})
     assert not result.ok
