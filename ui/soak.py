@@ -17,6 +17,7 @@ Hand-written: it is the kiosk's own journey script; psutil does the measuring.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -82,10 +83,8 @@ def qobject_count(app: QApplication) -> int:
 def _trim() -> None:
     """Hands freed heap back to the system (glibc), so RSS shows what is still in use rather
     than what the allocator keeps cached: a leak stays, fragmentation noise goes."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def sample(app: QApplication, journeys: int, started: float) -> Sample:
