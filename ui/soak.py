@@ -132,9 +132,10 @@ class Driver:
         self.reader: Any = services.card_reader
         self.camera: Any = services.camera
         self.printer: Any = services.printer
-        if self.reader is None or self.camera is None or self.printer is None:
+        people: dict[str, dict[str, Any]] | None = getattr(self.reader, "people", None)
+        if people is None or not hasattr(self.camera, "show") or self.printer is None:
             raise SoakError("the soak needs the simulated card reader, camera and printer")
-        self.people = [p for _, p in sorted(self.reader.people.items())]
+        self.people = [p for _, p in sorted(people.items())]
         cards = _gateway_cards()
         self.insured = [p for p in self.people if p["id"] in cards]
         self.cards = cards
@@ -227,7 +228,7 @@ class Driver:
 
     def _prices(self, person: dict[str, Any]) -> None:
         """A look at the prices from the start screen: search, open a row, close."""
-        prices = self.kiosk.window.findChild(QObject, "prices_screen")
+        prices: Any = self.kiosk.window.findChild(QObject, "prices_screen")
         self.at(Step.START)
         self.session.open_prices()
         self.at(Step.PRICES)

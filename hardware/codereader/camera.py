@@ -64,6 +64,7 @@ class StreamingCamera(Camera):
     """
 
     name = "camera"
+    _decoder_: Decoder | None
 
     @property
     def _decoder(self) -> Decoder:
@@ -75,7 +76,7 @@ class StreamingCamera(Camera):
 
     def __init__(self, config: CameraConfig, decoder: Decoder | None = None) -> None:
         self.config = config
-        self._decoder_: Decoder | None = decoder
+        self._decoder_ = decoder
         self._duplicates = DuplicateFilter(config.repeat_after_s)
         self._on_code: CodeCallback | None = None
         self._running = threading.Event()

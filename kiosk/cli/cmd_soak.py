@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from kiosk.cli import CommandRegistry, config_from_args
+from kiosk.config import KioskConfig
 
 TARGET_GROWTH = 0.05
 
@@ -29,7 +30,7 @@ def _bench_soak(args: argparse.Namespace) -> int:
         return _soak(config, args)
 
 
-def _soak(config, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _soak(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.logging_setup import setup_from_config
     from ui.app import build_app
     from ui.soak import Sample, SoakError, soak

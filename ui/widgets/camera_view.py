@@ -103,11 +103,11 @@ class CameraView(QWidget):
     def _tick(self) -> None:
         started = time.perf_counter()
         count = getattr(self.camera, "frames", None)  # StreamingCamera counts its frames
-        frame = None
+        frame: Any = None
         if count is None or count != self._last_count:  # else nothing new: no copy, no repaint
             self._last_count = count
             frame = self.camera.latest_frame()
-        shape = getattr(frame, "shape", ())  # a numpy RGB frame (numpy is loaded once there is one)
+        shape: tuple[int, ...] = getattr(frame, "shape", ())  # numpy RGB (loaded by then)
         if frame is not None and len(shape) == 3 and shape[2] == 3 and frame.size:
             self._set_frame(frame)
             self._since_frame.restart()
