@@ -208,6 +208,9 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
         camera.clear()
     pump(300)
     shoot("02-identify")
+    s.submit_id("999999999999")  # 12 digits that cannot be an ID: the keypad stays whole
+    pump(150)
+    shoot("02b-identify-id-error")
     reader.insert("an-adult")
     wait(Step.CARD_KEY)
     shoot("03-card-key")
