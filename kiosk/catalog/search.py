@@ -39,6 +39,8 @@ from kiosk.catalog.text import code_key, tokens
 from kiosk.catalog.typos import TypoIndex
 
 ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
+MMAP_BYTES = 256 * 2**20
+READ_CACHE = 4_000  # index reads kept per searching thread (successive keystrokes repeat them)
 CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
 TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
 BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
@@ -101,10 +103,14 @@ class Searcher:
         exams: Sequence[ExamTarget] = (),
     ) -> None:
         self.conn = conn
+        # the index is read in many small random reads: memory-mapped, they need no copy
+        conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         self.synonyms = synonyms or SynonymTable({})
         self.exams = tuple(exams)
         self._typos: dict[tuple[int, ...], TypoIndex] = {}
         self._items: dict[int, Row] = {}
+        self._reads: dict[tuple[str, int, int, int, bool], list[tuple[int, float]]] = {}
+        self._reads_for: frozenset[int] = frozenset()
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ vocabulary
@@ -290,13 +296,32 @@ class Searcher:
         rows: `bm25=False` (0.0) for broad prefixes and OR-ed typo alternatives."""
         rank = f"bm25(items_fts, {_BM25})" if bm25 else "0.0"
         rows: list[tuple[int, float]] = []
+        cache = self._read_cache(versions)
         for v in versions:
-            rows += self.conn.execute(
-                f"SELECT rowid, {rank} FROM items_fts WHERE items_fts MATCH ? "
-                "AND rowid BETWEEN ? AND ? LIMIT ?",
-                (expr, v.id_lo, v.id_hi, limit),
-            ).fetchall()
+            key = (expr, v.id_lo, v.id_hi, limit, bm25)
+            part = cache.get(key)
+            if part is None:
+                part = self.conn.execute(
+                    f"SELECT rowid, {rank} FROM items_fts WHERE items_fts MATCH ? "
+                    "AND rowid BETWEEN ? AND ? LIMIT ?",
+                    (expr, v.id_lo, v.id_hi, limit),
+                ).fetchall()
+                if len(cache) >= READ_CACHE:
+                    cache.clear()
+                cache[key] = part
+            rows += part
         return rows
+
+    def _read_cache(
+        self, versions: Sequence[ActiveVersion]
+    ) -> dict[tuple[str, int, int, int, bool], list[tuple[int, float]]]:
+        """The index reads of the versions. A version's rows never change (ids are never
+        reused), but bm25 counts over the whole index, which changes only with an import:
+        the cache is emptied when a version not seen before is searched."""
+        if any(v.version_id not in self._reads_for for v in versions):
+            self._reads.clear()
+            self._reads_for = frozenset(v.version_id for v in versions)
+        return self._reads
 
     def _codes(
         self,
@@ -343,9 +368,9 @@ class Searcher:
                 chunk = missing[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for r in self.conn.execute(
-                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk
+                    f"SELECT {_ITEM_COLUMNS}, name_folded FROM items WHERE id IN ({marks})", chunk
                 ):
-                    cache[r[0]] = Row(row_to_item(r))
+                    cache[r[0]] = Row(row_to_item(r), r[-1])
         return {i: cache[i] for i in ids if i in cache}
 
     def get(self, item_id: int) -> CatalogItem | None:

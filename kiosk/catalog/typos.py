@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 MIN_LEN = 2  # a one-letter word is never corrected
 MAX_CANDIDATES = 6  # per word
 LONG_WORD = 8  # from this length two edits are allowed
+FOUND_CACHE = 5_000  # typed words whose corrections are remembered
 
 
 @dataclass
@@ -28,6 +29,7 @@ class TypoIndex:
     counts: dict[str, int]
     _words: list[str] = field(default_factory=list)
     _prefixes: dict[int, tuple[list[str], dict[str, int]]] = field(default_factory=dict)
+    _found: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, int]]) -> TypoIndex:
@@ -62,7 +64,18 @@ class TypoIndex:
         return table
 
     def candidates(self, word: str, prefix: bool) -> list[str]:
-        """Up to MAX_CANDIDATES corrections of `word`, nearest and most frequent first."""
+        """Up to MAX_CANDIDATES corrections of `word`, nearest and most frequent first.
+        Remembered: while a patient types, the words before the last come back every
+        keystroke (the vocabulary of an index never changes)."""
+        key = (word, prefix)
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= FOUND_CACHE:
+                self._found.clear()
+            found = self._found[key] = self._candidates(word, prefix)
+        return list(found)
+
+    def _candidates(self, word: str, prefix: bool) -> list[str]:
         if len(word) < MIN_LEN or word.isdigit():
             return []
         limit = 2 if len(word) >= LONG_WORD else 1
