@@ -122,7 +122,9 @@ def score(row: Row, query: RankQuery, bm25: float = 0.0, bonus: float = 0.0) -> 
     found = [row.find(w, query.prefix_last and i == last) for i, w in enumerate(words)]
     in_name = n - found.count(-1)
     s += IN_NAME * in_name / n
-    if in_name == n and len(name_words) >= n:
+    if n == 1 and found[0] >= 0:  # one word: the phrase is the word, where it was found
+        s += STARTS_WITH if found[0] == 0 else PHRASE
+    elif in_name == n and len(name_words) >= n:
         if found[0] == 0 and _phrase_at(words, name_words, 0, query.prefix_last):
             s += STARTS_WITH
         elif any(
