@@ -298,7 +298,9 @@ class Searcher:
         ]
         expr = "{name extra alias} : (" + " AND ".join(groups) + ")"
         query = RankQuery(tuple(words), prefix_last, 0.0, options=tuple(options))
-        need = [tuple((o, prefix_last and i == last) for o in opts) for i, opts in enumerate(options)]
+        need = [
+            tuple((o, prefix_last and i == last) for o in opts) for i, opts in enumerate(options)
+        ]
         rows = self._fts(expr + cat_filter, versions, TYPO_CANDIDATES, False, need)
         found.add(rows, query)
         if not unknown and rows:  # known words that found nothing together: the best row
