@@ -74,6 +74,9 @@ class KioskApp:
 
     def close(self) -> None:
         self.window.idle_timer.stop()
+        purge_timer = self.extras.get("privacy_purge_timer")
+        if purge_timer is not None:
+            purge_timer.stop()
         gesture = self.extras.get("gesture")
         if gesture is not None:
             gesture.uninstall()
@@ -135,8 +138,17 @@ def build_app(
     gate = RepeatGate(config.devices.camera.repeat_after_s)
 
     def code_received(data: bytes, lossy: bool) -> None:
-        if gate.accept(data):
-            session.code_scanned(classify(ScannedCode(data, lossy), pattern))
+        if not gate.accept(data):
+            return
+        result = classify(ScannedCode(data, lossy), pattern)
+        if result.kind == "unknown":  # a transfer or re-exam slip (kiosk.his.config patterns)
+            from kiosk.his.appointments import parse_slip
+
+            slip = parse_slip(bytes(data).decode("utf-8", "replace"), config)
+            if slip is not None:
+                session.slip_scanned(slip)
+                return
+        session.code_scanned(result)
 
     bridge.code_received.connect(patient_facing(code_received))
     bridge.card_inserted.connect(patient_facing(session.card_inserted))
@@ -201,6 +213,7 @@ def build_app(
     prices.set_language(session.language)
 
     _wire_speech(kiosk)
+    _wire_privacy_purge(kiosk)
     _wire_admin(kiosk)
     _wire_out_of_service(kiosk)
 
@@ -356,6 +369,32 @@ def _payment_sync(payment: Any) -> Callable[[Session], None]:
     return sync
 
 
+def _wire_privacy_purge(kiosk: KioskApp) -> None:
+    """Erases stored personal data past its retention: at start, then daily (kiosk.privacy)."""
+    from kiosk.privacy import retention
+    from kiosk.privacy.schedule import DailyPurge
+
+    schedule = DailyPurge(kiosk.config.privacy.purge_hour)
+    engine = kiosk.services.queue.engine
+
+    def check() -> None:
+        if not schedule.due():
+            return
+        schedule.ran()
+        kiosk.workers.submit(
+            lambda: retention.purge(engine, kiosk.config),
+            lambda _: None,
+            lambda e: log.error("privacy purge failed: %s", type(e).__name__),
+        )
+
+    timer = QTimer(kiosk.window)
+    timer.setInterval(15 * 60 * 1000)
+    timer.timeout.connect(check)
+    timer.start()
+    kiosk.extras["privacy_purge_timer"] = timer
+    check()
+
+
 def _prices_sync(prices: PricesScreen) -> Callable[[Session], None]:
     """Gives the price screen the identified patient's coverage; wipes it with the session."""
     seen = [-1]
@@ -369,6 +408,7 @@ def _prices_sync(prices: PricesScreen) -> Callable[[Session], None]:
             prices.set_patient(None, None)
         elif identity is not None and e is not None and e.verified:
             prices.set_patient(e.coverage_percent if session.insured else 0, identity.full_name)
+            prices.set_rules(session.data.rules_applied)
 
     return sync
 

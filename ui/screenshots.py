@@ -203,6 +203,9 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.START)
     shoot("01-start")
     s.begin()
+    wait(Step.CONSENT)
+    shoot("01b-consent")
+    kiosk.window.consent.accept.click()
     wait(Step.IDENTIFY)
     if camera is not None:
         camera.clear()
@@ -227,6 +230,9 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.INSURANCE_RESULT)
     shoot("05-insurance")
     s.continue_after_insurance()
+    wait(Step.APPOINTMENT)  # the HIS simulator has a booking for this patient
+    shoot("05b-appointment")
+    s.decline_appointment()
     wait(Step.CHOOSE_CLINIC)
     shoot("06-clinic")
     s.choose_clinic("noi")
@@ -244,6 +250,8 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
 
     printer.set_paper_out(True)
     s.begin()
+    wait(Step.CONSENT)
+    kiosk.window.consent.accept.click()
     wait(Step.IDENTIFY)
     reader.insert("hoa-adult")
     wait(Step.CARD_KEY)
@@ -252,7 +260,8 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     s.confirm_identity()
     wait(Step.INSURANCE_RESULT)
     s.continue_after_insurance()
-    wait(Step.CHOOSE_CLINIC)
+    wait(Step.CHOOSE_CLINIC)  # no booking: "no appointment found" above the clinics
+    shoot("10a-clinic-no-appointment")
     s.choose_clinic("noi")
     wait(Step.CHOOSE_PRIORITY)
     s.choose_priority(s.data.priority)
@@ -266,7 +275,7 @@ def _journey(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     wait(Step.START)
 
     s.begin()
-    wait(Step.IDENTIFY)
+    wait(Step.CONSENT)
     s.countdown_started = s.clock()
     kiosk.window.refresh()
     pump(150)
@@ -299,14 +308,27 @@ def render_all(
     config: KioskConfig, options: Options, out: Path | None
 ) -> tuple[list[Finding], list[Path]]:
     """Renders every screen at the size in `options`; returns the findings and the PNGs."""
+    from datetime import datetime
+
+    from kiosk.his.config import HisConfig
+    from kiosk.his.simulator import VN, HisSimulator
     from ui.app import build_app
 
     findings: list[Finding] = []
     written: list[Path] = []
+    # a local HIS simulator with one booking, so the appointment screen is rendered too
+    his = HisSimulator(secret="screens")
+    his.add_appointment("LH00000001", datetime.now(VN), "noi", "Khám Nội", "001090123456")
+    his.start()
     with tempfile.TemporaryDirectory() as tmp:
         config = config.model_copy(deep=True)
         config.accessibility.speech = False
-        kiosk = build_app(config, show_panel=False)
+        config.his = HisConfig(backend="rest", url=his.url, secret="screens")
+        try:
+            kiosk = build_app(config, show_panel=False)
+        except BaseException:
+            his.stop()
+            raise
         try:
             window = kiosk.window
             window.setFixedSize(options.width, options.height)
@@ -345,6 +367,7 @@ def render_all(
             _journey(kiosk, shoot)
         finally:
             kiosk.close()
+            his.stop()
     return findings, written
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 from kiosk.session import Session
 from ui.screens.base import Screen
 from ui.theme import set_role
-from ui.widgets.common import action_row, button, card, field_grid, label
+from ui.widgets.common import FitScroll, action_row, button, card, field_grid, label
 
 
 def priority_names(session: Session) -> dict[str, Any]:
@@ -33,7 +33,11 @@ class ClinicScreen(Screen):
             btn.clicked.connect(lambda _=False, c=clinic.id: session.choose_clinic(c))
             grid.addWidget(btn, index // 2, index % 2)
             self.buttons[clinic.id] = btn
-        outer.addLayout(grid)
+        tiles = QWidget()
+        tiles.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        # with a message above (e.g. "no appointment found") a short screen scrolls the tiles
+        outer.addWidget(FitScroll(tiles))
         outer.addStretch(1)
 
     def refresh(self, session: Session) -> None:
@@ -228,13 +232,20 @@ class TicketScreen(Screen):
         )
         self.number.setText(ticket.number)
         clinic = session.config.clinic(ticket.clinic_id)
-        room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
+        room_id = getattr(ticket, "room", "") or clinic.room  # the HIS's room, else the clinic's
+        room = self.tr("Room {room}").format(room=room_id) if room_id else ""
         self.clinic.setText(f"{clinic.name(session.language)} — {room}".strip(" —"))
         ahead = self.tr("People ahead of you: {n}").format(n=ticket.people_ahead)
         if ticket.estimated_wait_min and ticket.people_ahead:
             ahead += "  ·  " + self.tr("About {m} minutes").format(m=ticket.estimated_wait_min)
         self.ahead.setText(ahead)
         details = [ticket.issued_at.strftime("%H:%M  %d/%m/%Y")]
+        if getattr(ticket, "appointment_at", None) is not None:
+            details.append(
+                self.tr("Appointment at {time}").format(
+                    time=ticket.appointment_at.strftime("%H:%M")
+                )
+            )
         if ticket.priority:
             p = priority_names(session).get(ticket.priority)
             name = (p.name_vi if session.language == "vi" else p.name_en) if p else ticket.priority
