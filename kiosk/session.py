@@ -49,7 +49,7 @@ from kiosk.messages import (
     ticket_refused,
 )
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
-from kiosk.queue.service import QueueError
+from kiosk.queue.model import QueueError  # not .service: no SQLAlchemy before the first paint
 from kiosk.text import Text
 
 log = logging.getLogger(__name__)

@@ -105,8 +105,13 @@ def ensure_app() -> QApplication:
 
 
 def build_app(
-    config: KioskConfig, show_panel: bool | None = None, services: Services | None = None
+    config: KioskConfig,
+    show_panel: bool | None = None,
+    services: Services | None = None,
+    attach_devices: bool = True,
 ) -> KioskApp:
+    """The whole kiosk; `attach_devices=False` leaves the devices stopped (`kiosk run` starts
+    them once the start screen is painted, see `attach_devices`)."""
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
@@ -217,12 +222,8 @@ def build_app(
     _wire_admin(kiosk)
     _wire_out_of_service(kiosk)
 
-    if services.card_reader is not None:
-        bridge.attach_card_reader(services.card_reader)
-    if services.camera is not None:
-        bridge.attach_code_reader(services.camera)
-    for scanner in services.scanners:
-        bridge.attach_code_reader(scanner)
+    if attach_devices:
+        _attach_devices(kiosk)
 
     # The shipped price list is imported on first start, off the GUI thread.
     if config.catalog.demo_catalog:
@@ -245,6 +246,17 @@ def build_app(
 
         kiosk.panel = SimulatorPanel(services, session, workers)
     return kiosk
+
+
+def _attach_devices(kiosk: KioskApp) -> None:
+    """Starts the card reader, camera and scanners (their threads, OpenCV, zxing)."""
+    services, bridge = kiosk.services, kiosk.bridge
+    if services.card_reader is not None:
+        bridge.attach_card_reader(services.card_reader)
+    if services.camera is not None:
+        bridge.attach_code_reader(services.camera)
+    for scanner in services.scanners:
+        bridge.attach_code_reader(scanner)
 
 
 EXIT_RESTART = 75  # the systemd unit restarts the kiosk on any exit; 75 = asked by IT
@@ -455,27 +467,42 @@ def _open_panel(kiosk: KioskApp) -> None:
 
 
 class _FirstPaint(QObject):
-    """Writes the startup report when the start screen is first painted."""
+    """Runs `then` once the start screen has been painted for the first time (or after
+    `FALLBACK_MS` if it never is, e.g. under the out-of-service cover)."""
 
-    def __init__(self, path: str, t0: float) -> None:
-        super().__init__()
-        self.path, self.t0, self.done = path, t0, False
+    FALLBACK_MS = 3000
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then, self.done = then, False
+        widget.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if not self.done and event.type() == QEvent.Type.Paint:
-            self.done = True
-            QTimer.singleShot(0, self._report)
+            # after this paint has reached the screen, not inside it
+            QTimer.singleShot(0, self, self._fire)
         return False
 
-    def _report(self) -> None:
-        import resource
+    def _fire(self) -> None:
+        if not self.done:
+            self.done = True
+            self.then()
 
-        report = {
-            "first_paint_s": time.time() - self.t0,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-        Path(self.path).write_text(json.dumps(report))
-        QApplication.quit()
+
+def _write_startup_report(path: str, t0: float, painted_at: float, window: QWidget) -> None:
+    import resource
+
+    screen = window.screen()
+    size = screen.size() if screen is not None else None
+    report = {
+        "first_paint_s": painted_at - t0,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "window": [window.width(), window.height()],
+        "screen": [size.width(), size.height()] if size is not None else None,
+        "platform": QApplication.platformName(),
+    }
+    Path(path).write_text(json.dumps(report))
 
 
 def run(
@@ -485,7 +512,10 @@ def run(
     startup_report: str | None = None,
     process_start: float | None = None,
 ) -> int:
-    kiosk = build_app(config, show_panel=False)
+    if config.mode == "kiosk":
+        # under cage: no client-side title bar (it would take 33 px of the screen's height)
+        os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
+    kiosk = build_app(config, show_panel=False, attach_devices=False)
     window = kiosk.window
     if config.mode == "kiosk":
         # Exactly the screen's size: the window must never grow to its tallest page (the
@@ -497,11 +527,20 @@ def run(
     else:
         window.resize(1600, 900)
         window.show()
-        # The tester's panel comes once the patient's screen is up.
-        QTimer.singleShot(0, lambda: _open_panel(kiosk))
-    if startup_report:
-        painter = _FirstPaint(startup_report, process_start or time.time())
-        window.start.installEventFilter(painter)
+
+    def painted() -> None:
+        """The start screen is up: now the devices (threads, OpenCV, zxing) and, for a
+        demo, the tester's panel; with --startup-report, the report and quit."""
+        painted_at = time.time()
+        if startup_report:
+            _write_startup_report(startup_report, process_start or painted_at, painted_at, window)
+            kiosk.app.quit()
+            return
+        _attach_devices(kiosk)
+        if config.mode != "kiosk":
+            _open_panel(kiosk)
+
+    _FirstPaint(window.start, painted)
     if screenshot:
 
         def shoot() -> None:

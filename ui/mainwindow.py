@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.queue.service import TZ
+from kiosk.queue.model import TZ  # not .service: no SQLAlchemy before the first paint
 from kiosk.session import BUSY_STEPS, Session, Step
 from ui.screens.appointment import AppointmentScreen
 from ui.screens.consent import ConsentScreen

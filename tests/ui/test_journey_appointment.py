@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from kiosk_testing import click, text_of, type_id, wait_step
+from kiosk_testing import click, start_journey, text_of, type_id, wait_step
 
 from kiosk.config import KioskConfig
 from kiosk.his.config import HisConfig
@@ -73,8 +73,7 @@ def kiosk(demo_config, his_sim, qtbot) -> Iterator[KioskApp]:
 def identify(qtbot, kiosk: KioskApp, person: str, citizen_id: str) -> None:  # type: ignore[no-untyped-def]
     window = kiosk.window
     if kiosk.session.step is Step.START:
-        click(qtbot, window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+        start_journey(qtbot, kiosk)
     kiosk.services.card_reader.insert(person)  # type: ignore[union-attr]
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     type_id(qtbot, window, citizen_id)
@@ -99,8 +98,7 @@ def test_booking_code_found_confirmed_ticket_for_that_clinic_with_its_room(kiosk
     his_sim.add_appointment("LH00000001", now, "tmh", "Khám Tai Mũi Họng", citizen_id=AN_ID)
     walk_in = kiosk.services.queue.issue(TicketRequest("tmh", False))  # waiting already
     window = kiosk.window
-    click(qtbot, window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     scan(kiosk, b"LH00000001")
     qtbot.waitUntil(lambda: kiosk.session.data.scanned_code == "LH00000001", timeout=5000)
     identify(qtbot, kiosk, AN, AN_ID)
@@ -199,8 +197,7 @@ def test_transfer_slip_is_on_the_registration_and_the_estimate_uses_the_referred
     kiosk, his_sim, qtbot
 ):
     window = kiosk.window
-    click(qtbot, window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     today = datetime.now(VN).strftime("%Y%m%d")
     scan(kiosk, f"GCT|CT0815|31012|{today}".encode())
     qtbot.waitUntil(lambda: kiosk.session.data.slip is not None, timeout=5000)

@@ -51,10 +51,13 @@ def services(demo_config, tmp_path) -> Iterator[Services]:
 def at_insurance_result(services: Services, runner: Deferred, clock: list[float]) -> Session:
     session = Session(services, runner, clock=lambda: clock[0])
     session.begin("vi")
+    session.accept_privacy("test-notice")  # the personal-data notice
+    runner.run_next()  # its answer recorded (a background job)
     session.submit_id(AN_ID)
     session.confirm_identity()
     runner.run_next()  # the insurance check (in process)
     assert session.step is Step.INSURANCE_RESULT
+    runner.run_next()  # the rules behind the share (shown on the insurance screen)
     return session
 
 
