@@ -21,7 +21,8 @@ from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
 from ui.screens.prices import PricesScreen
-from ui.theme import Theme, apply_theme, load_fonts
+from ui.theme import Theme, apply_theme, density_for, load_fonts
+from ui.widgets.common import apply_density
 from ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,19 @@ class KioskApp:
         self.window.refresh()
 
     def set_theme(self, theme: Theme) -> None:
+        density_changed = theme.density != self.theme.density
         self.theme = theme
         apply_theme(self.app, theme)
+        if density_changed:
+            apply_density(self.window, theme.density)
         self.window.refresh()
+
+    def fit_screen(self, width: int, height: int) -> None:
+        """Lays every screen out for a screen of width x height (the window's fixed size)."""
+        self.window.setFixedSize(width, height)
+        density = density_for(width, height)
+        if density != self.theme.density:
+            self.set_theme(self.theme.with_density(density))
 
     def close(self) -> None:
         self.window.idle_timer.stop()
@@ -89,12 +100,17 @@ def ensure_app() -> QApplication:
 
 
 def build_app(
-    config: KioskConfig, show_panel: bool | None = None, services: Services | None = None
+    config: KioskConfig,
+    show_panel: bool | None = None,
+    services: Services | None = None,
+    size: tuple[int, int] | None = None,
 ) -> KioskApp:
+    """The kiosk, laid out for a screen of `size` (width, height) when given (the design
+    size otherwise; `KioskApp.fit_screen` changes it later)."""
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
-    theme = Theme()
+    theme = Theme(density=density_for(*size) if size else 1.0)
     apply_theme(app, theme)
 
     services = services or build_services(config)  # tests hand in services built with fakes
@@ -143,6 +159,10 @@ def build_app(
 
         payment = build_payment_screen(services, workers)
     window = MainWindow(session, camera_view, prices, payment_screen=payment)
+    if theme.density != 1.0:
+        apply_density(window, theme.density)
+    if size:
+        window.setFixedSize(*size)
     prices.closed.connect(session.back)
 
     translator = QTranslator(app)
@@ -404,14 +424,16 @@ def run(
     startup_report: str | None = None,
     process_start: float | None = None,
 ) -> int:
-    kiosk = build_app(config, show_panel=False)
-    window = kiosk.window
+    size: tuple[int, int] | None = None
     if config.mode == "kiosk":
         # Exactly the screen's size: the window must never grow to its tallest page (the
         # compositor would then show only its top-left part), screens lay out for this size.
-        screen = kiosk.app.primaryScreen()
+        screen = ensure_app().primaryScreen()
         if screen is not None:
-            window.setFixedSize(screen.size())
+            size = (screen.size().width(), screen.size().height())
+    kiosk = build_app(config, show_panel=False, size=size)
+    window = kiosk.window
+    if config.mode == "kiosk":
         window.showFullScreen()
     else:
         window.resize(1600, 900)
