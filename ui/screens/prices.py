@@ -189,8 +189,8 @@ class PricesScreen(QWidget):
         page.setObjectName("prices_detail")
         self.detail_page = page
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(10)
         self.back_button = _button("secondary", "prices_back")
         self.back_button.clicked.connect(self._back_to_results)
         self.detail_name = _label("subtitle", "detail_name")
@@ -426,6 +426,7 @@ class PricesScreen(QWidget):
 
     def _page_changed(self, index: int) -> None:
         self.left_host.setVisible(index == 0)
+        self.title.setVisible(index == 0)  # the item's name heads the detail
         self.back_button.setVisible(index == 1)
 
     def _back_to_results(self) -> None:

@@ -345,6 +345,12 @@ class FitScroll(QScrollArea):
         content.setAutoFillBackground(False)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._width = -1
+        content.installEventFilter(self)  # new texts: a new height to ask the layout for
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         content = self.widget()
@@ -352,7 +358,8 @@ class FitScroll(QScrollArea):
             return QSize(0, 0)
         hint = content.sizeHint()
         height = hint.height()
-        width = self.viewport().width()
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = self.width() - bar  # as if the bar showed: the hint never comes out short
         if width > 0 and content.hasHeightForWidth():
             height = max(height, content.heightForWidth(width))  # wrapped text at this width
         return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), height)

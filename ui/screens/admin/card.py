@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.models import mask_id
 from ui.screens.admin.common import AdminView, DigitPad, admin_label
+from ui.screens.base import PortraitFlip
 from ui.theme import set_role
 from ui.widgets.common import sized
 from ui.workers import Workers
@@ -34,6 +35,7 @@ class CardView(AdminView):
         row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text, 1)
         self.box.addLayout(row, 1)
+        self.flip = PortraitFlip(self, row)  # a narrow (portrait) view: the pad above the text
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Test card read"))

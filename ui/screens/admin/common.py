@@ -130,7 +130,7 @@ class DigitPad(QWidget):
             # "Delete" is a word, not a digit: the smaller button font keeps it whole in large text.
             btn.setProperty("role", {"ok": "primary", "del": "secondary"}.get(key, "key"))
             btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            btn.setProperty("compact", True)  # little padding: "Đồng ý" fits in large text
+            btn.setProperty("narrow", True)  # little padding: "Đồng ý" fits in large text
             # never narrower than "Đồng ý" in large text: the pad grows instead
             btn.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
             btn.clicked.connect(lambda _=False, k=key: self.press(k))
