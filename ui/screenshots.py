@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,7 +33,17 @@ from ui.fitcheck import Finding, _name, as_dicts, check_fit
 if TYPE_CHECKING:
     from ui.app import KioskApp
 
-__all__ = ["SUPPORTED", "Finding", "Options", "as_dicts", "check_fit", "render_all", "render_many"]
+__all__ = [
+    "SUPPORTED",
+    "Finding",
+    "Options",
+    "as_dicts",
+    "check_fit",
+    "render_all",
+    "render_many",
+    "render_on",
+    "screens_kiosk",
+]
 
 # The kiosk screen sizes every screen must fit (issue 12 §2); 3840x2160 at density 2.
 SUPPORTED = ((1080, 1920), (1920, 1080), (1366, 768), (1280, 1024), (1280, 800), (3840, 2160))
@@ -298,34 +309,47 @@ def _drive(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
     driver.admin()
 
 
+@contextmanager
+def screens_kiosk(config: KioskConfig, size: tuple[int, int]) -> Iterator[KioskApp]:
+    """The kiosk `render_on` drives: the real window with the simulated devices, payment on,
+    speech off, its data in a temporary folder (never the configured one), shown at `size`."""
+    from ui.app import build_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        payment = config.payment.model_copy(update={"enabled": True})
+        config = config.model_copy(update={"data_dir": tmp, "payment": payment}, deep=True)
+        config.accessibility.speech = False
+        kiosk = build_app(config, show_panel=False, size=size)
+        try:
+            kiosk.window.show()
+            pump(300)
+            yield kiosk
+        finally:
+            kiosk.close()
+
+
+def render_on(
+    kiosk: KioskApp, options: Options, out: Path | None = None
+) -> tuple[list[Finding], list[Path]]:
+    """Re-fits `kiosk` (from `screens_kiosk`) to `options` and renders every screen; PNGs go
+    to `out` when given. Returns the findings and the PNGs."""
+    return _render(kiosk, options, out or Path(tempfile.gettempdir()), save=out is not None)
+
+
 def render_many(
     config: KioskConfig, sizes: list[Options], out: Path | None
 ) -> dict[Options, tuple[list[Finding], list[Path]]]:
     """Renders every screen at each of `sizes` in one window; PNGs go to `out`/<name>/ (or
     `out` itself for a single size). Returns the findings and the PNGs per size."""
-    from ui.app import build_app
-
     results: dict[Options, tuple[list[Finding], list[Path]]] = {}
     if not sizes:
         return results
-    with tempfile.TemporaryDirectory() as tmp:
-        payment = config.payment.model_copy(update={"enabled": True})
-        config = config.model_copy(update={"data_dir": tmp, "payment": payment}, deep=True)
-        config.accessibility.speech = False
-        first = sizes[0]
-        kiosk = build_app(config, show_panel=False, size=(first.width, first.height))
-        try:
-            kiosk.window.show()
-            pump(300)
-            for options in sizes:
-                target = out if out is not None and len(sizes) == 1 else None
-                if out is not None and target is None:
-                    target = out / options.name
-                results[options] = _render(
-                    kiosk, options, target or Path(tmp) / options.name, save=out is not None
-                )
-        finally:
-            kiosk.close()
+    with screens_kiosk(config, (sizes[0].width, sizes[0].height)) as kiosk:
+        for options in sizes:
+            target = out
+            if out is not None and len(sizes) > 1:
+                target = out / options.name
+            results[options] = render_on(kiosk, options, target)
     return results
 
 

@@ -207,7 +207,9 @@ QPushButton[role="choice"]:checked {{
     border: {border_w + 3}px solid {p.primary}; background: {p.good_bg}; color: {p.good_text};
 }}
 QPushButton[compact="true"] {{ min-height: {dp(TOUCH_MIN) if theme.density > 1 else TOUCH_MIN}px; padding: 0px {dp(8)}px; }}
-QPushButton[narrow="true"] {{ padding-left: {dp(8)}px; padding-right: {dp(8)}px; }}
+QPushButton[narrow="true"] {{
+    padding-left: {dp(8)}px; padding-right: {dp(8)}px; min-width: {dp(TOUCH_MIN) if theme.density > 1 else TOUCH_MIN}px;
+}}
 QPushButton[role="language"] {{ min-width: {px(260)}px; font-size: {px(34)}px; }}
 QPushButton[role="language"]:checked {{ background: {p.primary}; color: {p.on_primary}; }}
 QPushButton[role="toggle"]:checked {{ background: {p.primary}; color: {p.on_primary}; }}
