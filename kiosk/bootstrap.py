@@ -58,6 +58,7 @@ class Services:
     speaker: Speaker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     his: HisService | None = None  # None or backend "none": standalone
+    facilities: Any = None  # kiosk.insurance.facilities.FacilityDirectory: names for MA_DKBD
 
     # -- what the session needs (blocking; called on workers) -----------------------------
 
@@ -247,7 +248,9 @@ def build_queue_handle(config: KioskConfig) -> QueueService:
 def build_catalog(config: KioskConfig) -> CatalogService:
     from kiosk.catalog.service import DB_NAME, CatalogService
 
-    return CatalogService(_data_dir(config) / DB_NAME, config.catalog)
+    # [catalog] clinic_exam_codes entries of clinics this kiosk does not have are ignored
+    clinics = [(c.id, c.name_vi, c.name_en) for c in config.clinics]
+    return CatalogService(_data_dir(config) / DB_NAME, config.catalog, clinics=clinics)
 
 
 def build_payment(config: KioskConfig) -> PaymentService:
@@ -339,6 +342,9 @@ def build_services(
             ),
         )
         services.his.start()  # type: ignore[union-attr]  # the outbox delivery thread
+        from kiosk.insurance.facilities import FacilityDirectory
+
+        services.facilities = FacilityDirectory.load(config.data_path)  # read once, at start
     except BaseException:
         for part in reversed(built):
             for name in ("stop", "close"):

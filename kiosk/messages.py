@@ -66,8 +66,9 @@ CARD_MESSAGES: dict[type[CardError], Message] = {
     ),
     KeyRequired: Message(
         "key_required",
-        "Để mở chip, vui lòng đưa mã QR trên thẻ trước camera hoặc nhập số CCCD.",
-        "To open the chip, please show the QR code on the card to the camera or type your ID number.",
+        "Để mở chip, vui lòng đưa mã QR trên thẻ trước camera hoặc nhập 6 số cuối của số CCCD.",
+        "To open the chip, please show the QR code on the card to the camera or type the last "
+        "6 digits of your ID number.",
     ),
     AccessDenied: Message(
         "access_denied",
@@ -96,6 +97,29 @@ INVALID_ID = Message(
     "invalid_id",
     "Số CCCD phải có đủ 12 chữ số. Vui lòng kiểm tra lại.",
     "An ID number has 12 digits. Please check it.",
+)
+
+# A typed number of the right length that cannot be an ID: say which part is wrong.
+ID_BAD_PROVINCE = Message(
+    "id_bad_province",
+    "Số này không phải số CCCD: 3 số đầu là mã tỉnh, từ 001 đến 096. Vui lòng xem lại số trên thẻ.",
+    "This is not an ID number: its first 3 digits are a province code, from 001 to 096. "
+    "Please check the number on your card.",
+)
+
+ID_BAD_BIRTH_YEAR = Message(
+    "id_bad_birth_year",
+    "Số này không phải số CCCD: số thứ 4 đến thứ 6 cho biết năm sinh, "
+    "và năm sinh này không thể đúng. Vui lòng xem lại số trên thẻ.",
+    "This is not an ID number: its 4th to 6th digits give the year of birth, and that year "
+    "cannot be right. Please check the number on your card.",
+)
+
+# At the chip's key request: the last 6 digits open the chip (PACE with the CAN), all 12 too.
+CAN_LENGTH = Message(
+    "can_length",
+    "Vui lòng nhập 6 số cuối của số CCCD (hoặc cả 12 số).",
+    "Please type the last 6 digits of your ID number (or all 12).",
 )
 
 ID_MISMATCH = Message(

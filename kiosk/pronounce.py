@@ -97,6 +97,8 @@ def expand(text: str, language: str = "vi", extra: Mapping[str, str] | None = No
     """The table's part of `spoken`: what the tests check for leftovers."""
     table = {**WORDS.get(language, WORDS["vi"]), **(extra or {})}
     out = TICKET.sub(lambda m: _ticket(m, language), text)
+    out = re.sub(r"\*{2,}", " … ", out)  # a masked number: the hidden digits are not read
+    out = re.sub(r"[✔✓✗·•]", " ", out)  # marks on the screen, not words
     out = re.sub(r"(\d)[.,](?=\d{3}\b)", r"\1", out)  # 1.234.600 -> 1234600 (one number)
     out = re.sub(r"(\d)\s*(đ|₫)(?=\W|$)", r"\1 đồng" if language == "vi" else r"\1 dong", out)
     words = sorted(table, key=len, reverse=True)

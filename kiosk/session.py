@@ -35,6 +35,9 @@ from kiosk.insurance.decision import not_verified
 from kiosk.logging_setup import forget_sensitive, register_sensitive
 from kiosk.messages import (
     APPOINTMENT_RECEIVED,
+    CAN_LENGTH,
+    ID_BAD_BIRTH_YEAR,
+    ID_BAD_PROVINCE,
     ID_MISMATCH,
     INVALID_ID,
     TICKET_FAILED,
@@ -106,6 +109,7 @@ BACK: dict[Step, Step] = {
 }
 
 ID_RE = re.compile(r"^\d{12}$")
+CAN_RE = re.compile(r"^\d{6}$")  # the chip's access number: the ID's last 6 digits (PACE)
 
 
 @dataclass
@@ -115,6 +119,7 @@ class PatientData:
     language: str
     identity: Identity | None = None
     access_key: AccessKey | None = None
+    typed_id: str | None = None  # all 12 digits typed to open the chip: checked against it
     eligibility: Eligibility | None = None
     clinic_id: str | None = None
     priority: str | None = None
@@ -378,6 +383,7 @@ class Session:
         if self._step is Step.CARD_KEY:
             self.touch()
             self._data.access_key = None
+            self._data.typed_id = None
             self._go(Step.IDENTIFY)
 
     def _own_card_present(self) -> bool:
@@ -403,18 +409,29 @@ class Session:
         self._changed()
 
     def submit_id(self, text: str) -> None:
-        """The patient typed the 12-digit ID on the keypad."""
+        """The patient typed on the keypad: the 12-digit ID, or at the chip's key request the
+        ID's last 6 digits (the card access number, CAN) or all 12."""
         self.touch()
         digits = text.strip()
-        problem = INVALID_ID if not ID_RE.match(digits) else _citizen_id_problem(digits)
+        for_chip = self._step is Step.CARD_KEY or (
+            self._step is Step.IDENTIFY and self._own_card_present()
+        )
+        if for_chip and CAN_RE.match(digits):
+            self._data.message = None
+            self._data.typed_id = None
+            self._data.access_key = AccessKey(can=digits)
+            self._read_card()
+            return
+        problem = _citizen_id_problem(digits)
+        if problem is INVALID_ID and for_chip:
+            problem = CAN_LENGTH
         if problem is not None:
             self._data.message = problem
             self._changed()
             return
         self._data.message = None
-        if self._step is Step.CARD_KEY or (
-            self._step is Step.IDENTIFY and self._own_card_present()
-        ):
+        if for_chip:
+            self._data.typed_id = digits  # the chip's ID must be this one
             self._data.access_key = AccessKey(can=digits[-6:])
             self._read_card()
             return
@@ -476,6 +493,14 @@ class Session:
         if generation != self._generation:
             return
         identity, mismatch = identity_from_card(card)
+        typed, self._data.typed_id = self._data.typed_id, None
+        if typed is not None and typed != card.citizen_id:
+            # The last 6 digits opened the chip but the first 6 are another person's number.
+            log.warning("the 12 digits typed are not the chip's ID")
+            self._data.message = card_message(AccessDenied())
+            self._data.access_key = None
+            self._go(Step.CARD_KEY if self.services.card_present() else Step.IDENTIFY)
+            return
         if mismatch:
             log.warning("chip data inconsistent with the ID digits: %s", mismatch)
             self._data.message = ID_MISMATCH
@@ -646,12 +671,15 @@ def _sensitive_values(identity: Identity) -> list[object]:
 
 
 def _citizen_id_problem(digits: str) -> Message | None:
-    """Structural checks of a typed ID (province code, a birth year that can be true)."""
+    """What is wrong with a typed ID, in words that say which part (None: it can be an ID)."""
+    if not ID_RE.match(digits):
+        return INVALID_ID
     try:
         parsed = parse_citizen_id(digits)
     except CitizenIdError:
-        return INVALID_ID
+        # 12 digits (checked above): only the province code or the century digit can be wrong
+        return ID_BAD_PROVINCE if not 1 <= int(digits[:3]) <= 96 else ID_BAD_BIRTH_YEAR
     this_year = date.today().year
     if not this_year - 130 <= parsed.birth_year <= this_year:
-        return INVALID_ID
+        return ID_BAD_BIRTH_YEAR
     return None

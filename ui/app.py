@@ -21,7 +21,7 @@ from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
 from ui.screens.prices import PricesScreen
-from ui.theme import Theme, apply_theme, density_for, load_fonts
+from ui.theme import Theme, apply_theme, density_for, load_fonts, stylesheet, use_theme
 from ui.widgets.common import apply_density
 from ui.workers import Workers
 
@@ -56,12 +56,26 @@ class KioskApp:
         self.window.refresh()
 
     def set_theme(self, theme: Theme) -> None:
+        """Large text / high contrast: restyles only what is on screen now (the other pages
+        when shown), with the application-wide event filters out of the way meanwhile: each
+        widget's restyle sends it a dozen events, and every one would cross into Python.
+        A new density (another screen size) also rescales every layout's margins."""
         density_changed = theme.density != self.theme.density
         self.theme = theme
-        apply_theme(self.app, theme)
-        if density_changed:
-            apply_density(self.window, theme.density)
-        self.window.refresh()
+        use_theme(theme)
+        filters = [self.window.activity_filter, self.extras.get("gesture")]
+        for item in filters:
+            if item is not None:
+                self.app.removeEventFilter(item)
+        try:
+            self.window.apply_style(stylesheet(theme))
+            if density_changed:
+                apply_density(self.window, theme.density)
+            self.window.refresh()
+        finally:
+            for item in filters:
+                if item is not None:
+                    self.app.installEventFilter(item)
 
     def fit_screen(self, width: int, height: int) -> None:
         """Lays every screen out for a screen of width x height (the window's fixed size)."""
@@ -290,6 +304,7 @@ def _wire_out_of_service(kiosk: KioskApp) -> None:
 
     cover = OutOfService(kiosk.window)
     kiosk.window.out_of_service = cover  # type: ignore[attr-defined]
+    kiosk.window.themed.append(cover)
 
     def spoken(down: bool) -> None:
         if down and kiosk.speaker is not None:
@@ -302,7 +317,9 @@ def _wire_out_of_service(kiosk: KioskApp) -> None:
 
 
 def _wire_speech(kiosk: KioskApp) -> None:
-    """Speech guidance: each new screen is spoken in the session language; repeat; volume."""
+    """Speech guidance: each new screen is said whole (its texts and choices, in order, see
+    ui.spoken), errors and the idle countdown when they appear; a tap stops the voice;
+    "Listen again" (footer, prices) says the screen again; volume."""
     from kiosk.session import Step
     from kiosk.speech import Speaker
 
@@ -310,27 +327,39 @@ def _wire_speech(kiosk: KioskApp) -> None:
     kiosk.speaker = speaker
     window, session = kiosk.window, kiosk.session
 
+    def say_screen() -> None:
+        speaker.say(window.spoken_text(), session.language)
+
     def speak(step: str) -> None:
         if step == Step.START.value:
             speaker.stop()
-            speaker.forget()
-            return
-        QTimer.singleShot(0, lambda: speaker.say(window.spoken_text(), session.language))
+            speaker.forget()  # the last patient's words are not repeated to the next one
+        # after the screen has laid out its texts (next event-loop turn)
+        QTimer.singleShot(0, window, say_screen)
+
+    def language_changed(_language: str) -> None:
+        if session.step is Step.START:  # the start screen, said again in the chosen language
+            QTimer.singleShot(0, window, say_screen)
 
     def cycle_volume() -> None:
         levels = [40, 70, 100]
         window.volume = next((v for v in levels if v > window.volume), levels[0])
         speaker.set_volume(window.volume)
         window.refresh()
-        speaker.say(window.spoken_text(), session.language)
+        say_screen()
 
     window.step_shown.connect(speak)
-    window.repeat_button.clicked.connect(
-        lambda: speaker.say(window.spoken_text(), session.language)
-    )
+    window.language_changed.connect(language_changed)
+    window.announce.connect(lambda text: speaker.say(text, session.language))
+    window.tapped.connect(speaker.stop)  # a tap interrupts; the tapped button may speak anew
+    window.repeat_button.clicked.connect(say_screen)
     window.volume_button.clicked.connect(cycle_volume)
     window.repeat_button.setVisible(speaker.enabled)
     window.volume_button.setVisible(speaker.enabled)
+    prices = window.prices
+    if prices is not None and hasattr(prices, "listen_requested"):
+        prices.listen_requested.connect(say_screen)
+        prices.listen_button.setVisible(speaker.enabled)  # type: ignore[attr-defined]
 
 
 def _payment_sync(payment: Any) -> Callable[[Session], None]:
@@ -385,12 +414,25 @@ def _display_reset(kiosk: KioskApp) -> Callable[[Session], None]:
 
 
 def _open_panel(kiosk: KioskApp) -> None:
-    from ui.simpanel import SimulatorPanel
+    """The tester's panel at the screen's right edge, the kiosk window left of it: both whole
+    on the screen (the window is narrowed if it would overlap)."""
+    from ui.simpanel import SimulatorPanel, place_beside
 
     window = kiosk.window
-    kiosk.panel = SimulatorPanel(kiosk.services, kiosk.session, kiosk.workers)
-    kiosk.panel.move(window.x() + window.width() + 10, window.y())
-    kiosk.panel.show()
+    kiosk.panel = panel = SimulatorPanel(kiosk.services, kiosk.session, kiosk.workers)
+    screen = window.screen() or kiosk.app.primaryScreen()
+    if screen is not None:
+        frame = window.frameGeometry().size() - window.size()  # title bar and borders
+        available = screen.availableGeometry()
+        kiosk_rect, panel_rect = place_beside(
+            available, window.frameGeometry().size(), panel.sizeHint().height()
+        )
+        window.resize(kiosk_rect.size() - frame)
+        window.move(kiosk_rect.topLeft())
+        panel.setFixedWidth(panel_rect.width() - frame.width())
+        panel.resize(panel.width(), panel_rect.height() - frame.height())
+        panel.move(panel_rect.topLeft())
+    panel.show()
 
 
 class _FirstPaint(QObject):

@@ -27,6 +27,11 @@ from ui.widgets.common import apply_density, button, label, sized
 log = logging.getLogger(__name__)
 
 
+def join_sentences(parts: list[str]) -> str:
+    """Texts said one after the other, each ending as a sentence (the voice pauses there)."""
+    return " ".join(p if p[-1] in ".?!:…" else p + "." for p in parts if p)
+
+
 class IdleOverlay(QFrame):
     """The visible countdown with a big "I need more time" button (WCAG 2.2.1)."""
 
@@ -99,19 +104,29 @@ class _ActivityFilter(QObject):
             QEvent.Type.KeyPress,
         )
         # While the countdown shows, only its own buttons answer (the overlay covers all).
-        if activity and self.session.countdown_started is None:
-            self.session.touch()
+        if activity:
+            self.tapped()
+            if self.session.countdown_started is None:
+                self.session.touch()
         return False
+
+    def tapped(self) -> None:
+        """Any press (the window connects speech to it: a tap interrupts the voice)."""
 
 
 class MainWindow(QMainWindow):
     """Signals:
     language_changed(str): the session language changed (the app swaps translators).
     step_shown(str): a screen was shown (speech guidance hooks here).
+    announce(str): something new appeared on the screen shown (an error, the idle countdown):
+        speech says it at once.
+    tapped(): the patient touched the screen (speech stops: a tap interrupts it).
     """
 
     language_changed = Signal(str)
     step_shown = Signal(str)
+    announce = Signal(str)
+    tapped = Signal()
 
     def __init__(
         self,
@@ -142,6 +157,7 @@ class MainWindow(QMainWindow):
         header_row.addStretch(1)
         header_row.addWidget(self.clock)
         layout.addWidget(header)
+        self.header = header
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
@@ -202,7 +218,16 @@ class MainWindow(QMainWindow):
         layout.addWidget(footer)
 
         self.overlay = IdleOverlay(session, central)
+        # Theme changes restyle what is on screen at once and each other page when it is next
+        # shown (ui.theme.apply_theme restyles every widget of every page: about 1 s).
+        self._css: str | None = None
+        self._styled: set[int] = set()
+        self.themed: list[QWidget] = [header, footer, self.overlay]  # always restyled at once
+        self.stack.currentChanged.connect(lambda _: self._style_page(self.stack.currentWidget()))
         self.activity_filter = _ActivityFilter(session, self)
+        self.activity_filter.tapped = self.tapped.emit  # type: ignore[method-assign]
+        self._said_message = ""
+        self._countdown_shown = False
         app = QApplication.instance()
         assert app is not None, "the window needs a QApplication"
         app.installEventFilter(self.activity_filter)
@@ -266,15 +291,32 @@ class MainWindow(QMainWindow):
         self.session.wipe()
         self.refresh()
 
+    def apply_style(self, css: str) -> None:
+        """A new theme's style sheet: on the header, footer, overlay and the page shown now;
+        on the other pages when they are shown (before they are painted)."""
+        self._css = css
+        self._styled = set()
+        for widget in self.themed:
+            widget.setStyleSheet(css)
+        self._style_page(self.stack.currentWidget())
+
+    def _style_page(self, page: QWidget | None) -> None:
+        if self._css is None or page is None or id(page) in self._styled:
+            return
+        self._styled.add(id(page))
+        page.setStyleSheet(self._css)
+
     def refresh(self) -> None:
         session = self.session
         if self._admin_active and self.admin_screen is not None:
+            self._style_page(self.admin_screen)  # the theme (and density) of now, like a page
             self.stack.setCurrentWidget(self.admin_screen)
             self.footer.setVisible(False)
             self.overlay.hide()
             return
         screen = self.screens.get(session.step, self.start)
         if self.stack.currentWidget() is not screen:
+            self._style_page(screen)
             self.stack.setCurrentWidget(screen)
         refresh = getattr(screen, "refresh", None)
         if refresh is not None and screen is not self.payment:  # it follows its own flow
@@ -295,26 +337,37 @@ class MainWindow(QMainWindow):
         self.volume_button.setText(self.tr("Volume {v} %").format(v=self.volume))
         self.prices_button.setVisible(step not in BUSY_STEPS and step is not Step.TICKET)
         self.overlay.refresh(session)
+        message = getattr(screen, "message", None)
+        shown = (
+            message.text()
+            if message is not None and hasattr(message, "text") and not message.isHidden()
+            else ""
+        )
+        countdown = self.overlay.isVisible()
         if step != self._last_step:
             self._last_step = step
+            self._said_message = shown  # the whole screen is said, its message with it
             self.step_shown.emit(step.value)
+        elif countdown and not self._countdown_shown:
+            self.announce.emit(self.spoken_text())
+        elif shown and shown != self._said_message:
+            self._said_message = shown
+            self.announce.emit(shown)  # an error that appeared on this screen
+        elif not shown:
+            self._said_message = ""
+        self._countdown_shown = countdown
 
     def spoken_text(self) -> str:
-        """What speech guidance says for the current screen: its title and its message."""
-        screen = self.stack.currentWidget()
+        """What speech guidance says for the current screen: every text and choice on it, in
+        reading order (ui.spoken), or the idle countdown while it shows."""
+        from ui.spoken import utterance
+
         if self.overlay.isVisible():
-            return f"{self.overlay.title.text()} {self.overlay.countdown.text()}"
-        parts = []
-        for name in ("title", "message", "text", "number", "status"):
-            widget = getattr(screen, name, None)
-            if (
-                widget is not None
-                and hasattr(widget, "text")
-                and widget.isVisible()
-                and widget.text()
-            ):
-                parts.append(widget.text())
-        return ". ".join(parts)
+            parts = utterance(self.overlay)
+        else:
+            screen = self.stack.currentWidget()
+            parts = utterance(screen) if screen is not None else []
+        return join_sentences(parts)
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)  # type: ignore[arg-type]

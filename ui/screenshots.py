@@ -126,6 +126,9 @@ class _Driver:
             self.camera.clear()
         pump(300)
         shoot("02-identify")
+        s.submit_id("999999999999")  # 12 digits that cannot be an ID: the keypad stays whole
+        pump_until(lambda: s.data.message is not None, 3)
+        shoot("02b-identify-id-error")
         self.reader.insert("an-adult")
         wait(Step.CARD_KEY)
         shoot("03-card-key")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, TypeVar
 
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,7 +51,7 @@ class SimulatorPanel(QWidget):
         people = getattr(reader, "people", {})
         card_box = QGroupBox("Card reader")
         card_layout = QVBoxLayout(card_box)
-        self.person = _named(QComboBox(), "sim_person")
+        self.person = _narrow(_named(QComboBox(), "sim_person"))
         for key, person in people.items():
             self.person.addItem(f"{person['name']} ({key})", key)
         self.insert = _named(QPushButton("Insert card"), "sim_insert")
@@ -65,7 +66,7 @@ class SimulatorPanel(QWidget):
         qr_box = QGroupBox("Camera / scanner")
         qr_layout = QVBoxLayout(qr_box)
         self.codes = demo_codes(people)
-        self.code = _named(QComboBox(), "sim_code")
+        self.code = _narrow(_named(QComboBox(), "sim_code"))
         for code in self.codes:
             self.code.addItem(code.label)
         self.show_code = _named(QPushButton("Show to camera"), "sim_show")
@@ -95,7 +96,7 @@ class SimulatorPanel(QWidget):
 
         insurance_box = QGroupBox("Insurance answer")
         insurance_layout = QVBoxLayout(insurance_box)
-        self.outcome = _named(QComboBox(), "sim_insurance")
+        self.outcome = _narrow(_named(QComboBox(), "sim_insurance"))
         insurance: Any = services.insurance
         if not hasattr(insurance, "outcomes") and services.config.insurance.backend == "gateway":
             # A gateway simulator: faults are switched over its control endpoint (HTTP).
@@ -117,6 +118,7 @@ class SimulatorPanel(QWidget):
         layout.addWidget(insurance_box)
 
         self.state = _named(QLabel(""), "sim_state")
+        self.state.setWordWrap(True)
         layout.addWidget(self.state)
         layout.addStretch(1)
         session.subscribe(lambda s: self.state.setText(f"step: {s.step.value}"))
@@ -124,6 +126,7 @@ class SimulatorPanel(QWidget):
         self.setStyleSheet(
             "QWidget { font-size: 15px; } QPushButton { min-height: 32px; padding: 4px 12px; font-size: 15px; border-width: 1px; }"
         )
+        self.setFixedWidth(PANEL_WIDTH)
 
     def _insert(self) -> None:
         reader = self.services.card_reader
@@ -138,6 +141,32 @@ class SimulatorPanel(QWidget):
 
     def _hide_code(self) -> None:
         self.services.camera.clear()  # type: ignore[union-attr]
+
+
+PANEL_WIDTH = 340  # px: beside a 1600 px kiosk window on a 1920 px screen, with a gap
+GAP = 8
+
+
+def place_beside(available: QRect, window: QSize, panel_height: int) -> tuple[QRect, QRect]:
+    """Where the kiosk window and the tester's panel go on a screen: the panel at the right
+    edge, the window left of it (narrowed if needed), both whole on the screen."""
+    width = min(window.width(), available.width() - PANEL_WIDTH - GAP)
+    height = min(window.height(), available.height())
+    kiosk = QRect(available.left(), available.top(), width, height)
+    panel = QRect(
+        available.right() - PANEL_WIDTH + 1,
+        available.top(),
+        PANEL_WIDTH,
+        min(panel_height, available.height()),
+    )
+    return kiosk, panel
+
+
+def _narrow(combo: QComboBox) -> QComboBox:
+    """A combo box as wide as the panel, not as its longest item (demo codes are long)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(16)
+    return combo
 
 
 def _named(widget: W, name: str) -> W:

@@ -3,7 +3,8 @@
 Widgets say what they are with a `role` property (primary, secondary, key, title, body,
 muted, card, danger, notice, badge, number), never with colours. Two palettes: calm (default)
 and high contrast; a text scale for the large-text mode. Every text/background pair below is
-at least 7:1 (WCAG AAA), checked by tests/ui/test_theme.py.
+at least 7:1 (WCAG AAA), and the outlines of keys, tiles and cards at least 3:1 against what
+they stand on (WCAG 1.4.11 non-text contrast), checked by tests/ui/test_theme.py.
 
 Sizes are designed for 1920x1080 (landscape) and 1080x1920 (portrait). `density_for(w, h)`
 gives the factor for another screen: smaller on 1366x768 or 1280x800 (fonts, padding and
@@ -38,8 +39,10 @@ class Palette:
     notice_text: str
     good_bg: str
     good_text: str
-    border: str
+    border: str  # outlines of keys, tiles, cards: >= 3:1 against background and surface
     focus: str
+    pressed: str  # a button's background while pressed (its text stays >= 7:1 on it)
+    disabled: str  # text and dashed outline of a button that cannot be used yet
 
 
 CALM = Palette(
@@ -56,8 +59,10 @@ CALM = Palette(
     notice_text="#3D2A00",
     good_bg="#E3F4EC",
     good_text="#0D3B26",
-    border="#9FB5B0",
+    border="#6B8580",
     focus="#D97706",
+    pressed="#CFE3DE",
+    disabled="#5C6B68",
 )
 
 HIGH_CONTRAST = Palette(
@@ -76,6 +81,8 @@ HIGH_CONTRAST = Palette(
     good_text="#7CFFB2",
     border="#FFFFFF",
     focus="#00E5FF",
+    pressed="#333333",
+    disabled="#B0B0B0",
 )
 
 
@@ -185,13 +192,16 @@ QPushButton {{
     background: {p.surface}; color: {p.secondary_text}; border: {border_w + 1}px solid {p.secondary_text};
 }}
 QPushButton:focus {{ outline: none; border-color: {p.focus}; }}
-QPushButton:pressed {{ background: {p.border}; }}
-QPushButton:disabled {{ color: {p.muted}; border-color: {p.border}; }}
+QPushButton:pressed {{ background: {p.pressed}; }}
+QPushButton:disabled {{ color: {p.disabled}; border-color: {p.disabled}; }}
 QPushButton[role="primary"] {{
     background: {p.primary}; color: {p.on_primary}; border: {border_w + 1}px solid {p.primary};
     min-height: {touch(88)}px; font-size: {px(34)}px;
 }}
 QPushButton[role="primary"]:pressed {{ background: {p.text}; }}
+QPushButton[role="primary"]:disabled {{
+    background: {p.surface}; color: {p.disabled}; border: {border_w + 1}px dashed {p.disabled};
+}}
 QPushButton[role="danger"] {{
     background: {p.danger}; color: {p.on_danger}; border: {border_w + 1}px solid {p.danger};
 }}
@@ -238,9 +248,16 @@ def current_theme() -> Theme:
     return _current
 
 
-def apply_theme(app: QApplication, theme: Theme) -> None:
+def use_theme(theme: Theme) -> None:
+    """Makes `theme` the current one (pictograms) without restyling anything."""
     global _current
     _current = theme
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Styles the whole application (at start-up: it restyles every widget, about 1 s once
+    the kiosk's pages exist; the window's own `apply_style` restyles lazily)."""
+    use_theme(theme)
     app.setFont(QFont(FONT_FAMILY, 12))
     app.setStyleSheet(stylesheet(theme))
 

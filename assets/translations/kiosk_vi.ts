@@ -61,32 +61,32 @@
 <context>
     <name>BusyScreen</name>
     <message>
-        <location filename="../../ui/screens/identify.py" line="130" />
+        <location filename="../../ui/screens/identify.py" line="142" />
         <source>Reading your card…</source>
         <translation>Đang đọc thẻ…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="131" />
+        <location filename="../../ui/screens/identify.py" line="143" />
         <source>Please keep the card on the reader.</source>
         <translation>Vui lòng giữ thẻ trên đầu đọc.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="133" />
+        <location filename="../../ui/screens/identify.py" line="145" />
         <source>Checking your health insurance…</source>
         <translation>Đang kiểm tra thẻ bảo hiểm y tế…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="134" />
+        <location filename="../../ui/screens/identify.py" line="146" />
         <source>This usually takes a few seconds.</source>
         <translation>Việc này thường mất vài giây.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="136" />
+        <location filename="../../ui/screens/identify.py" line="148" />
         <source>Preparing your number…</source>
         <translation>Đang lấy số thứ tự…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="137" />
+        <location filename="../../ui/screens/identify.py" line="149" />
         <source>Your ticket will come out below the screen.</source>
         <translation>Phiếu của bạn sẽ ra ở khe bên dưới màn hình.</translation>
     </message>
@@ -269,22 +269,22 @@
 <context>
     <name>CheckRow</name>
     <message>
-        <location filename="../../ui/screens/admin/common.py" line="192" />
+        <location filename="../../ui/screens/admin/common.py" line="188" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin/common.py" line="192" />
+        <location filename="../../ui/screens/admin/common.py" line="188" />
         <source>FAIL</source>
         <translation>LỖI</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin/common.py" line="207" />
+        <location filename="../../ui/screens/admin/common.py" line="203" />
         <source>Reason: {0}</source>
         <translation>Lý do: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin/common.py" line="211" />
+        <location filename="../../ui/screens/admin/common.py" line="207" />
         <source>Fix: {0}</source>
         <translation>Cách khắc phục: {0}</translation>
     </message>
@@ -305,91 +305,101 @@
 <context>
     <name>ConfirmIdentityScreen</name>
     <message>
-        <location filename="../../ui/screens/patient.py" line="64" />
+        <location filename="../../ui/screens/patient.py" line="69" />
         <source>Is this you?</source>
         <translation>Đây có phải là bạn không?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="65" />
+        <location filename="../../ui/screens/patient.py" line="70" />
         <source>Yes, this is me</source>
         <translation>Đúng, đây là tôi</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="66" />
+        <location filename="../../ui/screens/patient.py" line="71" />
         <source>No, go back</source>
         <translation>Không, quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="68" />
+        <location filename="../../ui/screens/patient.py" line="73" />
         <source>Name</source>
         <translation>Họ và tên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="69" />
+        <location filename="../../ui/screens/patient.py" line="74" />
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="70" />
+        <location filename="../../ui/screens/patient.py" line="75" />
         <source>Gender</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="71" />
+        <location filename="../../ui/screens/patient.py" line="76" />
         <source>ID number</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="72" />
+        <location filename="../../ui/screens/patient.py" line="77" />
         <source>Insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="82" />
-        <location filename="../../ui/screens/patient.py" line="86" />
-        <location filename="../../ui/screens/patient.py" line="89" />
-        <location filename="../../ui/screens/patient.py" line="90" />
-        <location filename="../../ui/screens/patient.py" line="91" />
+        <location filename="../../ui/screens/patient.py" line="98" />
+        <source>Is this your ID number?</source>
+        <translation>Đây có phải số CCCD của bạn không?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/patient.py" line="101" />
+        <source>You typed your ID number. With the number alone the kiosk cannot check your health insurance: the reception desk will check it. To have it checked here, place your ID card on the reader or show the QR code on your card.</source>
+        <translation>Bạn đã nhập số CCCD. Chỉ với số này, máy không kiểm tra được thẻ bảo hiểm y tế: quầy tiếp đón sẽ kiểm tra giúp bạn. Muốn kiểm tra ngay tại đây, hãy đặt thẻ CCCD lên đầu đọc hoặc đưa mã QR trên thẻ trước camera.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/patient.py" line="106" />
+        <location filename="../../ui/screens/patient.py" line="110" />
+        <location filename="../../ui/screens/patient.py" line="113" />
+        <location filename="../../ui/screens/patient.py" line="114" />
+        <location filename="../../ui/screens/patient.py" line="115" />
         <source>(not given)</source>
         <translation>(chưa có)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="87" />
+        <location filename="../../ui/screens/patient.py" line="111" />
         <source>Male</source>
         <translation>Nam</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="87" />
+        <location filename="../../ui/screens/patient.py" line="111" />
         <source>Female</source>
         <translation>Nữ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="104" />
+        <location filename="../../ui/screens/patient.py" line="128" />
         <source>No photo</source>
         <translation>Không có ảnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="112" />
+        <location filename="../../ui/screens/patient.py" line="136" />
         <source>✔ Chip checked: issued by the Vietnamese authority</source>
         <translation>✔ Đã xác thực chip: do cơ quan có thẩm quyền Việt Nam cấp</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="116" />
+        <location filename="../../ui/screens/patient.py" line="140" />
         <source>Chip data intact (issuer not checked)</source>
         <translation>Dữ liệu chip toàn vẹn (chưa xác minh nơi cấp)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="119" />
+        <location filename="../../ui/screens/patient.py" line="143" />
         <source>Read from the chip (not checked)</source>
         <translation>Đọc từ chip (chưa xác thực)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="124" />
+        <location filename="../../ui/screens/patient.py" line="148" />
         <source>Typed on the keypad</source>
         <translation>Nhập bằng bàn phím</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="126" />
+        <location filename="../../ui/screens/patient.py" line="150" />
         <source>Read from the QR code</source>
         <translation>Đọc từ mã QR</translation>
     </message>
@@ -397,67 +407,67 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="105" />
+        <location filename="../../ui/screens/visit.py" line="122" />
         <source>Please check, then take your number</source>
         <translation>Vui lòng kiểm tra, rồi lấy số</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="106" />
+        <location filename="../../ui/screens/visit.py" line="123" />
         <source>Get my number</source>
         <translation>Lấy số thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="107" />
+        <location filename="../../ui/screens/visit.py" line="124" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="108" />
+        <location filename="../../ui/screens/visit.py" line="125" />
         <source>Clinic</source>
         <translation>Phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="109" />
+        <location filename="../../ui/screens/visit.py" line="126" />
         <source>Priority</source>
         <translation>Ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="110" />
+        <location filename="../../ui/screens/visit.py" line="127" />
         <source>Health insurance</source>
         <translation>Bảo hiểm y tế</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="117" />
+        <location filename="../../ui/screens/visit.py" line="134" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="123" />
+        <location filename="../../ui/screens/visit.py" line="140" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="126" />
+        <location filename="../../ui/screens/visit.py" line="143" />
         <source>None</source>
         <translation>Không</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="129" />
+        <location filename="../../ui/screens/visit.py" line="146" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="132" />
+        <location filename="../../ui/screens/visit.py" line="149" />
         <source>Insured ({percent} %)</source>
         <translation>Có BHYT ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="134" />
+        <location filename="../../ui/screens/visit.py" line="151" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="137" />
+        <location filename="../../ui/screens/visit.py" line="154" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
@@ -465,12 +475,12 @@
 <context>
     <name>DigitPad</name>
     <message>
-        <location filename="../../ui/screens/admin/common.py" line="148" />
+        <location filename="../../ui/screens/admin/common.py" line="144" />
         <source>Delete</source>
         <translation>Xóa</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/admin/common.py" line="149" />
+        <location filename="../../ui/screens/admin/common.py" line="145" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
@@ -478,57 +488,67 @@
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../ui/screens/identify.py" line="83" />
+        <location filename="../../ui/screens/identify.py" line="84" />
         <source>We found your card. One more step to open its chip</source>
         <translation>Đã nhận thẻ. Thêm một bước để mở chip</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="84" />
+        <location filename="../../ui/screens/identify.py" line="85" />
         <source>Keep the card on the reader</source>
         <translation>Giữ thẻ trên đầu đọc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="87" />
-        <source>The chip is protected. Show us the QR code on the card, or type its number.</source>
-        <translation>Chip được bảo vệ. Vui lòng đưa mã QR trên thẻ trước camera, hoặc nhập số CCCD.</translation>
+        <location filename="../../ui/screens/identify.py" line="88" />
+        <source>The chip is protected. Show the QR code on the card to the camera, or type the last 6 digits of your ID number.</source>
+        <translation>Chip trên thẻ được bảo vệ. Vui lòng đưa mã QR trên thẻ trước camera, hoặc nhập 6 số cuối của số CCCD.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="91" />
+        <location filename="../../ui/screens/identify.py" line="93" />
+        <source>The chip is protected. Type the last 6 digits of your ID number on the keypad.</source>
+        <translation>Chip trên thẻ được bảo vệ. Vui lòng nhập 6 số cuối của số CCCD trên bàn phím số.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/identify.py" line="97" />
         <source>How would you like to identify yourself?</source>
         <translation>Bạn muốn xác định danh tính bằng cách nào?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="92" />
+        <location filename="../../ui/screens/identify.py" line="98" />
         <source>1. Place your chip ID card on the reader</source>
         <translation>1. Đặt thẻ CCCD gắn chip lên đầu đọc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="94" />
+        <location filename="../../ui/screens/identify.py" line="100" />
         <source>The reader is below the screen. Leave the card there until we finish.</source>
         <translation>Đầu đọc ở dưới màn hình. Để thẻ yên trên đó cho đến khi xong.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="99" />
+        <location filename="../../ui/screens/identify.py" line="105" />
         <source>The card reader is not working right now. Please use the QR code or the keypad.</source>
         <translation>Đầu đọc thẻ đang không hoạt động. Vui lòng dùng mã QR hoặc bàn phím số.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="103" />
+        <location filename="../../ui/screens/identify.py" line="109" />
         <source>2. Show the QR code to the camera</source>
         <translation>2. Đưa mã QR trước camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="105" />
+        <location filename="../../ui/screens/identify.py" line="111" />
         <source>The QR code on your ID card</source>
         <translation>Mã QR trên thẻ CCCD của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="107" />
+        <location filename="../../ui/screens/identify.py" line="113" />
         <source>On your ID card, health insurance card or VssID app</source>
         <translation>Trên thẻ CCCD, thẻ BHYT hoặc ứng dụng VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="109" />
+        <location filename="../../ui/screens/identify.py" line="118" />
+        <source>3. Or type the last 6 digits of your ID number</source>
+        <translation>3. Hoặc nhập 6 số cuối của số CCCD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/identify.py" line="120" />
         <source>3. Or type your 12-digit ID number</source>
         <translation>3. Hoặc nhập số CCCD 12 chữ số</translation>
     </message>
@@ -536,22 +556,22 @@
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="71" />
+        <location filename="../../ui/mainwindow.py" line="77" />
         <source>Are you still there?</source>
         <translation>Bạn vẫn còn ở đây chứ?</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="73" />
+        <location filename="../../ui/mainwindow.py" line="79" />
         <source>For your privacy, we will return to the start in {s} seconds.</source>
         <translation>Để bảo vệ thông tin của bạn, máy sẽ quay về màn hình đầu sau {s} giây.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="77" />
+        <location filename="../../ui/mainwindow.py" line="83" />
         <source>I need more time</source>
         <translation>Tôi cần thêm thời gian</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="79" />
+        <location filename="../../ui/mainwindow.py" line="85" />
         <source>I am finished</source>
         <translation>Tôi đã xong</translation>
     </message>
@@ -559,82 +579,92 @@
 <context>
     <name>InsuranceScreen</name>
     <message>
-        <location filename="../../ui/screens/patient.py" line="160" />
+        <location filename="../../ui/screens/patient.py" line="184" />
         <source>Continue: choose a clinic</source>
         <translation>Tiếp tục: chọn phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="166" />
+        <location filename="../../ui/screens/patient.py" line="190" />
         <source>Insurance not checked yet</source>
         <translation>Chưa kiểm tra được thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="168" />
+        <location filename="../../ui/screens/patient.py" line="192" />
         <source>Your health insurance card is valid</source>
         <translation>Thẻ bảo hiểm y tế của bạn còn hiệu lực</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="170" />
+        <location filename="../../ui/screens/patient.py" line="194" />
         <source>You will pay as a self-paying patient</source>
         <translation>Bạn sẽ khám theo diện tự chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="172" />
+        <location filename="../../ui/screens/patient.py" line="196" />
         <source>Please see the reception desk about your card</source>
         <translation>Vui lòng đến quầy tiếp đón về thẻ của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="178" />
+        <location filename="../../ui/screens/patient.py" line="202" />
+        <source>Insurance is checked at the reception desk</source>
+        <translation>Thẻ bảo hiểm y tế sẽ được kiểm tra tại quầy tiếp đón</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/patient.py" line="206" />
+        <source>A typed ID number cannot be checked with the insurance fund here. You can take a number now; the reception desk will check your health insurance card.</source>
+        <translation>Máy không kiểm tra được bảo hiểm y tế với số CCCD nhập tay. Bạn vẫn lấy số thứ tự được ngay; quầy tiếp đón sẽ kiểm tra thẻ bảo hiểm y tế của bạn.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/patient.py" line="213" />
         <source>Insurance pays</source>
         <translation>BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="179" />
+        <location filename="../../ui/screens/patient.py" line="214" />
         <source>Card valid</source>
         <translation>Thời hạn thẻ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="180" />
+        <location filename="../../ui/screens/patient.py" line="215" />
         <source>Registered clinic</source>
         <translation>Nơi đăng ký KCB ban đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="181" />
+        <location filename="../../ui/screens/patient.py" line="216" />
         <source>At this hospital</source>
         <translation>Tại bệnh viện này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="182" />
+        <location filename="../../ui/screens/patient.py" line="217" />
         <source>Benefit level</source>
         <translation>Mức hưởng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="183" />
+        <location filename="../../ui/screens/patient.py" line="218" />
         <source>5 years in a row from</source>
         <translation>Đủ 5 năm liên tục từ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="197" />
+        <location filename="../../ui/screens/patient.py" line="236" />
         <source>Registered here: correct route</source>
         <translation>Đăng ký tại đây: đúng tuyến</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="200" />
+        <location filename="../../ui/screens/patient.py" line="239" />
         <source>Registered elsewhere: reduced or no benefit for outpatient visits</source>
         <translation>Đăng ký nơi khác: khám ngoại trú được hưởng ít hơn hoặc không được hưởng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="204" />
+        <location filename="../../ui/screens/patient.py" line="243" />
         <source>You can still take a number now. Show your ticket at the reception desk.</source>
         <translation>Bạn vẫn có thể lấy số ngay bây giờ. Vui lòng đưa phiếu cho quầy tiếp đón.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="208" />
+        <location filename="../../ui/screens/patient.py" line="247" />
         <source>You can take a number now. Fees are paid at the cashier.</source>
         <translation>Bạn có thể lấy số ngay. Chi phí thanh toán tại quầy thu ngân.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="211" />
+        <location filename="../../ui/screens/patient.py" line="250" />
         <source>Next, choose the clinic you need.</source>
         <translation>Tiếp theo, hãy chọn phòng khám bạn cần.</translation>
     </message>
@@ -655,27 +685,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="281" />
+        <location filename="../../ui/mainwindow.py" line="327" />
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="282" />
+        <location filename="../../ui/mainwindow.py" line="328" />
         <source>Start over</source>
         <translation>Làm lại từ đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="285" />
+        <location filename="../../ui/mainwindow.py" line="331" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="286" />
+        <location filename="../../ui/mainwindow.py" line="332" />
         <source>Listen again</source>
         <translation>Nghe lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="287" />
+        <location filename="../../ui/mainwindow.py" line="333" />
         <source>Volume {v} %</source>
         <translation>Âm lượng {v} %</translation>
     </message>
@@ -683,12 +713,12 @@
 <context>
     <name>NumericKeypad</name>
     <message>
-        <location filename="../../ui/widgets/common.py" line="95" />
+        <location filename="../../ui/widgets/common.py" line="101" />
         <source>Delete</source>
         <translation>Xóa</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/common.py" line="96" />
+        <location filename="../../ui/widgets/common.py" line="102" />
         <source>OK</source>
         <translation>Đồng ý</translation>
     </message>
@@ -762,173 +792,178 @@
 <context>
     <name>PricesScreen</name>
     <message>
-        <location filename="../../ui/screens/prices.py" line="258" />
+        <location filename="../../ui/screens/prices.py" line="268" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="259" />
+        <location filename="../../ui/screens/prices.py" line="269" />
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="260" />
+        <location filename="../../ui/screens/prices.py" line="270" />
+        <source>Listen again</source>
+        <translation>Nghe lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/prices.py" line="271" />
         <source>Back to results</source>
         <translation>Quay lại kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="262" />
+        <location filename="../../ui/screens/prices.py" line="273" />
         <source>Examination</source>
         <translation>Khám bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="263" />
+        <location filename="../../ui/screens/prices.py" line="274" />
         <source>Bed days</source>
         <translation>Ngày giường</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="264" />
+        <location filename="../../ui/screens/prices.py" line="275" />
         <source>Imaging</source>
         <translation>Chẩn đoán hình ảnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="265" />
+        <location filename="../../ui/screens/prices.py" line="276" />
         <source>Laboratory</source>
         <translation>Xét nghiệm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="266" />
+        <location filename="../../ui/screens/prices.py" line="277" />
         <source>Procedures, surgery</source>
         <translation>Thủ thuật, phẫu thuật</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="267" />
+        <location filename="../../ui/screens/prices.py" line="278" />
         <source>Drugs</source>
         <translation>Thuốc</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="364" />
+        <location filename="../../ui/screens/prices.py" line="375" />
         <source>Type a service or drug name or code (accents are not needed), or choose a category.</source>
         <translation>Gõ tên hoặc mã dịch vụ, thuốc (không cần gõ dấu), hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="373" />
+        <location filename="../../ui/screens/prices.py" line="384" />
         <source>The price list is being prepared. Please try again in a minute.</source>
         <translation>Bảng giá đang được chuẩn bị. Vui lòng thử lại sau ít phút.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="378" />
+        <location filename="../../ui/screens/prices.py" line="389" />
         <source>Prices are not available right now. Please ask at the counter.</source>
         <translation>Hiện chưa tra cứu được giá. Vui lòng hỏi tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="384" />
+        <location filename="../../ui/screens/prices.py" line="395" />
         <source>Tap a result to see the price and what you may pay.</source>
         <translation>Chạm vào một kết quả để xem giá và số tiền bạn có thể phải trả.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="397" />
+        <location filename="../../ui/screens/prices.py" line="408" />
         <source>Nothing found. Check the spelling or choose a category.</source>
         <translation>Không tìm thấy. Vui lòng kiểm tra chính tả hoặc chọn một nhóm.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="401" />
+        <location filename="../../ui/screens/prices.py" line="412" />
         <source>The first {count} results: type more letters to narrow them.</source>
         <translation>{count} kết quả đầu tiên: gõ thêm chữ để thu hẹp.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="406" />
+        <location filename="../../ui/screens/prices.py" line="417" />
         <source>{count} results</source>
         <translation>{count} kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="421" />
+        <location filename="../../ui/screens/prices.py" line="432" />
         <source>Not identified: estimates for each insurance level</source>
         <translation>Chưa xác định người bệnh: ước tính theo từng mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="424" />
+        <location filename="../../ui/screens/prices.py" line="435" />
         <source>{name}: not covered by insurance</source>
         <translation>{name}: không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="428" />
+        <location filename="../../ui/screens/prices.py" line="439" />
         <source>{name}: insurance pays {percent} %</source>
         <translation>{name}: BHYT chi trả {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="429" />
+        <location filename="../../ui/screens/prices.py" line="440" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="460" />
+        <location filename="../../ui/screens/prices.py" line="471" />
         <source>Code {code}</source>
         <translation>Mã {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="468" />
+        <location filename="../../ui/screens/prices.py" line="479" />
         <source>Hospital price</source>
         <translation>Giá bệnh viện</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="471" />
+        <location filename="../../ui/screens/prices.py" line="482" />
         <source>Insured price (BHYT)</source>
         <translation>Giá BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="482" />
+        <location filename="../../ui/screens/prices.py" line="493" />
         <source>Estimate only: the cashier calculates the final amount from your card, the route of referral and what is actually done.</source>
         <translation>Chỉ là ước tính: số tiền cuối cùng do quầy thu ngân tính theo thẻ của bạn, tuyến khám chữa bệnh và dịch vụ thực tế.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="488" />
+        <location filename="../../ui/screens/prices.py" line="499" />
         <source>This list gives no separate insured price: we assume it equals the hospital price.</source>
         <translation>Bảng giá này không ghi riêng giá BHYT: tạm coi bằng giá bệnh viện.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="493" />
+        <location filename="../../ui/screens/prices.py" line="504" />
         <source>Insurance covers {rate} % of this drug's insured price.</source>
         <translation>BHYT thanh toán {rate} % giá BHYT của thuốc này.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="500" />
+        <location filename="../../ui/screens/prices.py" line="511" />
         <source>Several prices are listed for this code; ask at the counter which applies.</source>
         <translation>Mã này có nhiều mức giá; vui lòng hỏi tại quầy mức nào áp dụng.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="515" />
+        <location filename="../../ui/screens/prices.py" line="526" />
         <source>Insurance pays ({percent} %)</source>
         <translation>BHYT chi trả ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="520" />
+        <location filename="../../ui/screens/prices.py" line="531" />
         <source>Not covered by insurance</source>
         <translation>Không được BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="523" />
-        <location filename="../../ui/screens/prices.py" line="529" />
+        <location filename="../../ui/screens/prices.py" line="534" />
+        <location filename="../../ui/screens/prices.py" line="540" />
         <source>You pay (estimate)</source>
         <translation>Bạn trả (ước tính)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="527" />
+        <location filename="../../ui/screens/prices.py" line="538" />
         <source>Your insurance level</source>
         <translation>Mức hưởng BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="528" />
+        <location filename="../../ui/screens/prices.py" line="539" />
         <source>Insurance pays</source>
         <translation>BHYT chi trả</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="533" />
+        <location filename="../../ui/screens/prices.py" line="544" />
         <source>Insured, {percent} %</source>
         <translation>Có BHYT, {percent} %</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/prices.py" line="540" />
+        <location filename="../../ui/screens/prices.py" line="551" />
         <source>Not insured</source>
         <translation>Không có BHYT</translation>
     </message>
@@ -974,27 +1009,42 @@
 <context>
     <name>PriorityScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="63" />
+        <location filename="../../ui/screens/visit.py" line="68" />
         <source>Do you have priority?</source>
         <translation>Bạn có thuộc diện ưu tiên không?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="65" />
+        <location filename="../../ui/screens/visit.py" line="70" />
         <source>By law these patients are served first. Staff will confirm it at the counter.</source>
         <translation>Theo luật, những người bệnh này được khám trước. Nhân viên sẽ xác nhận tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="80" />
+        <location filename="../../ui/screens/visit.py" line="85" />
         <source>Suggested from your date of birth</source>
         <translation>Đề xuất theo ngày sinh của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="84" />
+        <location filename="../../ui/screens/visit.py" line="92" />
+        <source>Yes, I am 75 or older</source>
+        <translation>Có, tôi từ 75 tuổi trở lên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="93" />
+        <source>Yes, the child is under 6</source>
+        <translation>Có, trẻ dưới 6 tuổi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="97" />
+        <source>Yes: {name}</source>
+        <translation>Có: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="99" />
         <source>No, I do not have priority</source>
         <translation>Không, tôi không thuộc diện ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="86" />
+        <location filename="../../ui/screens/visit.py" line="102" />
         <source>No priority: continue</source>
         <translation>Không ưu tiên: tiếp tục</translation>
     </message>
@@ -1002,32 +1052,32 @@
 <context>
     <name>StartScreen</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="100" />
+        <location filename="../../ui/screens/start.py" line="112" />
         <source>Get a queue number, check your health insurance, look up prices.</source>
         <translation>Lấy số thứ tự, kiểm tra thẻ bảo hiểm y tế, tra cứu giá dịch vụ.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="105" />
+        <location filename="../../ui/screens/start.py" line="117" />
         <source>Touch here to start</source>
         <translation>Chạm vào đây để bắt đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="108" />
+        <location filename="../../ui/screens/start.py" line="120" />
         <source>You can also just place your chip ID card on the reader, or show the QR code of your ID card or health insurance card to the camera.</source>
         <translation>Bạn cũng có thể đặt thẻ CCCD gắn chip lên đầu đọc, hoặc đưa mã QR trên thẻ CCCD hay thẻ BHYT trước camera.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="112" />
+        <location filename="../../ui/screens/start.py" line="124" />
         <source>Look up prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="113" />
+        <location filename="../../ui/screens/start.py" line="126" />
         <source>Larger text</source>
         <translation>Chữ to hơn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="114" />
+        <location filename="../../ui/screens/start.py" line="127" />
         <source>High contrast</source>
         <translation>Tương phản cao</translation>
     </message>
@@ -1068,67 +1118,67 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="191" />
+        <location filename="../../ui/screens/visit.py" line="208" />
         <source>Done</source>
         <translation>Xong</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="192" />
+        <location filename="../../ui/screens/visit.py" line="209" />
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="208" />
+        <location filename="../../ui/screens/visit.py" line="225" />
         <source>You already have a number for this clinic today</source>
         <translation>Hôm nay bạn đã có số cho phòng khám này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="210" />
+        <location filename="../../ui/screens/visit.py" line="227" />
         <source>Your number</source>
         <translation>Số thứ tự của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="214" />
+        <location filename="../../ui/screens/visit.py" line="231" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="216" />
+        <location filename="../../ui/screens/visit.py" line="233" />
         <source>People ahead of you: {n}</source>
         <translation>Số người trước bạn: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="218" />
+        <location filename="../../ui/screens/visit.py" line="235" />
         <source>About {m} minutes</source>
         <translation>Khoảng {m} phút</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="224" />
+        <location filename="../../ui/screens/visit.py" line="241" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="226" />
+        <location filename="../../ui/screens/visit.py" line="243" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="228" />
+        <location filename="../../ui/screens/visit.py" line="245" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="230" />
+        <location filename="../../ui/screens/visit.py" line="247" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="235" />
+        <location filename="../../ui/screens/visit.py" line="252" />
         <source>Please take your ticket from the printer below. Wait until your number is called.</source>
         <translation>Vui lòng lấy phiếu ở khe máy in bên dưới. Chờ đến khi số của bạn được gọi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="246" />
+        <location filename="../../ui/screens/visit.py" line="263" />
         <source>Please show this screen at the counter, or take a photo of it. Your place in the queue is kept.</source>
         <translation>Vui lòng đưa màn hình này cho quầy, hoặc chụp ảnh lại. Chỗ của bạn trong hàng vẫn được giữ.</translation>
     </message>

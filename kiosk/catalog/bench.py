@@ -161,6 +161,11 @@ class BenchResult:
     cpu_p99_ms: float = 0.0
     slowest: list[tuple[str, float, int]] = field(default_factory=list)
     rejected: int = 0
+    # reference: the search before issue 18 (legacy_search.py), same prefixes, same catalog
+    legacy_median_ms: float = 0.0
+    legacy_p99_ms: float = 0.0
+    legacy_cpu_median_ms: float = 0.0
+    legacy_cpu_p99_ms: float = 0.0
 
 
 class _RssSampler(threading.Thread):
@@ -222,6 +227,7 @@ def run(
                 found = catalog.search(prefix, limit=limit)
                 timings.append(((time.perf_counter() - start) * 1000, prefix, len(found)))
                 cpu.append((time.thread_time() - start_cpu) * 1000)
+        legacy_ms, legacy_cpu = _legacy_timings(db, prefixes, limit, rounds)
         catalog.close()
     ms = sorted(t[0] for t in timings)
     result.queries = len(ms)
@@ -234,4 +240,34 @@ def run(
     result.cpu_p99_ms = cpu[int(0.99 * (len(cpu) - 1))]
     result.load_average = psutil.getloadavg()[0]
     result.slowest = [(p, round(t, 2), n) for t, p, n in sorted(timings, reverse=True)[:5]]
+    result.legacy_median_ms = statistics.median(legacy_ms)
+    result.legacy_p99_ms = legacy_ms[int(0.99 * (len(legacy_ms) - 1))]
+    result.legacy_cpu_median_ms = statistics.median(legacy_cpu)
+    result.legacy_cpu_p99_ms = legacy_cpu[int(0.99 * (len(legacy_cpu) - 1))]
     return result
+
+
+def _legacy_timings(
+    db: Path, prefixes: list[str], limit: int, rounds: int
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of the search before issue 18 on the same prefixes."""
+    from kiosk.catalog import store
+    from kiosk.catalog.legacy_search import Searcher as LegacySearcher
+
+    conn = store.connect(db)
+    try:
+        legacy = LegacySearcher(conn)
+        versions = store.active_versions(conn)
+        for v in versions:
+            legacy.vocabulary(v.version_id)
+        wall: list[float] = []
+        cpu: list[float] = []
+        for _ in range(rounds):
+            for prefix in prefixes:
+                start, start_cpu = time.perf_counter(), time.thread_time()
+                legacy.search(prefix, versions, None, limit)
+                wall.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.thread_time() - start_cpu) * 1000)
+    finally:
+        conn.close()
+    return sorted(wall), sorted(cpu)

@@ -27,3 +27,15 @@ class CatalogConfig(BaseModel):
         le=100,
         description="a new list with fewer rows than this share of the active one (of 100 rows or more) is not activated unless forced",
     )
+    clinic_exam_codes: dict[str, str] = Field(
+        default_factory=lambda: {
+            "noi": "DEMO-K01",
+            "nhi": "DEMO-K02",
+            "tmh": "DEMO-K03",
+            "mat": "DEMO-K04",
+            "rhm": "DEMO-K05",
+            "san": "DEMO-K06",
+        },
+        description="clinic id -> code of its examination price row: 'kham <clinic name>' in "
+        "the price search shows that row first (the defaults are the demo catalog's codes)",
+    )

@@ -8,12 +8,15 @@ new version is complete and the active pointer is switched in one transaction.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
+import io
 import os
 import sqlite3
+import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,24 +26,37 @@ from kiosk.catalog import store
 from kiosk.catalog.config import CatalogConfig
 from kiosk.catalog.importer import read_catalog
 from kiosk.catalog.models import CatalogItem, Category, ImportReport, Kind
+from kiosk.catalog.search import ExamTarget, Searcher
+from kiosk.catalog.synonyms import SynonymTable
+from kiosk.catalog.text import code_key, tokens
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEMO_SERVICES_CSV = ASSETS / "demo" / "price-list-qd3467-bv-nhi-trung-uong.csv"
 DEMO_DRUGS_CSV = ASSETS / "demo" / "catalog" / "drugs-demo.csv"
+DEMO_EXAMS_CSV = ASSETS / "demo" / "catalog" / "exams-demo.csv"  # inserted into the list
 DEMO_CATALOG = DEMO_SERVICES_CSV  # the name the app uses
 DEMO_SERVICES_EFFECTIVE = date(2024, 11, 15)  # QĐ 3467/QĐ-BYT, 15 November 2024
 DB_NAME = "catalog.sqlite3"
 
 
 class CatalogService:
-    def __init__(self, db_path: str | Path, config: CatalogConfig | None = None) -> None:
+    def __init__(
+        self,
+        db_path: str | Path,
+        config: CatalogConfig | None = None,
+        clinics: Sequence[tuple[str, str, str]] = (),
+    ) -> None:
+        """`clinics`: (id, Vietnamese name, English name) of the kiosk's clinics, for
+        "kham <clinic>" -> the exam price row of `[catalog] clinic_exam_codes`."""
         self.db_path = Path(db_path)
         self.config = config or CatalogConfig.model_validate({})
+        self.synonyms = SynonymTable.load(self.db_path.parent)
+        self.exams = exam_targets(clinics, self.config.clinic_exam_codes)
         self._import_lock = threading.Lock()
         # one searcher per OS thread, keyed by its native id: threading.local() is lost after
         # every job on a Qt pool thread (a new Python thread state each time), which opened a
         # new connection per search and kept them all (issue 12 §1).
-        self._by_thread: dict[int, store.Searcher] = {}
+        self._by_thread: dict[int, Searcher] = {}
         self._all_lock = threading.Lock()
         store.ensure_schema(self._conn())
 
@@ -52,12 +68,12 @@ class CatalogService:
 
     # ------------------------------------------------------------------ connections
 
-    def _searcher(self) -> store.Searcher:
+    def _searcher(self) -> Searcher:
         tid = threading.get_native_id()
         with self._all_lock:
             searcher = self._by_thread.get(tid)
         if searcher is None:
-            searcher = store.Searcher(store.connect(self.db_path))
+            searcher = Searcher(store.connect(self.db_path), self.synonyms, self.exams)
             with self._all_lock:
                 self._by_thread[tid] = searcher
                 self._close_dead_threads()
@@ -109,8 +125,7 @@ class CatalogService:
         """Opens this thread's connection and loads the typo vocabularies (about 0.1 s for a
         100,000-row catalog), so that the first keystrokes do not pay for it."""
         searcher = self._searcher()
-        for v in store.active_versions(searcher.conn):
-            searcher.vocabulary(v.version_id)
+        searcher.typo_index(store.active_versions(searcher.conn)).warm_up()
 
     def get(self, item_id: int) -> CatalogItem | None:
         return self._searcher().get(item_id)
@@ -240,9 +255,14 @@ class CatalogService:
         reports = []
         active = {v.kind for v in store.active_versions(self._conn())}
         if Kind.SERVICE not in active:
-            reports.append(
-                self.import_file(csv_path, Kind.SERVICE, effective_from=DEMO_SERVICES_EFFECTIVE)
-            )
+            with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
+                path = Path(csv_path)
+                if path == DEMO_SERVICES_CSV and DEMO_EXAMS_CSV.exists():
+                    path = Path(tmp) / path.name
+                    path.write_text(with_demo_exams(Path(csv_path)), encoding="utf-8")
+                reports.append(
+                    self.import_file(path, Kind.SERVICE, effective_from=DEMO_SERVICES_EFFECTIVE)
+                )
         if drugs_path is not None and Kind.DRUG not in active and Path(drugs_path).exists():
             reports.append(self.import_file(drugs_path, Kind.DRUG))
         return reports
@@ -278,6 +298,41 @@ class CatalogService:
             details[f"{kind}_imported_at"] = row[1]
             details[f"{kind}_effective_from"] = row[2] or ""
         return DeviceStatus(True, "catalog: " + ", ".join(parts), details=details)
+
+
+def exam_targets(
+    clinics: Sequence[tuple[str, str, str]], codes: Mapping[str, str]
+) -> tuple[ExamTarget, ...]:
+    """The clinics that have an exam price code, with the names patients type for them."""
+    out = []
+    for clinic_id, name_vi, name_en in clinics:
+        code = codes.get(clinic_id)
+        if not code:
+            continue
+        names = []
+        for name in (name_vi, name_en, clinic_id):
+            words = tuple(tokens(name))
+            if words[:1] == ("kham",):
+                words = words[1:]
+            if words:
+                names.append(words)
+        out.append(ExamTarget(code_key(code), tuple(names)))
+    return tuple(out)
+
+
+def with_demo_exams(services_csv: Path, exams_csv: Path = DEMO_EXAMS_CSV) -> str:
+    """The demo service list with the demo specialty exam rows after its examination rows
+    (appendix I: the rows before the first `stt` restart), same columns."""
+    with services_csv.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    with exams_csv.open(encoding="utf-8", newline="") as f:
+        exams = list(csv.reader(f))[1:]
+    at = 1
+    while at + 1 < len(rows) and int(rows[at + 1][0] or 0) > int(rows[at][0] or 0):
+        at += 1
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows[: at + 1] + exams + rows[at + 1 :])
+    return out.getvalue()
 
 
 def _sha256(path: Path) -> str:

@@ -10,42 +10,37 @@ Layout (one file, `<data dir>/catalog.sqlite3`, WAL):
   weight, then shorter names first), so an FTS query read in rowid order with a LIMIT returns
   the best-ranked matches first and stops early: this keeps one-letter queries fast.
 - `items_fts`: FTS5 over `name` (folded words of the name), `first` ("_" + the first folded
-  word), `extra` (folded drug active ingredient) and `cat` ("_" + the category), with prefix
-  indexes for 1-3 characters. "_" is a token character, so `_`-words have doclists of their
-  own: "names starting with n" reads only those rows instead of every row with an n-word.
-- `vocab`: the folded words of each version, for the one-typo fallback.
+  word), `extra` (folded drug active ingredient), `cat` ("_" + the category), `alias` (the
+  folded Thông tư 23 technique name), `code` (the code reduced to letters and digits) and
+  `marked` (the name's words that carry tone marks, lower case with their marks: "gân" and
+  "gan" both fold to "gan", a query typed with marks tells them apart here),
+  with prefix indexes for 1-3 characters. "_" is a token character, so `_`-words have
+  doclists of their own: "names starting with n" reads only those rows instead of every row
+  with an n-word. `items_fts_terms` (fts5vocab) lists the indexed words with their row counts:
+  the vocabulary of the typo tolerance.
+- `vocab`: the folded words of each version (kept for older readers).
 
-Search tiers, in this order (each tier ranked by static rank):
-0. code: the query is one token with a digit: codes starting with it (dots ignored);
-1. intent: the query starts "kham benh", "ngay giuong" or "giuong benh": every row of that
-   (small) category: examinations, bed days;
-2. starts-with: the name starts with the query words (last word as a prefix);
-3. all words anywhere (last word as a prefix);
-4. one typo: only when tiers 0-3 found nothing, each word the catalog does not know (a
-   complete word of 4+ letters, or the word being typed from 5 letters on, as a prefix) may
-   be any vocabulary word at Damerau-Levenshtein distance 1.
+The search itself is `search.py` (tiers, ranking in `ranking.py`, synonyms in `synonyms.py`,
+typos in `typos.py`); the search before issue 18 is `legacy_search.py` (bench reference).
 """
 
 from __future__ import annotations
 
-import bisect
 import operator
+import re
 import sqlite3
-import threading
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from kiosk.catalog.models import CatalogItem, Category
-from kiosk.catalog.text import code_key, folded_words, tokens
+from kiosk.catalog.text import folded_words
 
-SCHEMA_VERSION = 2  # 2: `first` column, `_`-prefixed category tokens, no codes in `extra`
+SCHEMA_VERSION = 3  # 2: `first`, `_`-categories; 3: `alias`, `code`, `marked`, `items_fts_terms`
 KEEP_VERSIONS = 3  # per kind: the active one and the two before it (for an admin roll-back)
-ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
-FUZZY_MIN_LEN = 4  # a complete word of 4+ letters may have one typo
-FUZZY_MIN_PREFIX = 5  # the word being typed: only from 5 letters on (short prefixes match plenty)
 CATEGORY_WEIGHT = {
     Category.EXAM: 0,
     Category.BED: 1,
@@ -54,13 +49,6 @@ CATEGORY_WEIGHT = {
     Category.DRUG: 2,
     Category.PROCEDURE: 3,
 }
-INTENTS: tuple[tuple[str, Category], ...] = (
-    ("kham benh", Category.EXAM),
-    ("ngay giuong", Category.BED),
-    ("giuong benh", Category.BED),
-)
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS versions(
@@ -108,9 +96,10 @@ CREATE TABLE IF NOT EXISTS items(
 );
 CREATE INDEX IF NOT EXISTS items_code ON items(version_id, code_key);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
-    name, first, extra, cat,
+    name, first, extra, cat, alias, code, marked,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '1 2 3'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS items_fts_terms USING fts5vocab(items_fts, 'col');
 CREATE TABLE IF NOT EXISTS vocab(
     version_id INTEGER NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY(version_id, word)
@@ -159,6 +148,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is not None and int(row[0]) < SCHEMA_VERSION:
+            conn.execute("DROP TABLE IF EXISTS items_fts_terms")
             conn.execute("DROP TABLE IF EXISTS items_fts")  # rebuilt from `items` below
         for statement in SCHEMA.split(";\n"):
             if statement.strip():
@@ -181,10 +171,15 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
 
 
 def _reindex(conn: sqlite3.Connection) -> None:
-    rows = conn.execute("SELECT id, name_folded, active_ingredient, category FROM items").fetchall()
+    rows = conn.execute(
+        "SELECT id, name_folded, active_ingredient, category, alt_name, code_key, name FROM items"
+    ).fetchall()
     conn.executemany(
         FTS_INSERT,
-        (fts_row(i, folded, folded_words(ingredient), cat) for i, folded, ingredient, cat in rows),
+        (
+            fts_row(i, folded, folded_words(ingredient), cat, alias=alt, code=key, name=name)
+            for i, folded, ingredient, cat, alt, key, name in rows
+        ),
     )
 
 
@@ -196,12 +191,40 @@ def _drop_version_rows(conn: sqlite3.Connection, version_id: int) -> None:
     conn.execute("DELETE FROM vocab WHERE version_id = ?", (version_id,))
 
 
-FTS_INSERT = "INSERT INTO items_fts(rowid, name, first, extra, cat) VALUES(?,?,?,?,?)"
+FTS_INSERT = (
+    "INSERT INTO items_fts(rowid, name, first, extra, cat, alias, code, marked) "
+    "VALUES(?,?,?,?,?,?,?,?)"
+)
+_MARKED_WORD = re.compile(r"[^\W_]+")
 
 
-def fts_row(item_id: int, folded: str, extra: str, category: str) -> tuple[int, str, str, str, str]:
+def marked_words(text: str) -> list[str]:
+    """Lower-case words with their tone marks (NFC)."""
+    return _MARKED_WORD.findall(unicodedata.normalize("NFC", text.lower()))
+
+
+def fts_row(
+    item_id: int,
+    folded: str,
+    extra: str,
+    category: str,
+    *,
+    alias: str = "",
+    code: str = "",
+    name: str = "",
+) -> tuple[int, str, str, str, str, str, str, str]:
+    """One `items_fts` row. `alias`: the TT23 technique name (folded here; dropped when it
+    says the same as the name); `code`: code_key; `name`: the name as listed (its words
+    with tone marks go to `marked`)."""
     first = folded.split(" ", 1)[0]
-    return (item_id, folded, "_" + first if first else "", extra, "_" + category)
+    alias_words = folded_words(alias)
+    if alias_words == folded:
+        alias_words = ""
+    marked = " ".join(dict.fromkeys(w for w in marked_words(name) if not w.isascii()))
+    return (
+        item_id, folded, "_" + first if first else "", extra, "_" + category, alias_words, code,
+        marked,
+    )  # fmt: skip
 
 
 _columns = operator.itemgetter(
@@ -271,7 +294,17 @@ def write_version(
             extra = extras.get(ingredient)
             if extra is None:  # a few hundred ingredients for thousands of drugs
                 extra = extras[ingredient] = folded_words(ingredient)
-            fts_rows.append(fts_row(item_id, folded, extra, row["category"]))
+            fts_rows.append(
+                fts_row(
+                    item_id,
+                    folded,
+                    extra,
+                    row["category"],
+                    alias=row["alt_name"],
+                    code=row["code_key"],
+                    name=row["name"],
+                )  # fmt: skip
+            )
             vocab.update(folded.split())
             if extra:
                 vocab.update(extra.split())
@@ -360,210 +393,3 @@ def row_to_item(row: Sequence[Any]) -> CatalogItem:
         version_id=row[17],
         source_line=row[18],
     )
-
-
-class Vocabulary:
-    """Folded words of one catalog version, for the one-typo fallback."""
-
-    def __init__(self, words: Iterable[str]) -> None:
-        self.sorted = sorted(set(words))
-        self.words = set(self.sorted)
-
-    def has_prefix(self, prefix: str) -> bool:
-        i = bisect.bisect_left(self.sorted, prefix)
-        return i < len(self.sorted) and self.sorted[i].startswith(prefix)
-
-    def near(self, word: str, prefix: bool) -> list[str]:
-        """Vocabulary words (or prefixes of words) one edit away from `word`."""
-        found = []
-        for candidate in edits1(word):
-            if candidate == word:
-                continue
-            if self.has_prefix(candidate) if prefix else candidate in self.words:
-                found.append(candidate)
-        return sorted(found)
-
-
-def edits1(word: str) -> set[str]:
-    """Damerau-Levenshtein distance-1 strings (delete, transpose, replace, insert)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
-    out |= {a + c + b for a, b in splits for c in _ALPHABET}
-    return out
-
-
-def _phrase(words: Sequence[str], prefix_last: bool) -> str:
-    return '"' + " ".join(words) + '"' + (" *" if prefix_last else "")
-
-
-def _all_words(words: Sequence[str], prefix_last: bool) -> str:
-    parts = [f'"{w}"' for w in words]
-    if prefix_last:
-        parts[-1] += " *"
-    return " AND ".join(parts)
-
-
-class Searcher:
-    """Runs the search tiers on one connection (one per thread)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._vocab: dict[int, Vocabulary] = {}
-        self._items: dict[int, tuple[CatalogItem, int]] = {}
-        self._lock = threading.Lock()
-
-    def vocabulary(self, version_id: int) -> Vocabulary:
-        with self._lock:
-            vocab = self._vocab.get(version_id)
-            if vocab is None:
-                words = (
-                    w
-                    for (w,) in self.conn.execute(
-                        "SELECT word FROM vocab WHERE version_id = ?", (version_id,)
-                    )
-                )
-                vocab = self._vocab[version_id] = Vocabulary(words)
-            return vocab
-
-    def _fts(self, expr: str, versions: Sequence[ActiveVersion], limit: int) -> list[int]:
-        ids: list[int] = []
-        for v in versions:
-            ids += [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?",
-                    (expr, v.id_lo, v.id_hi, limit),
-                )
-            ]
-        return ids
-
-    def search(
-        self,
-        query: str,
-        versions: Sequence[ActiveVersion],
-        category: str | None,
-        limit: int,
-        today: date | None = None,
-    ) -> list[CatalogItem]:
-        if not versions or limit <= 0:
-            return []
-        words = tokens(query)
-        if not words:
-            return self.browse(versions, category, limit) if category else []
-        prefix_last = bool(query) and not query[-1].isspace()
-        cat_filter = f' AND cat : "_{Category(category).value}"' if category else ""
-        tiers: dict[int, int] = {}
-
-        def add(ids: Iterable[int], tier: int) -> None:
-            for item_id in ids:
-                tiers.setdefault(item_id, tier)
-
-        # 0: code lookup
-        key = code_key(query)
-        if " " not in query.strip() and len(key) >= 2 and any(ch.isdigit() for ch in key):
-            add(self._codes(key, versions, category, limit), 0)
-        # 1: intent: the query starts the name of a small category ("kham" -> examinations):
-        # the whole category first (bed-day rows such as "Loại 1: Các khoa …" do not say
-        # "giường" in their names)
-        text = " ".join(words)
-        all_words = "{name extra} : (" + _all_words(words, prefix_last) + ")"
-        for phrase, cat in INTENTS:
-            if len(text) >= 3 and phrase.startswith(text) and category in (None, cat.value):
-                add(self.browse_ids(versions, cat.value, limit), 1)
-        # 2: name starts with the words (lower tiers never outrank a full list: skip them)
-        if len(tiers) < limit:
-            star = " *" if prefix_last and len(words) == 1 else ""
-            expr = f'first : "_{words[0]}"{star}'
-            if len(words) > 1:
-                expr += " AND name : ^ " + _phrase(words, prefix_last)
-            add(self._fts(expr + cat_filter, versions, limit), 2)
-        # 3: all words anywhere in the name or the active ingredient
-        if len(tiers) < limit:
-            add(self._fts(all_words + cat_filter, versions, limit + len(tiers)), 3)
-        # 4: one typo per longer word, only when nothing was found
-        if not tiers:
-            expr4 = self._fuzzy_expr(words, prefix_last, versions)
-            if expr4:
-                add(self._fts("{name extra} : (" + expr4 + ")" + cat_filter, versions, limit), 4)
-        items, srank = self._fetch(list(tiers))
-        today = today or date.today()
-        items = [i for i in items if i.effective_to is None or i.effective_to >= today]
-        items.sort(key=lambda i: (tiers[i.id], srank[i.id], i.id))
-        return items[:limit]
-
-    def _fuzzy_expr(
-        self, words: Sequence[str], prefix_last: bool, versions: Sequence[ActiveVersion]
-    ) -> str:
-        parts, changed = [], False
-        for index, word in enumerate(words):
-            is_prefix = prefix_last and index == len(words) - 1
-            star = " *" if is_prefix else ""
-            options = [word]
-            vocabularies = [self.vocabulary(v.version_id) for v in versions]
-            known = any(
-                (vocab.has_prefix(word) if is_prefix else word in vocab.words)
-                for vocab in vocabularies
-            )
-            if (
-                not known  # a word the catalog has is taken as typed
-                and len(word) >= (FUZZY_MIN_PREFIX if is_prefix else FUZZY_MIN_LEN)
-                and not word.isdigit()
-            ):
-                near: set[str] = set()
-                for vocab in vocabularies:
-                    near.update(vocab.near(word, is_prefix))
-                if near:
-                    changed = True
-                    options += sorted(near)[:40]
-            parts.append("(" + " OR ".join(f'"{o}"{star}' for o in options) + ")")
-        return " AND ".join(parts) if changed else ""
-
-    def _codes(
-        self, key: str, versions: Sequence[ActiveVersion], category: str | None, limit: int
-    ) -> list[int]:
-        upper = key[:-1] + chr(ord(key[-1]) + 1)
-        ids: list[int] = []
-        for v in versions:
-            sql = "SELECT id FROM items WHERE version_id = ? AND code_key >= ? AND code_key < ?"
-            args: list[Any] = [v.version_id, key, upper]
-            if category:
-                sql += " AND category = ?"
-                args.append(category)
-            ids += [
-                r[0] for r in self.conn.execute(sql + " ORDER BY code_key LIMIT ?", (*args, limit))
-            ]
-        return ids
-
-    def browse_ids(self, versions: Sequence[ActiveVersion], category: str, limit: int) -> list[int]:
-        return self._fts(f'cat : "_{Category(category).value}"', versions, limit)
-
-    def browse(
-        self, versions: Sequence[ActiveVersion], category: str, limit: int
-    ) -> list[CatalogItem]:
-        items, srank = self._fetch(self.browse_ids(versions, category, limit))
-        items.sort(key=lambda i: (srank[i.id], i.id))
-        return items[:limit]
-
-    def _fetch(self, ids: Sequence[int]) -> tuple[list[CatalogItem], dict[int, int]]:
-        """Items by id. Ids are never reused (a new version gets new ids), so the items read
-        for one keystroke are kept for the next ones (most results repeat while typing)."""
-        cache = self._items
-        missing = [i for i in ids if i not in cache]
-        if missing:
-            if len(cache) + len(missing) > ITEM_CACHE:
-                cache.clear()
-            marks = ",".join("?" * len(missing))
-            for r in self.conn.execute(
-                f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", missing
-            ):
-                cache[r[0]] = (row_to_item(r), r[19])
-        found = [cache[i] for i in ids if i in cache]
-        return [f[0] for f in found], {f[0].id: f[1] for f in found}
-
-    def get(self, item_id: int) -> CatalogItem | None:
-        row = self.conn.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)
-        ).fetchone()
-        return row_to_item(row) if row else None

@@ -100,6 +100,32 @@ def _activate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synonyms(args: argparse.Namespace) -> int:
+    """Validates the synonym files and lists alternatives that find no active rows."""
+    from kiosk.catalog import synonyms
+
+    catalog = _service(args)
+    try:
+        path = Path(args.file) if args.file else catalog.db_path.parent / synonyms.LOCAL_NAME
+        files = [synonyms.SHIPPED] + ([path] if path.exists() else [])
+        status = 0
+        for file in files:
+            try:
+                entries = synonyms.read_file(file)
+            except ValueError as exc:
+                print(f"INVALID {exc}")
+                status = 1
+                continue
+            dead = synonyms.dead_alternatives(entries, catalog.search)
+            print(f"{file}: {len(entries)} entries, {len(dead)} alternatives without rows")
+            for line in dead:
+                print(f"  no rows: {line}")
+            status = status or (1 if dead else 0)
+        return status
+    finally:
+        catalog.close()
+
+
 def _bench(args: argparse.Namespace) -> int:
     from kiosk.catalog import bench
 
@@ -120,6 +146,11 @@ def _bench(args: argparse.Namespace) -> int:
     print(f"search CPU time per query (this thread): median {result.cpu_median_ms:.2f} ms, "
           f"p99 {result.cpu_p99_ms:.2f} ms (wall minus CPU = waiting for a CPU on a busy machine)")  # fmt: skip
     print("slowest: " + "; ".join(f"{p!r} {t} ms ({n} hits)" for p, t, n in result.slowest))
+    print(f"reference (search before issue 18, same prefixes and catalog): median "
+          f"{result.legacy_median_ms:.2f} ms, p99 {result.legacy_p99_ms:.2f} ms; CPU median "
+          f"{result.legacy_cpu_median_ms:.2f} ms, p99 {result.legacy_cpu_p99_ms:.2f} ms; ratio p99 "
+          f"{result.p99_ms / max(result.legacy_p99_ms, 1e-9):.1f}x, CPU p99 "
+          f"{result.cpu_p99_ms / max(result.legacy_cpu_p99_ms, 1e-9):.1f}x")  # fmt: skip
     return 0
 
 
@@ -172,6 +203,12 @@ def register(registry: CommandRegistry) -> None:
     act.add_argument("--kind", choices=["service", "drug"], required=True)
     act.add_argument("version", type=int)
     act.set_defaults(func=_activate)
+
+    syn = sub.add_parser(
+        "synonyms", help="check the synonym table (shipped + <data dir>/catalog-synonyms.toml)"
+    )
+    syn.add_argument("--file", help="check this file instead of the data dir's")
+    syn.set_defaults(func=_synonyms)
 
     bench = registry.bench.add_parser(
         "catalog", help="100,000-row import and per-keystroke search latency"

@@ -127,7 +127,10 @@ def _check_insurance(args: argparse.Namespace) -> int:
         print(f"  maKetQua: {e.code or '-'}   verified: {e.verified}   action: {e.action}")
         print(f"  coverage: {e.coverage_percent if e.coverage_percent is not None else '-'} %")
         print(f"  card: {e.card_number or '-'}  valid {e.valid_from} .. {e.valid_to}")
-        print(f"  registered facility: {e.registered_facility}  correct route: {e.correct_route}")
+        from kiosk.insurance.facilities import FacilityDirectory
+
+        facility = FacilityDirectory.load(config.data_path).describe(e.registered_facility)
+        print(f"  registered facility: {facility or '-'}  correct route: {e.correct_route}")
         print(f"  benefit level: {e.benefit_level}  5 years from: {e.five_year_date}")
         print(f"  patient (vi): {e.message_vi}")
         print(f"  patient (en): {e.message_en}")

@@ -7,6 +7,7 @@ latency of one `issue()` (p50, p99, max), and checks the result in the database:
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import statistics
 import sys
@@ -14,6 +15,8 @@ import tempfile
 import time
 import uuid
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def _config(data_dir: str, dsn: str, lines: int) -> Any:
@@ -117,10 +120,17 @@ def _drop_database(admin_dsn: str, scratch_dsn: str) -> None:
     name = make_url(scratch_dsn).database
     engine = make_engine(admin_dsn).execution_options(isolation_level="AUTOCOMMIT")
     try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    except Exception:
-        pass  # best effort: the numbers are already measured
+        # The bench's own engines may still be closing their sessions on a loaded machine, and
+        # DROP ... WITH (FORCE) can then fail; retry for a few seconds before giving up.
+        for attempt in range(10):
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except Exception as exc:  # the numbers are already measured: say so and go on
+                if attempt == 9:
+                    log.warning("bench: scratch database %s not dropped: %s", name, exc)
+                time.sleep(0.5)
     finally:
         engine.dispose()
 

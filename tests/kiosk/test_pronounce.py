@@ -77,3 +77,9 @@ def test_words_and_money():
     assert spoken("Show your BHYT card", "en") == "Show your health insurance card"
     assert expand("OKAY BHYTX") == "OKAY BHYTX"  # the table takes whole words only
     assert spoken("NOT activated") == "not activated"  # emphasis said as the word
+
+
+def test_masked_numbers_and_marks_are_not_read_as_symbols():
+    said = spoken("Số CCCD. 0011******21. ✔ Đã xác thực chip", "vi")
+    assert "*" not in said and "✔" not in said
+    assert "0011" in said and "21" in said and "căn cước công dân" in said

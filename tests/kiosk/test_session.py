@@ -97,11 +97,40 @@ def test_typed_id_without_card_and_invalid_ids(session):
     session.submit_id("12345")
     assert session.step is Step.IDENTIFY and session.data.message is not None
     assert session.data.message.code == "invalid_id"
-    session.submit_id("999090123456")  # province 999 does not exist
-    assert session.step is Step.IDENTIFY and session.data.message.code == "invalid_id"
+    session.submit_id("999090123456")  # province 999 does not exist: said so, not "12 digits"
+    assert session.step is Step.IDENTIFY and session.data.message.code == "id_bad_province"
+    session.submit_id("999999999999")
+    assert session.data.message.code == "id_bad_province"
+    assert "12" not in session.data.message.vi  # 12 digits were typed: not the problem
+    session.submit_id("001990123456")  # century digit 9: born 1890
+    assert session.data.message.code == "id_bad_birth_year"
     session.submit_id(AN_ID)
     assert session.step is Step.CONFIRM_IDENTITY
     assert session.data.identity is not None and session.data.identity.full_name == ""
+
+
+def test_the_chip_opens_with_the_last_6_digits(services, session):
+    session.begin()
+    services.card_reader.insert("an-adult")  # type: ignore[union-attr]
+    session.card_inserted()
+    assert session.step is Step.CARD_KEY
+    session.submit_id("1234")  # neither 6 nor 12 digits
+    assert session.step is Step.CARD_KEY and session.data.message.code == "can_length"
+    session.submit_id(AN_ID[-6:])
+    assert session.step is Step.CONFIRM_IDENTITY
+    assert session.data.identity is not None and session.data.identity.citizen_id == AN_ID
+
+
+def test_12_digits_at_the_chip_are_checked_against_it(services, session):
+    session.begin()
+    services.card_reader.insert("an-adult")  # type: ignore[union-attr]
+    session.card_inserted()
+    other = "031195" + AN_ID[-6:]  # another valid ID with the same last 6 digits
+    session.submit_id(other)  # opens the chip, but is not its ID
+    assert session.step is Step.CARD_KEY and session.data.message.code == "access_denied"
+    assert session.data.identity is None
+    session.submit_id(AN_ID)
+    assert session.step is Step.CONFIRM_IDENTITY
 
 
 def test_back_and_cancel(session):

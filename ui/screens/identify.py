@@ -84,7 +84,12 @@ class IdentifyScreen(Screen):
             self.card_heading.setText(self.tr("Keep the card on the reader"))
             self.card_text.setText(
                 self.tr(
-                    "The chip is protected. Show us the QR code on the card, or type its number."
+                    "The chip is protected. Show the QR code on the card to the camera, or type "
+                    "the last 6 digits of your ID number."
+                )
+                if self.camera_view is not None
+                else self.tr(
+                    "The chip is protected. Type the last 6 digits of your ID number on the keypad."
                 )
             )
         else:
@@ -106,7 +111,13 @@ class IdentifyScreen(Screen):
             if needs_key
             else self.tr("On your ID card, health insurance card or VssID app")
         )
-        self.keypad_heading.setText(self.tr("3. Or type your 12-digit ID number"))
+        # the chip opens with the ID's last 6 digits (its access number); all 12 work too
+        self.keypad.set_lengths((6, 12) if needs_key else (12,))
+        self.keypad_heading.setText(
+            self.tr("3. Or type the last 6 digits of your ID number")
+            if needs_key
+            else self.tr("3. Or type your 12-digit ID number")
+        )
         self.show_message(session.data.message, session.language)
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft)
 

@@ -51,6 +51,10 @@ class ConfirmIdentityScreen(Screen):
         badge_row.addWidget(self.badge)
         badge_row.addStretch(1)
         info.addLayout(badge_row)
+        # a typed ID: what it can and cannot do, in plain words
+        self.note = label("", "notice", name="identity_note")
+        self.note.hide()
+        info.addWidget(self.note)
         info.addStretch(1)
         content.addLayout(info, 1)
         box.addLayout(content)
@@ -81,7 +85,26 @@ class ConfirmIdentityScreen(Screen):
                 value.clear()
             self.photo.clear()
             self.badge.clear()
+            self.note.hide()
             return
+        typed = identity.source is IdentitySource.KEYPAD
+        # Only the number was typed: no name or card to show, so no "(not given)" rows first.
+        for key in ("name", "card"):
+            shown = not typed
+            self.values[key].setVisible(shown)
+            self.field_labels[("name", "birth", "gender", "id", "card").index(key)].setVisible(
+                shown
+            )
+        self.note.setVisible(typed)
+        if typed:
+            self.title.setText(self.tr("Is this your ID number?"))
+            self.note.setText(
+                self.tr(
+                    "You typed your ID number. With the number alone the kiosk cannot check your "
+                    "health insurance: the reception desk will check it. To have it checked here, "
+                    "place your ID card on the reader or show the QR code on your card."
+                )
+            )
         self.values["name"].setText(identity.full_name or self.tr("(not given)"))
         birth = fmt_date(identity.birth_date) or (
             str(identity.birth_year) if identity.birth_year else ""
@@ -176,7 +199,18 @@ class InsuranceScreen(Screen):
         self.title.setText(title)
         verified_insured = e.verified and e.action is InsuranceAction.INSURED
         self.icon.set_icon("check" if verified_insured else "warning")
-        self.message.setText(e.message(session.language))
+        identity = session.data.identity
+        if not e.verified and identity is not None and identity.source is IdentitySource.KEYPAD:
+            title = self.tr("Insurance is checked at the reception desk")
+            self.title.setText(title)
+            self.message.setText(
+                self.tr(
+                    "A typed ID number cannot be checked with the insurance fund here. You can "
+                    "take a number now; the reception desk will check your health insurance card."
+                )
+            )
+        else:
+            self.message.setText(e.message(session.language))
         set_role(self.message, role)
         self.captions["coverage"].setText(self.tr("Insurance pays"))
         self.captions["valid"].setText(self.tr("Card valid"))
@@ -193,7 +227,11 @@ class InsuranceScreen(Screen):
             self.values["valid"].setText(f"{fmt_date(e.valid_from)} – {fmt_date(e.valid_to)}")
         else:
             self.values["valid"].setText("—")
-        self.values["facility"].setText(e.registered_facility or "—")
+        facilities = getattr(session.services, "facilities", None)
+        facility = e.registered_facility
+        if facility and facilities is not None:
+            facility = facilities.describe(facility)  # its name, not the bare code
+        self.values["facility"].setText(facility or "—")
         if e.correct_route is None:
             self.values["route"].setText("—")
         elif e.correct_route:

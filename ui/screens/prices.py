@@ -66,9 +66,11 @@ def _button(role: str, name: str) -> QPushButton:
 class PricesScreen(QWidget):
     """Signals:
     closed(): the patient pressed Close.
+    listen_requested(): the patient pressed "Listen again" (speech says the screen).
     """
 
     closed = Signal()
+    listen_requested = Signal()
 
     def __init__(
         self,
@@ -108,11 +110,15 @@ class PricesScreen(QWidget):
         self.patient = _label("badge", "prices_patient")
         self.close_button = _button("secondary", "prices_close")
         self.close_button.clicked.connect(self.closed.emit)
+        self.listen_button = _button("secondary", "prices_listen")
+        self.listen_button.clicked.connect(self.listen_requested.emit)
+        self.listen_button.hide()  # shown when speech guidance is on
         top.addWidget(self.title)
         top.addSpacing(24)
         # the badge wraps into whatever the title and "Đóng" leave (portrait has little room)
         self.patient.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.patient, 1)
+        top.addWidget(self.listen_button)
         top.addWidget(self.close_button)
         outer.addLayout(top)
 
@@ -268,6 +274,7 @@ class PricesScreen(QWidget):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Prices"))
         self.close_button.setText(self.tr("Close"))
+        self.listen_button.setText(self.tr("Listen again"))
         self.back_button.setText(self.tr("Back to results"))
         names = {
             "exam": self.tr("Examination"),

@@ -9,6 +9,7 @@ from kiosk.session import Session
 from kiosk.text import Text
 from ui.screens.base import PortraitFlip, Screen
 from ui.widgets.common import Pictogram, button, card, label, sized
+from ui.widgets.settle import SettleGuard
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -93,6 +94,8 @@ class StartScreen(Screen):
         self.high_contrast = button("", "toggle", name="high_contrast_button")
         self.high_contrast.setCheckable(True)
         self.high_contrast.toggled.connect(self.high_contrast_toggled)
+        # a second tap queued behind the repaint must not switch the mode straight back
+        self.settle = SettleGuard(self.large_text, self.high_contrast, parent=self)
         look_up.addWidget(self.prices_button)
         # payment.enabled: pay a bill by its code (the payment screen has its own words)
         self.pay_button = button("", "secondary", name="pay_button")

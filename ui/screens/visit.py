@@ -57,7 +57,12 @@ class PriorityScreen(Screen):
         outer.addStretch(1)
         self.none_button = button("", "primary", name="priority_none")
         self.none_button.clicked.connect(lambda: session.choose_priority(None))
-        outer.addWidget(self.none_button)
+        # With a category already selected (proposed from the birth date, or chosen before),
+        # keeping it is the main answer: the big button must not throw it away.
+        self.keep_button = button("", "primary", name="priority_keep")
+        self.keep_button.clicked.connect(lambda: session.choose_priority(session.data.priority))
+        self.keep_button.hide()
+        outer.addLayout(action_row(self.none_button, self.keep_button))
         self.buttons: dict[str, QPushButton] = {}
 
     def refresh(self, session: Session) -> None:
@@ -82,10 +87,22 @@ class PriorityScreen(Screen):
             btn.setText(name)
             btn.setChecked(pid == session.data.priority)
         self.grid.reflow()
-        if session.data.priority:
+        selected = priorities.get(session.data.priority or "")
+        self.keep_button.setVisible(selected is not None)
+        if selected is not None:
+            keep = {
+                "age_75_plus": self.tr("Yes, I am 75 or older"),
+                "under_6": self.tr("Yes, the child is under 6"),
+            }
+            self.keep_button.setText(
+                keep.get(selected.id)
+                or self.tr("Yes: {name}").format(name=selected.name(session.language))
+            )
             self.none_button.setText(self.tr("No, I do not have priority"))
+            set_role(self.none_button, "secondary")
         else:
             self.none_button.setText(self.tr("No priority: continue"))
+            set_role(self.none_button, "primary")
 
 
 class ConfirmScreen(Screen):

@@ -154,6 +154,9 @@ def pixmap_from_bytes(data: bytes | None) -> QPixmap | None:
 class NumericKeypad(QWidget):
     """An on-screen keypad for the 12-digit ID, with a display that groups the digits.
 
+    `set_lengths((6, 12))` accepts either length (the chip's access number is the ID's last 6
+    digits): the display shows 6 places until a 7th digit is typed, then 12.
+
     Signals:
         submitted(str): the patient pressed OK with the digits typed.
         changed(str): the digits changed.
@@ -164,6 +167,7 @@ class NumericKeypad(QWidget):
 
     def __init__(self, max_digits: int = 12, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.lengths: tuple[int, ...] = (max_digits,)
         self.max_digits = max_digits
         self.digits = ""
         layout = QVBoxLayout(self)
@@ -198,6 +202,15 @@ class NumericKeypad(QWidget):
         self.keys["del"].setText(self.tr("Delete"))
         self.keys["ok"].setText(self.tr("OK"))
 
+    def set_lengths(self, lengths: tuple[int, ...]) -> None:
+        """The digit counts OK accepts (ascending); more digits than the last are not taken."""
+        if lengths == self.lengths:
+            return
+        self.lengths = lengths
+        self.max_digits = max(lengths)
+        self.digits = self.digits[: self.max_digits]
+        self._update()
+
     def clear(self) -> None:
         self.digits = ""
         self._update()
@@ -206,7 +219,8 @@ class NumericKeypad(QWidget):
         if key == "del":
             self.digits = self.digits[:-1]
         elif key == "ok":
-            self.submitted.emit(self.digits)
+            if len(self.digits) in self.lengths:
+                self.submitted.emit(self.digits)
             return
         elif len(self.digits) < self.max_digits:
             self.digits += key
@@ -214,9 +228,10 @@ class NumericKeypad(QWidget):
         self.changed.emit(self.digits)
 
     def _update(self) -> None:
-        shown = self.digits + "·" * (self.max_digits - len(self.digits))
-        self.display.setText(" ".join(shown[i : i + 3] for i in range(0, self.max_digits, 3)))
-        self.keys["ok"].setEnabled(len(self.digits) == self.max_digits)
+        places = next((n for n in self.lengths if n >= len(self.digits)), self.max_digits)
+        shown = self.digits + "·" * (places - len(self.digits))
+        self.display.setText(" ".join(shown[i : i + 3] for i in range(0, places, 3)))
+        self.keys["ok"].setEnabled(len(self.digits) in self.lengths)
 
 
 def field_grid(

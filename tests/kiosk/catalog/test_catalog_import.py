@@ -108,7 +108,7 @@ def test_ensure_demo_imports_once(catalog: CatalogService) -> None:
     assert [r.kind for r in first] == ["service", "drug"] and all(r.ok for r in first)
     assert catalog.ensure_demo() == []
     status = catalog.status()
-    assert status.ok and "7,531 services" in status.summary
+    assert status.ok and "7,539 services" in status.summary  # the list + 8 demo specialty exam rows
     assert status.details["service_effective_from"] == "2024-11-15"
 
 

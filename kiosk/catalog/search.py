@@ -1,0 +1,355 @@
+"""The price search: candidates from the FTS5 index, ranked by `ranking.score`.
+
+Per keystroke, for the query as typed and for each synonym rewrite (`synonyms.py`):
+- code: one token with a digit -> codes starting with it (dots ignored);
+- intent: "kham…" / "giuong…" / "ngay giuong…" -> the (small) exam / bed-day category;
+- specialty exams: "kham <clinic>" -> the exam price row the configuration maps the clinic to;
+- the name starts with the words; all words in the name, active ingredient or TT23 name
+  (the last word a prefix unless the query ends with a space).
+Each index read is in rowid order (ids follow a static rank: category, then shorter names)
+with a LIMIT, so broad prefixes stop early; the candidates are then scored (bm25 with
+column weights and the ranking signals). Only when all that found nothing, typos are
+corrected against the catalog's vocabulary (`typos.py`), and the corrected query is searched
+the same way (with its synonyms).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from kiosk.catalog.models import CatalogItem, Category
+from kiosk.catalog.ranking import (
+    BM25_WEIGHTS,
+    SYNONYM,
+    TYPO,
+    RankQuery,
+    Row,
+    resolve,
+    score,
+    typed_marks,
+)
+from kiosk.catalog.store import _ITEM_COLUMNS, ActiveVersion, row_to_item
+from kiosk.catalog.synonyms import SynonymTable
+from kiosk.catalog.text import code_key, tokens
+from kiosk.catalog.typos import TypoIndex
+
+ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
+CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
+TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
+BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
+CODE_BONUS = 60.0
+INTENT_BONUS = 25.0
+EXAM_BONUS = 45.0
+INTENTS: tuple[tuple[str, Category], ...] = (
+    ("kham benh", Category.EXAM),
+    ("ngay giuong", Category.BED),
+    ("giuong benh", Category.BED),
+)
+_BM25 = ", ".join(str(w) for w in BM25_WEIGHTS)
+
+
+@dataclass(frozen=True)
+class ExamTarget:
+    """A clinic's examination price row: the folded names patients use for the clinic."""
+
+    code_key: str
+    names: tuple[tuple[str, ...], ...]
+
+    def matches(self, words: Sequence[str], prefix_last: bool) -> bool:
+        last = len(words) - 1
+        for name in self.names:
+            if all(
+                any((nw.startswith(w) if prefix_last and i == last else nw == w) for nw in name)
+                for i, w in enumerate(words)
+            ):
+                return True
+        return False
+
+
+def _quote(word: str, prefix: bool) -> str:
+    return f'"{word}"' + (" *" if prefix else "")
+
+
+class _Candidates:
+    """Item id -> {query: (best bm25, best bonus)} collected over the index reads."""
+
+    def __init__(self) -> None:
+        self.hits: dict[int, dict[RankQuery, tuple[float, float]]] = {}
+
+    def add(self, rows: Iterable[tuple[int, float]], query: RankQuery, bonus: float = 0.0) -> None:
+        for item_id, bm25 in rows:
+            per = self.hits.setdefault(item_id, {})
+            old = per.get(query)
+            per[query] = (min(bm25, old[0]), max(bonus, old[1])) if old else (bm25, bonus)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+class Searcher:
+    """Runs the search on one connection (one per thread)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        synonyms: SynonymTable | None = None,
+        exams: Sequence[ExamTarget] = (),
+    ) -> None:
+        self.conn = conn
+        self.synonyms = synonyms or SynonymTable({})
+        self.exams = tuple(exams)
+        self._typos: dict[tuple[int, ...], TypoIndex] = {}
+        self._items: dict[int, Row] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ vocabulary
+
+    def typo_index(self, versions: Sequence[ActiveVersion]) -> TypoIndex:
+        key = tuple(sorted(v.version_id for v in versions))
+        with self._lock:
+            index = self._typos.get(key)
+            if index is None:
+                rows = self.conn.execute(
+                    "SELECT term, doc FROM items_fts_terms WHERE col IN ('name', 'extra')"
+                )
+                index = TypoIndex.build(rows)
+                self._typos = {key: index}
+            return index
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        query: str,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        limit: int,
+        today: date | None = None,
+    ) -> list[CatalogItem]:
+        if not versions or limit <= 0:
+            return []
+        words = tuple(tokens(query))
+        if not words:
+            return self.browse(versions, category, limit) if category else []
+        prefix_last = bool(query) and not query[-1].isspace()
+        cat_filter = f' AND cat : "_{Category(category).value}"' if category else ""
+        today = today or date.today()
+        found = _Candidates()
+        typed = RankQuery(words, prefix_last, 0.0, typed_marks(query, words))
+        key = code_key(query)
+        if " " not in query.strip() and len(key) >= 2 and any(ch.isdigit() for ch in key):
+            found.add(
+                ((i, 0.0) for i in self._codes(key, versions, category, limit)), typed, CODE_BONUS
+            )
+        self._collect(typed, versions, category, cat_filter, found, synonyms=True)
+        if typed.marked:  # words typed with tone marks: rows with those very words
+            parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
+            for i, raw in typed.marked:
+                parts[i] = "marked : " + _quote(raw, prefix_last and i == len(words) - 1)
+            expr = " AND ".join(
+                p if p.startswith("marked") else "{name extra alias} : " + p for p in parts
+            )
+            found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25=False), typed)
+        items = self._ranked(found, today, limit)
+        if not items:  # typos: only when nothing was found as typed
+            self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
+            items = self._ranked(found, today, limit)
+        return items
+
+    def _collect(
+        self,
+        query: RankQuery,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        cat_filter: str,
+        found: _Candidates,
+        synonyms: bool,
+    ) -> None:
+        self._collect_one(query, versions, category, cat_filter, found)
+        if synonyms:
+            for rewrite in self.synonyms.rewrites(query.words, query.prefix_last):
+                self._collect_one(
+                    RankQuery(rewrite.words, rewrite.prefix_last, query.penalty + SYNONYM),
+                    versions,
+                    category,
+                    cat_filter,
+                    found,
+                    broad=False,
+                )
+
+    def _collect_one(
+        self,
+        query: RankQuery,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        cat_filter: str,
+        found: _Candidates,
+        broad: bool = True,
+    ) -> None:
+        """`broad`: also read the rows whose name starts with the words (the all-words read
+        stops after CANDIDATES rows; rewrites are specific enough without it)."""
+        words, prefix_last = query.words, query.prefix_last
+        text = " ".join(words)
+        for phrase, cat in INTENTS:
+            if len(text) >= 3 and phrase.startswith(text) and category in (None, cat.value):
+                rows = self._fts(f'cat : "_{cat.value}"', versions, CANDIDATES, bm25=False)
+                found.add(rows, query, INTENT_BONUS)
+        if words[0] == "kham" and len(words) > 1 and category in (None, Category.EXAM.value):
+            codes = [e.code_key for e in self.exams if e.matches(words[1:], prefix_last)]
+            for code in codes:
+                found.add(
+                    ((i, 0.0) for i in self._codes(code, versions, None, 5, exact=True)),
+                    query,
+                    EXAM_BONUS,
+                )
+        bm25 = not prefix_last or len(words[-1]) >= BM25_MIN_PREFIX
+        if broad:
+            star = " *" if prefix_last and len(words) == 1 else ""
+            expr = f'first : "_{words[0]}"{star}'
+            if len(words) > 1:
+                phrase_words = " ".join(words)
+                expr += f' AND name : ^ "{phrase_words}"' + (" *" if prefix_last else "")
+            found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25), query)
+        parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
+        expr = "{name extra alias} : (" + " AND ".join(parts) + ")"
+        found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25), query)
+
+    def _collect_typos(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        cat_filter: str,
+        found: _Candidates,
+    ) -> None:
+        """Each word as typed or one of its corrections, in one index read (the index says
+        which combinations exist); and the query with each unknown word replaced by its best
+        correction, with its synonyms ("xet nghim mau" -> "xet nghiem mau" -> the blood count)."""
+        index = self.typo_index(versions)
+        last = len(words) - 1
+        options = [
+            (w, *index.candidates(w, prefix_last and i == last)) for i, w in enumerate(words)
+        ]
+        if all(len(o) == 1 for o in options):
+            return
+        unknown = [i for i, w in enumerate(words) if not index.known(w, prefix_last and i == last)]
+        if unknown and all(len(options[i]) > 1 for i in unknown):
+            best = list(words)
+            for i in unknown:
+                best[i] = options[i][1]
+            query = RankQuery(tuple(best), prefix_last, TYPO * len(unknown))
+            self._collect(query, versions, category, cat_filter, found, synonyms=True)
+        groups = [
+            "(" + " OR ".join(_quote(o, prefix_last and i == last) for o in opts) + ")"
+            for i, opts in enumerate(options)
+        ]
+        expr = "{name extra alias} : (" + " AND ".join(groups) + ")"
+        query = RankQuery(tuple(words), prefix_last, 0.0, options=tuple(options))
+        rows = self._fts(expr + cat_filter, versions, TYPO_CANDIDATES, bm25=False)
+        found.add(rows, query)
+        if not unknown and rows:  # known words that found nothing together: the best row
+            fetched = self._fetch([r[0] for r in rows])
+            top = max(fetched.values(), key=lambda row: score(row, query))
+            if top:
+                best_words = resolve(query, top).words
+                if best_words != tuple(words):
+                    changed = sum(a != b for a, b in zip(best_words, words, strict=True))
+                    query = RankQuery(best_words, prefix_last, TYPO * changed)
+                    self._collect(query, versions, category, cat_filter, found, synonyms=True)
+
+    def _ranked(self, found: _Candidates, today: date, limit: int) -> list[CatalogItem]:
+        if not found:
+            return []
+        fetched = self._fetch(list(found.hits))
+        scored = []
+        for item_id, hits in found.hits.items():
+            entry = fetched.get(item_id)
+            if entry is None:
+                continue
+            item = entry.item
+            if item.effective_to is not None and item.effective_to < today:
+                continue
+            best = max(score(entry, q, bm25, bonus) for q, (bm25, bonus) in hits.items())
+            scored.append((-best, item.id, item))
+        scored.sort(key=lambda t: (t[0], t[1]))
+        return [t[2] for t in scored[:limit]]
+
+    # ------------------------------------------------------------------ index reads
+
+    def _fts(
+        self, expr: str, versions: Sequence[ActiveVersion], limit: int, bm25: bool = True
+    ) -> list[tuple[int, float]]:
+        """(rowid, bm25) of the first `limit` matches per version in rowid order. bm25 needs
+        the row count of every term of the expression, which FTS5 gets by reading all their
+        rows: `bm25=False` (0.0) for broad prefixes and OR-ed typo alternatives."""
+        rank = f"bm25(items_fts, {_BM25})" if bm25 else "0.0"
+        rows: list[tuple[int, float]] = []
+        for v in versions:
+            rows += self.conn.execute(
+                f"SELECT rowid, {rank} FROM items_fts WHERE items_fts MATCH ? "
+                "AND rowid BETWEEN ? AND ? LIMIT ?",
+                (expr, v.id_lo, v.id_hi, limit),
+            ).fetchall()
+        return rows
+
+    def _codes(
+        self,
+        key: str,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        limit: int,
+        exact: bool = False,
+    ) -> list[int]:
+        upper = key if exact else key[:-1] + chr(ord(key[-1]) + 1)
+        op = "<=" if exact else "<"
+        ids: list[int] = []
+        for v in versions:
+            sql = f"SELECT id FROM items WHERE version_id = ? AND code_key >= ? AND code_key {op} ?"
+            args: list[Any] = [v.version_id, key, upper]
+            if category:
+                sql += " AND category = ?"
+                args.append(category)
+            ids += [
+                r[0] for r in self.conn.execute(sql + " ORDER BY code_key LIMIT ?", (*args, limit))
+            ]
+        return ids
+
+    def browse_ids(self, versions: Sequence[ActiveVersion], category: str, limit: int) -> list[int]:
+        expr = f'cat : "_{Category(category).value}"'
+        return [r[0] for r in self._fts(expr, versions, limit, bm25=False)]
+
+    def browse(
+        self, versions: Sequence[ActiveVersion], category: str, limit: int
+    ) -> list[CatalogItem]:
+        ids = self.browse_ids(versions, category, limit)
+        fetched = self._fetch(ids)
+        return [fetched[i].item for i in ids if i in fetched][:limit]  # ids are in static rank
+
+    def _fetch(self, ids: Sequence[int]) -> dict[int, Row]:
+        """Items (and their folded name words) by id. Ids are never reused (a new version gets
+        new ids), so the items read for one keystroke are kept for the next ones."""
+        cache = self._items
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            if len(cache) + len(missing) > ITEM_CACHE:
+                cache.clear()
+            for start in range(0, len(missing), 500):
+                chunk = missing[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for r in self.conn.execute(
+                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk
+                ):
+                    cache[r[0]] = Row(row_to_item(r))
+        return {i: cache[i] for i in ids if i in cache}
+
+    def get(self, item_id: int) -> CatalogItem | None:
+        row = self.conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        return row_to_item(row) if row else None

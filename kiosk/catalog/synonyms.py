@@ -1,0 +1,176 @@
+"""The synonym and abbreviation table of the price search (`assets/catalog/synonyms.toml`,
+extended by `<data dir>/catalog-synonyms.toml`): what patients type -> how lists word it.
+
+Hand-written (a few dozen lines) because the matching is specific to a search box that is
+being typed into: keys match whole folded words, and the last word may be a key still being
+typed. Entries are validated on load; a broken file from IT is reported and ignored (the
+shipped table stays in use), it never stops the search.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.catalog.text import tokens
+
+log = logging.getLogger(__name__)
+
+SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "synonyms.toml"
+LOCAL_NAME = "catalog-synonyms.toml"
+MAX_ALTERNATIVES = 8
+MAX_REWRITES = 6  # per query: each costs an index read per catalog
+MIN_TYPED = 2  # letters of a key's word being typed before the key applies
+DROP = "-"  # an alternative that drops the key's words ("xet nghiem men gan" -> "men gan")
+
+
+class SynonymFile(BaseModel):
+    """`[vi]` and `[en]` tables of "typed words" = ["list words", ...]."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vi: dict[str, list[str]] = Field(default_factory=dict)
+    en: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("vi", "en")
+    @classmethod
+    def _check(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
+        for key, alternatives in table.items():
+            if not tokens(key):
+                raise ValueError(f"key {key!r} has no letters or digits")
+            if len(alternatives) > MAX_ALTERNATIVES:
+                raise ValueError(f"{key!r}: more than {MAX_ALTERNATIVES} alternatives")
+            for alt in alternatives:
+                if alt != DROP and not tokens(alt):
+                    raise ValueError(f"{key!r}: alternative {alt!r} has no letters or digits")
+        return table
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    words: tuple[str, ...]
+    prefix_last: bool
+    key: str  # the folded key that produced it ("" = the query as typed)
+
+
+def read_file(path: Path) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The entries of one file, folded. Raises ValueError with a readable reason."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        parsed = SynonymFile.model_validate(raw)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        raise ValueError(f"{path}: {exc.errors()[0]['msg']}") from exc
+    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for table in (parsed.vi, parsed.en):
+        for key, alternatives in table.items():
+            out[tuple(tokens(key))] = tuple(
+                () if a == DROP else tuple(tokens(a)) for a in alternatives
+            )
+    return out
+
+
+class SynonymTable:
+    def __init__(self, entries: Mapping[tuple[str, ...], Sequence[Sequence[str]]]) -> None:
+        self.entries = {k: tuple(tuple(a) for a in v) for k, v in entries.items() if v}
+        self.longest = max((len(k) for k in self.entries), default=0)
+        self._single = [k for k in self.entries if len(k) == 1]
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for k in self.entries:
+            if len(k) > 1:
+                self._by_first.setdefault(k[0], []).append(k)
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None, shipped: Path = SHIPPED) -> SynonymTable:
+        entries: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        try:
+            entries.update(read_file(shipped))
+        except ValueError as exc:
+            log.error("shipped synonym table unusable: %s", exc)
+        local = data_dir / LOCAL_NAME if data_dir else None
+        if local is not None and local.exists():
+            try:
+                entries.update(read_file(local))  # an empty list removes a shipped entry
+            except ValueError as exc:
+                log.error("hospital synonym file ignored: %s", exc)
+        return cls(entries)
+
+    def rewrites(self, words: Sequence[str], prefix_last: bool) -> list[Rewrite]:
+        """The query with one key replaced by each of its alternatives (longest keys first),
+        then those rewrites rewritten once more ("xet nghiem men gan" -> "men gan" -> "do hoat
+        do alt"); at most MAX_REWRITES. A key ending the query may be cut off while typing."""
+        seen: set[tuple[str, ...]] = {tuple(words)}
+        out = self._rewrites(words, prefix_last, seen, MAX_REWRITES)
+        for first in list(out):
+            if len(out) >= MAX_REWRITES:
+                break
+            out += self._rewrites(first.words, first.prefix_last, seen, MAX_REWRITES - len(out))
+        return out
+
+    def _rewrites(
+        self, words: Sequence[str], prefix_last: bool, seen: set[tuple[str, ...]], room: int
+    ) -> list[Rewrite]:
+        out: list[Rewrite] = []
+        n = len(words)
+        for size in range(min(self.longest, n), 0, -1):
+            for start in range(n - size + 1):
+                span = tuple(words[start : start + size])
+                keys = [span] if span in self.entries else []
+                if prefix_last and start + size == n:
+                    keys += self._typed_keys(span)
+                for key in keys:
+                    for alt in self.entries[key]:
+                        new = (*words[:start], *alt, *words[start + size :])
+                        if not new or new in seen:
+                            continue
+                        seen.add(new)
+                        # the alternative completes a key being typed: its words are whole
+                        last_open = prefix_last and (start + size < n or key == span or not alt)
+                        out.append(Rewrite(new, last_open, " ".join(key)))
+                        if len(out) >= room:
+                            return out
+        return out
+
+    def _typed_keys(self, span: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Keys whose first words are `span` with its last word cut off while typing."""
+        last = span[-1]
+        if len(last) < MIN_TYPED:
+            return []
+        found = []
+        for key in self._single if len(span) == 1 else self._by_first.get(span[0], ()):
+            if len(key) < len(span) or key == span:
+                continue
+            head = key[: len(span)]
+            if head[:-1] != span[:-1] or not head[-1].startswith(last):
+                continue
+            if len(span) == 1 and (len(key) > 1 or 2 * len(last) < len(key[0])):
+                continue  # "ph" is not yet "phoi", "th" not yet "thuoc ha sot"
+            found.append(key)
+        return sorted(found, key=len)
+
+
+def dead_alternatives(
+    entries: Mapping[tuple[str, ...], Sequence[Sequence[str]]],
+    search: Callable[..., Sequence[Any]],
+) -> list[str]:
+    """ "key -> alternative" lines whose alternative names no row (all its words in one row's
+    name or active ingredient) among the first 200 results of searching it."""
+    dead = []
+    for key, alternatives in entries.items():
+        for alt in alternatives:
+            if not alt:  # DROP
+                continue
+            phrase = " ".join(alt)
+            found = search(phrase + " ", limit=200)
+            if not any(
+                set(alt) <= set(tokens(i.name)) | set(tokens(i.active_ingredient)) for i in found
+            ):
+                dead.append(f"{' '.join(key)} -> {phrase}")
+    return dead
