@@ -14,9 +14,10 @@ Layout tools (for new screens too):
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -318,9 +319,32 @@ class Pictogram(QLabel):
         self.setPixmap(icon_pixmap(self.name, side, theme.palette.primary))
 
 
-def action_row(secondary: QPushButton, primary: QPushButton) -> QHBoxLayout:
-    """The screen's two answers side by side: the secondary one left, the main one wider."""
-    layout = QHBoxLayout()
+class ActionRow(QBoxLayout):
+    """Two answers side by side (the secondary left, the main one wider), one above the other
+    when their words do not fit side by side (portrait, large text)."""
+
+    def __init__(self) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+        items = [self.itemAt(i) for i in range(self.count())]
+        widgets = [item.widget() for item in items if item is not None]
+        shown = [w for w in widgets if w is not None and not w.isHidden()]
+        needed = sum(w.sizeHint().width() for w in shown) + self.spacing() * (len(shown) - 1)
+        direction = (
+            QBoxLayout.Direction.TopToBottom
+            if needed > rect.width()
+            else QBoxLayout.Direction.LeftToRight
+        )
+        if direction != self.direction():
+            self.setDirection(direction)  # lays out again at once
+        super().setGeometry(rect)
+
+
+def action_row(secondary: QPushButton, primary: QPushButton) -> QBoxLayout:
+    """The screen's two answers side by side: the secondary one left, the main one wider
+    (stacked when they do not fit, see ActionRow)."""
+    layout = ActionRow()
     layout.setSpacing(24)
     layout.addWidget(secondary, 1)
     layout.addWidget(primary, 2)
