@@ -57,8 +57,9 @@ if [[ $LIVE -eq 1 && "$INSTALL_DEPS" == 1 ]]; then
     say "installing Debian packages"
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        cage pcscd libccid polkitd espeak-ng python3 python3-venv \
-        fonts-noto-core libgl1 libegl1 libxkbcommon0 libdbus-1-3 libfontconfig1
+        cage xwayland pcscd libccid polkitd espeak-ng python3 python3-venv \
+        fonts-noto-core libgl1 libegl1 libxkbcommon0 libdbus-1-3 libfontconfig1 \
+        libwayland-cursor0 libwayland-client0 libwayland-egl1
 fi
 
 if [[ $LIVE -eq 1 ]]; then

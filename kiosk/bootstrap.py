@@ -87,6 +87,12 @@ class Services:
 
         eligibility = data.eligibility
         assert data.clinic_id is not None
+        if data.consent in ("refused", "plain"):  # the notice was declined: a number only
+            return self.queue.issue(
+                TicketRequest(clinic_id=data.clinic_id, insured=False, priority=data.priority,
+                              language=data.language,
+                              staff_note="Lấy số thường: chưa đọc thẻ, chưa kiểm tra BHYT")
+            )  # fmt: skip
         request = TicketRequest(
             clinic_id=data.clinic_id,
             insured=bool(eligibility and eligibility.action is InsuranceAction.INSURED),
@@ -96,15 +102,47 @@ class Services:
             staff_note=_staff_note(data),
             language=data.language,
             registration=_registration(data),
+            appointment_at=data.appointment.start if data.appointment is not None else None,
+            appointment_first=data.appointment is not None and data.appointment_first,
         )
         if self.his is not None and self.his.enabled:  # the ticket and its HIS registration
             return self.his.issue_for_session(self.queue, request, data).ticket
         return self.queue.issue(request)
 
+    def record_consent(self, notice_version: str, mode: str, answer: str) -> None:
+        """The notice's answer, without the person (kiosk.privacy.store)."""
+        from kiosk.privacy import store
+
+        store.record(
+            self.queue.engine,
+            kiosk_id=self.config.kiosk_id,
+            notice_version=notice_version,
+            mode=mode,
+            answer=answer,
+        )
+
     def print_ticket(self, ticket: Ticket, language: str) -> PrintOutcome:
         return self.printing.print_ticket(
             ticket, self.config, language, self.config.devices.printer.timeout_s
         )
+
+    def appointments_enabled(self) -> bool:
+        return self.his is not None and self.his.enabled
+
+    def find_appointment(self, code: str | None, citizen_id: str | None) -> Any:
+        """kiosk.his.appointments.AppointmentCheck (blocking, bounded by
+        his.appointments.lookup_timeout_s)."""
+        assert self.his is not None
+        return self.his.lookup_appointment(code=code, citizen_id=citizen_id)
+
+    def apply_slip(self, eligibility: Eligibility, slip: Any) -> Eligibility:
+        from kiosk.his.appointments import route_with_slip
+        from kiosk.queue.service import TZ
+
+        routed: Eligibility = route_with_slip(
+            eligibility, slip, self.config, datetime.now(TZ).date()
+        )
+        return routed
 
     def reprint_ticket(self, ticket: Ticket, language: str) -> PrintOutcome:
         return self.printing.reprint(
@@ -142,6 +180,12 @@ def _staff_note(data: PatientData) -> str:
     )
     if data.scanned_code:
         parts.append(f"Mã hẹn {data.scanned_code}")
+    if data.appointment is not None:
+        parts.append(f"Lịch hẹn {data.appointment.start:%H:%M}")
+    slip = data.slip
+    if slip is not None and slip.code not in " ".join(parts):  # a slip that did not count
+        kind = "Giấy chuyển tuyến" if slip.kind == "transfer" else "Phiếu hẹn"
+        parts.append(f"{kind} {slip.code} (quầy kiểm tra)")
     return " · ".join(parts)
 
 
@@ -170,7 +214,7 @@ def _registration(data: PatientData) -> Registration:
         citizen_id=identity.citizen_id if identity else None,
         insurance_outcome=outcome,
         staff_note=eligibility.staff_note if eligibility else "",
-        booking_code=data.scanned_code,
+        booking_code=data.scanned_code or (data.appointment.code if data.appointment else None),
         priority=data.priority,
         # an age priority proposed from the birth date is proven; any other is the patient's word
         priority_to_confirm=bool(data.priority and data.priority not in data.proposed_priorities),

@@ -31,6 +31,7 @@ from kiosk.catalog.config import CatalogConfig
 from kiosk.his.config import HisConfig
 from kiosk.insurance.config import InsuranceConfig
 from kiosk.payment.config import PaymentConfig
+from kiosk.privacy.config import PrivacyConfig
 from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
 from kiosk.text import Text
 
@@ -111,6 +112,7 @@ class KioskConfig(BaseModel):
     admin: AdminConfig = Field(default_factory=AdminConfig)
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
 
     @model_validator(mode="after")
     def _check(self) -> KioskConfig:

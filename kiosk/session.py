@@ -1,7 +1,9 @@
 """The patient session: a plain-Python state machine (no Qt, no threads of its own).
 
-start -> identify (card, QR or keypad) -> confirm identity -> insurance result -> clinic ->
-priority -> confirm -> ticket -> start. Back and cancel everywhere; an idle countdown that wipes
+start -> personal-data notice (consent) -> identify (card, QR or keypad) -> confirm identity ->
+insurance result -> clinic -> priority -> confirm -> ticket -> start. A patient who does not
+agree to the notice goes from it straight to the clinic: a plain ticket, no chip read, no
+gateway check, no registration record (kiosk.privacy, deploy/README-IT.md "Personal data"). Back and cancel everywhere; an idle countdown that wipes
 every patient datum on timeout.
 
 Blocking work (reading the chip, asking the gateway, issuing and printing the ticket) is handed
@@ -47,7 +49,7 @@ from kiosk.messages import (
     ticket_refused,
 )
 from kiosk.models import Eligibility, Identity, IdentitySource, InsuranceAction
-from kiosk.queue.service import QueueError
+from kiosk.queue.model import QueueError  # not .service: no SQLAlchemy before the first paint
 from kiosk.text import Text
 
 log = logging.getLogger(__name__)
@@ -80,12 +82,15 @@ def run_inline(
 
 class Step(StrEnum):
     START = "start"
+    CONSENT = "consent"  # the personal-data notice, before any card is read
     IDENTIFY = "identify"
     CARD_KEY = "card_key"  # a chip card is on the reader and its access key is needed
     READING_CARD = "reading_card"
     CONFIRM_IDENTITY = "confirm_identity"
     CHECKING_INSURANCE = "checking_insurance"
     INSURANCE_RESULT = "insurance_result"
+    CHECKING_APPOINTMENT = "checking_appointment"  # today's appointments at the HIS
+    APPOINTMENT = "appointment"  # "You have an appointment at 09:30, … — confirm?"
     CHOOSE_CLINIC = "choose_clinic"
     CHOOSE_PRIORITY = "choose_priority"
     CONFIRM = "confirm"
@@ -95,14 +100,17 @@ class Step(StrEnum):
     PAYMENT = "payment"
 
 
-BUSY_STEPS = {Step.READING_CARD, Step.CHECKING_INSURANCE, Step.ISSUING}
+BUSY_STEPS = {Step.READING_CARD, Step.CHECKING_INSURANCE, Step.CHECKING_APPOINTMENT, Step.ISSUING}
+LOOKUP_GRACE_S = 1.0  # beyond his.appointments.lookup_timeout_s the lookup is given up
 
 # Where "back" goes from each step (busy steps have no back: they end by themselves).
 BACK: dict[Step, Step] = {
+    Step.CONSENT: Step.START,
     Step.IDENTIFY: Step.START,
     Step.CARD_KEY: Step.IDENTIFY,
     Step.CONFIRM_IDENTITY: Step.IDENTIFY,
     Step.INSURANCE_RESULT: Step.CONFIRM_IDENTITY,
+    Step.APPOINTMENT: Step.INSURANCE_RESULT,
     Step.CHOOSE_CLINIC: Step.INSURANCE_RESULT,
     Step.CHOOSE_PRIORITY: Step.CHOOSE_CLINIC,
     Step.CONFIRM: Step.CHOOSE_PRIORITY,
@@ -130,6 +138,13 @@ class PatientData:
     scanned_code: str | None = None  # an appointment code shown to the camera
     card_this_session: bool = False  # a card was placed during this session (not left behind)
     priority_chosen: bool = False  # the patient answered the priority question themselves
+    appointment_check: Any = None  # kiosk.his.appointments.AppointmentCheck of the lookup
+    appointment: Any = None  # kiosk.his.base.Appointment the patient confirmed
+    appointment_first: bool = False  # confirmed within its window: served before walk-ins
+    slip: Any = None  # kiosk.his.record.Slip: a transfer or re-exam slip scanned
+    consent: str | None = None  # the notice's answer: accepted/acknowledged/refused/plain
+    rules_applied: list[Text] = field(default_factory=list)  # the dated rules behind the share
+    pending_scan: Any = None  # a code shown before the notice's answer: used only on "agree"
 
 
 class Services(Protocol):
@@ -144,6 +159,10 @@ class Services(Protocol):
     def issue_ticket(self, data: PatientData) -> Any: ...
     def print_ticket(self, ticket: Any, language: str) -> Any: ...
     def reprint_ticket(self, ticket: Any, language: str) -> Any: ...
+    def appointments_enabled(self) -> bool: ...
+    def find_appointment(self, code: str | None, citizen_id: str | None) -> Any: ...
+    def apply_slip(self, eligibility: Eligibility, slip: Any) -> Eligibility: ...
+    def record_consent(self, notice_version: str, mode: str, answer: str) -> None: ...
 
 
 class Session:
@@ -163,6 +182,7 @@ class Session:
         self.clock = clock or time.monotonic
         self.listeners: list[Callable[[Session], None]] = []
         self._generation = 0
+        self._lookup = 0  # counts appointment lookups: a late or abandoned answer is dropped
         self._step = Step.START
         self._prices_return = Step.START
         self._payment_return = Step.START
@@ -234,7 +254,7 @@ class Session:
             self._data.language = language
         self.touch()
         self._data.message = None
-        self._go(Step.IDENTIFY)
+        self._go(Step.IDENTIFY if self.identifying else Step.CONSENT)
 
     def back(self) -> None:
         self.touch()
@@ -245,6 +265,12 @@ class Session:
             self._go(self._payment_return)
             return
         target = BACK.get(self._step)
+        if self._step is Step.CHOOSE_PRIORITY and self._data.appointment is not None:
+            target = Step.APPOINTMENT
+            self._data.appointment, self._data.appointment_first = None, False
+        elif self._step is Step.CHOOSE_CLINIC and not self.identifying:
+            target = Step.CONSENT  # a plain ticket: back to the notice, answer it again
+            self._data.consent = None
         if target is None:
             return
         self._data.message = None
@@ -306,8 +332,53 @@ class Session:
     def _forget_identity(self) -> None:
         self._unregister()
         self._generation += 1
-        language = self._data.language
-        self._data = PatientData(language=language)
+        language, consent = self._data.language, self._data.consent
+        self._data = PatientData(language=language, consent=consent)
+
+    # -- personal-data notice --------------------------------------------------------------
+
+    @property
+    def identifying(self) -> bool:
+        """The patient agreed to the notice (or saw it, where no consent is asked): the kiosk
+        may read their card and ask the gateway."""
+        return self._data.consent in ("accepted", "acknowledged")
+
+    def accept_privacy(self, notice_version: str) -> None:
+        """The patient agreed (consent mode) or read on (notice mode)."""
+        if self._step is not Step.CONSENT:
+            return
+        self.touch()
+        mode = self.config.privacy.notice_mode
+        self._data.consent = "accepted" if mode == "consent" else "acknowledged"
+        self._record_consent(notice_version, mode, self._data.consent)
+        pending, self._data.pending_scan = self._data.pending_scan, None
+        if self._own_card_present():
+            self._go(Step.CARD_KEY)  # placed on the reader while the notice showed
+        else:
+            self._go(Step.IDENTIFY)
+        if pending is not None:
+            self.code_scanned(pending)  # shown while the notice showed: used now
+
+    def refuse_privacy(self, notice_version: str) -> None:
+        """No card, no gateway: a plain queue number (the desk registers the patient)."""
+        if self._step is not Step.CONSENT:
+            return
+        self.touch()
+        mode = self.config.privacy.notice_mode
+        self._data.consent = "refused" if mode == "consent" else "plain"
+        self._data.access_key = None
+        self._data.pending_scan = None  # a code shown meanwhile is dropped unread
+        self._record_consent(notice_version, mode, self._data.consent)
+        self._data.message = None
+        self._go(Step.CHOOSE_CLINIC)
+
+    def _record_consent(self, version: str, mode: str, answer: str) -> None:
+        def failed(exc: BaseException) -> None:  # the answer is a statistic: never blocks
+            log.warning("notice answer not recorded: %s", type(exc).__name__)
+
+        self.run(
+            lambda: self.services.record_consent(version, mode, answer), lambda _: None, failed
+        )
 
     # -- idle ------------------------------------------------------------------------------
 
@@ -339,6 +410,12 @@ class Session:
                 log.info("start screen idle: language and display modes reset")
                 self.wipe()
             return
+        if self._step is Step.CHECKING_APPOINTMENT and (
+            now - self.busy_since >= self.config.his.appointments.lookup_timeout_s + LOOKUP_GRACE_S
+        ):
+            log.warning("appointment lookup did not answer in time: walk-in path")
+            self._appointment_failed(self._generation, self._lookup, TimeoutError())
+            return
         if self._step in BUSY_STEPS:
             limit = self.config.idle.busy_limit_s
             if now - self.busy_since >= limit:
@@ -367,6 +444,11 @@ class Session:
 
     def card_inserted(self) -> None:
         """A card arrived on the reader (event already marshalled to this thread)."""
+        if self._step is Step.CONSENT or (self._step is Step.START and not self.identifying):
+            self.touch()  # nothing is read before the patient answers the notice
+            self._data.card_this_session = True
+            self._go(Step.CONSENT)
+            return
         if self._step in (Step.START, Step.IDENTIFY):
             self.touch()
             self._data.message = None
@@ -448,9 +530,13 @@ class Session:
 
     def code_scanned(self, result: Any) -> None:
         """A QR/scanner result (kiosk.identity.classify.ScanResult), on this thread."""
-        if self._step not in (Step.START, Step.IDENTIFY, Step.CARD_KEY):
+        if self._step not in (Step.START, Step.CONSENT, Step.IDENTIFY, Step.CARD_KEY):
             return
         self.touch()
+        if not self.identifying:  # shown before the answer: held, used only if they agree
+            self._data.pending_scan = result
+            self._go(Step.CONSENT) if self._step is not Step.CONSENT else self._changed()
+            return
         kind = getattr(result, "kind", "unknown")
         if kind == "cccd":
             self._data.access_key = result.access_key
@@ -480,6 +566,8 @@ class Session:
             self._go(Step.IDENTIFY) if self._step is Step.START else self._changed()
 
     def _read_card(self) -> None:
+        if not self.identifying:
+            return
         key = self._data.access_key
         generation = self._generation
         self._go(Step.READING_CARD)
@@ -534,7 +622,11 @@ class Session:
     # -- insurance -------------------------------------------------------------------------
 
     def confirm_identity(self) -> None:
-        if self._step is not Step.CONFIRM_IDENTITY or self._data.identity is None:
+        if (
+            self._step is not Step.CONFIRM_IDENTITY
+            or self._data.identity is None
+            or not self.identifying
+        ):
             return
         self.touch()
         identity = self._data.identity
@@ -550,8 +642,26 @@ class Session:
     def _insurance_checked(self, generation: int, eligibility: Eligibility) -> None:
         if generation != self._generation:
             return
+        if self._data.slip is not None:  # a referral scanned before the check: its route
+            eligibility = self.services.apply_slip(eligibility, self._data.slip)
         self._data.eligibility = eligibility
         self._go(Step.INSURANCE_RESULT)
+        self._explain_rules(generation, eligibility)
+
+    def _explain_rules(self, generation: int, eligibility: Eligibility) -> None:
+        """The plain sentences of the rules behind the share (kiosk/rules), read off this thread."""
+        config = self.config
+
+        def known(texts: list[Text]) -> None:
+            if generation == self._generation and texts:
+                self._data.rules_applied = texts
+                self._changed()
+
+        self.run(
+            lambda: _rule_texts(eligibility, config),
+            known,
+            lambda exc: log.warning("rules not explained: %s", type(exc).__name__),
+        )
 
     def _insurance_failed(self, generation: int, exc: BaseException) -> None:
         # The checker never raises by contract; if it does anyway, degrade honestly.
@@ -561,9 +671,101 @@ class Session:
         self._insurance_checked(generation, not_verified(self.config.insurance.unverified_action))
 
     def continue_after_insurance(self) -> None:
-        if self._step is Step.INSURANCE_RESULT:
-            self.touch()
+        if self._step is not Step.INSURANCE_RESULT:
+            return
+        self.touch()
+        if self._data.appointment_check is not None:  # looked up already (came back here)
+            self._after_lookup()
+        elif self.services.appointments_enabled():
+            self._check_appointment()
+        else:
             self._go(Step.CHOOSE_CLINIC)
+
+    # -- appointments and slips --------------------------------------------------------------
+
+    def _check_appointment(self) -> None:
+        """Today's appointments at the HIS, by the booking code scanned or else the ID."""
+        code = self._data.scanned_code
+        identity = self._data.identity
+        citizen_id = None if code or identity is None else identity.citizen_id
+        self._lookup += 1
+        token, generation = self._lookup, self._generation
+        self._go(Step.CHECKING_APPOINTMENT)
+        self.run(
+            lambda: self.services.find_appointment(code, citizen_id),
+            lambda check: self._appointment_checked(generation, token, check),
+            lambda exc: self._appointment_failed(generation, token, exc),
+        )
+
+    def _appointment_checked(self, generation: int, token: int, check: Any) -> None:
+        if (generation, token) != (self._generation, self._lookup):
+            return
+        if self._step is not Step.CHECKING_APPOINTMENT:
+            return
+        self._data.appointment_check = check
+        self._after_lookup()
+
+    def _appointment_failed(self, generation: int, token: int, exc: BaseException) -> None:
+        if (generation, token) != (self._generation, self._lookup):
+            return
+        if self._step is not Step.CHECKING_APPOINTMENT:
+            return
+        self._lookup += 1  # a late answer of this lookup is dropped
+        log.warning("appointment lookup failed: %s", type(exc).__name__)
+        from kiosk.his.appointments import unavailable
+
+        self._data.appointment_check = unavailable()
+        self._after_lookup()
+
+    def _after_lookup(self) -> None:
+        check = self._data.appointment_check
+        if check.found and check.appointment is not None and check.window != "late":
+            self._data.message = None
+            self._go(Step.APPOINTMENT)
+            return
+        kind = "unchecked" if check.his_unavailable else ("late" if check.found else "none")
+        self._data.message = Message(f"appointment_{kind}", check.message_vi, check.message_en)
+        self._go(Step.CHOOSE_CLINIC)
+
+    def confirm_appointment(self) -> None:
+        """ "Yes, that is my appointment": the ticket goes to its clinic under its rule."""
+        check = self._data.appointment_check
+        if self._step is not Step.APPOINTMENT or check is None or check.appointment is None:
+            return
+        self.touch()
+        self._data.appointment = check.appointment
+        self._data.appointment_first = bool(check.priority)
+        self._data.clinic_id = check.appointment.clinic_id
+        self._data.message = None
+        if not self._data.priority_chosen and self._data.proposed_priorities:
+            self._data.priority = self._data.proposed_priorities[0]
+        self._go(Step.CHOOSE_PRIORITY)
+
+    def decline_appointment(self) -> None:
+        """ "No, another clinic": the normal path, as a walk-in."""
+        if self._step is not Step.APPOINTMENT:
+            return
+        self.touch()
+        self._data.appointment, self._data.appointment_first = None, False
+        self._data.message = None
+        self._go(Step.CHOOSE_CLINIC)
+
+    def slip_scanned(self, slip: Any) -> None:
+        """A transfer or re-exam slip (kiosk.his.record.Slip) was scanned: it goes on the
+        registration, and its route on the insurance result (now or once it is checked)."""
+        if self._step in BUSY_STEPS or self._step in (Step.TICKET, Step.PRICES, Step.PAYMENT):
+            return
+        if self._step is Step.CARD_KEY:
+            return  # the chip waits for its key: one thing at a time
+        from kiosk.his.appointments import slip_words
+
+        self.touch()
+        self._data.slip = slip
+        if self._data.eligibility is not None:
+            self._data.eligibility = self.services.apply_slip(self._data.eligibility, slip)
+        vi, en = slip_words(slip, self.config)
+        self._data.message = Message("slip", vi, en)
+        self._go(Step.IDENTIFY) if self._step is Step.START else self._changed()
 
     # -- clinic, priority, confirm ----------------------------------------------------------
 
@@ -572,6 +774,9 @@ class Session:
             return
         self.config.clinic(clinic_id)  # KeyError for an unknown clinic: a programming error
         self.touch()
+        appointment = self._data.appointment
+        if appointment is not None and appointment.clinic_id != clinic_id:
+            self._data.appointment, self._data.appointment_first = None, False
         self._data.clinic_id = clinic_id
         self._data.message = None
         if not self._data.priority_chosen and self._data.proposed_priorities:
@@ -664,6 +869,13 @@ class Session:
     def finish(self) -> None:
         """The patient took their ticket: done."""
         self.wipe()
+
+
+def _rule_texts(eligibility: Eligibility, config: KioskConfig) -> list[Text]:
+    from kiosk.insurance.benefits import rules_applied
+
+    applied = rules_applied(eligibility, on=date.today(), config=config.insurance)
+    return [Text(rule.text_vi, rule.text_en) for rule in applied]
 
 
 def _sensitive_values(identity: Identity) -> list[object]:

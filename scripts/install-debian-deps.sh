@@ -13,6 +13,10 @@ PKGS=(
   chromium chromium-driver
   fonts-noto-core
   libgl1 libglib2.0-0 libegl1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libfontconfig1
+  # the kiosk under cage (tests/ui/test_cage.py runs it headless): PySide6's Wayland plugin needs
+  # libwayland-cursor0 ("Could not load the Qt platform plugin" without it); Debian's cage
+  # refuses to start without the Xwayland binary
+  cage xwayland libwayland-cursor0 libwayland-client0 libwayland-egl1
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-image0
 )
 missing=()

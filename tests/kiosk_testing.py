@@ -23,6 +23,14 @@ def wait_step(qtbot, kiosk: KioskApp, step: Step, timeout: int = 10000) -> None:
     )
 
 
+def start_journey(qtbot, kiosk: KioskApp) -> None:
+    """Start, then agree to the personal-data notice: the identify screen."""
+    click(qtbot, kiosk.window, "start_button")
+    wait_step(qtbot, kiosk, Step.CONSENT)
+    click(qtbot, kiosk.window, "consent_accept")
+    wait_step(qtbot, kiosk, Step.IDENTIFY)
+
+
 def type_id(qtbot, window: QWidget, digits: str) -> None:
     for digit in digits:
         click(qtbot, window, f"keypad_{digit}")
@@ -37,8 +45,7 @@ def text_of(window: QWidget, name: str) -> str:
 
 def take_ticket_with_card(qtbot, kiosk: KioskApp, person: str, citizen_id: str) -> str:
     window = kiosk.window
-    click(qtbot, window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     kiosk.services.card_reader.insert(person)  # type: ignore[union-attr]
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     type_id(qtbot, window, citizen_id)

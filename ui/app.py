@@ -86,6 +86,9 @@ class KioskApp:
 
     def close(self) -> None:
         self.window.idle_timer.stop()
+        purge_timer = self.extras.get("privacy_purge_timer")
+        if purge_timer is not None:
+            purge_timer.stop()
         gesture = self.extras.get("gesture")
         if gesture is not None:
             gesture.uninstall()
@@ -118,9 +121,12 @@ def build_app(
     show_panel: bool | None = None,
     services: Services | None = None,
     size: tuple[int, int] | None = None,
+    attach_devices: bool = True,
 ) -> KioskApp:
-    """The kiosk, laid out for a screen of `size` (width, height) when given (the design
-    size otherwise; `KioskApp.fit_screen` changes it later)."""
+    """The whole kiosk, laid out for a screen of `size` (width, height) when given (the
+    design size otherwise; `KioskApp.fit_screen` changes it later); `attach_devices=False`
+    leaves the devices stopped (`kiosk run` starts them once the start screen is painted,
+    see `attach_devices`)."""
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
@@ -152,8 +158,17 @@ def build_app(
     gate = RepeatGate(config.devices.camera.repeat_after_s)
 
     def code_received(data: bytes, lossy: bool) -> None:
-        if gate.accept(data):
-            session.code_scanned(classify(ScannedCode(data, lossy), pattern))
+        if not gate.accept(data):
+            return
+        result = classify(ScannedCode(data, lossy), pattern)
+        if result.kind == "unknown":  # a transfer or re-exam slip (kiosk.his.config patterns)
+            from kiosk.his.appointments import parse_slip
+
+            slip = parse_slip(bytes(data).decode("utf-8", "replace"), config)
+            if slip is not None:
+                session.slip_scanned(slip)
+                return
+        session.code_scanned(result)
 
     bridge.code_received.connect(patient_facing(code_received))
     bridge.card_inserted.connect(patient_facing(session.card_inserted))
@@ -222,15 +237,12 @@ def build_app(
     prices.set_language(session.language)
 
     _wire_speech(kiosk)
+    _wire_privacy_purge(kiosk)
     _wire_admin(kiosk)
     _wire_out_of_service(kiosk)
 
-    if services.card_reader is not None:
-        bridge.attach_card_reader(services.card_reader)
-    if services.camera is not None:
-        bridge.attach_code_reader(services.camera)
-    for scanner in services.scanners:
-        bridge.attach_code_reader(scanner)
+    if attach_devices:
+        _attach_devices(kiosk)
 
     # The shipped price list is imported on first start, off the GUI thread.
     if config.catalog.demo_catalog:
@@ -253,6 +265,17 @@ def build_app(
 
         kiosk.panel = SimulatorPanel(services, session, workers)
     return kiosk
+
+
+def _attach_devices(kiosk: KioskApp) -> None:
+    """Starts the card reader, camera and scanners (their threads, OpenCV, zxing)."""
+    services, bridge = kiosk.services, kiosk.bridge
+    if services.card_reader is not None:
+        bridge.attach_card_reader(services.card_reader)
+    if services.camera is not None:
+        bridge.attach_code_reader(services.camera)
+    for scanner in services.scanners:
+        bridge.attach_code_reader(scanner)
 
 
 EXIT_RESTART = 75  # the systemd unit restarts the kiosk on any exit; 75 = asked by IT
@@ -377,6 +400,32 @@ def _payment_sync(payment: Any) -> Callable[[Session], None]:
     return sync
 
 
+def _wire_privacy_purge(kiosk: KioskApp) -> None:
+    """Erases stored personal data past its retention: at start, then daily (kiosk.privacy)."""
+    from kiosk.privacy import retention
+    from kiosk.privacy.schedule import DailyPurge
+
+    schedule = DailyPurge(kiosk.config.privacy.purge_hour)
+    engine = kiosk.services.queue.engine
+
+    def check() -> None:
+        if not schedule.due():
+            return
+        schedule.ran()
+        kiosk.workers.submit(
+            lambda: retention.purge(engine, kiosk.config),
+            lambda _: None,
+            lambda e: log.error("privacy purge failed: %s", type(e).__name__),
+        )
+
+    timer = QTimer(kiosk.window)
+    timer.setInterval(15 * 60 * 1000)
+    timer.timeout.connect(check)
+    timer.start()
+    kiosk.extras["privacy_purge_timer"] = timer
+    check()
+
+
 def _prices_sync(prices: PricesScreen) -> Callable[[Session], None]:
     """Gives the price screen the identified patient's coverage; wipes it with the session."""
     seen = [-1]
@@ -390,6 +439,7 @@ def _prices_sync(prices: PricesScreen) -> Callable[[Session], None]:
             prices.set_patient(None, None)
         elif identity is not None and e is not None and e.verified:
             prices.set_patient(e.coverage_percent if session.insured else 0, identity.full_name)
+            prices.set_rules(session.data.rules_applied)
 
     return sync
 
@@ -436,27 +486,42 @@ def _open_panel(kiosk: KioskApp) -> None:
 
 
 class _FirstPaint(QObject):
-    """Writes the startup report when the start screen is first painted."""
+    """Runs `then` once the start screen has been painted for the first time (or after
+    `FALLBACK_MS` if it never is, e.g. under the out-of-service cover)."""
 
-    def __init__(self, path: str, t0: float) -> None:
-        super().__init__()
-        self.path, self.t0, self.done = path, t0, False
+    FALLBACK_MS = 3000
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then, self.done = then, False
+        widget.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if not self.done and event.type() == QEvent.Type.Paint:
-            self.done = True
-            QTimer.singleShot(0, self._report)
+            # after this paint has reached the screen, not inside it
+            QTimer.singleShot(0, self, self._fire)
         return False
 
-    def _report(self) -> None:
-        import resource
+    def _fire(self) -> None:
+        if not self.done:
+            self.done = True
+            self.then()
 
-        report = {
-            "first_paint_s": time.time() - self.t0,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-        Path(self.path).write_text(json.dumps(report))
-        QApplication.quit()
+
+def _write_startup_report(path: str, t0: float, painted_at: float, window: QWidget) -> None:
+    import resource
+
+    screen = window.screen()
+    size = screen.size() if screen is not None else None
+    report = {
+        "first_paint_s": painted_at - t0,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "window": [window.width(), window.height()],
+        "screen": [size.width(), size.height()] if size is not None else None,
+        "platform": QApplication.platformName(),
+    }
+    Path(path).write_text(json.dumps(report))
 
 
 def run(
@@ -468,23 +533,35 @@ def run(
 ) -> int:
     size: tuple[int, int] | None = None
     if config.mode == "kiosk":
+        # under cage: no client-side title bar (it would take 33 px of the screen's height)
+        os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
+    if config.mode == "kiosk":
         # Exactly the screen's size: the window must never grow to its tallest page (the
         # compositor would then show only its top-left part), screens lay out for this size.
         screen = ensure_app().primaryScreen()
         if screen is not None:
             size = (screen.size().width(), screen.size().height())
-    kiosk = build_app(config, show_panel=False, size=size)
+    kiosk = build_app(config, show_panel=False, size=size, attach_devices=False)
     window = kiosk.window
     if config.mode == "kiosk":
         window.showFullScreen()
     else:
         window.resize(1600, 900)
         window.show()
-        # The tester's panel comes once the patient's screen is up.
-        QTimer.singleShot(0, lambda: _open_panel(kiosk))
-    if startup_report:
-        painter = _FirstPaint(startup_report, process_start or time.time())
-        window.start.installEventFilter(painter)
+
+    def painted() -> None:
+        """The start screen is up: now the devices (threads, OpenCV, zxing) and, for a
+        demo, the tester's panel; with --startup-report, the report and quit."""
+        painted_at = time.time()
+        if startup_report:
+            _write_startup_report(startup_report, process_start or painted_at, painted_at, window)
+            kiosk.app.quit()
+            return
+        _attach_devices(kiosk)
+        if config.mode != "kiosk":
+            _open_panel(kiosk)
+
+    _FirstPaint(window.start, painted)
     if screenshot:
 
         def shoot() -> None:

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.queue.service import TZ
+from kiosk.queue.model import TZ  # not .service: no SQLAlchemy before the first paint
 from kiosk.session import BUSY_STEPS, Session, Step
+from ui.screens.appointment import AppointmentScreen
+from ui.screens.consent import ConsentScreen
 from ui.screens.identify import BusyScreen, IdentifyScreen
 from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
 from ui.screens.start import StartScreen
@@ -162,10 +164,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.start = StartScreen(session)
+        self.consent = ConsentScreen(session)
         self.identify = IdentifyScreen(session, camera_view)
         self.busy = BusyScreen()
         self.confirm_identity = ConfirmIdentityScreen(session)
         self.insurance = InsuranceScreen(session)
+        self.appointment = AppointmentScreen(session)
         self.clinic = ClinicScreen(session)
         self.priority = PriorityScreen(session)
         self.confirm = ConfirmScreen(session)
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
         self.prices = prices_screen
         self.screens: dict[Step, QWidget] = {
             Step.START: self.start,
+            Step.CONSENT: self.consent,
             Step.IDENTIFY: self.identify,
             Step.CARD_KEY: self.identify,
             Step.READING_CARD: self.busy,
@@ -180,6 +185,8 @@ class MainWindow(QMainWindow):
             Step.ISSUING: self.busy,
             Step.CONFIRM_IDENTITY: self.confirm_identity,
             Step.INSURANCE_RESULT: self.insurance,
+            Step.CHECKING_APPOINTMENT: self.busy,
+            Step.APPOINTMENT: self.appointment,
             Step.CHOOSE_CLINIC: self.clinic,
             Step.CHOOSE_PRIORITY: self.priority,
             Step.CONFIRM: self.confirm,

@@ -108,9 +108,14 @@ class _Driver:
             pump(20)
         settle()
 
-    def card_to_confirm(self, person: str, citizen_id: str) -> None:
+    def begin(self) -> None:
         self.s.begin()
+        self.wait(Step.CONSENT)
+        self.kiosk.window.consent.accept.click()
         self.wait(Step.IDENTIFY)
+
+    def card_to_confirm(self, person: str, citizen_id: str) -> None:
+        self.begin()
         self.reader.insert(person)
         self.wait(Step.CARD_KEY)
         self.s.submit_id(citizen_id)
@@ -121,6 +126,9 @@ class _Driver:
         wait(Step.START)
         shoot("01-start")
         s.begin()
+        wait(Step.CONSENT)
+        shoot("01b-consent")
+        self.kiosk.window.consent.accept.click()
         wait(Step.IDENTIFY)
         if self.camera is not None:
             self.camera.clear()
@@ -142,6 +150,9 @@ class _Driver:
         wait(Step.INSURANCE_RESULT)
         shoot("05-insurance")
         s.continue_after_insurance()
+        wait(Step.APPOINTMENT)  # the HIS simulator has a booking for this patient
+        shoot("05c-appointment")
+        s.decline_appointment()
         wait(Step.CHOOSE_CLINIC)
         shoot("06-clinic")
         s.choose_clinic("noi")
@@ -164,7 +175,8 @@ class _Driver:
         wait(Step.INSURANCE_RESULT)
         shoot("05b-insurance-elsewhere")
         s.continue_after_insurance()
-        wait(Step.CHOOSE_CLINIC)
+        wait(Step.CHOOSE_CLINIC)  # no booking: "no appointment found" above the clinics
+        shoot("06b-clinic-no-appointment")
         s.choose_clinic("noi")
         wait(Step.CHOOSE_PRIORITY)
         shoot("07b-priority-proposed")
@@ -193,7 +205,7 @@ class _Driver:
             self.shoot(f"11-busy-{name}")
         window.refresh()
         self.s.begin()
-        self.wait(Step.IDENTIFY)
+        self.wait(Step.CONSENT)
         self.s.countdown_started = self.s.clock()
         window.refresh()
         self.shoot("11-idle-countdown")
@@ -316,19 +328,31 @@ def _drive(kiosk: KioskApp, shoot: Callable[[str], None]) -> None:
 def screens_kiosk(config: KioskConfig, size: tuple[int, int]) -> Iterator[KioskApp]:
     """The kiosk `render_on` drives: the real window with the simulated devices, payment on,
     speech off, its data in a temporary folder (never the configured one), shown at `size`."""
+    from datetime import datetime
+
+    from kiosk.his.config import HisConfig
+    from kiosk.his.simulator import VN, HisSimulator
     from ui.app import build_app
 
-    with tempfile.TemporaryDirectory() as tmp:
-        payment = config.payment.model_copy(update={"enabled": True})
-        config = config.model_copy(update={"data_dir": tmp, "payment": payment}, deep=True)
-        config.accessibility.speech = False
-        kiosk = build_app(config, show_panel=False, size=size)
-        try:
-            kiosk.window.show()
-            pump(300)
-            yield kiosk
-        finally:
-            kiosk.close()
+    # a local HIS simulator with one booking, so the appointment screen is rendered too
+    his = HisSimulator(secret="screens")
+    his.add_appointment("LH00000001", datetime.now(VN), "noi", "Khám Nội", "001090123456")
+    his.start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            payment = config.payment.model_copy(update={"enabled": True})
+            config = config.model_copy(update={"data_dir": tmp, "payment": payment}, deep=True)
+            config.accessibility.speech = False
+            config.his = HisConfig(backend="rest", url=his.url, secret="screens")
+            kiosk = build_app(config, show_panel=False, size=size)
+            try:
+                kiosk.window.show()
+                pump(300)
+                yield kiosk
+            finally:
+                kiosk.close()
+    finally:
+        his.stop()
 
 
 def render_on(

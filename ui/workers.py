@@ -39,6 +39,7 @@ POOLS: dict[str, tuple[int, int]] = {
     "card": (1, 30_000),  # one reader, one read at a time
     "gateway": (2, 30_000),  # BHXH insurance checks: may hang up to their timeout
     "tickets": (2, 30_000),  # issuing and printing the queue number
+    "his": (2, 30_000),  # today's appointments at the HIS (bounded by its lookup timeout)
     "catalog": (1, -1),  # price searches, in order, on one thread with one SQLite connection
     "admin": (3, 30_000),  # IT tools: PIN hash, doctor, test print, file search, import
     "background": (1, 30_000),  # start-up imports and other work nobody waits for
@@ -47,6 +48,7 @@ POOLS: dict[str, tuple[int, int]] = {
 SESSION_POOLS = {
     "reading_card": "card",
     "checking_insurance": "gateway",
+    "checking_appointment": "his",
     "issuing": "tickets",
     "ticket": "tickets",  # "print again"
 }
@@ -191,6 +193,10 @@ class Workers(QObject):
     def active(self) -> int:
         """Jobs submitted and not yet delivered."""
         return len(self._callbacks)
+
+    def has_pools(self) -> bool:
+        """Whether a pool (and so possibly an idle pool thread) exists: false after shutdown."""
+        return bool(self._pools)
 
     def running(self) -> int:
         """Jobs running on a pool thread right now (the GUI-test leak check reads this)."""

@@ -29,6 +29,7 @@ from kiosk.queue.lines import line_by_id
 from kiosk.queue.service import QueueService, Ticket
 from web.auth import ROLES, Auth, LoginRefused, Principal
 from web.events import Hub, notify
+from web.privacy import purge_daily
 from web.queue_api import QueueAPI, Unsupported
 from web.settings import WebSettings
 from web.voice import Voice, display_text, spoken_text
@@ -113,6 +114,7 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(hub.run())
+        purge = asyncio.create_task(purge_daily(service.engine, config))  # kiosk.privacy
         if qapi.postgres:
             hub.listen_postgres(config.storage.dsn.get_secret_value())
         else:
@@ -120,6 +122,7 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
         yield
         hub.stop()
         task.cancel()
+        purge.cancel()
 
     app = FastAPI(
         title="Hospital queue",
@@ -379,7 +382,10 @@ def create_app(config: Any, settings: WebSettings, service: QueueService | None 
         """The registration kept with the ticket (staff only; every read is audited)."""
         t = find(query)
         reg = qapi.registration(t.id)
-        auth.record(who.name, "registration_viewed", t.id, t.number)
+        # the access log (kiosk privacy report): who, when, which ticket; never the patient.
+        # Written before the answer: a view that cannot be logged is not shown.
+        shown = "record shown" if reg is not None else "no record (purged or none kept)"
+        auth.record(who.name, "registration_viewed", t.id, t.number, shown)
         if reg is None:
             return {
                 "ticket": ticket_public(t),

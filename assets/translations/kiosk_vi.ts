@@ -59,6 +59,54 @@
     </message>
 </context>
 <context>
+    <name>AppointmentScreen</name>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="40" />
+        <source>Your appointment today</source>
+        <translation>Lịch hẹn khám hôm nay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="41" />
+        <source>Yes, confirm</source>
+        <translation>Đúng, xác nhận</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="42" />
+        <source>Another clinic</source>
+        <translation>Chọn phòng khác</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="43" />
+        <source>Time</source>
+        <translation>Giờ hẹn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="44" />
+        <source>Clinic</source>
+        <translation>Phòng khám</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="45" />
+        <source>Your turn</source>
+        <translation>Thứ tự gọi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="59" />
+        <source>Room {room}</source>
+        <translation>Phòng {room}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="62" />
+        <source>Called before patients without an appointment</source>
+        <translation>Được gọi trước người không có lịch hẹn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/appointment.py" line="65" />
+        <source>You are early: you are called in turn with patients without an appointment</source>
+        <translation>Bạn đến sớm hơn giờ hẹn: bạn được gọi theo thứ tự cùng người không có lịch hẹn</translation>
+    </message>
+</context>
+<context>
     <name>BusyScreen</name>
     <message>
         <location filename="../../ui/screens/identify.py" line="142" />
@@ -77,16 +125,22 @@
     </message>
     <message>
         <location filename="../../ui/screens/identify.py" line="146" />
+        <location filename="../../ui/screens/identify.py" line="149" />
         <source>This usually takes a few seconds.</source>
         <translation>Việc này thường mất vài giây.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/identify.py" line="148" />
+        <source>Looking for your appointment today…</source>
+        <translation>Đang tìm lịch hẹn khám hôm nay của bạn…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/identify.py" line="151" />
         <source>Preparing your number…</source>
         <translation>Đang lấy số thứ tự…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/identify.py" line="149" />
+        <location filename="../../ui/screens/identify.py" line="152" />
         <source>Your ticket will come out below the screen.</source>
         <translation>Phiếu của bạn sẽ ra ở khe bên dưới màn hình.</translation>
     </message>
@@ -292,12 +346,12 @@
 <context>
     <name>ClinicScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="40" />
+        <location filename="../../ui/screens/visit.py" line="44" />
         <source>Which clinic do you need?</source>
         <translation>Bạn cần khám ở phòng khám nào?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="43" />
+        <location filename="../../ui/screens/visit.py" line="47" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
@@ -407,67 +461,67 @@
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="122" />
+        <location filename="../../ui/screens/visit.py" line="126" />
         <source>Please check, then take your number</source>
         <translation>Vui lòng kiểm tra, rồi lấy số</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="123" />
+        <location filename="../../ui/screens/visit.py" line="127" />
         <source>Get my number</source>
         <translation>Lấy số thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="124" />
+        <location filename="../../ui/screens/visit.py" line="128" />
         <source>Patient</source>
         <translation>Người bệnh</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="125" />
+        <location filename="../../ui/screens/visit.py" line="129" />
         <source>Clinic</source>
         <translation>Phòng khám</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="126" />
+        <location filename="../../ui/screens/visit.py" line="130" />
         <source>Priority</source>
         <translation>Ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="127" />
+        <location filename="../../ui/screens/visit.py" line="131" />
         <source>Health insurance</source>
         <translation>Bảo hiểm y tế</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="134" />
+        <location filename="../../ui/screens/visit.py" line="138" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="140" />
+        <location filename="../../ui/screens/visit.py" line="144" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="143" />
+        <location filename="../../ui/screens/visit.py" line="147" />
         <source>None</source>
         <translation>Không</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="146" />
+        <location filename="../../ui/screens/visit.py" line="150" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="149" />
+        <location filename="../../ui/screens/visit.py" line="153" />
         <source>Insured ({percent} %)</source>
         <translation>Có BHYT ({percent} %)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="151" />
+        <location filename="../../ui/screens/visit.py" line="155" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="154" />
+        <location filename="../../ui/screens/visit.py" line="158" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
@@ -556,22 +610,22 @@
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="77" />
+        <location filename="../../ui/mainwindow.py" line="78" />
         <source>Are you still there?</source>
         <translation>Bạn vẫn còn ở đây chứ?</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="79" />
+        <location filename="../../ui/mainwindow.py" line="80" />
         <source>For your privacy, we will return to the start in {s} seconds.</source>
         <translation>Để bảo vệ thông tin của bạn, máy sẽ quay về màn hình đầu sau {s} giây.</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="83" />
+        <location filename="../../ui/mainwindow.py" line="84" />
         <source>I need more time</source>
         <translation>Tôi cần thêm thời gian</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="85" />
+        <location filename="../../ui/mainwindow.py" line="86" />
         <source>I am finished</source>
         <translation>Tôi đã xong</translation>
     </message>
@@ -644,27 +698,32 @@
         <translation>Đủ 5 năm liên tục từ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="236" />
+        <location filename="../../ui/screens/patient.py" line="237" />
+        <source>With your referral or re-exam slip: correct route</source>
+        <translation>Có giấy chuyển tuyến hoặc phiếu hẹn khám lại: đúng tuyến</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/patient.py" line="240" />
         <source>Registered here: correct route</source>
         <translation>Đăng ký tại đây: đúng tuyến</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="239" />
+        <location filename="../../ui/screens/patient.py" line="243" />
         <source>Registered elsewhere: reduced or no benefit for outpatient visits</source>
         <translation>Đăng ký nơi khác: khám ngoại trú được hưởng ít hơn hoặc không được hưởng</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="243" />
+        <location filename="../../ui/screens/patient.py" line="247" />
         <source>You can still take a number now. Show your ticket at the reception desk.</source>
         <translation>Bạn vẫn có thể lấy số ngay bây giờ. Vui lòng đưa phiếu cho quầy tiếp đón.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="247" />
+        <location filename="../../ui/screens/patient.py" line="251" />
         <source>You can take a number now. Fees are paid at the cashier.</source>
         <translation>Bạn có thể lấy số ngay. Chi phí thanh toán tại quầy thu ngân.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/patient.py" line="250" />
+        <location filename="../../ui/screens/patient.py" line="254" />
         <source>Next, choose the clinic you need.</source>
         <translation>Tiếp theo, hãy chọn phòng khám bạn cần.</translation>
     </message>
@@ -685,27 +744,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow.py" line="327" />
+        <location filename="../../ui/mainwindow.py" line="331" />
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="328" />
+        <location filename="../../ui/mainwindow.py" line="332" />
         <source>Start over</source>
         <translation>Làm lại từ đầu</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="331" />
+        <location filename="../../ui/mainwindow.py" line="335" />
         <source>Prices</source>
         <translation>Tra cứu giá</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="332" />
+        <location filename="../../ui/mainwindow.py" line="336" />
         <source>Listen again</source>
         <translation>Nghe lại</translation>
     </message>
     <message>
-        <location filename="../../ui/mainwindow.py" line="333" />
+        <location filename="../../ui/mainwindow.py" line="337" />
         <source>Volume {v} %</source>
         <translation>Âm lượng {v} %</translation>
     </message>
@@ -1009,42 +1068,42 @@
 <context>
     <name>PriorityScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="68" />
+        <location filename="../../ui/screens/visit.py" line="72" />
         <source>Do you have priority?</source>
         <translation>Bạn có thuộc diện ưu tiên không?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="70" />
+        <location filename="../../ui/screens/visit.py" line="74" />
         <source>By law these patients are served first. Staff will confirm it at the counter.</source>
         <translation>Theo luật, những người bệnh này được khám trước. Nhân viên sẽ xác nhận tại quầy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="85" />
+        <location filename="../../ui/screens/visit.py" line="89" />
         <source>Suggested from your date of birth</source>
         <translation>Đề xuất theo ngày sinh của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="92" />
+        <location filename="../../ui/screens/visit.py" line="96" />
         <source>Yes, I am 75 or older</source>
         <translation>Có, tôi từ 75 tuổi trở lên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="93" />
+        <location filename="../../ui/screens/visit.py" line="97" />
         <source>Yes, the child is under 6</source>
         <translation>Có, trẻ dưới 6 tuổi</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="97" />
+        <location filename="../../ui/screens/visit.py" line="101" />
         <source>Yes: {name}</source>
         <translation>Có: {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="99" />
+        <location filename="../../ui/screens/visit.py" line="103" />
         <source>No, I do not have priority</source>
         <translation>Không, tôi không thuộc diện ưu tiên</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="102" />
+        <location filename="../../ui/screens/visit.py" line="106" />
         <source>No priority: continue</source>
         <translation>Không ưu tiên: tiếp tục</translation>
     </message>
@@ -1118,67 +1177,72 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../../ui/screens/visit.py" line="208" />
+        <location filename="../../ui/screens/visit.py" line="212" />
         <source>Done</source>
         <translation>Xong</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="209" />
+        <location filename="../../ui/screens/visit.py" line="213" />
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="225" />
+        <location filename="../../ui/screens/visit.py" line="229" />
         <source>You already have a number for this clinic today</source>
         <translation>Hôm nay bạn đã có số cho phòng khám này</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="227" />
+        <location filename="../../ui/screens/visit.py" line="231" />
         <source>Your number</source>
         <translation>Số thứ tự của bạn</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="231" />
+        <location filename="../../ui/screens/visit.py" line="236" />
         <source>Room {room}</source>
         <translation>Phòng {room}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="233" />
+        <location filename="../../ui/screens/visit.py" line="238" />
         <source>People ahead of you: {n}</source>
         <translation>Số người trước bạn: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="235" />
+        <location filename="../../ui/screens/visit.py" line="240" />
         <source>About {m} minutes</source>
         <translation>Khoảng {m} phút</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="241" />
+        <location filename="../../ui/screens/visit.py" line="245" />
+        <source>Appointment at {time}</source>
+        <translation>Có lịch hẹn lúc {time}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/visit.py" line="252" />
         <source>(to be confirmed at the counter)</source>
         <translation>(sẽ được xác nhận tại quầy)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="243" />
+        <location filename="../../ui/screens/visit.py" line="254" />
         <source>Not verified: the reception desk will check</source>
         <translation>Chưa xác minh: quầy tiếp đón sẽ kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="245" />
+        <location filename="../../ui/screens/visit.py" line="256" />
         <source>Insured</source>
         <translation>Có BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="247" />
+        <location filename="../../ui/screens/visit.py" line="258" />
         <source>Self-paying</source>
         <translation>Tự chi trả (dịch vụ)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="252" />
+        <location filename="../../ui/screens/visit.py" line="263" />
         <source>Please take your ticket from the printer below. Wait until your number is called.</source>
         <translation>Vui lòng lấy phiếu ở khe máy in bên dưới. Chờ đến khi số của bạn được gọi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/visit.py" line="263" />
+        <location filename="../../ui/screens/visit.py" line="274" />
         <source>Please show this screen at the counter, or take a photo of it. Your place in the queue is kept.</source>
         <translation>Vui lòng đưa màn hình này cho quầy, hoặc chụp ảnh lại. Chỗ của bạn trong hàng vẫn được giữ.</translation>
     </message>

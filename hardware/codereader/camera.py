@@ -19,14 +19,17 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hardware.codereader.base import Camera, CodeCallback
 from hardware.codereader.config import CameraConfig
-from hardware.codereader.decoder import Decoder, default_decoder
 from hardware.status import DeviceStatus
+
+if TYPE_CHECKING:  # OpenCV, numpy and zxing load on the capture thread, not at start-up
+    import cv2
+    import numpy as np
+
+    from hardware.codereader.decoder import Decoder
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +64,19 @@ class StreamingCamera(Camera):
     """
 
     name = "camera"
+    _decoder_: Decoder | None
+
+    @property
+    def _decoder(self) -> Decoder:
+        if self._decoder_ is None:
+            from hardware.codereader.decoder import default_decoder
+
+            self._decoder_ = default_decoder()
+        return self._decoder_
 
     def __init__(self, config: CameraConfig, decoder: Decoder | None = None) -> None:
         self.config = config
-        self._decoder = decoder or default_decoder()
+        self._decoder_ = decoder
         self._duplicates = DuplicateFilter(config.repeat_after_s)
         self._on_code: CodeCallback | None = None
         self._running = threading.Event()
@@ -254,6 +266,8 @@ class OpenCvCamera(StreamingCamera):
         return self._running.is_set() and generation == self._generation
 
     def _open(self) -> cv2.VideoCapture | None:
+        import cv2
+
         source = parse_source(self.config.source)
         if isinstance(source, int):
             cap = cv2.VideoCapture(source, cv2.CAP_V4L2)
@@ -278,6 +292,8 @@ class OpenCvCamera(StreamingCamera):
         return cap
 
     def _capture(self, generation: int) -> None:
+        import cv2
+
         cap: cv2.VideoCapture | None = None
         try:
             self._state = "opening"

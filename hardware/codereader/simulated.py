@@ -16,24 +16,18 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from hardware.codereader.base import CodeCallback, CodeReader
 from hardware.codereader.camera import StreamingCamera
 from hardware.codereader.config import CameraConfig
-from hardware.codereader.decoder import Decoder
-from hardware.codereader.frames import (
-    FRAME_H,
-    FRAME_W,
-    blank_frame,
-    random_spec,
-    render_frame,
-    with_noise,
-)
-from hardware.codereader.images import ImageTooLarge, load_rgb
 from hardware.status import DeviceStatus
+
+if TYPE_CHECKING:
+    import cv2
+    import numpy as np
+
+    from hardware.codereader.decoder import Decoder
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +48,8 @@ class SimulatedCamera(StreamingCamera):
         self, config: CameraConfig | None = None, decoder: Decoder | None = None, seed: int = 0
     ) -> None:
         super().__init__(config or CameraConfig(), decoder)
-        self._rng = np.random.default_rng(seed)
+        self._seed = seed
+        self._rng_: Any = None  # numpy, OpenCV and the QR renderer load on the capture thread
         self._lock = threading.Lock()
         self._request: tuple[str, object] | None = ("blank", None)
         self.scene = "blank"
@@ -77,6 +72,14 @@ class SimulatedCamera(StreamingCamera):
                 )
             elif path.is_file():
                 self.play_video(path)
+
+    @property
+    def _rng(self) -> np.random.Generator:
+        if self._rng_ is None:
+            import numpy as np
+
+            self._rng_ = np.random.default_rng(self._seed)
+        return self._rng_
 
     # -- what to show (any thread)
     def show(self, payload: str | bytes) -> None:
@@ -123,6 +126,19 @@ class SimulatedCamera(StreamingCamera):
             self._video = None
 
     def _apply(self, request: tuple[str, object]) -> None:
+        import cv2
+        import numpy as np
+
+        from hardware.codereader.frames import (
+            FRAME_H,
+            FRAME_W,
+            blank_frame,
+            random_spec,
+            render_frame,
+            with_noise,
+        )
+        from hardware.codereader.images import ImageTooLarge, load_rgb
+
         kind, arg = request
         self._release_video()
         self._frames, self._frame_index, self._error = [], 0, ""
@@ -161,6 +177,10 @@ class SimulatedCamera(StreamingCamera):
 
     def _next_frame(self) -> np.ndarray:
         if self._video is not None:
+            import cv2
+
+            from hardware.codereader.frames import blank_frame
+
             ok, bgr = self._video.read()
             if not ok and self._loop:
                 self._video.set(cv2.CAP_PROP_POS_FRAMES, 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from hardware.printer.base import PaperOut, PaperState, PrinterOffline, PrintUnc
 from hardware.printer.escpos_interpreter import EscPosInterpreter, Interpretation
 from hardware.printer.escpos_job import StatusPrinter, build_job
 from hardware.printer.status_bytes import PrinterCondition
+
+KEEP_RECORDS = 50  # each record holds the page images; older tickets are only on disk
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class SimulatedPrinter(StatusPrinter):
         self.width_px = width_px
         self.qr_mode = qr_mode
         self.delay_s = delay_s
-        self.printed: list[PrintRecord] = []
+        # the most recent tickets only: a demo kiosk prints all day (the files stay on disk)
+        self.printed: deque[PrintRecord] = deque(maxlen=KEEP_RECORDS)
         self._paper_out = False
         self._near_end = False
         self._offline = False
@@ -113,7 +117,7 @@ class SimulatedPrinter(StatusPrinter):
             result = interp.finish()
             self.output_dir.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            n = len(self.printed) + 1
+            n = 1
             while (self.output_dir / f"{stamp}-{n}.png").exists():
                 n += 1
             png = self.output_dir / f"{stamp}-{n}.png"

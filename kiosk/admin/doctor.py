@@ -310,6 +310,8 @@ def check_disk(config: KioskConfig) -> CheckResult:
 
 
 def _checks(services: Any) -> list[tuple[str, Callable[[], CheckResult]]]:
+    from kiosk.admin.display_check import check_display
+
     config = services.config
     checks: list[tuple[str, Callable[[], CheckResult]]] = [
         ("card_reader", lambda: check_card_reader(services.card_reader, config)),
@@ -331,6 +333,7 @@ def _checks(services: Any) -> list[tuple[str, Callable[[], CheckResult]]]:
         ("catalog", lambda: check_catalog(services.catalog)),
         ("data_dir", lambda: check_data_dir(config)),
         ("disk", lambda: check_disk(config)),
+        ("display", lambda: check_display(config)),
     ]
     return checks
 

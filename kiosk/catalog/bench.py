@@ -17,6 +17,7 @@ from typing import Any
 
 import psutil
 
+from kiosk.catalog.bench_import import plain_load
 from kiosk.catalog.service import DEMO_SERVICES_CSV
 
 INGREDIENTS = (
@@ -161,6 +162,11 @@ class BenchResult:
     cpu_p99_ms: float = 0.0
     slowest: list[tuple[str, float, int]] = field(default_factory=list)
     rejected: int = 0
+    file_mb: float = 0.0
+    plain_seconds: float = 0.0  # the reference: plain CSV -> FTS5 load of the same files
+    plain_cpu_seconds: float = 0.0
+    import_ratio: float = 0.0  # import_seconds / plain_seconds (target <= 1.5)
+    import_cpu_ratio: float = 0.0
     # reference: the search before issue 18 (legacy_search.py), same prefixes, same catalog
     legacy_median_ms: float = 0.0
     legacy_p99_ms: float = 0.0
@@ -192,6 +198,9 @@ def run(
         base.mkdir(parents=True, exist_ok=True)
         services, drugs, result.services, result.drugs = build_files(base, total)
         result.rows = result.services + result.drugs
+        result.file_mb = (services.stat().st_size + drugs.stat().st_size) / 2**20
+        plain = plain_load([services, drugs], base / "plain.sqlite3")
+        result.plain_seconds, result.plain_cpu_seconds = plain.seconds, plain.cpu_seconds
         db = base / "catalog.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
@@ -214,6 +223,8 @@ def run(
         result.import_seconds_services = t1 - t0
         result.import_seconds_drugs = t2 - t1
         result.import_seconds = t2 - t0
+        result.import_ratio = result.import_seconds / max(result.plain_seconds, 1e-9)
+        result.import_cpu_ratio = result.import_cpu_seconds / max(result.plain_cpu_seconds, 1e-9)
         result.rss_peak_mb = sampler.peak / 2**20
         result.maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result.db_mb = sum(p.stat().st_size for p in base.glob("catalog.sqlite3*")) / 2**20

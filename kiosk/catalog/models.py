@@ -94,6 +94,7 @@ class VariantGroup:
     key: str
     lines: tuple[int, ...]
     prices: tuple[int, ...]
+    labels: tuple[str, ...] = ()  # what tells the rows apart (strength, pack, maker, bracket)
 
 
 @dataclass
@@ -104,14 +105,25 @@ class ImportReport:
     encoding: str = ""  # what was detected, e.g. "utf-8-sig (BOM)"
     delimiter: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # canonical -> header in the file
-    rows_in_file: int = 0  # data rows (header and blank lines excluded)
+    sheet: str = ""  # xlsx: the sheet the rows came from
+    other_sheets: list[str] = field(default_factory=list)  # xlsx: the sheets not used
+    columns_ignored: list[str] = field(default_factory=list)  # headers no field was given to
+    rows_in_file: int = 0  # data rows (header, headings and blank lines excluded)
     rows_imported: int = 0
     rows_rejected: int = 0
+    rows_headings: int = 0  # section headings ("I", "NHÓM 1 …") without a price: skipped
     blank_lines: int = 0
-    rejected: list[RowIssue] = field(default_factory=list)
-    warnings: list[RowIssue] = field(default_factory=list)
-    variants: list[VariantGroup] = field(default_factory=list)
+    formula_cells: int = 0  # xlsx: formulas without a saved value in the imported columns
+    names_with_strength: int = 0  # names the strength column was added to ("… 500 mg")
+    rejected: list[RowIssue] = field(default_factory=list)  # the first 5,000
+    rejected_not_listed: int = 0
+    warnings: list[RowIssue] = field(default_factory=list)  # the first 5,000
+    warnings_not_listed: int = 0
+    headings: list[RowIssue] = field(default_factory=list)  # the first 5,000
+    variants: list[VariantGroup] = field(default_factory=list)  # the first 5,000 groups
     duplicates: list[VariantGroup] = field(default_factory=list)  # same key, same price
+    variant_groups: int = 0  # all groups, listed or not
+    duplicate_groups: int = 0
     fatal: str = ""  # why nothing was imported (the active catalog is untouched)
     version_id: int | None = None
     activated: bool = False
@@ -134,7 +146,8 @@ class ImportReport:
         state = "active" if self.activated else "NOT activated"
         return (
             f"{self.path}: {self.rows_in_file} rows: {self.rows_imported} imported, "
-            f"{self.rows_rejected} rejected; {len(self.variants)} price-variant groups, "
-            f"{len(self.duplicates)} duplicate groups; encoding {self.encoding or '-'}; "
+            f"{self.rows_rejected} rejected, {self.rows_headings} section headings skipped; "
+            f"{self.variant_groups} price-variant groups, {self.duplicate_groups} duplicate "
+            f"groups; encoding {self.encoding or '-'}; "
             f"version {self.version_id} {state}"
         )

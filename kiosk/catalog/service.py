@@ -24,9 +24,10 @@ from typing import Any
 from hardware.status import DeviceStatus
 from kiosk.catalog import store
 from kiosk.catalog.config import CatalogConfig
-from kiosk.catalog.importer import read_catalog
+from kiosk.catalog.importer import FatalImportError, stream_catalog
 from kiosk.catalog.models import CatalogItem, Category, ImportReport, Kind
 from kiosk.catalog.search import ExamTarget, Searcher
+from kiosk.catalog.staging import StagedRows
 from kiosk.catalog.synonyms import SynonymTable
 from kiosk.catalog.text import code_key, tokens
 
@@ -189,50 +190,89 @@ class CatalogService:
         kind = Kind(kind).value
         mapping = dict(self.config.column_map)
         mapping.update(column_map or {})
-        result = read_catalog(path, kind, mapping)
-        report = result.report
-        if not report.fatal and not result.rows:
-            report.fatal = "no row could be imported"
-        if not report.fatal and report.rows_in_file:
-            share = 100 * report.rows_rejected / report.rows_in_file
-            if share > self.config.max_rejected_percent:
-                report.fatal = (
-                    f"{report.rows_rejected} of {report.rows_in_file} rows rejected ({share:.1f} %, "
-                    f"more than the {self.config.max_rejected_percent} % allowed): fix the file"
-                )
-        if not report.fatal and activate and not force:
+        report = ImportReport(path=str(path), kind=kind)
+        with self._import_lock:
+            # its own connection: the staging table and `temp_store = FILE` stay off the
+            # connection this thread searches with
+            conn = store.connect(self.db_path)
+            try:
+                staged = StagedRows(conn, kind)
+                try:
+                    self._stage(path, kind, mapping, report, staged)
+                    if not report.fatal:
+                        self._check(report, staged, kind, activate=activate, force=force)
+                    if not report.fatal:
+                        report.effective_from = (
+                            effective_from or staged.min_effective_from() or date.today()
+                        )
+                        source = f"{Path(path).name} sha256:{_sha256(Path(path))[:16]}"
+                        report.version_id = store.write_version(
+                            conn,
+                            kind,
+                            source,
+                            staged,
+                            effective_from=report.effective_from,
+                            encoding=report.encoding,
+                            rows_in_file=report.rows_in_file,
+                            rows_rejected=report.rows_rejected,
+                        )
+                        if activate:
+                            store.activate(conn, kind, report.version_id)
+                            report.activated = True
+                finally:
+                    staged.drop()
+            finally:
+                conn.close()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @staticmethod
+    def _stage(
+        path: str | Path,
+        kind: str,
+        mapping: Mapping[str, str],
+        report: ImportReport,
+        staged: StagedRows,
+    ) -> None:
+        """Reads the file into the staging table; a fatal problem goes into the report."""
+        try:
+            staged.load(stream_catalog(path, kind, mapping, report))
+            staged.finish(report)
+        except FatalImportError as exc:
+            report.fatal = str(exc)
+        except OSError as exc:
+            report.fatal = f"cannot read the file ({exc.strerror or exc})"
+
+    def _check(
+        self, report: ImportReport, staged: StagedRows, kind: str, *, activate: bool, force: bool
+    ) -> None:
+        """The file-level limits: rejected share, and a list much smaller than the active one."""
+        formulas = (
+            f"; {report.formula_cells} cells are formulas without a saved value: open the file "
+            "in Excel or LibreOffice, save it again and import that copy"
+            if report.formula_cells
+            else ""
+        )
+        if not staged.count:
+            report.fatal = "no row could be imported" + formulas
+            return
+        share = 100 * report.rows_rejected / report.rows_in_file
+        if share > self.config.max_rejected_percent:
+            report.fatal = (
+                f"{report.rows_rejected} of {report.rows_in_file} rows rejected ({share:.1f} %, "
+                f"more than the {self.config.max_rejected_percent} % allowed): fix the file"
+            ) + formulas
+            return
+        if activate and not force:
             active = self._active_rows(kind)
             # lists of a few rows (a small clinic, a test) may change freely
-            if active >= 100 and len(result.rows) * 100 < active * self.config.min_size_percent:
+            if active >= 100 and staged.count * 100 < active * self.config.min_size_percent:
                 report.fatal = (
-                    f"the new list has {len(result.rows):,} rows, the active one {active:,} "
-                    f"({100 * len(result.rows) / active:.0f} %, less than the "
+                    f"the new list has {staged.count:,} rows, the active one {active:,} "
+                    f"({100 * staged.count / active:.0f} %, less than the "
                     f"{self.config.min_size_percent} % allowed): not activated; import it with "
                     "--force if the hospital's list really shrank"
                 )
-        if report.fatal:
-            report.seconds = time.perf_counter() - started
-            return report
-        dates = [r["effective_from"] for r in result.rows if r.get("effective_from")]
-        report.effective_from = effective_from or (min(dates) if dates else date.today())
-        source = f"{Path(path).name} sha256:{_sha256(Path(path))[:16]}"
-        with self._import_lock:
-            conn = self._conn()
-            report.version_id = store.write_version(
-                conn,
-                kind,
-                source,
-                result.rows,
-                effective_from=report.effective_from,
-                encoding=report.encoding,
-                rows_in_file=report.rows_in_file,
-                rows_rejected=report.rows_rejected,
-            )
-            if activate:
-                store.activate(conn, kind, report.version_id)
-                report.activated = True
-        report.seconds = time.perf_counter() - started
-        return report
 
     def _active_rows(self, kind: str) -> int:
         """Rows of the active version of a kind (0 when there is none)."""

@@ -26,18 +26,20 @@ typos in `typos.py`); the search before issue 18 is `legacy_search.py` (bench re
 
 from __future__ import annotations
 
-import operator
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.catalog.models import CatalogItem, Category
 from kiosk.catalog.text import folded_words
+
+if TYPE_CHECKING:
+    from kiosk.catalog.staging import StagedRows
 
 SCHEMA_VERSION = 3  # 2: `first`, `_`-categories; 3: `alias`, `code`, `marked`, `items_fts_terms`
 KEEP_VERSIONS = 3  # per kind: the active one and the two before it (for an admin roll-back)
@@ -227,17 +229,11 @@ def fts_row(
     )  # fmt: skip
 
 
-_columns = operator.itemgetter(
-    "alt_name", "variant", "price", "insured_price", "note", "category", "active_ingredient",
-    "strength", "unit", "route", "insurance_rate",
-)  # fmt: skip
-
-
 def write_version(
     conn: sqlite3.Connection,
     kind: str,
     source: str,
-    rows: Sequence[dict[str, Any]],
+    staged: StagedRows,
     *,
     effective_from: date | None,
     encoding: str,
@@ -246,13 +242,12 @@ def write_version(
 ) -> int:
     """Writes a complete new version (not active yet) in one transaction; returns its id.
 
-    `rows` are the importer's validated rows (every key present, `name_folded` and `code_key`
-    computed)."""
-    prepared = []
-    for row in rows:
-        folded = row["name_folded"]
-        prepared.append((static_rank(row["category"], folded), folded, row))
-    prepared.sort(key=lambda p: (p[0], p[1], p[2]["source_line"]))
+    `staged` holds the importer's validated rows (`kiosk.catalog.staging`). They are copied
+    into `items` by SQLite in static-rank order (ids follow that order, see the module
+    docstring), then read back in id order, a batch at a time, for the search index and the
+    vocabulary: nothing holds the whole catalog in Python."""
+    from kiosk.catalog.staging import ITEM_FIELDS
+
     conn.execute("BEGIN IMMEDIATE")
     try:
         lo = conn.execute(
@@ -269,47 +264,27 @@ def write_version(
                 effective_from.isoformat() if effective_from else None,
                 encoding,
                 rows_in_file,
-                len(rows),
+                staged.count,
                 rows_rejected,
                 lo,
-                lo + len(rows) - 1,
+                lo + staged.count - 1,
                 "building",
             ),
         )
         version_id = int(cur.lastrowid or 0)
-        item_rows = []
-        fts_rows = []
+        fields = ", ".join(ITEM_FIELDS)
+        conn.execute(
+            f"INSERT INTO items(id, version_id, {fields}) "
+            f"SELECT ? - 1 + row_number() OVER (ORDER BY srank, name_folded, source_line), ?, "
+            f"{fields} FROM temp.import_staging",
+            (lo, version_id),
+        )
         vocab: set[str] = set()
-        extras: dict[str, str] = {}
-        for offset, (srank, folded, row) in enumerate(prepared):
-            item_id = lo + offset
-            start, end = row["effective_from"], row["effective_to"]
-            item_rows.append(
-                (item_id, version_id, kind, row["code"], row["code_key"], row["name"], folded)
-                + _columns(row)
-                + (start.isoformat() if start else None, end.isoformat() if end else None)
-                + (srank, row["source_line"])
-            )
-            ingredient = row["active_ingredient"]
-            extra = extras.get(ingredient)
-            if extra is None:  # a few hundred ingredients for thousands of drugs
-                extra = extras[ingredient] = folded_words(ingredient)
-            fts_rows.append(
-                fts_row(
-                    item_id,
-                    folded,
-                    extra,
-                    row["category"],
-                    alias=row["alt_name"],
-                    code=row["code_key"],
-                    name=row["name"],
-                )  # fmt: skip
-            )
-            vocab.update(folded.split())
-            if extra:
-                vocab.update(extra.split())
-        conn.executemany(f"INSERT INTO items VALUES({','.join('?' * 22)})", item_rows)
-        conn.executemany(FTS_INSERT, fts_rows)
+        fts_rows = _fts_rows(conn, lo, lo + staged.count - 1, vocab)
+        try:
+            conn.executemany(FTS_INSERT, fts_rows)
+        finally:
+            fts_rows.close()  # its cursor: a rollback or DROP must not find it still reading
         conn.executemany(
             "INSERT INTO vocab(version_id, word, n) VALUES(?,?,?)",
             ((version_id, w, 1) for w in vocab),
@@ -320,6 +295,29 @@ def write_version(
         conn.execute("ROLLBACK")
         raise
     return version_id
+
+
+def _fts_rows(
+    conn: sqlite3.Connection, lo: int, hi: int, vocab: set[str]
+) -> Generator[tuple[int, str, str, str, str, str, str, str], None, None]:
+    """Search-index rows of the items lo..hi (their folded words go into `vocab`)."""
+    extras: dict[str, str] = {}
+    cursor = conn.execute(
+        "SELECT id, name_folded, active_ingredient, category, alt_name, code_key, name "
+        "FROM items WHERE id BETWEEN ? AND ? ORDER BY id",
+        (lo, hi),
+    )
+    update = vocab.update
+    for item_id, folded, ingredient, category, alt_name, key, name in cursor:
+        extra = extras.get(ingredient)
+        if extra is None:  # a few hundred ingredients for thousands of drugs
+            if len(extras) > 50_000:
+                extras.clear()
+            extra = extras[ingredient] = folded_words(ingredient)
+        update(folded.split())
+        if extra:
+            update(extra.split())
+        yield fts_row(item_id, folded, extra, category, alias=alt_name, code=key, name=name)
 
 
 def activate(conn: sqlite3.Connection, kind: str, version_id: int) -> None:

@@ -37,8 +37,20 @@ def _import(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         print(report.summary())
+        if report.sheet:
+            others = ", ".join(repr(s) for s in report.other_sheets) or "none"
+            print(f"sheet: {report.sheet!r} (other sheets: {others})")
         if report.columns:
             print("columns: " + ", ".join(f"{k}={v}" for k, v in report.columns.items()))
+        if report.columns_ignored:
+            print("columns not imported: " + ", ".join(report.columns_ignored))
+        if report.rows_headings:
+            print(f"section headings skipped: {report.rows_headings}")
+        if report.names_with_strength:
+            print(f"strength added to {report.names_with_strength} names")
+        for issue in report.warnings:
+            if issue.line == 0:
+                print("  note: " + issue.reason)
         for line in iter_issue_lines(report):
             print("  rejected " + line)
         for group in report.variants[: args.show_variants]:
@@ -138,6 +150,9 @@ def _bench(args: argparse.Namespace) -> int:
     print(f"import: {result.import_seconds:.2f} s (services {result.import_seconds_services:.2f} s, "
           f"drugs {result.import_seconds_drugs:.2f} s; CPU {result.import_cpu_seconds:.2f} s; "
           f"load average {result.load_average:.1f} on {psutil.cpu_count()} CPUs); target < 10 s")  # fmt: skip
+    print(f"reference: plain CSV -> FTS5 load of the same {result.file_mb:.1f} MB: "
+          f"{result.plain_seconds:.2f} s (CPU {result.plain_cpu_seconds:.2f} s); import / plain = "
+          f"{result.import_ratio:.2f}x wall, {result.import_cpu_ratio:.2f}x CPU; target <= 1.5x")  # fmt: skip
     print(f"memory: RSS {result.rss_before_mb:.0f} MB before, peak {result.rss_peak_mb:.0f} MB during "
           f"import (ru_maxrss {result.maxrss_mb:.0f} MB); database {result.db_mb:.1f} MB")  # fmt: skip
     print(f"search: {result.queries} typed prefixes (limit 50): median {result.median_ms:.2f} ms, "

@@ -36,6 +36,16 @@ class AppointmentCheck:
         return self.message_vi if language == "vi" else self.message_en
 
 
+def unavailable() -> AppointmentCheck:
+    """The HIS did not answer (down, slow, an error): the patient goes on as a walk-in."""
+    return AppointmentCheck(
+        False,
+        his_unavailable=True,
+        message_vi="Chưa kiểm tra được lịch hẹn. Bạn vẫn lấy số như bình thường.",
+        message_en="We could not check your appointment. You can still take a number.",
+    )
+
+
 def window_of(start: datetime, now: datetime, rules: Any) -> str:
     if now < start - timedelta(minutes=rules.early_min):
         return "early"
@@ -54,15 +64,15 @@ def find_appointment(
 ) -> AppointmentCheck:
     """Today's appointment for a booking code or a citizen ID (blocking: call on a worker)."""
     try:
-        found = his.appointments(code=code, citizen_id=citizen_id, day=now.date().isoformat())
+        found = his.appointments(
+            code=code,
+            citizen_id=citizen_id,
+            day=now.date().isoformat(),
+            timeout_s=config.his.appointments.lookup_timeout_s,
+        )
     except HisError as exc:
         log.info("appointment lookup failed: %s", exc)
-        return AppointmentCheck(
-            False,
-            his_unavailable=True,
-            message_vi="Chưa kiểm tra được lịch hẹn. Bạn vẫn lấy số như bình thường.",
-            message_en="We could not check your appointment. You can still take a number.",
-        )
+        return unavailable()
     found = [a for a in found if a.status in ("booked", "pending", "arrived")]
     if not found:
         return AppointmentCheck(
@@ -140,16 +150,86 @@ def slip_valid(slip: Slip, today: date) -> bool:
     return slip.issued_on <= today
 
 
+def slip_counts(slip: Slip | None, config: Any, today: date) -> bool:
+    """A valid transfer slip issued elsewhere, or a valid re-exam slip of this hospital."""
+    if slip is None or not slip_valid(slip, today):
+        return False
+    here = config.his.facility_code or config.hospital.code
+    if slip.kind == "transfer":
+        return slip.facility != here
+    return slip.kind == "reexam" and slip.facility == here
+
+
 def route_with_slip(eligibility: Any, slip: Slip | None, config: Any, today: date) -> Any:
     """The eligibility with the route a slip gives: a valid transfer slip (issued elsewhere)
-    or a valid re-exam slip of this hospital makes the visit correct-route."""
-    if eligibility is None or slip is None or not slip_valid(slip, today):
+    or a valid re-exam slip of this hospital makes the visit correct-route, and the share the
+    fund pays (what the co-payment estimate uses) is the correct-route share again.
+
+    A self-referred outpatient whose card is valid was told "self-paying" only because of the
+    route (`decision._decide_valid`): with the slip the visit is insured. Anything else the
+    card check decided (expired, not yet valid, not verified) stays as it is."""
+    if eligibility is None or eligibility.correct_route is True:
         return eligibility
-    here = config.his.facility_code or config.hospital.code
-    referred = slip.kind == "transfer" and slip.facility != here
-    reexam = slip.kind == "reexam" and slip.facility == here
-    if not (referred or reexam):
+    if not slip_counts(slip, config, today):
         return eligibility
+    assert slip is not None
+    from kiosk.insurance.benefits import coverage_percent
+    from kiosk.models import InsuranceAction
+
+    referred = slip.kind == "transfer"
     note = "Có giấy chuyển tuyến" if referred else "Tái khám theo hẹn"
     staff = " · ".join(p for p in (eligibility.staff_note, f"{note} {slip.code}") if p)
-    return replace(eligibility, correct_route=True, staff_note=staff)
+    routed = replace(eligibility, correct_route=True, staff_note=staff)
+    card_valid = (eligibility.valid_from is None or eligibility.valid_from <= today) and (
+        eligibility.valid_to is None or today <= eligibility.valid_to
+    )
+    usual = eligibility.action in (InsuranceAction.INSURED, InsuranceAction.SELF_PAY)
+    if not (usual and eligibility.verified and card_valid and eligibility.benefit_level):
+        return routed
+    insurance = config.insurance
+    pct = coverage_percent(
+        eligibility.benefit_level,
+        correct_route=True,
+        on=today,
+        rates=insurance.route,
+        facility=insurance.facility,
+    )
+    vi_paper = "giấy chuyển tuyến" if referred else "phiếu hẹn khám lại"
+    en_paper = "referral letter" if referred else "re-examination slip"
+    return replace(
+        routed,
+        action=InsuranceAction.INSURED,
+        coverage_percent=pct,
+        message_vi=f"Thẻ bảo hiểm y tế của bạn còn giá trị và bạn có {vi_paper}. "
+        + (
+            "Bảo hiểm chi trả toàn bộ chi phí trong phạm vi được hưởng."
+            if pct == 100
+            else f"Bảo hiểm chi trả {pct}% chi phí trong phạm vi được hưởng; bạn trả phần còn lại."
+        ),
+        message_en=f"Your health insurance card is valid and you have a {en_paper}. "
+        + (
+            "Insurance pays all covered costs."
+            if pct == 100
+            else f"Insurance pays {pct} % of covered costs; you pay the rest."
+        ),
+    )
+
+
+def slip_words(slip: Slip, config: Any, today: date | None = None) -> tuple[str, str]:
+    """What the patient reads when a slip was scanned (Vietnamese, English)."""
+    from kiosk.queue.model import TZ
+
+    today = today or datetime.now(TZ).date()
+    vi_kind = "giấy chuyển tuyến" if slip.kind == "transfer" else "phiếu hẹn khám lại"
+    en_kind = "referral letter" if slip.kind == "transfer" else "re-examination slip"
+    if slip_counts(slip, config, today):
+        return (
+            f"Đã nhận {vi_kind} số {slip.code}.",
+            f"{en_kind.capitalize()} {slip.code} received.",
+        )
+    return (
+        f"Đã nhận {vi_kind} số {slip.code}, nhưng giấy này không còn giá trị hoặc không dùng "
+        "được ở đây. Quầy tiếp đón sẽ kiểm tra.",
+        f"{en_kind.capitalize()} {slip.code} received, but it is no longer valid or not for "
+        "this hospital. The reception desk will check it.",
+    )

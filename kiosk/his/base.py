@@ -72,7 +72,12 @@ class HisAdapter(Protocol):
         ...
 
     def appointments(
-        self, *, code: str | None = None, citizen_id: str | None = None, day: str
+        self,
+        *,
+        code: str | None = None,
+        citizen_id: str | None = None,
+        day: str,
+        timeout_s: float | None = None,
     ) -> list[Appointment]:
         """Bookings of `day` (YYYY-MM-DD) for a booking code or a citizen ID."""
         ...
@@ -93,7 +98,12 @@ class NoHis:
         raise HisRejected("no HIS configured")
 
     def appointments(
-        self, *, code: str | None = None, citizen_id: str | None = None, day: str
+        self,
+        *,
+        code: str | None = None,
+        citizen_id: str | None = None,
+        day: str,
+        timeout_s: float | None = None,
     ) -> list[Appointment]:
         return []
 

@@ -90,6 +90,13 @@ class AppointmentRules(BaseModel):
         description="minutes after the booked time the "
         "booking still counts; later: a normal walk-in ticket",
     )
+    lookup_timeout_s: float = Field(
+        3.0,
+        gt=0,
+        le=15,
+        description="longest wait for today's appointments while the patient waits; "
+        "then the kiosk goes on as for a walk-in",
+    )
 
 
 class OutboxSettings(BaseModel):

@@ -57,14 +57,21 @@ class FhirHis:
         raise HisUnavailable("transaction answer without the Encounter")
 
     def appointments(
-        self, *, code: str | None = None, citizen_id: str | None = None, day: str
+        self,
+        *,
+        code: str | None = None,
+        citizen_id: str | None = None,
+        day: str,
+        timeout_s: float | None = None,
     ) -> list[Appointment]:
         params = {"date": day}
         if code:
             params["identifier"] = code
         if citizen_id:
             params["patient.identifier"] = f"{SID_CCCD}|{citizen_id}"
-        answer = self.http.call("GET", "/Appointment", headers=self.headers, params=params)
+        answer = self.http.call(
+            "GET", "/Appointment", headers=self.headers, params=params, timeout_s=timeout_s
+        )
         try:
             bundle = Bundle.model_validate(answer)
         except ValidationError:

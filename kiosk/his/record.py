@@ -46,10 +46,13 @@ XML1_FIELDS = (
     "NGAY_TAI_KHAM",
 )
 
-# MA_DOITUONG_KCB (QĐ 130 appendix, verify against the current catalogue): 1.1 first-contact
-# at the registered facility, 1.3 referred with a transfer slip, 1.4 re-exam by appointment,
-# 3 self-referral. Self-paying visits leave it empty.
-DT_REGISTERED, DT_REFERRED, DT_REEXAM, DT_SELF_REFERRAL = "1.1", "1.3", "1.4", "3"
+# MA_DOITUONG_KCB (the QĐ 130 catalogue as public XML checkers apply it; verify against the
+# current catalogue): 1.1 at the registered facility, 1.3 referred with a transfer slip,
+# 1.14 self-referred outpatient (1.15 when admitted; 2 emergency: the kiosk knows neither).
+# "3" was QĐ 4210's MA_LYDO_VVIEN for "trái tuyến", not a MA_DOITUONG_KCB value. 1.4 for a
+# re-exam by appointment is not confirmed by any source we found (verify). Self-paying
+# visits leave it empty.
+DT_REGISTERED, DT_REFERRED, DT_REEXAM, DT_SELF_REFERRAL = "1.1", "1.3", "1.4", "1.14"
 
 # The 54 ethnic groups (GSO catalogue, QĐ 121-TCTK), as written on the CCCD chip.
 _ETHNIC = [

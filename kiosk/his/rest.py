@@ -52,14 +52,21 @@ class RestHis:
         )
 
     def appointments(
-        self, *, code: str | None = None, citizen_id: str | None = None, day: str
+        self,
+        *,
+        code: str | None = None,
+        citizen_id: str | None = None,
+        day: str,
+        timeout_s: float | None = None,
     ) -> list[Appointment]:
         query = {"day": day}
         if code:
             query["code"] = code
         if citizen_id:
             query["citizen_id"] = citizen_id
-        answer = self._call("GET", "/v1/appointments?" + urlencode(sorted(query.items())))
+        answer = self._call(
+            "GET", "/v1/appointments?" + urlencode(sorted(query.items())), timeout_s=timeout_s
+        )
         items = answer.get("appointments") if isinstance(answer, dict) else None
         if not isinstance(items, list):
             raise HisUnavailable("appointments: unexpected answer")

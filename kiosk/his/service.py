@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -78,7 +79,7 @@ class HisService:
             ticket = queue.issue(request, now=now)
             with queue.engine.begin() as conn:
                 write(conn, ticket)
-        return self._hand_off(ticket)
+        return self._hand_off(ticket, queue)
 
     def issue_for_session(self, queue: Any, request: Any, data: Any) -> Issued:
         """The session's ticket (kiosk.session.PatientData) with its registration.
@@ -101,13 +102,15 @@ class HisService:
         )
         return self.issue(queue, request, reg)
 
-    def _hand_off(self, ticket: Any) -> Issued:
+    def _hand_off(self, ticket: Any, queue: Any = None) -> Issued:
         """One bounded try while the patient waits; the worker does the rest."""
         kiosk_number = ticket.number
         rows = self.outbox.claim_due(limit=1, key=ticket.id)
         delivered = False
         if rows:
             delivered = deliver_row(self.his, self.outbox, rows[0], self.settings.issue_timeout_s)
+        else:  # the delivery worker claimed it first: its outcome, within the same bound
+            self._await_worker(ticket.id)
         state = self.outbox.state_of(ticket.id) or {}
         if state.get("state") == "delivered":
             delivered = True
@@ -124,8 +127,65 @@ class HisService:
             note = " · ".join(
                 p for p in (ticket.staff_note, extra, f"Số kiosk {kiosk_number}") if p
             )
-            ticket = replace(ticket, number=delivery.number, staff_note=note)
+            room = delivery.room or getattr(ticket, "room", "")
+            ticket = replace(ticket, number=delivery.number, staff_note=note, room=room)
+            if delivery.room and queue is not None and hasattr(queue, "set_room"):
+                try:  # a reprint and the counter page show the HIS's room too
+                    queue.set_room(ticket.id, delivery.room)
+                except Exception as exc:  # the ticket is issued: the printed room is right
+                    log.warning("HIS room not stored on the ticket: %s", type(exc).__name__)
         return Issued(ticket, True, delivery, kiosk_number)
+
+    def _await_worker(self, key: str) -> None:
+        deadline = time.monotonic() + self.settings.issue_timeout_s
+        while time.monotonic() < deadline:
+            state = self.outbox.state_of(key) or {}
+            if state.get("state") in ("delivered", "dead") or state.get("attempts", 0) > 0:
+                return  # delivered, or the worker's try failed: the patient does not wait
+            time.sleep(0.05)
+
+    # -- appointments (blocking: call on a worker) ---------------------------------------------
+
+    def lookup_appointment(
+        self, *, code: str | None = None, citizen_id: str | None = None, now: datetime | None = None
+    ) -> Any:
+        """Today's appointment for a booking code or a citizen ID -> AppointmentCheck, with
+        the clinic mapped to this kiosk's clinics (`clinic_for`): a booking for a clinic the
+        kiosk does not serve is "found, but take a number as usual"."""
+        from dataclasses import replace as dc_replace
+
+        from kiosk.his.appointments import find_appointment
+        from kiosk.queue.model import now_local
+
+        check = find_appointment(self.his, self.config, now=now_local(now), code=code,
+                                 citizen_id=citizen_id)  # fmt: skip
+        appt = check.appointment
+        if appt is None or check.window == "late":
+            return check
+        clinic = self.clinic_for(appt)
+        if clinic is None:
+            log.info("appointment for a clinic this kiosk does not serve")
+            return dc_replace(
+                check,
+                window="late",
+                priority=False,
+                message_vi=f"Lịch hẹn {appt.start:%H:%M} của bạn không khám tại khu này. "
+                "Bạn lấy số như bình thường hoặc hỏi quầy tiếp đón.",
+                message_en=f"Your {appt.start:%H:%M} appointment is not for a clinic here. "
+                "Please take a number as usual or ask at the reception desk.",
+            )
+        return dc_replace(check, appointment=dc_replace(appt, clinic_id=clinic))
+
+    def clinic_for(self, appointment: Any) -> str | None:
+        """This kiosk's clinic id for the HIS's clinic of a booking: the id itself, or the
+        clinic whose `his.departments` code (MA_KHOA) it is; None when the kiosk has none."""
+        known = {c.id for c in self.config.clinics}
+        if appointment.clinic_id in known:
+            return str(appointment.clinic_id)
+        for clinic_id, department in self.settings.departments.items():
+            if department == appointment.clinic_id and clinic_id in known:
+                return str(clinic_id)
+        return None
 
     # -- what IT and staff see ----------------------------------------------------------------
 

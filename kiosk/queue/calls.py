@@ -8,6 +8,8 @@ Each committed change sends a `queue_events` notification (PostgreSQL; see event
 
 Fairness (`queue.priority_run`): 0 = the clinic's waiting priority tickets always first
 (strict); N = after N priority calls in a row by this counter, one normal ticket if one waits.
+On a line, tickets go by (tier, position): tier 0 = appointment holders who checked in within
+their window (and tickets transferred to the front), then the walk-ins, each in issue order.
 """
 
 from __future__ import annotations
@@ -182,22 +184,26 @@ class CounterCalls:
                 values: dict[str, Any] = {"state": "no_show", "done_at": iso(now)}
             else:
                 queue_line = row.queue_line or row.line_id
-                positions = conn.execute(
-                    select(tickets.c.position)
+                ahead = conn.execute(
+                    select(tickets.c.tier, tickets.c.position)
                     .where(
                         tickets.c.queue_line == queue_line,
                         tickets.c.day == row.day,
                         tickets.c.state == "waiting",
                     )
-                    .order_by(tickets.c.position)
+                    .order_by(tickets.c.tier, tickets.c.position)
                     .limit(behind)
-                ).scalars()
-                after = [int(p) for p in positions]
-                position = (after[-1] + 1) if len(after) == behind and after else None
-                if position is None:  # fewer waiting: at the end
-                    position = (max(after) + 1) if after else int(row.position or 0)
+                ).all()
+                after = [(int(t), int(p)) for t, p in ahead]
+                if len(after) == behind and after:  # right behind the `behind`-th ticket
+                    tier, position = after[-1][0], after[-1][1] + 1
+                else:  # fewer waiting: at the end
+                    tier = 1
+                    walk_ins = [p for t, p in after if t == 1]
+                    position = (max(walk_ins) + 1) if walk_ins else int(row.position or 0)
                 values = {
                     "state": "waiting",
+                    "tier": tier,
                     "skips": int(row.skips or 0) + 1,
                     "position": position,
                     "called_at": None,
@@ -242,6 +248,7 @@ class CounterCalls:
                     state="waiting",
                     queue_line=target,
                     target_counter=counter,
+                    tier=0,  # at the very front, before appointment holders too
                     position=(int(front) - 1) if front is not None else int(row.position or 0),
                     called_at=None,
                     called_by=None,
@@ -322,7 +329,7 @@ class CounterCalls:
                 tickets.c.state == "waiting",
                 or_(tickets.c.target_counter.is_(None), tickets.c.target_counter == counter),
             )
-            .order_by(tickets.c.position)
+            .order_by(tickets.c.tier, tickets.c.position)
             .limit(1)
         )
         if self.store.postgres:

@@ -95,6 +95,16 @@ _TICKET_COLUMNS_3: list[Column[Any]] = [
 ]
 for _col in _TICKET_COLUMNS_3:
     tickets.append_column(_col)
+# schema 4: appointments and rooms
+_TICKET_COLUMNS_4: list[Column[Any]] = [
+    # 0: served before the line's walk-ins (an appointment holder checked in within the
+    # window, a ticket transferred to the front); 1: everyone else. Calls go by (tier, position)
+    Column("tier", Integer, nullable=False, server_default="1"),
+    Column("room", String(32)),  # the room printed: the HIS's answer or the clinic's room
+    Column("appointment_at", String(32)),  # ISO UTC of the booked time, if any
+]
+for _col in _TICKET_COLUMNS_4:
+    tickets.append_column(_col)
 Index("ix_queue_tickets_token", tickets.c.token, unique=True)
 Index("ix_queue_tickets_queue", tickets.c.queue_line, tickets.c.day, tickets.c.state)
 
@@ -153,7 +163,7 @@ kiosk_keys = Table(  # which hash key each kiosk uses (a fingerprint, not the ke
 
 def _m1_initial(conn: Connection) -> None:
     # schema 1's ticket table: later columns are added by their migrations
-    later = {c.name for c in _TICKET_COLUMNS_3} | {"counter_id"}
+    later = {c.name for c in _TICKET_COLUMNS_3 + _TICKET_COLUMNS_4} | {"counter_id"}
     v1 = Table(
         "queue_tickets",
         MetaData(),
@@ -202,8 +212,26 @@ def _m3_hospital_side(conn: Connection) -> None:
     metadata.create_all(conn, tables=[registrations, desks, calls, kiosk_keys])
 
 
+def _m4_appointments(conn: Connection) -> None:
+    """Appointment holders before walk-ins (tier), the room and the booked time per ticket."""
+    columns = {c["name"] for c in inspect(conn).get_columns("queue_tickets")}
+    ddl = {
+        "tier": "INTEGER NOT NULL DEFAULT 1",
+        "room": "VARCHAR(32)",
+        "appointment_at": "VARCHAR(32)",
+    }
+    for name, kind in ddl.items():
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE queue_tickets ADD COLUMN {name} {kind}"))
+
+
 # append only; never edit a released migration
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_counter_id, _m3_hospital_side]
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _m1_initial,
+    _m2_counter_id,
+    _m3_hospital_side,
+    _m4_appointments,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

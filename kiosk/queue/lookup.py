@@ -54,6 +54,9 @@ class TicketReader:
             queue_line=row["queue_line"] or row["line_id"],
             counter_id=row["counter_id"] or "",
             recalls=int(row["recalls"] or 0),
+            room=row["room"] or "",
+            appointment_at=parse_ts(row["appointment_at"]) if row["appointment_at"] else None,
+            tier=int(row["tier"] if row["tier"] is not None else 1),
         )
 
     def find(self, number_or_id: str, day: date | None = None) -> Ticket:

@@ -76,6 +76,8 @@ class TicketRequest:
     staff_note: str = ""
     language: str = "vi"
     registration: Registration | None = None
+    appointment_at: datetime | None = None  # the booked time of a confirmed appointment
+    appointment_first: bool = False  # checked in within its window: before the walk-ins
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class Ticket:
     counter_id: str = ""  # the counter that called it
     recalls: int = 0
     wait_range_min: tuple[int, int] | None = None  # (low, high) minutes
+    room: str = ""  # printed and shown: the HIS's room, else the clinic's configured room
+    appointment_at: datetime | None = None  # the booked time (aware, local)
+    tier: int = 1  # 0: served before the line's walk-ins (see kiosk.queue.db)
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,9 @@ class QueueService:
             "print_status": "pending",
             "print_attempts": 0,
             "print_error": "",
+            "tier": 0 if req.appointment_first else 1,
+            "room": clinic.room[:32] or None,
+            "appointment_at": iso(req.appointment_at) if req.appointment_at else None,
         }
 
         def ticket_of(seq: int, est: Estimate, state: str) -> Ticket:
@@ -220,6 +223,9 @@ class QueueService:
                 token=values["token"],
                 queue_line=line.id,
                 state=state,
+                room=values["room"] or "",
+                appointment_at=req.appointment_at.astimezone(TZ) if req.appointment_at else None,
+                tier=values["tier"],
             )
 
         def within(conn: Connection, seq: int, state: str) -> None:
@@ -273,7 +279,8 @@ class QueueService:
         self._events_issued()
         seq, counts = taken.seq, taken.counts
         try:
-            if counts is None:
+            if counts is None or values["tier"] == 0:
+                # (PostgreSQL's counts assume issue order: not for a ticket before walk-ins)
                 row = {**values, "seq": seq, "position": seq * 1000}
                 with self.store.read.connect() as conn:
                     est = self.waits.estimate(conn, row)
@@ -319,6 +326,15 @@ class QueueService:
     def by_token(self, token: str) -> Ticket:
         """The ticket of a phone status page token (raises KeyError)."""
         return self.reader.by_token(token)
+
+    def set_room(self, ticket_id: str, room: str) -> None:
+        """The room the HIS answered for this ticket (numbering "his"); raises KeyError."""
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                update(tickets).where(tickets.c.id == ticket_id).values(room=room[:32] or None)
+            )
+            if res.rowcount == 0:
+                raise KeyError(ticket_id)
 
     def void(self, ticket_id: str, reason: str = "session_ended") -> bool:
         """Voids a waiting ticket (the kiosk gave up on it: the session ended before the answer

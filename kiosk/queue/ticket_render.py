@@ -31,6 +31,7 @@ _TEXT = {
     "vi": {
         "your_number": "SỐ THỨ TỰ CỦA BẠN",
         "room": "Phòng",
+        "appointment": "Có lịch hẹn lúc {time}",
         "line": "Hàng chờ",
         "priority": "Ưu tiên",
         "confirm": CONFIRM_VI,
@@ -50,6 +51,7 @@ _TEXT = {
     "en": {
         "your_number": "YOUR NUMBER",
         "room": "Room",
+        "appointment": "Appointment at {time}",
         "line": "Line",
         "priority": "Priority",
         "confirm": CONFIRM_EN,
@@ -156,6 +158,18 @@ class _Canvas:
         return out.point(lambda v: 255 if v >= 128 else 0, mode="1")
 
 
+def ticket_room(ticket: Any, config: KioskConfig) -> str:
+    """The room to print: the ticket's own (the HIS's answer, or the clinic's room stored at
+    issue), else the clinic's configured room."""
+    room = str(getattr(ticket, "room", "") or "")
+    if room:
+        return room
+    try:
+        return config.clinic(ticket.clinic_id).room
+    except KeyError:
+        return ""
+
+
 def qr_payload(ticket: Any, config: KioskConfig) -> str:
     """What the ticket's QR carries: the phone status page (BASE/t/<token>, an unguessable
     token, no personal data) when `queue.status_page_base` is set, else the ticket id. The
@@ -183,12 +197,15 @@ def render_ticket(
     c.text(t["your_number"], s(26))
     c.fitted(ticket.number, s(170))
     try:
-        clinic = config.clinic(ticket.clinic_id)
-        c.text(clinic.name(language), s(40), bold=True)
-        if clinic.room:
-            c.text(f"{t['room']} {clinic.room}", s(34), bold=True)
+        c.text(config.clinic(ticket.clinic_id).name(language), s(40), bold=True)
     except KeyError:
         c.text(ticket.clinic_id, s(40), bold=True)
+    room = ticket_room(ticket, config)
+    if room:
+        c.fitted(f"{t['room']} {room}", s(64))  # large: where the patient has to go
+    appointment = getattr(ticket, "appointment_at", None)
+    if appointment is not None:
+        c.text(t["appointment"].format(time=appointment.strftime("%H:%M")), s(28), bold=True)
     c.rule(2)
     try:
         line = line_by_id(config, ticket.line_id)

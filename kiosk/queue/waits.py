@@ -1,6 +1,7 @@
 """People ahead and the estimated wait, as a range.
 
-People ahead = waiting tickets before mine on the line I wait on (queue order), plus the
+People ahead = waiting tickets before mine on the line I wait on (queue order: tier, then
+position; tier 0 = appointment holders within their window, served before walk-ins), plus the
 clinic's waiting priority tickets (counters serve them first).
 
 The wait is estimated from how long counters really take per patient, not from the interval
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from kiosk.queue.db import desks, tickets
 from kiosk.queue.lines import clinic_lines
@@ -74,6 +75,8 @@ class WaitEstimator:
             return Estimate(0, 0, (0, 0))
         queue_line = row["queue_line"] or row["line_id"]
         position = row["position"] if row["position"] is not None else row["seq"] * 1000
+        tier = row.get("tier")
+        tier = 1 if tier is None else int(tier)
         day = row["day"]
         mine = (
             select(func.count())
@@ -82,7 +85,11 @@ class WaitEstimator:
                 tickets.c.queue_line == queue_line,
                 tickets.c.day == day,
                 tickets.c.state == "waiting",
-                tickets.c.position < position,
+                # calls go by (tier, position): appointment holders before walk-ins
+                or_(
+                    tickets.c.tier < tier,
+                    and_(tickets.c.tier == tier, tickets.c.position < position),
+                ),
             )
             .scalar_subquery()
         )

@@ -143,6 +143,8 @@ def test_unit_file_content() -> None:
         "PAMName=login",
         "TTYPath=/dev/tty1",
         "RestartPreventExitStatus=76",
+        "LimitNOFILE=4096",  # limits are the net under the leak fixes (issue 12)
+        "MemoryMax=1600M",
         "ExecStart=/usr/bin/cage -- /opt/hospital-kiosk/.venv/bin/kiosk run --config /etc/kiosk/kiosk.toml",
     ):
         assert needed in service

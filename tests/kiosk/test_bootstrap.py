@@ -62,6 +62,7 @@ def test_handed_in_adapters_are_used_and_then_owned(data_dir: Path) -> None:
         assert services.card_reader is not None  # the rest still comes from the configuration
         session = Session(services, run_inline)
         session.begin("vi")
+        session.accept_privacy("test-notice")  # the personal-data notice
         session.code_scanned(_keypad_like_bhyt())
         assert session.step is Step.CONFIRM_IDENTITY
         session.confirm_identity()

@@ -182,6 +182,7 @@ def test_a_whole_journey_logs_no_citizen_id_name_or_birth_date(tmp_path: Path) -
         person = reader.people["an-adult"]  # type: ignore[attr-defined]
         session = Session(services)
         session.begin("vi")
+        session.accept_privacy("test-notice")  # the personal-data notice
         reader.insert("an-adult")  # type: ignore[attr-defined]
         session.card_inserted()
         assert session.step is Step.CARD_KEY

@@ -46,6 +46,7 @@ class DeferredRunner:
 
 def identify_with_card(session: Session, person: str = "an-adult", typed: str = AN_ID) -> None:
     session.begin("vi")
+    session.accept_privacy("test-notice")  # the personal-data notice
     session.services.card_reader.insert(person)  # type: ignore[attr-defined]
     session.card_inserted()
     assert session.step is Step.CARD_KEY
@@ -94,6 +95,7 @@ def test_child_and_elderly_get_priority_proposed(session):
 
 def test_typed_id_without_card_and_invalid_ids(session):
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     session.submit_id("12345")
     assert session.step is Step.IDENTIFY and session.data.message is not None
     assert session.data.message.code == "invalid_id"
@@ -111,6 +113,7 @@ def test_typed_id_without_card_and_invalid_ids(session):
 
 def test_the_chip_opens_with_the_last_6_digits(services, session):
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("an-adult")  # type: ignore[union-attr]
     session.card_inserted()
     assert session.step is Step.CARD_KEY
@@ -123,6 +126,7 @@ def test_the_chip_opens_with_the_last_6_digits(services, session):
 
 def test_12_digits_at_the_chip_are_checked_against_it(services, session):
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("an-adult")  # type: ignore[union-attr]
     session.card_inserted()
     other = "031195" + AN_ID[-6:]  # another valid ID with the same last 6 digits
@@ -149,6 +153,7 @@ def test_result_after_cancel_is_dropped(services):
     runner = DeferredRunner()
     session = Session(services, runner)
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("an-adult")  # type: ignore[union-attr]
     session.card_inserted()
     session.submit_id(AN_ID)
@@ -183,6 +188,7 @@ def test_extensions_are_limited(services):
     now = [0.0]
     session = Session(services, run_inline, clock=lambda: now[0])
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     for _ in range(session.config.idle.max_extensions):
         assert session.can_extend()
         session.more_time()
@@ -209,6 +215,7 @@ def test_reader_unplugged_during_the_read_returns_to_identify(services):
     runner = DeferredRunner()
     session = Session(services, runner)
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("an-adult")  # type: ignore[union-attr]
     session.card_inserted()
     session.submit_id(AN_ID)
@@ -227,6 +234,7 @@ def test_a_card_left_by_the_previous_patient_does_not_capture_the_next_one(sessi
     session.cancel()  # A leaves, the card stays on the reader
     assert session.services.card_present()
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     session.submit_id("031195006789")  # patient B types their own ID
     assert session.step is Step.CONFIRM_IDENTITY
     assert session.data.identity is not None and session.data.identity.citizen_id == "031195006789"
@@ -234,6 +242,7 @@ def test_a_card_left_by_the_previous_patient_does_not_capture_the_next_one(sessi
 
 def test_typed_id_keeps_birth_year_and_gender_and_proposes_age_priority(session):
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     session.submit_id("001148004321")  # born 1948, female
     identity = session.data.identity
     assert identity is not None and identity.birth_year == 1948
@@ -246,6 +255,7 @@ def test_a_bhyt_qr_on_the_card_key_screen_continues_without_the_chip(session, se
     from kiosk.identity.classify import classify
 
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("hoa-adult")  # type: ignore[union-attr]
     session.card_inserted()
     assert session.step is Step.CARD_KEY
@@ -257,6 +267,7 @@ def test_a_bhyt_qr_on_the_card_key_screen_continues_without_the_chip(session, se
 
 def test_back_to_start_resets_extensions_and_language(session):
     session.begin("en")
+    session.accept_privacy("test-notice")  # the personal-data notice
     for _ in range(session.config.idle.max_extensions):
         session.more_time()
     assert not session.can_extend()
@@ -318,6 +329,7 @@ def test_a_step_that_never_ends_is_abandoned(services):
     now = [0.0]
     session = Session(services, runner, clock=lambda: now[0])
     session.begin()
+    session.accept_privacy("test-notice")  # the personal-data notice
     services.card_reader.insert("an-adult")  # type: ignore[union-attr]
     session.card_inserted()
     session.submit_id(AN_ID)
@@ -358,6 +370,7 @@ def test_print_again_after_paper_out(session, services):
 )
 def test_a_chip_the_policy_refuses_goes_to_the_desk_with_its_reason(session, fault, code):
     session.begin("vi")
+    session.accept_privacy("test-notice")  # the personal-data notice
     session.services.card_reader.insert("an-adult", faults=[fault])  # type: ignore[attr-defined]
     session.card_inserted()
     session.submit_id(AN_ID)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kiosk_testing import click, take_ticket_with_card, text_of, wait_step
+from kiosk_testing import start_journey, take_ticket_with_card, text_of, wait_step
 
 from kiosk.config import KioskConfig
 from kiosk.demo import bhyt_payload, cccd_payload
@@ -45,8 +45,7 @@ def person(kiosk: KioskApp, key: str) -> dict:
 
 
 def test_camera_shows_a_cccd_qr_and_the_session_moves_on(kiosk, qtbot):
-    click(qtbot, kiosk.window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     an = person(kiosk, "an-adult")
     kiosk.services.camera.show(cccd_payload(an))  # type: ignore[union-attr]
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY, timeout=15000)
@@ -62,8 +61,7 @@ def test_camera_shows_a_cccd_qr_and_the_session_moves_on(kiosk, qtbot):
 def test_camera_shows_a_bhyt_qr(kiosk, qtbot):
     from kiosk.demo import _gateway_cards
 
-    click(qtbot, kiosk.window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     hoa = person(kiosk, "hoa-adult")
     card = _gateway_cards()[hoa["id"]]
     kiosk.services.camera.show(bhyt_payload(hoa, card))  # type: ignore[union-attr]
@@ -74,8 +72,7 @@ def test_camera_shows_a_bhyt_qr(kiosk, qtbot):
 
 
 def test_garbage_qr_gives_a_message_and_stays(kiosk, qtbot):
-    click(qtbot, kiosk.window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     kiosk.services.camera.show(b"https://example.com/not-a-card")  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: kiosk.session.data.message is not None, timeout=15000)
     assert kiosk.session.step is Step.IDENTIFY

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kiosk_testing import click, take_ticket_with_card, text_of, type_id, wait_step
+from kiosk_testing import click, start_journey, take_ticket_with_card, text_of, type_id, wait_step
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from kiosk.session import Step
@@ -64,7 +64,7 @@ def test_paper_out_still_gives_a_ticket_on_screen(kiosk, qtbot):
 
 def test_wrong_id_for_the_card_asks_again(kiosk, qtbot):
     window = kiosk.window
-    click(qtbot, window, "start_button")
+    start_journey(qtbot, kiosk)
     kiosk.services.card_reader.insert(AN)  # type: ignore[union-attr]
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     type_id(qtbot, window, "001090999999")  # a valid ID, but not this card's
@@ -88,7 +88,7 @@ def test_idle_timeout_wipes_the_patient(kiosk, qtbot):
     session.clock = lambda: now[0]
     session.last_activity = now[0]
     window = kiosk.window
-    click(qtbot, window, "start_button")
+    start_journey(qtbot, kiosk)
     kiosk.services.card_reader.insert(AN)  # type: ignore[union-attr]
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     type_id(qtbot, window, AN_ID)

@@ -7,7 +7,7 @@ the kiosk cannot tell it from a physical reader.
 from __future__ import annotations
 
 import pytest
-from kiosk_testing import click, finish_journey, text_of, type_id, wait_step
+from kiosk_testing import finish_journey, start_journey, text_of, type_id, wait_step
 
 from kiosk.models import Authenticity
 from kiosk.session import Step
@@ -30,8 +30,7 @@ def test_journey_with_a_card_over_pcsc(demo_config, qtbot, virtual_card, trust_d
         kiosk.window.show()
         qtbot.waitExposed(kiosk.window)
         window = kiosk.window
-        click(qtbot, window, "start_button")
-        wait_step(qtbot, kiosk, Step.IDENTIFY)
+        start_journey(qtbot, kiosk)
         virtual_card("an-adult")
         wait_step(qtbot, kiosk, Step.CARD_KEY, timeout=15000)
         type_id(qtbot, window, "001090123456")

@@ -275,3 +275,22 @@ def test_categories_without_rows_have_no_button(qtbot, tmp_path: Path) -> None:
     assert widget.category_buttons["exam"].isVisible()
     widget.wait_idle()
     services_only.close()
+
+
+def test_the_estimate_says_which_rules_it_applied(qtbot, screen: PricesScreen) -> None:
+    from kiosk.text import Text
+
+    rule = Text("Theo Nghị định 161/2026/NĐ-CP, lương cơ sở là 2.530.000 đồng/tháng.",
+                "Under Decree 161/2026, the base salary is 2,530,000 VND a month.")  # fmt: skip
+    screen.set_patient(80, "Nguyễn Văn An")
+    type_text(qtbot, screen.keyboard, "amox")
+    qtbot.waitUntil(lambda: bool(screen.items), timeout=5000)
+    tap_result(qtbot, screen)
+    assert rule.vi not in label_text(screen, "detail_estimate")
+    screen.set_rules([rule])  # the session's rules arrive: the open detail shows them
+    assert rule.vi in label_text(screen, "detail_estimate")
+    screen.set_language("en")
+    screen.set_rules([rule])
+    assert rule.en in label_text(screen, "detail_estimate")
+    screen.reset()
+    assert screen.rules == []

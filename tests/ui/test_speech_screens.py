@@ -83,6 +83,10 @@ def test_each_screen_is_said_whole_in_order(kiosk, qtbot):
     voice: RecordingSpeaker = kiosk.speaker
     window = kiosk.window
     kiosk.services.card_reader.insert("binh-over-75")  # type: ignore[union-attr]
+    wait_step(qtbot, kiosk, Step.CONSENT)  # the personal-data notice first, said too
+    settle(qtbot)
+    assert window.consent.title.text() in voice.last()
+    click(qtbot, window, "consent_accept")
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     settle(qtbot)
     key = voice.last()  # title, then each way in, in the screen's order; no digit keys
@@ -119,6 +123,8 @@ def test_a_tap_interrupts_and_an_error_is_said_when_it_appears(kiosk, qtbot):
     voice: RecordingSpeaker = kiosk.speaker
     window = kiosk.window
     click(qtbot, window, "start_button")
+    wait_step(qtbot, kiosk, Step.CONSENT)
+    click(qtbot, window, "consent_accept")  # the personal-data notice
     wait_step(qtbot, kiosk, Step.IDENTIFY)
     settle(qtbot)
     assert voice.log[-1][0] == "say"  # the screen is being said
@@ -141,6 +147,8 @@ def test_the_idle_countdown_is_said(kiosk, qtbot):
     session = kiosk.session
     session.clock = lambda: now[0]
     click(qtbot, kiosk.window, "start_button")
+    wait_step(qtbot, kiosk, Step.CONSENT)
+    click(qtbot, kiosk.window, "consent_accept")  # the personal-data notice
     wait_step(qtbot, kiosk, Step.IDENTIFY)
     settle(qtbot)
     voice.log.clear()

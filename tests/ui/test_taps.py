@@ -20,9 +20,9 @@ from ui.app import KioskApp, build_app
 
 pytestmark = pytest.mark.gui
 
-QR_TARGET = 8  # chip with the card's QR, CCCD QR, BHYT QR
-CAN_TARGET = 13  # chip with the 6-digit CAN typed: 6 digits + "Đồng ý" + the 6 of the QR path
-TYPED_TARGET = 20  # typed 12-digit ID: "Bắt đầu" + 12 digits + "Đồng ý" + 6
+QR_TARGET = 9  # (+1: the personal-data notice) chip with the card's QR, CCCD QR, BHYT QR
+CAN_TARGET = 14  # chip with the 6-digit CAN typed: 6 digits + "Đồng ý" + the 6 of the QR path
+TYPED_TARGET = 21  # typed 12-digit ID: "Bắt đầu" + 12 digits + "Đồng ý" + 6
 
 
 class TapCounter(QObject):
@@ -94,8 +94,15 @@ def rest_of_journey(qtbot, kiosk: KioskApp, priority: str | None, prices: bool) 
     wait_step(qtbot, kiosk, Step.START)
 
 
+def agree(qtbot, kiosk: KioskApp) -> None:
+    """The personal-data notice comes first, whatever the patient does at the start."""
+    wait_step(qtbot, kiosk, Step.CONSENT, timeout=15000)
+    click(qtbot, kiosk.window, "consent_accept")
+
+
 def chip_can(qtbot, kiosk: KioskApp, who: str) -> None:
     kiosk.services.card_reader.insert(who)  # type: ignore[union-attr]
+    agree(qtbot, kiosk)
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     for digit in person(kiosk, who)["id"][-6:]:
         click(qtbot, kiosk.window, f"keypad_{digit}")
@@ -105,6 +112,7 @@ def chip_can(qtbot, kiosk: KioskApp, who: str) -> None:
 
 def chip_qr(qtbot, kiosk: KioskApp, who: str) -> None:
     kiosk.services.card_reader.insert(who)  # type: ignore[union-attr]
+    agree(qtbot, kiosk)
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     kiosk.services.camera.show(cccd_payload(person(kiosk, who)))  # type: ignore[union-attr]
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY, timeout=15000)
@@ -112,6 +120,7 @@ def chip_qr(qtbot, kiosk: KioskApp, who: str) -> None:
 
 def cccd_qr(qtbot, kiosk: KioskApp, who: str) -> None:
     kiosk.services.camera.show(cccd_payload(person(kiosk, who)))  # type: ignore[union-attr]
+    agree(qtbot, kiosk)
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY, timeout=15000)
 
 
@@ -119,11 +128,14 @@ def bhyt_qr(qtbot, kiosk: KioskApp, who: str) -> None:
     data = person(kiosk, who)
     payload = bhyt_payload(data, gateway_card(data["id"]))
     kiosk.services.camera.show(payload)  # type: ignore[union-attr]
+    agree(qtbot, kiosk)
     wait_step(qtbot, kiosk, Step.CONFIRM_IDENTITY, timeout=15000)
 
 
 def typed_id(qtbot, kiosk: KioskApp, who: str) -> None:
     click(qtbot, kiosk.window, "start_button")
+    wait_step(qtbot, kiosk, Step.CONSENT)
+    click(qtbot, kiosk.window, "consent_accept")  # the personal-data notice
     wait_step(qtbot, kiosk, Step.IDENTIFY)
     for digit in person(kiosk, who)["id"]:
         click(qtbot, kiosk.window, f"keypad_{digit}")
@@ -139,7 +151,7 @@ PATHS: list[tuple[str, Identify, str, str | None, bool, int]] = [
     ("CCCD QR", cccd_qr, "an-adult", None, False, QR_TARGET),
     ("BHYT QR", bhyt_qr, "hoa-adult", None, False, QR_TARGET),
     ("typed ID", typed_id, "an-adult", None, False, TYPED_TARGET),
-    ("chip+QR, 75+ keeps the proposed priority", chip_qr, "binh-over-75", "proposed", False, 8),
+    ("chip+QR, 75+ keeps the proposed priority", chip_qr, "binh-over-75", "proposed", False, 9),
     ("CCCD QR, chooses a priority", cccd_qr, "an-adult", "pregnant", False, QR_TARGET),
     ("chip+CAN, prices detour", chip_can, "an-adult", None, True, CAN_TARGET + 2),
     ("CCCD QR, prices detour", cccd_qr, "an-adult", None, True, QR_TARGET + 2),
@@ -167,7 +179,9 @@ def test_the_counter_counts_every_press(kiosk, qtbot):
     """The counter is not blind: three keypad presses are three taps."""
     counter: TapCounter = kiosk.extras["taps"]
     click(qtbot, kiosk.window, "start_button")
+    wait_step(qtbot, kiosk, Step.CONSENT)
+    click(qtbot, kiosk.window, "consent_accept")  # the personal-data notice
     wait_step(qtbot, kiosk, Step.IDENTIFY)
     for digit in "123":
         click(qtbot, kiosk.window, f"keypad_{digit}")
-    assert counter.taps == ["start_button", "keypad_1", "keypad_2", "keypad_3"]
+    assert counter.taps == ["start_button", "consent_accept", "keypad_1", "keypad_2", "keypad_3"]

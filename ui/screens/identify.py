@@ -143,6 +143,9 @@ class BusyScreen(Screen):
         elif session.step is Step.CHECKING_INSURANCE:
             self.title.setText(self.tr("Checking your health insurance…"))
             self.text.setText(self.tr("This usually takes a few seconds."))
+        elif session.step is Step.CHECKING_APPOINTMENT:
+            self.title.setText(self.tr("Looking for your appointment today…"))
+            self.text.setText(self.tr("This usually takes a few seconds."))
         else:
             self.title.setText(self.tr("Preparing your number…"))
             self.text.setText(self.tr("Your ticket will come out below the screen."))

@@ -176,6 +176,10 @@ class InsuranceScreen(Screen):
         self.next_text = label("", "body", name="insurance_next")
         box.addWidget(self.next_text)
         outer.addWidget(FitScroll(frame))  # scrolls only on a short screen (1366x768)
+        # the rules behind the share ("Theo Nghị định 188/2025, …"), known a moment later
+        self.rules = label("", "muted", name="insurance_rules")
+        self.rules.hide()
+        outer.addWidget(self.rules)
         outer.addStretch(1)
         self.continue_button = button("", "primary", name="insurance_continue")
         self.continue_button.clicked.connect(session.continue_after_insurance)
@@ -184,6 +188,9 @@ class InsuranceScreen(Screen):
     def refresh(self, session: Session) -> None:
         e = session.data.eligibility
         self.continue_button.setText(self.tr("Continue: choose a clinic"))
+        rules = [t.get(session.language) for t in session.data.rules_applied]
+        self.rules.setText("\n".join(rules))
+        self.rules.setVisible(bool(rules))
         if e is None:
             for widget in (self.title, self.message, self.next_text, *self.values.values()):
                 widget.clear()
@@ -234,6 +241,10 @@ class InsuranceScreen(Screen):
         self.values["facility"].setText(facility or "—")
         if e.correct_route is None:
             self.values["route"].setText("—")
+        elif e.correct_route and session.data.slip is not None:
+            self.values["route"].setText(
+                self.tr("With your referral or re-exam slip: correct route")
+            )
         elif e.correct_route:
             self.values["route"].setText(self.tr("Registered here: correct route"))
         else:

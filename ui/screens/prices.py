@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from kiosk.catalog.models import CatalogItem, Category
 from kiosk.catalog.service import CatalogService
 from kiosk.insurance.benefits import CostEstimate, estimate_cost, format_vnd
+from kiosk.text import Text
 from ui.screens.base import PortraitFlip
 from ui.widgets.common import FitScroll, TileGrid
 from ui.widgets.keyboard import OnScreenKeyboard
@@ -84,6 +85,7 @@ class PricesScreen(QWidget):
         self.language = "vi"
         self.coverage_percent: int | None = None
         self.patient_label: str | None = None
+        self.rules: list[Text] = []  # the dated rules behind the patient's share
         self.category: str | None = None
         self.items: list[CatalogItem] = []
         self.current: CatalogItem | None = None
@@ -229,8 +231,16 @@ class PricesScreen(QWidget):
         if self.current is not None:
             self._show_detail(self.current)
 
+    def set_rules(self, rules: list[Text]) -> None:
+        """The plain sentences of the rules behind the identified patient's share."""
+        if rules != self.rules:
+            self.rules = list(rules)
+            if self.current is not None:
+                self._show_detail(self.current)
+
     def reset(self) -> None:
         """Clears the query, the results, the detail and the patient's data."""
+        self.rules = []
         self._seq += 1  # answers still on their way are dropped
         self._pending = False
         self.keyboard.set_text("")
@@ -518,6 +528,8 @@ class PricesScreen(QWidget):
                     rate=item.insurance_rate
                 )
             )
+        if self.coverage_percent is not None:
+            notes += [rule.get(self.language) for rule in self.rules]  # the rules it applied
         if item.variant:
             notes.append(
                 self.tr(

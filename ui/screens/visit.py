@@ -12,7 +12,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from kiosk.session import Session
 from ui.screens.base import PortraitFlip, Screen
 from ui.theme import set_role
-from ui.widgets.common import TileGrid, action_row, button, card, field_grid, label, sized
+from ui.widgets.common import (
+    FitScroll,
+    TileGrid,
+    action_row,
+    button,
+    card,
+    field_grid,
+    label,
+    sized,
+)
 
 
 def priority_names(session: Session) -> dict[str, Any]:
@@ -33,7 +42,11 @@ class ClinicScreen(Screen):
             btn.clicked.connect(lambda _=False, c=clinic.id: session.choose_clinic(c))
             self.grid.add(btn)
             self.buttons[clinic.id] = btn
-        outer.addLayout(self.grid)
+        tiles = QWidget()
+        tiles.setLayout(self.grid)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        # with a message above (e.g. "no appointment found") a short screen scrolls the tiles
+        outer.addWidget(FitScroll(tiles))
         outer.addStretch(1)
 
     def refresh(self, session: Session) -> None:
@@ -231,13 +244,20 @@ class TicketScreen(Screen):
         )
         self.number.setText(ticket.number)
         clinic = session.config.clinic(ticket.clinic_id)
-        room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
+        room_id = getattr(ticket, "room", "") or clinic.room  # the HIS's room, else the clinic's
+        room = self.tr("Room {room}").format(room=room_id) if room_id else ""
         self.clinic.setText(f"{clinic.name(session.language)} — {room}".strip(" —"))
         ahead = self.tr("People ahead of you: {n}").format(n=ticket.people_ahead)
         if ticket.estimated_wait_min and ticket.people_ahead:
             ahead += "  ·  " + self.tr("About {m} minutes").format(m=ticket.estimated_wait_min)
         self.ahead.setText(ahead)
         details = [ticket.issued_at.strftime("%H:%M  %d/%m/%Y")]
+        if getattr(ticket, "appointment_at", None) is not None:
+            details.append(
+                self.tr("Appointment at {time}").format(
+                    time=ticket.appointment_at.strftime("%H:%M")
+                )
+            )
         if ticket.priority:
             p = priority_names(session).get(ticket.priority)
             name = (p.name_vi if session.language == "vi" else p.name_en) if p else ticket.priority

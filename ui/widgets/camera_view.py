@@ -15,15 +15,16 @@ import os
 import random
 import statistics
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cv2
-import numpy as np
 from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from hardware.codereader.base import Camera
+
+if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, after the first paint
+    import numpy as np
 
 NO_FRAME_AFTER_MS = 2000  # show "camera not available" after this long without a frame
 
@@ -102,11 +103,12 @@ class CameraView(QWidget):
     def _tick(self) -> None:
         started = time.perf_counter()
         count = getattr(self.camera, "frames", None)  # StreamingCamera counts its frames
-        frame = None
+        frame: Any = None
         if count is None or count != self._last_count:  # else nothing new: no copy, no repaint
             self._last_count = count
             frame = self.camera.latest_frame()
-        if isinstance(frame, np.ndarray) and frame.ndim == 3 and frame.shape[2] == 3 and frame.size:
+        shape: tuple[int, ...] = getattr(frame, "shape", ())  # numpy RGB (loaded by then)
+        if frame is not None and len(shape) == 3 and shape[2] == 3 and frame.size:
             self._set_frame(frame)
             self._since_frame.restart()
             self._stale = False
@@ -119,6 +121,9 @@ class CameraView(QWidget):
             self.tick_ms.append(elapsed)
 
     def _set_frame(self, frame: np.ndarray) -> None:
+        import cv2
+        import numpy as np
+
         w, h = max(1, self.width()), max(1, self.height())
         fh, fw = frame.shape[:2]
         scale = min(w / fw, h / fh)

@@ -171,6 +171,7 @@ def test_the_session_tells_the_patient_within_the_bound_and_keeps_nothing(
     try:
         session = Session(services, run_inline)
         session.begin("vi")
+        session.accept_privacy("test-notice")  # the personal-data notice
         with frozen_card(card_waiter, test_pki):
             session.card_inserted()
             assert session.step is Step.CARD_KEY

@@ -420,17 +420,20 @@ def test_a_crash_while_writing_leaves_the_active_catalog(
     good.write_text(small_csv(), encoding="utf-8")
     catalog.import_file(good, "service")
     before = active_id(catalog)
-    real_write = store.write_version
+    real_fts_row = store.fts_row
+    calls = 0
 
-    def failing(conn: sqlite3.Connection, *args: object, **kwargs: object) -> int:
-        rows = args[2]
-        assert isinstance(rows, list)
-        rows.append({"broken": True})  # makes the writer fail half way through
-        return real_write(conn, *args, **kwargs)  # type: ignore[arg-type]
+    def failing(*args: object, **kwargs: object) -> tuple[object, ...]:
+        nonlocal calls
+        calls += 1
+        if calls > 3000:  # the writer fails half way through the search index
+            raise KeyError("simulated crash")
+        return real_fts_row(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "write_version", failing)
+    monkeypatch.setattr(store, "fts_row", failing)
     with pytest.raises(KeyError):
         catalog.import_file(DEMO_SERVICES_CSV, "service")
+    assert calls > 3000
     assert active_id(catalog) == before
     assert catalog.counts()["service"] == len(ROWS)
     assert [v["status"] for v in catalog.versions()] == ["complete"]

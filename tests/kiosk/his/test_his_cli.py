@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 from his_testing import FakeClock, _env, _write_config, insured, patient
 
 from kiosk.config import load_config
+from kiosk.his.export import xml1_visits
 from kiosk.his.record import XML1_FIELDS, build_registration
 from kiosk.his.service import HisService
 from kiosk.his.simulator import HisSimulator
@@ -58,7 +59,9 @@ def test_status_export_and_retry(tmp_path: Path, his_sim: HisSimulator) -> None:
     day = delivered.ticket.day.isoformat()
     out = _kiosk("his", "export", "--date", day, "--format", "xml1", "--config", str(cfg))
     root = ET.fromstring(out.stdout.split("\n", 1)[1])
-    visits = root.findall("TONG_HOP")
+    assert root.tag == "GIAMDINHHS" and root.findtext("THONGTINHOSO/SOLUONGHOSO") == "2"
+    assert root.findtext("THONGTINDONVI/MACSKCB") == "01001"
+    visits = xml1_visits(out.stdout)
     assert len(visits) == 2
     assert [c.tag for c in visits[0]] == list(XML1_FIELDS)
     assert visits[0].findtext("MA_LK") == his_sim.visits[delivered.ticket.id]["ma_lk"]

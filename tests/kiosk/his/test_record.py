@@ -143,3 +143,17 @@ def test_openapi_schema_matches_the_code() -> None:
         spec["paths"]
     )
     assert list(spec["components"]["schemas"]["Xml1"]["properties"]) == list(XML1_FIELDS)
+
+
+def test_a_self_referred_outpatient_is_1_14_and_the_registered_one_1_1() -> None:
+    config = KioskConfig()
+    for correct, code in ((False, "1.14"), (True, "1.1")):
+        reg = build_registration(
+            config=config,
+            identity=patient(),
+            eligibility=insured(correct_route=correct),
+            clinic_id="noi",
+            priority=None,
+            arrived_at=datetime.now(),
+        )
+        assert reg.xml1["MA_DOITUONG_KCB"] == code

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.queue import db
 from kiosk.queue.bench import run_bench
 from tests.support.pgserver import TempPostgres
 
@@ -51,7 +52,7 @@ def test_issue_call_status(
     assert status["noi"]["issued"] == 2 and status["noi"]["waiting"] == 2
     assert status["noi"]["current_number"] == "N-ƯT001"
     code, out = _run(capsys, "queue", "status", *d)
-    assert "noi.ut" in out and "schema 3" in out
+    assert "noi.ut" in out and f"schema {db.SCHEMA_VERSION}" in out
     code, out = _run(capsys, "queue", "lines", "--json", *d)
     lines = json.loads(out)
     assert {"id": "noi.ut", "example": "N-ƯT001"}.items() <= next(

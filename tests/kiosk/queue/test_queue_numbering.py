@@ -367,7 +367,7 @@ def test_migrations_are_versioned(config_factory: Callable[..., KioskConfig]) ->
     config = config_factory()
     url = config.storage.dsn.get_secret_value() or db.sqlite_url(config.data_path / "queue.sqlite3")
     service = QueueService.from_config(config)
-    assert service.version == db.SCHEMA_VERSION == 3
+    assert service.version == db.SCHEMA_VERSION == 4
     old = service.issue(TicketRequest("noi", False))
     service.close()
     # make it a database written by schema 1 (no counter_id, nothing of schema 3), with a
@@ -380,15 +380,16 @@ def test_migrations_are_versioned(config_factory: Callable[..., KioskConfig]) ->
             conn.execute(text(f"DROP TABLE {table}"))
         for column in ("counter_id", "queue_line", "position", "token", "target_counter"):
             conn.execute(text(f"ALTER TABLE queue_tickets DROP COLUMN {column}"))
-        for column in ("recalls", "skips", "void_reason"):
+        for column in ("recalls", "skips", "void_reason", "tier", "room", "appointment_at"):
             conn.execute(text(f"ALTER TABLE queue_tickets DROP COLUMN {column}"))
         conn.execute(text("UPDATE queue_schema_version SET version = 1"))
     engine.dispose()
     service = QueueService.from_config(config)  # migrates 1 -> 2, keeps the data
     try:
-        assert service.version == 3 and service.health().ok
+        assert service.version == db.SCHEMA_VERSION and service.health().ok
         assert service.get(old.id).number == "N001"
         assert service.get(old.id).queue_line == "noi"  # schema 3 filled it in
+        assert service.get(old.id).tier == 1  # schema 4: a walk-in
         assert service.call_next("noi", counter="2") is not None
         assert service.issue(TicketRequest("noi", False)).number == "N002"
     finally:

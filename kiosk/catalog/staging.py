@@ -1,0 +1,206 @@
+"""Rows of an import on their way into a catalog version: a temporary SQLite table.
+
+An import streams: rows are validated one by one and land here, never in a Python list, so
+memory stays bounded whatever the file size (a 200 MB CSV held in lists peaked at 2.5 GB).
+What needs the whole file happens here, in SQLite: appendix I/II of a decision-style list
+(known only at the end) become exam/bed rows, rows sharing a code (or a name) are grouped
+into price variants or duplicates and labelled by what tells them apart, and
+`store.write_version` copies the rows into `items` sorted by static rank in one
+INSERT … SELECT (SQLite sorts on disk when the table is large: `temp_store = FILE`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from kiosk.catalog.categories import service_category
+from kiosk.catalog.importing.issues import MAX_LISTED
+from kiosk.catalog.models import ImportReport, Kind, VariantGroup
+
+# the order of `items` columns after id and version_id (see store.SCHEMA)
+ITEM_FIELDS = (
+    "kind", "code", "code_key", "name", "name_folded", "alt_name", "variant", "price",
+    "insured_price", "note", "category", "active_ingredient", "strength", "unit", "route",
+    "insurance_rate", "effective_from", "effective_to", "srank", "source_line",
+)  # fmt: skip
+EXTRA_FIELDS = ("appendix", "gkey", "pack", "manufacturer", "registration")
+LABEL_FIELDS = ("strength", "pack", "manufacturer", "registration", "unit")
+_COLUMNS = ITEM_FIELDS + EXTRA_FIELDS
+_BRACKET = re.compile(r"\[([^\]]+)\]\s*$")
+BATCH = 2_000
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class StagedRows:
+    """The temporary table of one import on one connection (create, load, finish, drop)."""
+
+    def __init__(self, conn: sqlite3.Connection, kind: str) -> None:
+        self.conn = conn
+        self.kind = Kind(kind)
+        self.count = 0
+        self.appendices = 1
+        conn.execute("PRAGMA temp_store = FILE")  # large sorts spill to disk, not to RAM
+        conn.execute("PRAGMA temp.cache_size = -65536")  # 64 MB of temp pages at most
+        conn.execute("DROP TABLE IF EXISTS temp.import_staging")
+        conn.execute("DROP TABLE IF EXISTS temp.import_groups")
+        conn.execute(f"CREATE TEMP TABLE import_staging({', '.join(_COLUMNS)})")
+
+    def load(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Stores validated rows (the importer's dicts), in batches, in one transaction."""
+        from kiosk.catalog.store import static_rank  # store imports this module for typing
+
+        insert = f"INSERT INTO temp.import_staging VALUES({','.join('?' * len(_COLUMNS))})"
+        conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            iterator = iter(rows)
+            while batch := list(itertools.islice(iterator, BATCH)):
+                tuples = []
+                for r in batch:
+                    folded = r["name_folded"]
+                    tuples.append((
+                        r["kind"], r["code"], r["code_key"], r["name"], folded, r["alt_name"],
+                        r["variant"], r["price"], r["insured_price"], r["note"], r["category"],
+                        r["active_ingredient"], r["strength"], r["unit"], r["route"],
+                        r["insurance_rate"], _iso(r["effective_from"]), _iso(r["effective_to"]),
+                        static_rank(r["category"], folded), r["source_line"],
+                        r["appendix"], r["code_key"] or "name:" + folded, r.get("pack", ""),
+                        r.get("manufacturer", ""), r.get("registration", ""),
+                    ))  # fmt: skip
+                    self.appendices = max(self.appendices, r["appendix"])
+                conn.executemany(insert, tuples)
+                self.count += len(tuples)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def finish(self, report: ImportReport) -> None:
+        """Appendix categories, then price variants and duplicates (into the report)."""
+        conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            if self.kind == Kind.SERVICE and self.appendices >= 3:
+                self._appendix_categories()
+            self._variants(report)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _appendix_categories(self) -> None:
+        """Appendix I / II of a decision-style list (several STT restarts) without codes."""
+        from kiosk.catalog.store import static_rank
+
+        rows = self.conn.execute(
+            "SELECT rowid, name, name_folded, appendix FROM temp.import_staging "
+            "WHERE code = '' AND appendix IN (1, 2)"
+        ).fetchall()
+        updates = []
+        for rowid, name, folded, appendix in rows:
+            category = str(service_category(name, "", appendix, folded))
+            updates.append((category, static_rank(category, folded), rowid))
+        self.conn.executemany(
+            "UPDATE temp.import_staging SET category = ?, srank = ? WHERE rowid = ?", updates
+        )
+
+    def _variants(self, report: ImportReport) -> None:
+        conn = self.conn
+        conn.execute(
+            "CREATE TEMP TABLE import_groups(gkey TEXT PRIMARY KEY, first INTEGER) WITHOUT ROWID"
+        )
+        conn.execute(
+            "INSERT INTO temp.import_groups SELECT gkey, MIN(source_line) FROM temp.import_staging"
+            " GROUP BY gkey HAVING COUNT(*) > 1"
+        )
+        cursor = conn.execute(
+            "SELECT s.rowid, s.gkey, s.code, s.name, s.source_line, s.price, "
+            f"{', '.join('s.' + f for f in LABEL_FIELDS)} FROM temp.import_staging s "
+            "JOIN temp.import_groups g ON g.gkey = s.gkey ORDER BY g.first, s.source_line"
+        )
+        updates: list[tuple[str, int]] = []
+        for _key, group in itertools.groupby(cursor, key=lambda r: r[1]):
+            members = list(group)
+            raw = distinguishing(members)
+            labels = numbered(raw) if any(raw) or len({m[5] for m in members}) > 1 else raw
+            prices = tuple(m[5] for m in members)
+            differ = len(set(prices)) > 1
+            entry = VariantGroup(
+                key=members[0][2] or members[0][3],
+                lines=tuple(m[4] for m in members),
+                prices=prices,
+                labels=tuple(labels),
+            )
+            if differ:
+                report.variant_groups += 1
+                if len(report.variants) < MAX_LISTED:
+                    report.variants.append(entry)
+            else:
+                report.duplicate_groups += 1
+                if len(report.duplicates) < MAX_LISTED:
+                    report.duplicates.append(entry)
+            if differ:  # same price: one price, nothing to choose (the UI says "several prices")
+                updates += [(label, m[0]) for label, m in zip(labels, members, strict=True)]
+        conn.executemany("UPDATE temp.import_staging SET variant = ? WHERE rowid = ?", updates)
+        conn.execute("DROP TABLE temp.import_groups")
+
+    def min_effective_from(self) -> date | None:
+        row = self.conn.execute("SELECT MIN(effective_from) FROM temp.import_staging").fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """The staged rows in file order (for `read_catalog` and tests)."""
+        cursor = self.conn.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM temp.import_staging ORDER BY source_line"
+        )
+        for values in cursor:
+            row = dict(zip(_COLUMNS, values, strict=True))
+            for fld in ("effective_from", "effective_to"):
+                row[fld] = date.fromisoformat(row[fld]) if row[fld] else None
+            yield row
+
+    def drop(self) -> None:
+        """Drops the table; after a failed write SQLite may still hold it (a statement of the
+        failed executemany): it goes with the connection then, which the caller closes."""
+        with contextlib.suppress(sqlite3.OperationalError):
+            self.conn.execute("DROP TABLE IF EXISTS temp.import_staging")
+
+
+def distinguishing(members: list[tuple[Any, ...]]) -> list[str]:
+    """What tells the rows of one group apart: the bracketed text of a name ("[Cơ sở 2]"),
+    and the strength / pack / manufacturer / registration / unit values that differ within
+    the group ("" for a row with nothing of the kind)."""
+    differing = [i for i in range(len(LABEL_FIELDS)) if len({m[6 + i] for m in members}) > 1]
+    labels = []
+    for m in members:
+        bracket = _BRACKET.search(m[3])
+        parts = [bracket.group(1).strip()] if bracket else []
+        parts += [m[6 + i] for i in differing if m[6 + i] and m[6 + i] not in parts]
+        labels.append(", ".join(parts))
+    return labels
+
+
+def numbered(labels: list[str]) -> list[str]:
+    """Labels made unique: an empty or repeated one gets "i/n" (its place in the group)."""
+    n = len(labels)
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    out = []
+    for i, label in enumerate(labels, start=1):
+        if not label:
+            out.append(f"{i}/{n}")
+        elif counts[label] > 1:
+            out.append(f"{label} ({i}/{n})")
+        else:
+            out.append(label)
+    return out
