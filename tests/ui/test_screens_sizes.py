@@ -103,6 +103,8 @@ def test_high_contrast_moves_nothing(kiosk, qtbot):
     kiosk.fit_screen(1366, 768)
     kiosk.set_theme(kiosk.theme.with_large_text(False).with_high_contrast(False))
     kiosk.session.begin()
+    qtbot.waitUntil(lambda: kiosk.session.step.value == "consent")
+    kiosk.window.consent.accept.click()
     qtbot.waitUntil(lambda: kiosk.session.step.value == "identify")
 
     def geometry() -> dict[str, tuple[int, int, int, int]]:
