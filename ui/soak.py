@@ -189,6 +189,9 @@ class Driver:
     def _begin(self) -> None:
         self.at(Step.START)
         self.session.begin()
+        self.at(Step.CONSENT)  # the personal-data notice: agreed, as most patients do
+        notice = self.kiosk.window.screens[Step.CONSENT].notice  # type: ignore[attr-defined]
+        self.session.accept_privacy(notice.version)
         self.at(Step.IDENTIFY)
 
     def _card(self, person: dict[str, Any]) -> None:
