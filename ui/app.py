@@ -21,7 +21,8 @@ from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
 from ui.screens.prices import PricesScreen
-from ui.theme import Theme, apply_theme, load_fonts, stylesheet, use_theme
+from ui.theme import Theme, apply_theme, density_for, load_fonts, stylesheet, use_theme
+from ui.widgets.common import apply_density
 from ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ class KioskApp:
     def set_theme(self, theme: Theme) -> None:
         """Large text / high contrast: restyles only what is on screen now (the other pages
         when shown), with the application-wide event filters out of the way meanwhile: each
-        widget's restyle sends it a dozen events, and every one would cross into Python."""
+        widget's restyle sends it a dozen events, and every one would cross into Python.
+        A new density (another screen size) also rescales every layout's margins."""
+        density_changed = theme.density != self.theme.density
         self.theme = theme
         use_theme(theme)
         filters = [self.window.activity_filter, self.extras.get("gesture")]
@@ -66,11 +69,20 @@ class KioskApp:
                 self.app.removeEventFilter(item)
         try:
             self.window.apply_style(stylesheet(theme))
+            if density_changed:
+                apply_density(self.window, theme.density)
             self.window.refresh()
         finally:
             for item in filters:
                 if item is not None:
                     self.app.installEventFilter(item)
+
+    def fit_screen(self, width: int, height: int) -> None:
+        """Lays every screen out for a screen of width x height (the window's fixed size)."""
+        self.window.setFixedSize(width, height)
+        density = density_for(width, height)
+        if density != self.theme.density:
+            self.set_theme(self.theme.with_density(density))
 
     def close(self) -> None:
         self.window.idle_timer.stop()
@@ -108,14 +120,17 @@ def build_app(
     config: KioskConfig,
     show_panel: bool | None = None,
     services: Services | None = None,
+    size: tuple[int, int] | None = None,
     attach_devices: bool = True,
 ) -> KioskApp:
-    """The whole kiosk; `attach_devices=False` leaves the devices stopped (`kiosk run` starts
-    them once the start screen is painted, see `attach_devices`)."""
+    """The whole kiosk, laid out for a screen of `size` (width, height) when given (the
+    design size otherwise; `KioskApp.fit_screen` changes it later); `attach_devices=False`
+    leaves the devices stopped (`kiosk run` starts them once the start screen is painted,
+    see `attach_devices`)."""
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
-    theme = Theme()
+    theme = Theme(density=density_for(*size) if size else 1.0)
     apply_theme(app, theme)
 
     services = services or build_services(config)  # tests hand in services built with fakes
@@ -173,6 +188,10 @@ def build_app(
 
         payment = build_payment_screen(services, workers)
     window = MainWindow(session, camera_view, prices, payment_screen=payment)
+    if theme.density != 1.0:
+        apply_density(window, theme.density)
+    if size:
+        window.setFixedSize(*size)
     prices.closed.connect(session.back)
 
     translator = QTranslator(app)
@@ -512,17 +531,19 @@ def run(
     startup_report: str | None = None,
     process_start: float | None = None,
 ) -> int:
+    size: tuple[int, int] | None = None
     if config.mode == "kiosk":
         # under cage: no client-side title bar (it would take 33 px of the screen's height)
         os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
-    kiosk = build_app(config, show_panel=False, attach_devices=False)
-    window = kiosk.window
     if config.mode == "kiosk":
         # Exactly the screen's size: the window must never grow to its tallest page (the
         # compositor would then show only its top-left part), screens lay out for this size.
-        screen = kiosk.app.primaryScreen()
+        screen = ensure_app().primaryScreen()
         if screen is not None:
-            window.setFixedSize(screen.size())
+            size = (screen.size().width(), screen.size().height())
+    kiosk = build_app(config, show_panel=False, size=size, attach_devices=False)
+    window = kiosk.window
+    if config.mode == "kiosk":
         window.showFullScreen()
     else:
         window.resize(1600, 900)
