@@ -241,6 +241,7 @@ class _Driver:
         self.wait(Step.START)
 
     def payment(self) -> None:
+        from kiosk.payment.fees import EstimateFees, ticket_services
         from kiosk.payment.flow import PayStep
 
         window = self.kiosk.window
@@ -252,6 +253,10 @@ class _Driver:
         self.wait(Step.PAYMENT)
         shoot("14-pay-entry")
         flow = screen.flow
+        # the screens tool's HIS simulator has no fees for this visit: the catalog's estimate,
+        # as a kiosk without a HIS shows it (fees from a HIS are laid out the same way)
+        services = self.kiosk.services
+        flow.fees = EstimateFees(services.catalog, ticket_services(services.queue))
         flow.start(self.last_ticket)
         pump_until(lambda: flow.step is not PayStep.FEES_LOADING)
         shoot("14b-pay-fees")
