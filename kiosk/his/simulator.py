@@ -62,6 +62,7 @@ class HisSimulator:
         self.numbers: dict[str, int] = {}
         self.last_answer: dict[str, Any] | None = None
         self._conns: set[Any] = set()  # open client connections (closed when "down")
+        self._live = 0  # requests being handled (stop() waits for them: their sockets close)
         self._stopping = threading.Event()  # wakes slow answers when the simulator stops
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -94,6 +95,9 @@ class HisSimulator:
         for conn in conns:
             with contextlib.suppress(OSError):
                 conn.shutdown(2)
+        deadline = time.monotonic() + 5.0  # handlers see the shutdown and end, closing sockets
+        while self._live and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def set_down(self, down: bool) -> None:
         """Really closes (or reopens, on the same port) the listening socket."""
@@ -199,12 +203,14 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         with self.sim.lock:
             self.sim._conns.add(self.connection)
+            self.sim._live += 1
 
     def finish(self) -> None:
         with contextlib.suppress(OSError):
             super().finish()
         with self.sim.lock:
             self.sim._conns.discard(self.connection)
+            self.sim._live -= 1
 
     def log_message(self, fmt: str, *args: Any) -> None:
         log.debug("his-sim: " + fmt, *args)

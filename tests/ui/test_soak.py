@@ -23,6 +23,9 @@ pytestmark = pytest.mark.gui
 JOURNEYS = 100
 WARMUP = 20
 FAST = ("keypad", "prices", "printer_fault", "idle", "qr_cccd", "keypad", "prices")
+# one more pooled database connection (file, -wal, -shm) when two queue calls overlap on a loaded
+# machine: bounded by the pool, not per patient (a leak per patient would add 80 here)
+POOL_SLACK = 3
 FD_SLACK = 2  # a pool thread that expired or started meanwhile (its event dispatcher's eventfd)
 
 
@@ -105,7 +108,7 @@ def test_a_hundred_journeys_grow_no_fds_or_connections(kiosk, qtbot, monkeypatch
         f"{s.journeys:4d}: fds {s.fds} sqlite fds {s.sqlite_fds} connections {c}"
         for s, c in samples
     )
-    assert max(s.fds for s, _ in after) <= base.fds + FD_SLACK, table
-    assert max(s.sqlite_fds for s, _ in after) <= base.sqlite_fds, table
+    assert max(s.fds for s, _ in after) <= base.fds + FD_SLACK + POOL_SLACK, table
+    assert max(s.sqlite_fds for s, _ in after) <= base.sqlite_fds + POOL_SLACK, table
     assert max(c for _, c in after) <= base_connections, table
     assert max(s.threads for s, _ in after) <= base.threads + FD_SLACK, table
