@@ -86,6 +86,7 @@ class KioskApp:
             self.panel.deleteLater()
         self.window.close()
         self.window.deleteLater()
+        self.services.abandon_deferred()  # no worker waits for parts that were never built
         self.workers.shutdown()
         if self.speaker is not None:
             self.speaker.close()
@@ -109,16 +110,20 @@ def build_app(
     show_panel: bool | None = None,
     services: Services | None = None,
     attach_devices: bool = True,
+    deferred: bool = False,
 ) -> KioskApp:
     """The whole kiosk; `attach_devices=False` leaves the devices stopped (`kiosk run` starts
-    them once the start screen is painted, see `attach_devices`)."""
+    them once the start screen is painted, see `attach_devices`). With `deferred` (`kiosk
+    run`) the queue database, printer, catalog and HIS are built after the first paint, on a
+    worker: `complete_start`."""
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
     theme = Theme()
     apply_theme(app, theme)
 
-    services = services or build_services(config)  # tests hand in services built with fakes
+    # tests hand in services built with fakes
+    services = services or build_services(config, deferred=deferred)
     workers = Workers()
     session = Session(services, workers.session_runner())
     workers.follow(lambda: session.generation, lambda: session.step.value)
@@ -218,34 +223,65 @@ def build_app(
     prices.set_language(session.language)
 
     _wire_speech(kiosk)
-    _wire_privacy_purge(kiosk)
+    if not deferred:
+        _wire_privacy_purge(kiosk)
     _wire_admin(kiosk)
-    _wire_out_of_service(kiosk)
+    _wire_out_of_service(kiosk, starting_ok=deferred)
 
     if attach_devices:
         _attach_devices(kiosk)
 
-    # The shipped price list is imported on first start, off the GUI thread.
-    if config.catalog.demo_catalog:
-        from kiosk.catalog.service import DEMO_CATALOG
-
+    if not deferred:
         # Started a moment after the window is up, so it does not compete with the first paint.
-        QTimer.singleShot(
-            1000,
-            window,  # cancelled if the window is gone by then
-            lambda: workers.submit(
-                lambda: services.catalog.ensure_demo(DEMO_CATALOG),
-                lambda _: None,
-                lambda e: log.error("demo catalog import failed: %s", type(e).__name__),
-                pool="catalog",  # the catalog's own thread and connection
-            ),
-        )
+        QTimer.singleShot(1000, window, lambda: _import_demo_catalog(kiosk))
 
     if show_panel if show_panel is not None else config.mode == "demo":
         from ui.simpanel import SimulatorPanel
 
         kiosk.panel = SimulatorPanel(services, session, workers)
     return kiosk
+
+
+def _import_demo_catalog(kiosk: KioskApp) -> None:
+    """The shipped price list is imported on first start, off the GUI thread."""
+    if not kiosk.config.catalog.demo_catalog:
+        return
+    services = kiosk.services
+
+    def work() -> None:
+        from kiosk.catalog.service import DEMO_CATALOG
+
+        services.catalog.ensure_demo(DEMO_CATALOG)
+
+    kiosk.workers.submit(
+        work,
+        lambda _: None,
+        lambda e: log.error("demo catalog import failed: %s", type(e).__name__),
+        pool="catalog",  # the catalog's own thread and connection
+    )
+
+
+def complete_start(kiosk: KioskApp, then: Callable[[], None] | None = None) -> None:
+    """After the first paint of a `build_app(deferred=True)` kiosk: builds the rest of the
+    services on a worker (connects the queue database; the out-of-service cover shows if it
+    is down), then, on the GUI thread, the privacy purge, the demo catalog import and `then`.
+    A part that cannot be built stops the kiosk (exit status 1), as it would have at start."""
+
+    def done(_: object) -> None:
+        cover = getattr(kiosk.window, "out_of_service", None)
+        state = getattr(kiosk.services.queue, "state", "up")
+        if cover is not None and state == "starting":  # still connecting after its timeout
+            cover.state_changed.emit(state)
+        _wire_privacy_purge(kiosk)
+        _import_demo_catalog(kiosk)
+        if then is not None:
+            then()
+
+    def failed(exc: BaseException) -> None:
+        log.error("kiosk start failed: %s: %s", type(exc).__name__, exc)
+        kiosk.app.exit(1)
+
+    kiosk.workers.submit(kiosk.services.complete, done, failed)
 
 
 def _attach_devices(kiosk: KioskApp) -> None:
@@ -298,9 +334,11 @@ def _wire_admin(kiosk: KioskApp) -> None:
     kiosk.extras["gesture"] = gesture
 
 
-def _wire_out_of_service(kiosk: KioskApp) -> None:
+def _wire_out_of_service(kiosk: KioskApp, starting_ok: bool = False) -> None:
     """While the queue database cannot be reached, the whole window says so (and says it
-    aloud); it comes back by itself when the database does."""
+    aloud); it comes back by itself when the database does. `starting_ok`: a handle that
+    has not begun connecting yet (`deferred`) is not "down" (`complete_start` checks again
+    once it has had its time)."""
     queue: Any = kiosk.services.queue
     if not hasattr(queue, "on_change"):
         return  # a plain QueueService (tests hand one in): it is up or the kiosk did not start
@@ -316,7 +354,7 @@ def _wire_out_of_service(kiosk: KioskApp) -> None:
 
     cover.shown_changed = spoken  # type: ignore[method-assign]
     queue.on_change(cover.state_changed.emit)  # from the handle's thread: queued
-    if queue.state != "up":
+    if queue.state != "up" and not (starting_ok and queue.state == "starting"):
         cover.state_changed.emit(queue.state)
 
 
@@ -490,6 +528,23 @@ class _FirstPaint(QObject):
             self.then()
 
 
+# Imported by the parts built after the first paint (database, printer, PKI, camera decoding,
+# the staff web app): the startup report says which were loaded at the first paint anyway.
+DEFERRED_MODULES = (
+    "sqlalchemy",
+    "cryptography",
+    "cv2",
+    "zxingcpp",
+    "fastapi",
+    "PIL",
+    "rapidfuzz",
+    "httpx",
+    "kiosk.queue.service",
+    "kiosk.catalog.service",
+    "kiosk.his.service",
+)
+
+
 def _write_startup_report(path: str, t0: float, painted_at: float, window: QWidget) -> None:
     import resource
 
@@ -501,6 +556,7 @@ def _write_startup_report(path: str, t0: float, painted_at: float, window: QWidg
         "window": [window.width(), window.height()],
         "screen": [size.width(), size.height()] if size is not None else None,
         "platform": QApplication.platformName(),
+        "loaded_at_first_paint": sorted(m for m in DEFERRED_MODULES if m in sys.modules),
     }
     Path(path).write_text(json.dumps(report))
 
@@ -515,7 +571,7 @@ def run(
     if config.mode == "kiosk":
         # under cage: no client-side title bar (it would take 33 px of the screen's height)
         os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
-    kiosk = build_app(config, show_panel=False, attach_devices=False)
+    kiosk = build_app(config, show_panel=False, attach_devices=False, deferred=True)
     window = kiosk.window
     if config.mode == "kiosk":
         # Exactly the screen's size: the window must never grow to its tallest page (the
@@ -537,8 +593,7 @@ def run(
             kiosk.app.quit()
             return
         _attach_devices(kiosk)
-        if config.mode != "kiosk":
-            _open_panel(kiosk)
+        complete_start(kiosk, (lambda: _open_panel(kiosk)) if config.mode != "kiosk" else None)
 
     _FirstPaint(window.start, painted)
     if screenshot:
