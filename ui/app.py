@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,9 +20,11 @@ from kiosk.config import KioskConfig
 from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
-from ui.screens.prices import PricesScreen
 from ui.theme import Theme, apply_theme, load_fonts, stylesheet, use_theme
 from ui.workers import Workers
+
+if TYPE_CHECKING:
+    from ui.screens.prices import PricesScreen
 
 log = logging.getLogger(__name__)
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "assets" / "translations"
@@ -171,21 +173,20 @@ def build_app(
         from ui.widgets.camera_view import CameraView
 
         camera_view = CameraView(services.camera)
-    prices = PricesScreen(services.catalog, workers)
     payment = None
     if config.payment.enabled:
         from ui.screens.payment import build_payment_screen
 
         payment = build_payment_screen(services, workers)
-    window = MainWindow(session, camera_view, prices, payment_screen=payment)
-    prices.closed.connect(session.back)
+    window = MainWindow(
+        session, camera_view, None, payment_screen=payment, screens_later=True
+    )
 
     translator = QTranslator(app)
     kiosk = KioskApp(
         app, config, services, session, workers, bridge, window, None, translator, theme
     )
     window.language_changed.connect(kiosk.set_language)
-    window.language_changed.connect(prices.set_language)
 
     def large_text(on: bool) -> None:
         kiosk.set_theme(kiosk.theme.with_large_text(on))
@@ -199,7 +200,6 @@ def build_app(
 
     window.start.large_text_toggled.connect(large_text)
     window.start.high_contrast_toggled.connect(high_contrast)
-    session.subscribe(_prices_sync(prices))
     if payment is not None:
         payment.closed.connect(session.back)
         window.language_changed.connect(payment.set_language)
@@ -220,9 +220,10 @@ def build_app(
             workers.submit(lambda: reconcile(payment.flow.service), reconciled)
     session.subscribe(_display_reset(kiosk))
     kiosk.set_language(session.language)
-    prices.set_language(session.language)
 
     _wire_speech(kiosk)
+    if not deferred:
+        _add_screens(kiosk)
     if not deferred:
         _wire_privacy_purge(kiosk)
     _wire_admin(kiosk)
@@ -264,7 +265,8 @@ def _import_demo_catalog(kiosk: KioskApp) -> None:
 def complete_start(kiosk: KioskApp, then: Callable[[], None] | None = None) -> None:
     """After the first paint of a `build_app(deferred=True)` kiosk: builds the rest of the
     services on a worker (connects the queue database; the out-of-service cover shows if it
-    is down), then, on the GUI thread, the privacy purge, the demo catalog import and `then`.
+    is down) and meanwhile the other screens; then, on the GUI thread, the privacy purge, the
+    demo catalog import and `then`.
     A part that cannot be built stops the kiosk (exit status 1), as it would have at start."""
 
     def done(_: object) -> None:
@@ -282,6 +284,7 @@ def complete_start(kiosk: KioskApp, then: Callable[[], None] | None = None) -> N
         kiosk.app.exit(1)
 
     kiosk.workers.submit(kiosk.services.complete, done, failed)
+    _add_screens(kiosk)
 
 
 def _attach_devices(kiosk: KioskApp) -> None:
@@ -398,10 +401,28 @@ def _wire_speech(kiosk: KioskApp) -> None:
     window.volume_button.clicked.connect(cycle_volume)
     window.repeat_button.setVisible(speaker.enabled)
     window.volume_button.setVisible(speaker.enabled)
-    prices = window.prices
-    if prices is not None and hasattr(prices, "listen_requested"):
+    kiosk.extras["say_screen"] = say_screen  # the price screen's "Listen again" too
+
+
+def _add_screens(kiosk: KioskApp) -> None:
+    """The price screen, then every screen but the start screen (`kiosk run`: after the
+    start screen's first paint, see `complete_start`)."""
+    from ui.screens.prices import PricesScreen
+
+    window, session = kiosk.window, kiosk.session
+    if window.prices is not None:
+        return
+    prices = PricesScreen(kiosk.services.catalog, kiosk.workers)
+    window.prices = prices
+    prices.closed.connect(session.back)
+    window.language_changed.connect(prices.set_language)
+    session.subscribe(_prices_sync(prices))
+    prices.set_language(session.language)
+    say_screen = kiosk.extras.get("say_screen")
+    if say_screen is not None and kiosk.speaker is not None:
         prices.listen_requested.connect(say_screen)
-        prices.listen_button.setVisible(speaker.enabled)  # type: ignore[attr-defined]
+        prices.listen_button.setVisible(kiosk.speaker.enabled)
+    window.build_screens()
 
 
 def _payment_sync(payment: Any) -> Callable[[Session], None]:
