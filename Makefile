@@ -41,10 +41,16 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/kiosk bench all
 
 screenshots: setup
-	# every journey screen at the kiosk screen sizes (`kiosk screens` also reports what does not fit)
-	for size in 1920x1080 1080x1920 1366x768; do \
-	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m kiosk screens --size $$size --out docs/screenshots/$$size || true; \
-	done
+	# every kiosk screen at every supported size, normal and large text (`kiosk screens` also
+	# reports what does not fit); the README's portrait and landscape sets go to docs/, the rest
+	# to build/screenshots/
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m kiosk screens --size 1920x1080 --size 1080x1920 \
+	  --out docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m kiosk screens --size 1366x768 --size 1280x1024 \
+	  --size 1280x800 --size 3840x2160 --out build/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m kiosk screens --large-text --size 1920x1080 \
+	  --size 1080x1920 --size 1366x768 --size 1280x1024 --size 1280x800 --size 3840x2160 \
+	  --out build/screenshots
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
 
 translations: setup

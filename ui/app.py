@@ -20,7 +20,8 @@ from kiosk.config import KioskConfig
 from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
-from ui.theme import Theme, apply_theme, load_fonts, stylesheet, use_theme
+from ui.theme import Theme, apply_theme, density_for, load_fonts, stylesheet, use_theme
+from ui.widgets.common import apply_density
 from ui.workers import Workers
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ class KioskApp:
     def set_theme(self, theme: Theme) -> None:
         """Large text / high contrast: restyles only what is on screen now (the other pages
         when shown), with the application-wide event filters out of the way meanwhile: each
-        widget's restyle sends it a dozen events, and every one would cross into Python."""
+        widget's restyle sends it a dozen events, and every one would cross into Python.
+        A new density (another screen size) also rescales every layout's margins."""
+        density_changed = theme.density != self.theme.density
         self.theme = theme
         use_theme(theme)
         filters = [self.window.activity_filter, self.extras.get("gesture")]
@@ -68,11 +71,20 @@ class KioskApp:
                 self.app.removeEventFilter(item)
         try:
             self.window.apply_style(stylesheet(theme))
+            if density_changed:
+                apply_density(self.window, theme.density)
             self.window.refresh()
         finally:
             for item in filters:
                 if item is not None:
                     self.app.installEventFilter(item)
+
+    def fit_screen(self, width: int, height: int) -> None:
+        """Lays every screen out for a screen of width x height (the window's fixed size)."""
+        self.window.setFixedSize(width, height)
+        density = density_for(width, height)
+        if density != self.theme.density:
+            self.set_theme(self.theme.with_density(density))
 
     def close(self) -> None:
         self.window.idle_timer.stop()
@@ -111,17 +123,20 @@ def build_app(
     config: KioskConfig,
     show_panel: bool | None = None,
     services: Services | None = None,
+    size: tuple[int, int] | None = None,
     attach_devices: bool = True,
     deferred: bool = False,
 ) -> KioskApp:
-    """The whole kiosk; `attach_devices=False` leaves the devices stopped (`kiosk run` starts
-    them once the start screen is painted, see `attach_devices`). With `deferred` (`kiosk
-    run`) the queue database, printer, catalog and HIS are built after the first paint, on a
-    worker: `complete_start`."""
+    """The whole kiosk, laid out for a screen of `size` (width, height) when given (the
+    design size otherwise; `KioskApp.fit_screen` changes it later); `attach_devices=False`
+    leaves the devices stopped (`kiosk run` starts them once the start screen is painted,
+    see `attach_devices`). With `deferred` (`kiosk run`) the queue database, printer,
+    catalog and HIS are built after the first paint on a worker, the screens other than the
+    start screen after it on the GUI thread: `complete_start`."""
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
-    theme = Theme()
+    theme = Theme(density=density_for(*size) if size else 1.0)
     apply_theme(app, theme)
 
     # tests hand in services built with fakes
@@ -178,9 +193,11 @@ def build_app(
         from ui.screens.payment import build_payment_screen
 
         payment = build_payment_screen(services, workers)
-    window = MainWindow(
-        session, camera_view, None, payment_screen=payment, screens_later=True
-    )
+    window = MainWindow(session, camera_view, None, payment_screen=payment, screens_later=True)
+    if theme.density != 1.0:
+        apply_density(window, theme.density)
+    if size:
+        window.setFixedSize(*size)
 
     translator = QTranslator(app)
     kiosk = KioskApp(
@@ -423,6 +440,8 @@ def _add_screens(kiosk: KioskApp) -> None:
         prices.listen_requested.connect(say_screen)
         prices.listen_button.setVisible(kiosk.speaker.enabled)
     window.build_screens()
+    if kiosk.theme.density != 1.0:  # laid out for this screen like the rest of the window
+        apply_density(window, kiosk.theme.density)
 
 
 def _payment_sync(payment: Any) -> Callable[[Session], None]:
@@ -589,17 +608,19 @@ def run(
     startup_report: str | None = None,
     process_start: float | None = None,
 ) -> int:
+    size: tuple[int, int] | None = None
     if config.mode == "kiosk":
         # under cage: no client-side title bar (it would take 33 px of the screen's height)
         os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
-    kiosk = build_app(config, show_panel=False, attach_devices=False, deferred=True)
-    window = kiosk.window
     if config.mode == "kiosk":
         # Exactly the screen's size: the window must never grow to its tallest page (the
         # compositor would then show only its top-left part), screens lay out for this size.
-        screen = kiosk.app.primaryScreen()
+        screen = ensure_app().primaryScreen()
         if screen is not None:
-            window.setFixedSize(screen.size())
+            size = (screen.size().width(), screen.size().height())
+    kiosk = build_app(config, show_panel=False, size=size, attach_devices=False, deferred=True)
+    window = kiosk.window
+    if config.mode == "kiosk":
         window.showFullScreen()
     else:
         window.resize(1600, 900)

@@ -24,7 +24,7 @@ from ui.screens.identify import BusyScreen, IdentifyScreen
 from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
 from ui.screens.start import StartScreen
 from ui.screens.visit import ClinicScreen, ConfirmScreen, PriorityScreen, TicketScreen
-from ui.widgets.common import button, label
+from ui.widgets.common import apply_density, button, label, sized
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class IdleOverlay(QFrame):
         outer.addStretch(1)
         panel = QFrame()
         panel.setProperty("role", "card")
-        panel.setMaximumWidth(1000)
+        sized(panel, max_width=1000)
         box = QVBoxLayout(panel)
         box.setContentsMargins(48, 40, 48, 40)
         box.setSpacing(24)
@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
 
         header = QFrame()
         header.setProperty("role", "header")
-        header.setFixedHeight(68)
+        sized(header, height=68)
         header_row = QHBoxLayout(header)
         header_row.setContentsMargins(32, 0, 32, 0)
         self.header_title = label("", "header", wrap=False, name="header_title")
@@ -292,8 +292,11 @@ class MainWindow(QMainWindow):
     # -- admin mode (entered by the hidden gesture, only between patients) -------------------
 
     def set_admin_screen(self, screen: QWidget) -> None:
+        from ui.theme import current_theme
+
         self.admin_screen = screen
         self.stack.addWidget(screen)
+        apply_density(screen, current_theme().density)  # built later than the rest
 
     @Slot()
     def show_admin(self) -> None:
@@ -332,6 +335,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         session = self.session
         if self._admin_active and self.admin_screen is not None:
+            self._style_page(self.admin_screen)  # the theme (and density) of now, like a page
             self.stack.setCurrentWidget(self.admin_screen)
             self.footer.setVisible(False)
             self.overlay.hide()
@@ -341,7 +345,7 @@ class MainWindow(QMainWindow):
             self._style_page(screen)
             self.stack.setCurrentWidget(screen)
         refresh = getattr(screen, "refresh", None)
-        if refresh is not None:
+        if refresh is not None and screen is not self.payment:  # it follows its own flow
             refresh(session)
         self.header_title.setText(session.config.hospital.name(session.language))
         self.clock.setText(datetime.now(TZ).strftime("%H:%M  %d/%m/%Y"))

@@ -11,6 +11,7 @@ penalty: synonyms a little, typo corrections a lot, so the words as typed come f
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +56,11 @@ class RankQuery:
     options: tuple[tuple[str, ...], ...] = ()  # typo tier: per word, typed word + corrections
 
 
+@functools.lru_cache(maxsize=4096)
+def _ingredient_words(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))  # a catalog has few distinct active ingredients
+
+
 def typed_marks(query: str, words: Sequence[str]) -> tuple[tuple[int, str], ...]:
     raw = marked_words(query)
     if len(raw) != len(words):
@@ -71,16 +77,18 @@ class Row:
 
     __slots__ = ("item", "words", "position", "prior", "ingredient", "_marked")
 
-    def __init__(self, item: CatalogItem) -> None:
+    def __init__(self, item: CatalogItem, folded_name: str | None = None) -> None:
+        """`folded_name`: the name's folded words as stored (`items.name_folded`), so that
+        they need not be folded again for every row read."""
         self.item = item
-        self.words = tuple(tokens(item.name))
+        self.words = tuple(folded_name.split() if folded_name is not None else tokens(item.name))
         self.position: dict[str, int] = {}
         for j, w in enumerate(self.words):
             self.position.setdefault(w, j)
         prior = CATEGORY_PRIOR.get(item.category, 0.0)
         if item.kind == "drug":
             prior -= PRICE * DRUG_PRICE
-            self.ingredient = tuple(tokens(item.active_ingredient))
+            self.ingredient = _ingredient_words(item.active_ingredient)
         else:
             prior -= PRICE * math.log10(max(item.hospital_price, 100))
             self.ingredient = ()
@@ -114,7 +122,9 @@ def score(row: Row, query: RankQuery, bm25: float = 0.0, bonus: float = 0.0) -> 
     found = [row.find(w, query.prefix_last and i == last) for i, w in enumerate(words)]
     in_name = n - found.count(-1)
     s += IN_NAME * in_name / n
-    if in_name == n and len(name_words) >= n:
+    if n == 1 and found[0] >= 0:  # one word: the phrase is the word, where it was found
+        s += STARTS_WITH if found[0] == 0 else PHRASE
+    elif in_name == n and len(name_words) >= n:
         if found[0] == 0 and _phrase_at(words, name_words, 0, query.prefix_last):
             s += STARTS_WITH
         elif any(

@@ -15,6 +15,7 @@ the same way (with its synonyms).
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,8 @@ from kiosk.catalog.text import code_key, tokens
 from kiosk.catalog.typos import TypoIndex
 
 ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
+MMAP_BYTES = 256 * 2**20
+READ_CACHE = 4_000  # index reads kept per searching thread (successive keystrokes repeat them)
 CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
 TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
 BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
@@ -71,6 +74,42 @@ class ExamTarget:
         return False
 
 
+class VersionWords:
+    """The folded words of one version's names, active ingredients and TT23 names (a
+    superset of what its rows index in those columns): a read that requires a word none of
+    its rows has is skipped (a services query on the drug list finds nothing, but FTS5 still
+    walks the words' row lists)."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = words
+        self.sorted = sorted(words)
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[str, str, str]]) -> VersionWords:
+        words: set[str] = set()
+        folded: dict[str, list[str]] = {}  # a few hundred ingredients for thousands of drugs
+        for name, ingredient, alt_name in rows:
+            words.update(name.split())
+            for text in (ingredient, alt_name):
+                if text:
+                    got = folded.get(text)
+                    if got is None:
+                        got = folded[text] = tokens(text)
+                    words.update(got)
+        return cls(words)
+
+    def has(self, word: str, prefix: bool) -> bool:
+        if not (word.isascii() and word.isalnum()):
+            return True  # the index's tokenizer may split it differently: read
+        if not prefix:
+            return word in self.words
+        i = bisect.bisect_left(self.sorted, word)
+        return i < len(self.sorted) and self.sorted[i].startswith(word)
+
+    def has_all(self, need: Sequence[Sequence[tuple[str, bool]]]) -> bool:
+        return all(any(self.has(w, p) for w, p in options) for options in need)
+
+
 def _quote(word: str, prefix: bool) -> str:
     return f'"{word}"' + (" *" if prefix else "")
 
@@ -101,10 +140,15 @@ class Searcher:
         exams: Sequence[ExamTarget] = (),
     ) -> None:
         self.conn = conn
+        # the index is read in many small random reads: memory-mapped, they need no copy
+        conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         self.synonyms = synonyms or SynonymTable({})
         self.exams = tuple(exams)
         self._typos: dict[tuple[int, ...], TypoIndex] = {}
         self._items: dict[int, Row] = {}
+        self._reads: dict[tuple[str, int, int, int, bool], list[tuple[int, float]]] = {}
+        self._reads_for: frozenset[int] = frozenset()
+        self._version_words: dict[int, VersionWords] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ vocabulary
@@ -119,6 +163,8 @@ class Searcher:
                 )
                 index = TypoIndex.build(rows)
                 self._typos = {key: index}
+                for v in versions:  # loaded with the vocabulary (at warm-up)
+                    self._words_of(v)
             return index
 
     # ------------------------------------------------------------------ search
@@ -208,16 +254,17 @@ class Searcher:
                     EXAM_BONUS,
                 )
         bm25 = not prefix_last or len(words[-1]) >= BM25_MIN_PREFIX
+        need = [((w, prefix_last and i == len(words) - 1),) for i, w in enumerate(words)]
         if broad:
             star = " *" if prefix_last and len(words) == 1 else ""
             expr = f'first : "_{words[0]}"{star}'
             if len(words) > 1:
                 phrase_words = " ".join(words)
                 expr += f' AND name : ^ "{phrase_words}"' + (" *" if prefix_last else "")
-            found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25), query)
+            found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25, need), query)
         parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
         expr = "{name extra alias} : (" + " AND ".join(parts) + ")"
-        found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25), query)
+        found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25, need), query)
 
     def _collect_typos(
         self,
@@ -251,7 +298,10 @@ class Searcher:
         ]
         expr = "{name extra alias} : (" + " AND ".join(groups) + ")"
         query = RankQuery(tuple(words), prefix_last, 0.0, options=tuple(options))
-        rows = self._fts(expr + cat_filter, versions, TYPO_CANDIDATES, bm25=False)
+        need = [
+            tuple((o, prefix_last and i == last) for o in opts) for i, opts in enumerate(options)
+        ]
+        rows = self._fts(expr + cat_filter, versions, TYPO_CANDIDATES, False, need)
         found.add(rows, query)
         if not unknown and rows:  # known words that found nothing together: the best row
             fetched = self._fetch([r[0] for r in rows])
@@ -283,20 +333,59 @@ class Searcher:
     # ------------------------------------------------------------------ index reads
 
     def _fts(
-        self, expr: str, versions: Sequence[ActiveVersion], limit: int, bm25: bool = True
+        self,
+        expr: str,
+        versions: Sequence[ActiveVersion],
+        limit: int,
+        bm25: bool = True,
+        need: Sequence[Sequence[tuple[str, bool]]] = (),
     ) -> list[tuple[int, float]]:
         """(rowid, bm25) of the first `limit` matches per version in rowid order. bm25 needs
         the row count of every term of the expression, which FTS5 gets by reading all their
-        rows: `bm25=False` (0.0) for broad prefixes and OR-ed typo alternatives."""
+        rows: `bm25=False` (0.0) for broad prefixes and OR-ed typo alternatives. `need`: per
+        required word of the expression (in name, ingredient or TT23 name), its alternatives as
+        (folded word, is a prefix); a version that has none of one word's is not read."""
         rank = f"bm25(items_fts, {_BM25})" if bm25 else "0.0"
         rows: list[tuple[int, float]] = []
+        cache = self._read_cache(versions)
         for v in versions:
-            rows += self.conn.execute(
-                f"SELECT rowid, {rank} FROM items_fts WHERE items_fts MATCH ? "
-                "AND rowid BETWEEN ? AND ? LIMIT ?",
-                (expr, v.id_lo, v.id_hi, limit),
-            ).fetchall()
+            if need and not self._words_of(v).has_all(need):
+                continue  # a word the expression requires is in none of this version's rows
+            key = (expr, v.id_lo, v.id_hi, limit, bm25)
+            part = cache.get(key)
+            if part is None:
+                part = self.conn.execute(
+                    f"SELECT rowid, {rank} FROM items_fts WHERE items_fts MATCH ? "
+                    "AND rowid BETWEEN ? AND ? LIMIT ?",
+                    (expr, v.id_lo, v.id_hi, limit),
+                ).fetchall()
+                if len(cache) >= READ_CACHE:
+                    cache.clear()
+                cache[key] = part
+            rows += part
         return rows
+
+    def _words_of(self, version: ActiveVersion) -> VersionWords:
+        words = self._version_words.get(version.version_id)
+        if words is None:
+            rows = self.conn.execute(
+                "SELECT name_folded, active_ingredient, alt_name FROM items "
+                "WHERE id BETWEEN ? AND ?",
+                (version.id_lo, version.id_hi),
+            )
+            words = self._version_words[version.version_id] = VersionWords.build(rows)
+        return words
+
+    def _read_cache(
+        self, versions: Sequence[ActiveVersion]
+    ) -> dict[tuple[str, int, int, int, bool], list[tuple[int, float]]]:
+        """The index reads of the versions. A version's rows never change (ids are never
+        reused), but bm25 counts over the whole index, which changes only with an import:
+        the cache is emptied when a version not seen before is searched."""
+        if any(v.version_id not in self._reads_for for v in versions):
+            self._reads.clear()
+            self._reads_for = frozenset(v.version_id for v in versions)
+        return self._reads
 
     def _codes(
         self,
@@ -343,9 +432,9 @@ class Searcher:
                 chunk = missing[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for r in self.conn.execute(
-                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk
+                    f"SELECT {_ITEM_COLUMNS}, name_folded FROM items WHERE id IN ({marks})", chunk
                 ):
-                    cache[r[0]] = Row(row_to_item(r))
+                    cache[r[0]] = Row(row_to_item(r), r[-1])
         return {i: cache[i] for i in ids if i in cache}
 
     def get(self, item_id: int) -> CatalogItem | None:

@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 MIN_LEN = 2  # a one-letter word is never corrected
 MAX_CANDIDATES = 6  # per word
 LONG_WORD = 8  # from this length two edits are allowed
+FOUND_CACHE = 5_000  # typed words whose corrections are remembered
 
 
 @dataclass
@@ -28,6 +29,8 @@ class TypoIndex:
     counts: dict[str, int]
     _words: list[str] = field(default_factory=list)
     _prefixes: dict[int, tuple[list[str], dict[str, int]]] = field(default_factory=dict)
+    _found: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
+    _lengths: dict[tuple[int, int], list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, int]]) -> TypoIndex:
@@ -40,9 +43,15 @@ class TypoIndex:
         return index
 
     def warm_up(self, longest: int = 12) -> None:
-        """Builds the prefix tables the typed words will need (about 10 ms each)."""
+        """Builds the prefix tables the typed words will need (about 10 ms each) and their
+        words by length."""
         for length in range(1, longest + 1):
             self._prefix_table(length)
+        for length in range(MIN_LEN, longest + 1):
+            limit = 2 if length >= LONG_WORD else 1
+            self._near(0, self._words, length, limit)
+            for table in range(max(length - limit, 1), length + limit + 1):
+                self._near(table, self._prefix_table(table)[0], length, limit)
 
     def known(self, word: str, prefix: bool) -> bool:
         if not prefix:
@@ -61,8 +70,28 @@ class TypoIndex:
             table = self._prefixes[length] = (list(counts), counts)
         return table
 
+    def _near(self, table: int, choices: list[str], length: int, limit: int) -> list[str]:
+        """The choices within `limit` letters of `length` (in their order): no other can be
+        within `limit` edits, and rapidfuzz then compares a fraction of the vocabulary."""
+        key = (table, length)
+        near = self._lengths.get(key)
+        if near is None:
+            near = self._lengths[key] = [c for c in choices if abs(len(c) - length) <= limit]
+        return near
+
     def candidates(self, word: str, prefix: bool) -> list[str]:
-        """Up to MAX_CANDIDATES corrections of `word`, nearest and most frequent first."""
+        """Up to MAX_CANDIDATES corrections of `word`, nearest and most frequent first.
+        Remembered: while a patient types, the words before the last come back every
+        keystroke (the vocabulary of an index never changes)."""
+        key = (word, prefix)
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= FOUND_CACHE:
+                self._found.clear()
+            found = self._found[key] = self._candidates(word, prefix)
+        return list(found)
+
+    def _candidates(self, word: str, prefix: bool) -> list[str]:
         if len(word) < MIN_LEN or word.isdigit():
             return []
         limit = 2 if len(word) >= LONG_WORD else 1
@@ -71,14 +100,19 @@ class TypoIndex:
             for length in range(max(len(word) - limit, 1), len(word) + limit + 1):
                 choices, counts = self._prefix_table(length)
                 for cand, dist, _ in process.extract(
-                    word, choices, scorer=OSA.distance, score_cutoff=limit, limit=20
+                    word,
+                    self._near(length, choices, len(word), limit),
+                    scorer=OSA.distance,
+                    score_cutoff=limit,
+                    limit=20,
                 ):
                     if cand != word:
                         best = found.get(cand, (99, 0))
                         found[cand] = min(best, (int(dist), -counts[cand]))
         else:
+            near = self._near(0, self._words, len(word), limit)
             for cand, dist, _ in process.extract(
-                word, self._words, scorer=OSA.distance, score_cutoff=limit, limit=20
+                word, near, scorer=OSA.distance, score_cutoff=limit, limit=20
             ):
                 if cand != word:
                     found[cand] = (int(dist), -self.counts[cand])

@@ -23,30 +23,46 @@ def _size(text: str) -> tuple[int, int]:
 def _screens(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     config = config_from_args(args)
-    from ui.screenshots import Options, as_dicts, render_all
+    from ui.screenshots import Options, as_dicts, render_many
 
-    width, height = args.size
-    options = Options(width, height, args.large_text, args.high_contrast, args.language)
-    findings, written = render_all(config, options, Path(args.out) if args.out else None)
+    sizes = [
+        Options(width, height, args.large_text, args.high_contrast, args.language)
+        for width, height in args.size
+    ]
+    # one window for every size; with several sizes the PNGs go to DIR/<WxH...>/
+    results = render_many(config, sizes, Path(args.out) if args.out else None)
+    everything = [f for findings, _ in results.values() for f in findings]
     if args.json:
-        print(json.dumps(as_dicts(findings), ensure_ascii=False, indent=1))
-    else:
+        if len(sizes) == 1:
+            print(json.dumps(as_dicts(everything), ensure_ascii=False, indent=1))
+        else:
+            by_size = {o.name: as_dicts(f) for o, (f, _) in results.items()}
+            print(json.dumps(by_size, ensure_ascii=False, indent=1))
+        return 1 if everything else 0
+    for options, (findings, written) in results.items():
         for path in written:
             print(f"wrote {path}")
-        print(f"{len(findings)} findings at {width}x{height}")
+        print(f"{len(findings)} findings at {options.name}")
         if findings:
             print(f"{'screen':<24} {'kind':<9} {'widget':<36} {'text':<32} detail")
             for f in findings:
                 text = f.text.replace("\n", " ")
                 print(f"{f.screen:<24} {f.kind:<9} {f.widget:<36} {text:<32} {f.detail}")
-    return 1 if findings else 0
+    return 1 if everything else 0
 
 
 def register(registry: CommandRegistry) -> None:
     cmd = registry.commands.add_parser(
         "screens", help="render every screen at a screen size, report what does not fit"
     )
-    cmd.add_argument("--size", type=_size, required=True, metavar="WxH")
+    cmd.add_argument(
+        "--size",
+        type=_size,
+        required=True,
+        action="append",
+        metavar="WxH",
+        help="screen size; repeat it for several sizes (one window serves them all)",
+    )
     cmd.add_argument("--large-text", action="store_true")
     cmd.add_argument("--high-contrast", action="store_true")
     cmd.add_argument("--language", choices=["vi", "en"], default="vi")

@@ -62,6 +62,7 @@ class HisSimulator:
         self.numbers: dict[str, int] = {}
         self.last_answer: dict[str, Any] | None = None
         self._conns: set[Any] = set()  # open client connections (closed when "down")
+        self._stopping = threading.Event()  # wakes slow answers when the simulator stops
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -72,6 +73,7 @@ class HisSimulator:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> None:
+        self._stopping.clear()
         handler = type("Handler", (_Handler,), {"sim": self})
         self._server = ThreadingHTTPServer((self.host, self.port), handler)
         self._server.daemon_threads = True
@@ -82,6 +84,7 @@ class HisSimulator:
         self._thread.start()
 
     def stop(self) -> None:
+        self._stopping.set()  # a slow answer in progress gives up now (its socket is released)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -229,8 +232,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith("/_sim"):
             return True
-        if sim.fault == "slow":
-            time.sleep(sim.slow_s)
+        if sim.fault == "slow" and sim._stopping.wait(sim.slow_s):
+            self.close_connection = True  # stopped meanwhile: no answer, as a dead HIS
+            return False
         if sim.fault == "http500":
             self._send(500, {"error": "simulated"})
             return False

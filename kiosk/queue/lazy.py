@@ -95,9 +95,7 @@ class QueueHandle:
             changed = state != self._state
             self._state = state
             self._error = error
-            if state == "up":
-                self._up.set()
-            else:
+            if state != "up":
                 self._up.clear()
         if changed:
             log.warning("queue database %s%s", state, f" ({error})" if error else "")
@@ -106,6 +104,8 @@ class QueueHandle:
                     listener(state)
                 except Exception:
                     log.exception("queue state listener failed")
+        if state == "up" and self._state == "up":
+            self._up.set()  # after the listeners: who waited for "up" sees them told
 
     def _run(self) -> None:
         db_errors = _db_errors()

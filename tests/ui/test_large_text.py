@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kiosk_testing import click, wait_step
+from kiosk_testing import click, start_journey, wait_step
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel
@@ -89,14 +89,12 @@ def test_without_the_guard_the_queued_tap_would_undo_it(kiosk, qtbot):
 def test_large_text_reaches_the_pages_shown_later(kiosk, qtbot):
     window = kiosk.window
     title = window.findChild(QLabel, "identify_title")
-    click(qtbot, window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     normal = title.font().pixelSize()
     click(qtbot, window, "cancel_button")
     wait_step(qtbot, kiosk, Step.START)
     click(qtbot, window, "large_text_button")
-    click(qtbot, window, "start_button")
-    wait_step(qtbot, kiosk, Step.IDENTIFY)
+    start_journey(qtbot, kiosk)
     assert title.font().pixelSize() == round(normal * 1.3)
     footer = window.findChild(type(window.back_button), "back_button")
     assert footer.font().pixelSize() == round(30 * 1.3)

@@ -49,7 +49,9 @@ class ConsentScreen(Screen):
             self.headings.append(heading)
             self.texts.append(text)
         box.addLayout(grid)
-        outer.addWidget(FitScroll(frame), 1)  # scrolls only on a short screen (1366x768)
+        # the hospital's notice is a document of any length: it may scroll (in large text it
+        # does on every size); the question and the answers stay on screen below it
+        outer.addWidget(FitScroll(frame, long_list=True), 1)
         self.question = label("", "subtitle", name="consent_question")
         outer.addWidget(self.question)
         self.hint = label("", "muted", name="consent_hint")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from kiosk.session import Session, Step
 from ui.screens.base import PortraitFlip, Screen
 from ui.theme import set_role
-from ui.widgets.common import NumericKeypad, Pictogram, card, label, row
+from ui.widgets.common import NumericKeypad, Pictogram, card, label, row, sized
 
 
 class IdentifyScreen(Screen):
@@ -44,7 +44,7 @@ class IdentifyScreen(Screen):
         qr_box.addWidget(self.qr_text)
         self.camera_view = camera_view
         if camera_view is not None:
-            camera_view.setMinimumHeight(200)
+            sized(camera_view, min_height=200)
             qr_box.addWidget(camera_view, 1)
         left.addWidget(qr_frame, 3)
         columns.addLayout(left, 5)
@@ -55,9 +55,8 @@ class IdentifyScreen(Screen):
         self.keypad = NumericKeypad(12)
         self.keypad.submitted.connect(self._submitted)
         self.keypad.changed.connect(lambda _: session.touch())
-        key_box.addWidget(self.keypad)
-        key_box.addStretch(1)
-        columns.addWidget(key_frame, 4)
+        key_box.addWidget(self.keypad, 1)
+        columns.addWidget(key_frame, 5)  # as wide as the left: its heading stays on one line
         outer.addLayout(columns, 1)
         self.flip = PortraitFlip(self, columns)  # portrait: camera and card above the keypad
 

@@ -21,6 +21,7 @@ from ui.widgets.common import (
     label,
     pixmap_from_bytes,
     row,
+    sized,
 )
 
 
@@ -30,14 +31,14 @@ def fmt_date(value: date | None) -> str:
 
 class ConfirmIdentityScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, "confirm_identity", parent=parent)
+        super().__init__(session, "confirm_identity", (80, 24, 80, 20), 16, parent=parent)
         outer = self.outer
         frame, box = card()
         content = QHBoxLayout()
         content.setSpacing(32)
         self.photo = QLabel()
         self.photo.setObjectName("identity_photo")
-        self.photo.setFixedSize(240, 320)
+        sized(self.photo, width=240, height=320)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         content.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
         keys = ("name", "birth", "gender", "id", "card")
@@ -57,7 +58,8 @@ class ConfirmIdentityScreen(Screen):
         info.addStretch(1)
         content.addLayout(info, 1)
         box.addLayout(content)
-        outer.addWidget(FitScroll(frame), 1)  # scrolls only on a short screen (1366x768)
+        outer.addWidget(FitScroll(frame))  # as tall as the card; scrolls only if too small
+        outer.addStretch(1)
         self.no = button("", "secondary", name="identity_no")
         self.no.clicked.connect(session.back)
         self.yes = button("", "primary", name="identity_yes")
@@ -169,7 +171,7 @@ class InsuranceScreen(Screen):
         outer.addWidget(self.message)
         frame, box = card()
         keys = ("coverage", "level", "valid", "facility", "route", "five_years")
-        grid, self.captions, self.values = field_grid(keys, "insurance")
+        grid, self.captions, self.values = field_grid(keys, "insurance", host=self)
         box.addLayout(grid)
         self.next_text = label("", "body", name="insurance_next")
         box.addWidget(self.next_text)

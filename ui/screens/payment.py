@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from kiosk.insurance.benefits import format_vnd
 from kiosk.payment.flow import PaymentFlow, PayStep
 from ui.theme import set_role
-from ui.widgets.common import action_row, button, card, label
+from ui.widgets.common import action_row, button, card, label, sized
 from ui.widgets.keyboard import OnScreenKeyboard
 
 TEXT: dict[str, dict[str, str]] = {
@@ -164,7 +164,7 @@ class QrLabel(QLabel):
         super().__init__()
         self.setObjectName(name)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(minimum, minimum)
+        sized(self, min_width=minimum, min_height=minimum)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.payload = ""
         self._drawn: tuple[str, int] | None = None
@@ -215,7 +215,9 @@ class PaymentScreen(QWidget):
         self.title = label("", "title", name="pay_title")
         outer.addWidget(self.title)
         self.message = label("", "notice", name="pay_message")
-        self.message.setMinimumWidth(640)  # a wrapped label's minimum height is taken at this width
+        sized(
+            self.message, min_width=640
+        )  # a wrapped label's minimum height is taken at this width
         self.message.hide()
         outer.addWidget(self.message)
         self.pages = QStackedWidget()
@@ -247,7 +249,7 @@ class PaymentScreen(QWidget):
         left = QVBoxLayout()
         left.setSpacing(16)
         self.entry_hint = label("", "body", name="pay_entry_hint")
-        self.entry_hint.setMinimumWidth(200)  # its wrapped height is measured at this width
+        sized(self.entry_hint, min_width=200)  # its wrapped height is measured at this width
         left.addWidget(self.entry_hint)
         self.code_field = QLineEdit()
         self.code_field.setObjectName("pay_code")

@@ -35,7 +35,7 @@ from kiosk.catalog.models import CatalogItem, Category
 from kiosk.insurance.benefits import CostEstimate, estimate_cost, format_vnd
 from kiosk.text import Text
 from ui.screens.base import PortraitFlip
-from ui.widgets.common import FitScroll
+from ui.widgets.common import FitScroll, TileGrid
 from ui.widgets.keyboard import OnScreenKeyboard
 from ui.workers import Workers
 
@@ -141,11 +141,10 @@ class PricesScreen(QWidget):
         left.addWidget(self.search_field)
         self.hint = _label("body", "prices_hint")
         left.addWidget(self.hint)
-        left.addStretch(1)
         self.keyboard = OnScreenKeyboard(self)
         self.keyboard.setObjectName("prices_keyboard")
         self.keyboard.text_changed.connect(self._keyboard_text)
-        left.addWidget(self.keyboard)
+        left.addWidget(self.keyboard, 1)  # its keys take the height left (KEY_MAX_HEIGHT at most)
         left_host = QWidget()
         left_host.setLayout(left)
         left_host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
@@ -155,6 +154,13 @@ class PricesScreen(QWidget):
         body.addWidget(self.pages, 11)
         self.pages.addWidget(self._build_results())
         self.pages.addWidget(FitScroll(self._build_detail()))  # scrolls on a short screen
+        # the detail takes the whole screen (nothing to type while reading it): it fits
+        # without scrolling on short screens and in portrait
+        # "Back to results" sits in the top row, beside "Close", while the detail shows
+        self.left_host = left_host
+        top.insertWidget(top.indexOf(self.close_button), self.back_button)
+        self.back_button.hide()
+        self.pages.currentChanged.connect(self._page_changed)
         self.flip = PortraitFlip(self, body)  # portrait: the keyboard above the results
 
     def _build_results(self) -> QWidget:
@@ -162,16 +168,17 @@ class PricesScreen(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        grid = QGridLayout()
-        grid.setSpacing(10)
+        # two columns; a long Vietnamese name takes a whole row rather than being cut
+        self.category_grid = TileGrid(page, span_wide=True, portrait_columns=2)
+        self.category_grid.setSpacing(10)
         self.category_buttons: dict[str, QPushButton] = {}
-        for index, category in enumerate(Category):
+        for category in Category:
             btn = _button("toggle", f"category_{category.value}")
             btn.setCheckable(True)
             btn.clicked.connect(lambda checked, c=category.value: self._choose_category(c, checked))
-            grid.addWidget(btn, index // 2, index % 2)  # two columns: long Vietnamese names
+            self.category_grid.add(btn)
             self.category_buttons[category.value] = btn
-        layout.addLayout(grid)
+        layout.addLayout(self.category_grid)
         self.count_label = _label("muted", "prices_count")
         layout.addWidget(self.count_label)
         self.results = QListWidget()
@@ -194,11 +201,10 @@ class PricesScreen(QWidget):
         page.setObjectName("prices_detail")
         self.detail_page = page
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(10)
         self.back_button = _button("secondary", "prices_back")
         self.back_button.clicked.connect(self._back_to_results)
-        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.detail_name = _label("subtitle", "detail_name")
         self.detail_meta = _label("muted", "detail_meta")
         layout.addWidget(self.detail_name)
@@ -277,6 +283,7 @@ class PricesScreen(QWidget):
     def _on_categories(self, available: list[str]) -> None:
         for key, btn in self.category_buttons.items():
             btn.setVisible(not available or key in available)
+        self.category_grid.reflow()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Prices"))
@@ -293,6 +300,7 @@ class PricesScreen(QWidget):
         }
         for key, btn in self.category_buttons.items():
             btn.setText(names[key])
+        self.category_grid.reflow()
         self._category_names = names
         self.keyboard.retranslate()
         self._update_patient()
@@ -436,6 +444,11 @@ class PricesScreen(QWidget):
         item = next((i for i in self.items if i.id == item_id), None)
         if item is not None:
             self._show_detail(item)
+
+    def _page_changed(self, index: int) -> None:
+        self.left_host.setVisible(index == 0)
+        self.title.setVisible(index == 0)  # the item's name heads the detail
+        self.back_button.setVisible(index == 1)
 
     def _back_to_results(self) -> None:
         self.current = None

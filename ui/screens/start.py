@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QWidget
 
 from kiosk.session import Session
 from kiosk.text import Text
-from ui.screens.base import Screen
-from ui.widgets.common import Pictogram, button, card, label
+from ui.screens.base import PortraitFlip, Screen
+from ui.widgets.common import Pictogram, button, card, label, sized
 from ui.widgets.settle import SettleGuard
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -54,7 +54,7 @@ class StartScreen(Screen):
 
         self.start_button = button("", "primary", name="start_button")
         self.start_button.clicked.connect(lambda: session.begin())
-        self.start_button.setMinimumWidth(640)
+        sized(self.start_button, min_width=640)
         start_row = QHBoxLayout()
         start_row.addStretch(1)
         start_row.addWidget(self.start_button)
@@ -82,6 +82,10 @@ class StartScreen(Screen):
 
         bottom = QHBoxLayout()
         bottom.setSpacing(20)
+        look_up = QHBoxLayout()  # prices and payment | the two display modes
+        look_up.setSpacing(20)
+        modes = QHBoxLayout()
+        modes.setSpacing(20)
         self.prices_button = button("", "secondary", name="prices_button")
         self.prices_button.clicked.connect(session.open_prices)
         self.large_text = button("", "toggle", name="large_text_button")
@@ -92,16 +96,20 @@ class StartScreen(Screen):
         self.high_contrast.toggled.connect(self.high_contrast_toggled)
         # a second tap queued behind the repaint must not switch the mode straight back
         self.settle = SettleGuard(self.large_text, self.high_contrast, parent=self)
-        bottom.addWidget(self.prices_button)
+        look_up.addWidget(self.prices_button)
         # payment.enabled: pay a bill by its code (the payment screen has its own words)
         self.pay_button = button("", "secondary", name="pay_button")
         self.pay_button.clicked.connect(lambda: session.open_payment())
         self.pay_button.setVisible(session.config.payment.enabled)
-        bottom.addWidget(self.pay_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.large_text)
-        bottom.addWidget(self.high_contrast)
+        look_up.addWidget(self.pay_button)
+        look_up.addStretch(1)
+        modes.addStretch(1)
+        modes.addWidget(self.large_text)
+        modes.addWidget(self.high_contrast)
+        bottom.addLayout(look_up)
+        bottom.addLayout(modes)
         outer.addLayout(bottom)
+        self.flip = PortraitFlip(self, bottom)  # portrait: two rows of two
 
     def refresh(self, session: Session) -> None:
         for icon in self.icons:

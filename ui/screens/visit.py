@@ -7,12 +7,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.session import Session
-from ui.screens.base import Screen
+from ui.screens.base import PortraitFlip, Screen
 from ui.theme import set_role
-from ui.widgets.common import FitScroll, action_row, button, card, field_grid, label
+from ui.widgets.common import (
+    FitScroll,
+    TileGrid,
+    action_row,
+    button,
+    card,
+    field_grid,
+    label,
+    sized,
+)
 
 
 def priority_names(session: Session) -> dict[str, Any]:
@@ -25,17 +34,17 @@ class ClinicScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, "clinic", (64, 32, 64, 24), 20, "notice", parent=parent)
         outer = self.outer
-        grid = QGridLayout()
-        grid.setSpacing(20)
+        self.grid = TileGrid(self)  # two columns; one in portrait
+        self.grid.setSpacing(20)
         self.buttons: dict[str, QPushButton] = {}
-        for index, clinic in enumerate(session.config.clinics):
+        for clinic in session.config.clinics:
             btn = button("", "choice", name=f"clinic_{clinic.id}")
             btn.clicked.connect(lambda _=False, c=clinic.id: session.choose_clinic(c))
-            grid.addWidget(btn, index // 2, index % 2)
+            self.grid.add(btn)
             self.buttons[clinic.id] = btn
         tiles = QWidget()
-        tiles.setLayout(grid)
-        grid.setContentsMargins(0, 0, 0, 0)
+        tiles.setLayout(self.grid)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         # with a message above (e.g. "no appointment found") a short screen scrolls the tiles
         outer.addWidget(FitScroll(tiles))
         outer.addStretch(1)
@@ -46,16 +55,17 @@ class ClinicScreen(Screen):
         for clinic in session.config.clinics:
             room = self.tr("Room {room}").format(room=clinic.room) if clinic.room else ""
             self.buttons[clinic.id].setText(f"{clinic.name(session.language)}\n{room}".strip())
+        self.grid.reflow()
 
 
 class PriorityScreen(Screen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, "priority", (64, 32, 64, 24), 16, parent=parent)
+        super().__init__(session, "priority", (64, 24, 64, 20), 14, parent=parent)
         outer = self.outer
         self.text = label("", "body")
         outer.addWidget(self.text)
-        self.grid = QGridLayout()
-        self.grid.setSpacing(16)
+        self.grid = TileGrid(self, span_wide=True)  # two columns; one in portrait
+        self.grid.setSpacing(12)
         outer.addLayout(self.grid)
         outer.addStretch(1)
         self.none_button = button("", "primary", name="priority_none")
@@ -76,11 +86,11 @@ class PriorityScreen(Screen):
         priorities = priority_names(session)
         proposed = set(session.data.proposed_priorities)
         if not self.buttons:
-            for index, pid in enumerate(priorities):
+            for pid in priorities:
                 btn = button("", "choice", name=f"priority_{pid}")
                 btn.setCheckable(True)
                 btn.clicked.connect(lambda _=False, p=pid: session.choose_priority(p))
-                self.grid.addWidget(btn, index // 2, index % 2)
+                self.grid.add(btn)
                 self.buttons[pid] = btn
         for pid, btn in self.buttons.items():
             p = priorities[pid]
@@ -89,6 +99,7 @@ class PriorityScreen(Screen):
                 name += "\n" + self.tr("Suggested from your date of birth")
             btn.setText(name)
             btn.setChecked(pid == session.data.priority)
+        self.grid.reflow()
         selected = priorities.get(session.data.priority or "")
         self.keep_button.setVisible(selected is not None)
         if selected is not None:
@@ -195,10 +206,11 @@ class TicketScreen(Screen):
         middle.addWidget(frame, 3)
         self.qr = QLabel()
         self.qr.setObjectName("ticket_qr")
-        self.qr.setFixedSize(300, 300)
+        sized(self.qr, width=300, height=300)
         self.qr.hide()
         middle.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignVCenter)
         outer.addLayout(middle, 1)
+        self.flip = PortraitFlip(self, middle)  # portrait: the QR under the number
         self.status = label("", "good", name="ticket_status")
         outer.addWidget(self.status)
         self.print_again = button("", "secondary", name="ticket_print_again")
@@ -275,5 +287,5 @@ class TicketScreen(Screen):
                 )
             )
             set_role(self.status, "notice")
-            self.qr.setPixmap(qr_pixmap(ticket.id, 300))
+            self.qr.setPixmap(qr_pixmap(ticket.id, self.qr.width()))
             self.qr.show()

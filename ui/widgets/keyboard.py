@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.common import KEY_MAX_HEIGHT, sized
+
 LAYERS: dict[str, tuple[str, ...]] = {
     "abc": ("1234567890", "qwertyuiop", "asdfghjklđ", "zxcvbnm-."),
     "viet": ("1234567890", "ăâđêôơư", "()/,.%+-"),
@@ -102,8 +104,11 @@ class OnScreenKeyboard(QWidget):
         btn.setObjectName(f"key_{name}")
         btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         btn.setAutoRepeat(key == "backspace")
-        btn.setMinimumSize(KEY_MIN, KEY_MIN)
-        btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        btn.setMinimumWidth(KEY_MIN)
+        # between the touch minimum and the designed height: as tall as the screen allows
+        btn.setProperty("compact", True)
+        btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        sized(btn, max_height=KEY_MAX_HEIGHT)
         btn.clicked.connect(lambda _=False, k=key: self._press(k))
         self.keys[name] = btn
         return btn

@@ -120,7 +120,7 @@ def test_print_failures_are_recorded_and_the_ticket_survives(
     got = queue.get(ticket.id)
     assert (got.print_status, got.print_attempts) == ("failed", 1)
     assert got.print_error.startswith(code)
-    assert printer.printed == []
+    assert list(printer.printed) == []
     # fixed: the reprint works, marked as such, and the attempts add up
     getattr(printer, f"set_{fault}")(False)
     again = service.reprint(ticket.id, config)

@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.models import mask_id
 from ui.screens.admin.common import AdminView, DigitPad, admin_label
+from ui.screens.base import PortraitFlip
 from ui.theme import set_role
+from ui.widgets.common import sized
 from ui.workers import Workers
 
 
@@ -19,8 +21,7 @@ class CardView(AdminView):
         row = QHBoxLayout()
         row.setSpacing(28)
         self.pad = DigitPad(masked=False, max_digits=12)
-        self.pad.setMinimumWidth(460)
-        self.pad.setMaximumWidth(560)
+        sized(self.pad, min_width=460, max_width=720)
         self.pad.submitted.connect(self.test_card_read)
         text = QVBoxLayout()
         text.setSpacing(14)
@@ -34,6 +35,7 @@ class CardView(AdminView):
         row.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text, 1)
         self.box.addLayout(row, 1)
+        self.flip = PortraitFlip(self, row)  # a narrow (portrait) view: the pad above the text
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Test card read"))

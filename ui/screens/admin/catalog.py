@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QListWidget, QListWidgetItem, QWidget
 
 from ui.screens.admin.common import AdminView, admin_label
+from ui.screens.base import PortraitFlip
 from ui.theme import set_role
 from ui.workers import Workers
 
@@ -40,6 +41,7 @@ class CatalogView(AdminView):
         row.addStretch(1)
         row.addWidget(self.import_button)
         self.box.addLayout(row)
+        self.flip = PortraitFlip(self, row)  # a narrow (portrait) view: one button a row
         self.result = admin_label("", "body", "admin_catalog_result")
         self.box.addWidget(self.result)
 

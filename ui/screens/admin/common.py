@@ -61,7 +61,6 @@ class AdminPart(QWidget):
         btn.setObjectName(name)
         btn.setProperty("role", role)
         btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        btn.setMinimumHeight(72)
 
         def clicked() -> None:
             self.touched.emit()
@@ -118,7 +117,7 @@ class DigitPad(QWidget):
         layout.setSpacing(10)
         self.display = admin_label("", "display", "pad_display", wrap=False)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setMinimumHeight(80)
+        self.display.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.display)
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -131,8 +130,9 @@ class DigitPad(QWidget):
             # "Delete" is a word, not a digit: the smaller button font keeps it whole in large text.
             btn.setProperty("role", {"ok": "primary", "del": "secondary"}.get(key, "key"))
             btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            btn.setMinimumSize(120, 80)
-            btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            btn.setProperty("narrow", True)  # little padding: "Đồng ý" fits in large text
+            # never narrower than "Đồng ý" in large text: the pad grows instead
+            btn.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
             btn.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(btn, index // 3, index % 3)
             self.keys[key] = btn
@@ -190,7 +190,6 @@ class CheckRow(QFrame):
             f"badge_{result.name}",
             wrap=False,
         )
-        self.badge.setMinimumWidth(110)
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()

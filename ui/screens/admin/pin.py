@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.admin.pin import PinGuard, PinResult
 from ui.screens.admin.common import AdminPart, DigitPad, admin_label
+from ui.screens.base import PortraitFlip
 from ui.theme import set_role
+from ui.widgets.common import sized
 from ui.workers import Workers
 
 
@@ -35,7 +37,7 @@ class PinPage(AdminPart):
         outer.addStretch(1)
         card = QFrame()
         card.setProperty("role", "card")
-        card.setMaximumWidth(1240)
+        sized(card, max_width=1240)
         box = QHBoxLayout(card)
         box.setContentsMargins(40, 32, 40, 32)
         box.setSpacing(40)
@@ -44,7 +46,7 @@ class PinPage(AdminPart):
         self.title = admin_label("", "title", "admin_pin_title")
         self.status = admin_label("", "body", "admin_pin_status")
         self.pad = DigitPad(masked=True, max_digits=12)
-        self.pad.setMinimumWidth(420)
+        sized(self.pad, min_width=420)
         self.pad.submitted.connect(self.submit)
         self.cancel = self.button("", "secondary", "admin_pin_cancel", self.cancelled.emit)
         text.addWidget(self.title)
@@ -53,6 +55,7 @@ class PinPage(AdminPart):
         text.addWidget(self.cancel)
         box.addLayout(text, 1)
         box.addWidget(self.pad, 1)
+        self.flip = PortraitFlip(self, box)  # portrait: the pad under the text
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(card, 8)

@@ -34,6 +34,7 @@ from ui.screens.admin.log import LogView
 from ui.screens.admin.pin import PinPage
 from ui.screens.admin.printing import PrintView
 from ui.screens.admin.status import StatusView
+from ui.widgets.common import sized
 from ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,8 @@ class AdminScreen(AdminPart):
         nav_scroll.setWidgetResizable(True)
         nav_scroll.setFrameShape(QFrame.Shape.NoFrame)
         nav_scroll.setWidget(nav_box)
-        nav_scroll.setFixedWidth(440)
+        sized(nav_scroll, width=440)
+        self.nav_scroll = nav_scroll
         layout.addWidget(nav_scroll)
         self.views = QStackedWidget()
         for part in self.views_by_name.values():
@@ -159,6 +161,19 @@ class AdminScreen(AdminPart):
         self.close_button.setText(self.tr("Close admin mode"))
         for part in self.views_by_name.values():
             part.retranslate()
+        self._fit_nav()
+
+    def _fit_nav(self) -> None:
+        """The navigation column: its designed width, or wider when its longest button needs
+        it (large text): a label is never cut."""
+        from ui.theme import current_theme
+
+        box = self.nav_scroll.widget()
+        if box is None:
+            return
+        bar = self.nav_scroll.verticalScrollBar().sizeHint().width()
+        width = max(current_theme().dp(440), box.sizeHint().width() + bar)
+        self.nav_scroll.setFixedWidth(width)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:
@@ -212,6 +227,7 @@ class AdminScreen(AdminPart):
         super().hideEvent(event)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        self._fit_nav()
         self.idle_timer.start()
         if not self.unlocked():
             self.pin.reset()
