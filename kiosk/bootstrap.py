@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from hardware.cardreader.base import AccessKey, CardData, CardReader, ReaderUnavailable
 from hardware.codereader.base import Camera, CodeReader
 from kiosk.config import KioskConfig
+from kiosk.deferred import Deferred, resolved
 from kiosk.models import Eligibility, Identity, InsuranceAction
 
 if TYPE_CHECKING:
@@ -149,7 +151,37 @@ class Services:
             ticket.id, self.config, language, self.config.devices.printer.timeout_s
         )
 
+    def complete(self) -> None:
+        """Builds what `build_services(deferred=True)` left for later: connects the queue
+        database (waiting as `build_queue_handle` does), then the printer, catalog, HIS (and
+        its delivery thread) and facility names. Blocking: call it on a worker."""
+        gate = self.extras.get("deferred_gate")
+        if gate is not None:
+            gate.set()  # workers that asked for a part meanwhile may build it now
+        begin = getattr(self.queue, "begin", None)
+        if begin is not None:
+            begin()
+            self.queue.wait_until_up(self.config.storage.connect_timeout_s + 2.0)  # type: ignore[attr-defined]
+        for name in ("printer", "printing", "catalog", "his", "facilities"):
+            value = getattr(self, name)
+            if isinstance(value, Deferred):
+                setattr(self, name, value.resolve())
+                if name == "his":
+                    self.his.start()  # type: ignore[union-attr]  # the outbox delivery thread
+
+    def abandon_deferred(self) -> None:
+        """The kiosk stops before `complete()` ran: parts not built yet never will be, and
+        workers waiting for them stop waiting (they get an error)."""
+        for name in ("printer", "printing", "catalog", "his", "facilities"):
+            value = getattr(self, name)
+            if isinstance(value, Deferred):
+                value.close()
+        gate = self.extras.get("deferred_gate")
+        if gate is not None:
+            gate.set()
+
     def close(self) -> None:
+        self.abandon_deferred()
         for device in [self.card_reader, self.camera, *self.scanners]:
             if device is not None:
                 try:
@@ -164,6 +196,8 @@ class Services:
             self.queue,
             self.catalog,
         ):
+            if isinstance(closable, Deferred):
+                closable = closable.built()  # never built: nothing to close
             close = getattr(closable, "close", None)
             if close is None:
                 continue
@@ -352,11 +386,28 @@ def build_services(
     catalog: CatalogService | _Build = FROM_CONFIG,
     speaker: Speaker | None | _Build = FROM_CONFIG,
     his: HisAdapter | _Build = FROM_CONFIG,
+    deferred: bool = False,
 ) -> Services:
     """Builds every backend the configuration names, except those handed in.
 
     Raises on a broken configuration; what was built before the failure is closed again.
+    With `deferred` (the kiosk window, so its start screen paints first) the queue database,
+    printer, catalog, HIS and facility names are left for `Services.complete()`: the queue
+    is a handle that has not started connecting ("starting"), the others `Deferred`.
     """
+    if deferred:
+        return _build_deferred(
+            config,
+            card_reader=card_reader,
+            camera=camera,
+            scanners=scanners,
+            printer=printer,
+            insurance=insurance,
+            queue=queue,
+            catalog=catalog,
+            speaker=speaker,
+            his=his,
+        )
     built: list[Any] = []
 
     def make(value: Any, build: Any) -> Any:
@@ -394,6 +445,66 @@ def build_services(
             for name in ("stop", "close"):
                 method = getattr(part, name, None)
                 if method is not None:
+                    try:
+                        method()
+                    except Exception:
+                        log.exception("closing %s after a failed start failed", type(part).__name__)
+        raise
+    return services
+
+
+def _build_deferred(config: KioskConfig, **parts: Any) -> Services:
+    """`build_services(deferred=True)`: devices, insurance and speech now (cheap, and a broken
+    device configuration still stops the start), the rest as `Deferred`."""
+    from kiosk.queue.lazy import QueueHandle
+
+    _data_dir(config)
+    built: list[Any] = []
+    gate = threading.Event()  # opened by Services.complete()
+
+    def later(build: Any, name: str) -> Deferred:
+        return Deferred(build, name, gate)
+
+    def given(name: str, build: Any) -> Any:
+        value = parts[name]
+        if value is not FROM_CONFIG:
+            return value
+        part = build()
+        built.append(part)
+        return part
+
+    def facilities() -> Any:
+        from kiosk.insurance.facilities import FacilityDirectory
+
+        return FacilityDirectory.load(config.data_path)
+
+    adapter = parts["his"]
+    try:
+        queue_ = given("queue", lambda: QueueHandle(config))
+        printer_ = given("printer", lambda: later(lambda: build_printer(config), "printer"))
+        services = Services(
+            config=config,
+            card_reader=given("card_reader", lambda: build_card_reader(config)),
+            camera=given("camera", lambda: build_camera(config)),
+            scanners=given("scanners", lambda: build_scanners(config)),
+            printer=printer_,
+            insurance=given("insurance", lambda: build_insurance(config)),
+            queue=queue_,
+            catalog=given("catalog", lambda: later(lambda: build_catalog(config), "catalog")),
+            printing=later(lambda: build_printing(queue_, resolved(printer_)), "printing"),  # type: ignore[arg-type]
+            speaker=given("speaker", lambda: build_speaker(config)),
+            his=later(  # type: ignore[arg-type]
+                lambda: build_his(config, queue_, None if adapter is FROM_CONFIG else adapter),
+                "his",
+            ),
+        )
+        services.facilities = later(facilities, "facilities")
+        services.extras["deferred_gate"] = gate
+    except BaseException:
+        for part in reversed(built):
+            for name in ("stop", "close"):
+                method = getattr(part, name, None)
+                if method is not None and not isinstance(part, Deferred):
                     try:
                         method()
                     except Exception:

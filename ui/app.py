@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,10 +20,12 @@ from kiosk.config import KioskConfig
 from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
 from ui.mainwindow import MainWindow
-from ui.screens.prices import PricesScreen
 from ui.theme import Theme, apply_theme, density_for, load_fonts, stylesheet, use_theme
 from ui.widgets.common import apply_density
 from ui.workers import Workers
+
+if TYPE_CHECKING:
+    from ui.screens.prices import PricesScreen
 
 log = logging.getLogger(__name__)
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "assets" / "translations"
@@ -98,6 +100,7 @@ class KioskApp:
             self.panel.deleteLater()
         self.window.close()
         self.window.deleteLater()
+        self.services.abandon_deferred()  # no worker waits for parts that were never built
         self.workers.shutdown()
         if self.speaker is not None:
             self.speaker.close()
@@ -122,18 +125,22 @@ def build_app(
     services: Services | None = None,
     size: tuple[int, int] | None = None,
     attach_devices: bool = True,
+    deferred: bool = False,
 ) -> KioskApp:
     """The whole kiosk, laid out for a screen of `size` (width, height) when given (the
     design size otherwise; `KioskApp.fit_screen` changes it later); `attach_devices=False`
     leaves the devices stopped (`kiosk run` starts them once the start screen is painted,
-    see `attach_devices`)."""
+    see `attach_devices`). With `deferred` (`kiosk run`) the queue database, printer,
+    catalog and HIS are built after the first paint on a worker, the screens other than the
+    start screen after it on the GUI thread: `complete_start`."""
     app = ensure_app()
     app.setApplicationName("hospital-kiosk")
     load_fonts()
     theme = Theme(density=density_for(*size) if size else 1.0)
     apply_theme(app, theme)
 
-    services = services or build_services(config)  # tests hand in services built with fakes
+    # tests hand in services built with fakes
+    services = services or build_services(config, deferred=deferred)
     workers = Workers()
     session = Session(services, workers.session_runner())
     workers.follow(lambda: session.generation, lambda: session.step.value)
@@ -181,25 +188,22 @@ def build_app(
         from ui.widgets.camera_view import CameraView
 
         camera_view = CameraView(services.camera)
-    prices = PricesScreen(services.catalog, workers)
     payment = None
     if config.payment.enabled:
         from ui.screens.payment import build_payment_screen
 
         payment = build_payment_screen(services, workers)
-    window = MainWindow(session, camera_view, prices, payment_screen=payment)
+    window = MainWindow(session, camera_view, None, payment_screen=payment, screens_later=True)
     if theme.density != 1.0:
         apply_density(window, theme.density)
     if size:
         window.setFixedSize(*size)
-    prices.closed.connect(session.back)
 
     translator = QTranslator(app)
     kiosk = KioskApp(
         app, config, services, session, workers, bridge, window, None, translator, theme
     )
     window.language_changed.connect(kiosk.set_language)
-    window.language_changed.connect(prices.set_language)
 
     def large_text(on: bool) -> None:
         kiosk.set_theme(kiosk.theme.with_large_text(on))
@@ -213,7 +217,6 @@ def build_app(
 
     window.start.large_text_toggled.connect(large_text)
     window.start.high_contrast_toggled.connect(high_contrast)
-    session.subscribe(_prices_sync(prices))
     if payment is not None:
         payment.closed.connect(session.back)
         window.language_changed.connect(payment.set_language)
@@ -234,37 +237,71 @@ def build_app(
             workers.submit(lambda: reconcile(payment.flow.service), reconciled)
     session.subscribe(_display_reset(kiosk))
     kiosk.set_language(session.language)
-    prices.set_language(session.language)
 
     _wire_speech(kiosk)
-    _wire_privacy_purge(kiosk)
+    if not deferred:
+        _add_screens(kiosk)
+    if not deferred:
+        _wire_privacy_purge(kiosk)
     _wire_admin(kiosk)
-    _wire_out_of_service(kiosk)
+    _wire_out_of_service(kiosk, starting_ok=deferred)
 
     if attach_devices:
         _attach_devices(kiosk)
 
-    # The shipped price list is imported on first start, off the GUI thread.
-    if config.catalog.demo_catalog:
-        from kiosk.catalog.service import DEMO_CATALOG
-
+    if not deferred:
         # Started a moment after the window is up, so it does not compete with the first paint.
-        QTimer.singleShot(
-            1000,
-            window,  # cancelled if the window is gone by then
-            lambda: workers.submit(
-                lambda: services.catalog.ensure_demo(DEMO_CATALOG),
-                lambda _: None,
-                lambda e: log.error("demo catalog import failed: %s", type(e).__name__),
-                pool="catalog",  # the catalog's own thread and connection
-            ),
-        )
+        QTimer.singleShot(1000, window, lambda: _import_demo_catalog(kiosk))
 
     if show_panel if show_panel is not None else config.mode == "demo":
         from ui.simpanel import SimulatorPanel
 
         kiosk.panel = SimulatorPanel(services, session, workers)
     return kiosk
+
+
+def _import_demo_catalog(kiosk: KioskApp) -> None:
+    """The shipped price list is imported on first start, off the GUI thread."""
+    if not kiosk.config.catalog.demo_catalog:
+        return
+    services = kiosk.services
+
+    def work() -> None:
+        from kiosk.catalog.service import DEMO_CATALOG
+
+        services.catalog.ensure_demo(DEMO_CATALOG)
+
+    kiosk.workers.submit(
+        work,
+        lambda _: None,
+        lambda e: log.error("demo catalog import failed: %s", type(e).__name__),
+        pool="catalog",  # the catalog's own thread and connection
+    )
+
+
+def complete_start(kiosk: KioskApp, then: Callable[[], None] | None = None) -> None:
+    """After the first paint of a `build_app(deferred=True)` kiosk: builds the rest of the
+    services on a worker (connects the queue database; the out-of-service cover shows if it
+    is down) and meanwhile the other screens; then, on the GUI thread, the privacy purge, the
+    demo catalog import and `then`.
+    A part that cannot be built stops the kiosk (exit status 1), as it would have at start."""
+
+    def done(_: object) -> None:
+        cover = getattr(kiosk.window, "out_of_service", None)
+        state = getattr(kiosk.services.queue, "state", "up")
+        if cover is not None and state == "starting":  # still connecting after its timeout
+            cover.state_changed.emit(state)
+        _wire_privacy_purge(kiosk)
+        _import_demo_catalog(kiosk)
+        if then is not None:
+            then()
+
+    def failed(exc: BaseException) -> None:
+        log.error("kiosk start failed: %s: %s", type(exc).__name__, exc)
+        kiosk.app.exit(1)
+
+    kiosk.workers.submit(kiosk.services.complete, done, failed)
+    _add_screens(kiosk)
 
 
 def _attach_devices(kiosk: KioskApp) -> None:
@@ -317,9 +354,11 @@ def _wire_admin(kiosk: KioskApp) -> None:
     kiosk.extras["gesture"] = gesture
 
 
-def _wire_out_of_service(kiosk: KioskApp) -> None:
+def _wire_out_of_service(kiosk: KioskApp, starting_ok: bool = False) -> None:
     """While the queue database cannot be reached, the whole window says so (and says it
-    aloud); it comes back by itself when the database does."""
+    aloud); it comes back by itself when the database does. `starting_ok`: a handle that
+    has not begun connecting yet (`deferred`) is not "down" (`complete_start` checks again
+    once it has had its time)."""
     queue: Any = kiosk.services.queue
     if not hasattr(queue, "on_change"):
         return  # a plain QueueService (tests hand one in): it is up or the kiosk did not start
@@ -335,7 +374,7 @@ def _wire_out_of_service(kiosk: KioskApp) -> None:
 
     cover.shown_changed = spoken  # type: ignore[method-assign]
     queue.on_change(cover.state_changed.emit)  # from the handle's thread: queued
-    if queue.state != "up":
+    if queue.state != "up" and not (starting_ok and queue.state == "starting"):
         cover.state_changed.emit(queue.state)
 
 
@@ -379,10 +418,30 @@ def _wire_speech(kiosk: KioskApp) -> None:
     window.volume_button.clicked.connect(cycle_volume)
     window.repeat_button.setVisible(speaker.enabled)
     window.volume_button.setVisible(speaker.enabled)
-    prices = window.prices
-    if prices is not None and hasattr(prices, "listen_requested"):
+    kiosk.extras["say_screen"] = say_screen  # the price screen's "Listen again" too
+
+
+def _add_screens(kiosk: KioskApp) -> None:
+    """The price screen, then every screen but the start screen (`kiosk run`: after the
+    start screen's first paint, see `complete_start`)."""
+    from ui.screens.prices import PricesScreen
+
+    window, session = kiosk.window, kiosk.session
+    if window.prices is not None:
+        return
+    prices = PricesScreen(kiosk.services.catalog, kiosk.workers)
+    window.prices = prices
+    prices.closed.connect(session.back)
+    window.language_changed.connect(prices.set_language)
+    session.subscribe(_prices_sync(prices))
+    prices.set_language(session.language)
+    say_screen = kiosk.extras.get("say_screen")
+    if say_screen is not None and kiosk.speaker is not None:
         prices.listen_requested.connect(say_screen)
-        prices.listen_button.setVisible(speaker.enabled)  # type: ignore[attr-defined]
+        prices.listen_button.setVisible(kiosk.speaker.enabled)
+    window.build_screens()
+    if kiosk.theme.density != 1.0:  # laid out for this screen like the rest of the window
+        apply_density(window, kiosk.theme.density)
 
 
 def _payment_sync(payment: Any) -> Callable[[Session], None]:
@@ -509,6 +568,23 @@ class _FirstPaint(QObject):
             self.then()
 
 
+# Imported by the parts built after the first paint (database, printer, PKI, camera decoding,
+# the staff web app): the startup report says which were loaded at the first paint anyway.
+DEFERRED_MODULES = (
+    "sqlalchemy",
+    "cryptography",
+    "cv2",
+    "zxingcpp",
+    "fastapi",
+    "PIL",
+    "rapidfuzz",
+    "httpx",
+    "kiosk.queue.service",
+    "kiosk.catalog.service",
+    "kiosk.his.service",
+)
+
+
 def _write_startup_report(path: str, t0: float, painted_at: float, window: QWidget) -> None:
     import resource
 
@@ -520,6 +596,7 @@ def _write_startup_report(path: str, t0: float, painted_at: float, window: QWidg
         "window": [window.width(), window.height()],
         "screen": [size.width(), size.height()] if size is not None else None,
         "platform": QApplication.platformName(),
+        "loaded_at_first_paint": sorted(m for m in DEFERRED_MODULES if m in sys.modules),
     }
     Path(path).write_text(json.dumps(report))
 
@@ -541,7 +618,7 @@ def run(
         screen = ensure_app().primaryScreen()
         if screen is not None:
             size = (screen.size().width(), screen.size().height())
-    kiosk = build_app(config, show_panel=False, size=size, attach_devices=False)
+    kiosk = build_app(config, show_panel=False, size=size, attach_devices=False, deferred=True)
     window = kiosk.window
     if config.mode == "kiosk":
         window.showFullScreen()
@@ -558,8 +635,7 @@ def run(
             kiosk.app.quit()
             return
         _attach_devices(kiosk)
-        if config.mode != "kiosk":
-            _open_panel(kiosk)
+        complete_start(kiosk, (lambda: _open_panel(kiosk)) if config.mode != "kiosk" else None)
 
     _FirstPaint(window.start, painted)
     if screenshot:

@@ -137,7 +137,10 @@ class MainWindow(QMainWindow):
         prices_screen: QWidget | None = None,
         parent: QWidget | None = None,
         payment_screen: QWidget | None = None,
+        screens_later: bool = False,
     ) -> None:
+        """`screens_later`: only the start screen now, the others when `build_screens()` is
+        called (`kiosk run`: after the start screen's first paint)."""
         super().__init__(parent)
         self.session = session
         self.setWindowTitle("Kiosk")
@@ -164,41 +167,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.start = StartScreen(session)
-        self.consent = ConsentScreen(session)
-        self.identify = IdentifyScreen(session, camera_view)
-        self.busy = BusyScreen()
-        self.confirm_identity = ConfirmIdentityScreen(session)
-        self.insurance = InsuranceScreen(session)
-        self.appointment = AppointmentScreen(session)
-        self.clinic = ClinicScreen(session)
-        self.priority = PriorityScreen(session)
-        self.confirm = ConfirmScreen(session)
-        self.ticket = TicketScreen(session)
+        self.screens: dict[Step, QWidget] = {Step.START: self.start}
+        self.stack.addWidget(self.start)
+        self._camera_view = camera_view
         self.prices = prices_screen
-        self.screens: dict[Step, QWidget] = {
-            Step.START: self.start,
-            Step.CONSENT: self.consent,
-            Step.IDENTIFY: self.identify,
-            Step.CARD_KEY: self.identify,
-            Step.READING_CARD: self.busy,
-            Step.CHECKING_INSURANCE: self.busy,
-            Step.ISSUING: self.busy,
-            Step.CONFIRM_IDENTITY: self.confirm_identity,
-            Step.INSURANCE_RESULT: self.insurance,
-            Step.CHECKING_APPOINTMENT: self.busy,
-            Step.APPOINTMENT: self.appointment,
-            Step.CHOOSE_CLINIC: self.clinic,
-            Step.CHOOSE_PRIORITY: self.priority,
-            Step.CONFIRM: self.confirm,
-            Step.TICKET: self.ticket,
-        }
-        if prices_screen is not None:
-            self.screens[Step.PRICES] = prices_screen
         self.payment = payment_screen
-        if payment_screen is not None:
-            self.screens[Step.PAYMENT] = payment_screen
-        for screen in dict.fromkeys(self.screens.values()):
-            self.stack.addWidget(screen)
 
         footer = QFrame()
         footer.setProperty("role", "footer")
@@ -250,7 +223,53 @@ class MainWindow(QMainWindow):
         self.idle_timer.setInterval(1000)
         self.idle_timer.timeout.connect(self._tick)
         self.idle_timer.start()
+        if not screens_later:
+            self.build_screens()
         self._on_session(session)
+
+    def build_screens(self) -> None:
+        """Every screen but the start screen (built in `__init__`); once."""
+        if Step.CONSENT in self.screens:
+            return
+        session, camera_view = self.session, self._camera_view
+        prices_screen, payment_screen = self.prices, self.payment
+        self.consent = ConsentScreen(session)
+        self.identify = IdentifyScreen(session, camera_view)
+        self.busy = BusyScreen()
+        self.confirm_identity = ConfirmIdentityScreen(session)
+        self.insurance = InsuranceScreen(session)
+        self.appointment = AppointmentScreen(session)
+        self.clinic = ClinicScreen(session)
+        self.priority = PriorityScreen(session)
+        self.confirm = ConfirmScreen(session)
+        self.ticket = TicketScreen(session)
+        self.screens.update(
+            {
+                Step.CONSENT: self.consent,
+                Step.IDENTIFY: self.identify,
+                Step.CARD_KEY: self.identify,
+                Step.READING_CARD: self.busy,
+                Step.CHECKING_INSURANCE: self.busy,
+                Step.ISSUING: self.busy,
+                Step.CONFIRM_IDENTITY: self.confirm_identity,
+                Step.INSURANCE_RESULT: self.insurance,
+                Step.CHECKING_APPOINTMENT: self.busy,
+                Step.APPOINTMENT: self.appointment,
+                Step.CHOOSE_CLINIC: self.clinic,
+                Step.CHOOSE_PRIORITY: self.priority,
+                Step.CONFIRM: self.confirm,
+                Step.TICKET: self.ticket,
+            }
+        )
+        if prices_screen is not None:
+            self.screens[Step.PRICES] = prices_screen
+        if payment_screen is not None:
+            self.screens[Step.PAYMENT] = payment_screen
+        for screen in dict.fromkeys(self.screens.values()):
+            if screen is not self.start:
+                self.stack.addWidget(screen)
+        if session.step is not Step.START:
+            self.refresh()
 
     @Slot()
     def _tick(self) -> None:

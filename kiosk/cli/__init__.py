@@ -13,10 +13,12 @@ import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
-from kiosk.config import ConfigError, KioskConfig, load_config
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -30,6 +32,8 @@ class CommandRegistry:
 
 def config_from_args(args: argparse.Namespace) -> KioskConfig:
     """The validated configuration named by --config / --data-dir (or their env vars)."""
+    from kiosk.config import load_config
+
     return load_config(getattr(args, "config", None), getattr(args, "data_dir", None))
 
 
@@ -55,7 +59,13 @@ class _Parser(argparse.ArgumentParser):
             _common(self)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# `kiosk run` starts the window: only its own module is imported (the others pull in
+# SQLAlchemy, cryptography, ... and cost about half a second before the first paint).
+_ONLY = {"run": "cmd_run"}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every subcommand, or with `only` (a `cmd_*` module name) that module's alone."""
     parser = _Parser(
         prog="kiosk",
         description="Hospital lobby kiosk: identify, check insurance, prices, queue tickets.",
@@ -76,14 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     registry = CommandRegistry(commands=commands, sim=sim, bench=bench)
     package = importlib.import_module("kiosk.cli")
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
+        if info.name.startswith("cmd_") and only in (None, info.name):
             importlib.import_module(f"kiosk.cli.{info.name}").register(registry)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_ONLY.get(argv[0]) if argv else None)
     args = parser.parse_args(argv)
+    from kiosk.config import ConfigError
+
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:

@@ -19,8 +19,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import DBAPIError
-
 from hardware.status import DeviceStatus
 from kiosk.queue.model import QueueUnavailable
 
@@ -29,7 +27,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_DB_ERRORS = (DBAPIError, OSError, QueueUnavailable)
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    """What means "the database is down" (SQLAlchemy is imported on the handle's thread, not
+    by whoever imports this module: the kiosk's start screen is painted without it)."""
+    from sqlalchemy.exc import DBAPIError
+
+    return (DBAPIError, OSError, QueueUnavailable)
 
 
 class QueueHandle:
@@ -41,12 +45,8 @@ class QueueHandle:
         max_retry_s: float = 30.0,
         probe_s: float = 5.0,
     ) -> None:
-        if factory is None:
-            from kiosk.queue.service import QueueService
-
-            factory = QueueService.from_config
         self.config = config
-        self._factory = factory
+        self._factory = factory  # None: QueueService.from_config (imported on the thread)
         self._service: Any = None
         self._state = "starting"
         self._error = ""
@@ -63,9 +63,14 @@ class QueueHandle:
     @classmethod
     def start(cls, config: KioskConfig, **kwargs: Any) -> QueueHandle:
         handle = cls(config, **kwargs)
-        handle._thread = threading.Thread(target=handle._run, name="queue-connect", daemon=True)
-        handle._thread.start()
+        handle.begin()
         return handle
+
+    def begin(self) -> None:
+        """Starts connecting (a handle built with the constructor is "starting" until then)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="queue-connect", daemon=True)
+            self._thread.start()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -103,12 +108,17 @@ class QueueHandle:
             self._up.set()  # after the listeners: who waited for "up" sees them told
 
     def _run(self) -> None:
+        db_errors = _db_errors()
+        if self._factory is None:
+            from kiosk.queue.service import QueueService
+
+            self._factory = QueueService.from_config
         delay = self._first_retry_s
         while not self._stop.is_set():
             if self._service is None:
                 try:
                     service = self._factory(self.config)
-                except _DB_ERRORS as exc:
+                except db_errors as exc:
                     self._set("down", type(exc).__name__)
                     self._wake.wait(delay)
                     self._wake.clear()
@@ -135,7 +145,7 @@ class QueueHandle:
             raise QueueUnavailable(self._error or "starting")
         try:
             result = getattr(service, name)(*args, **kwargs)
-        except _DB_ERRORS as exc:
+        except _db_errors() as exc:
             self._set("down", type(exc).__name__)
             self._wake.set()
             if isinstance(exc, QueueUnavailable):

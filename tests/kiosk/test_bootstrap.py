@@ -111,3 +111,36 @@ def test_a_failed_build_closes_what_it_built_and_leaves_handed_in_parts(
         build_services(config, card_reader=reader, camera=None, scanners=[])  # type: ignore[arg-type]
     assert _open_fds() == before  # the queue's database and lock file were closed again
     assert reader.calls == []  # the caller still owns what it handed in
+
+
+def test_deferred_services_connect_nothing_until_completed(data_dir: Path) -> None:
+    """`kiosk run`'s services: the queue handle has not begun connecting, the printer,
+    catalog and HIS are not built, until `complete()` (on a worker, after the first paint)."""
+    from kiosk.deferred import Deferred
+
+    services = build_services(_config(data_dir), camera=None, scanners=[], deferred=True)
+    try:
+        assert services.queue.state == "starting"  # type: ignore[attr-defined]
+        for part in (services.printer, services.printing, services.catalog, services.his):
+            assert isinstance(part, Deferred) and part.built() is None
+        services.complete()
+        assert services.queue.state == "up"  # type: ignore[attr-defined]
+        assert not any(
+            isinstance(p, Deferred)
+            for p in (services.printer, services.printing, services.catalog, services.his)
+        )
+        assert services.printing.printer is services.printer
+        assert services.catalog.categories() is not None
+    finally:
+        services.close()
+
+
+def test_deferred_services_closed_early_never_build_their_parts(data_dir: Path) -> None:
+    from kiosk.deferred import Deferred
+
+    services = build_services(_config(data_dir), camera=None, scanners=[], deferred=True)
+    catalog = services.catalog
+    services.close()
+    assert isinstance(catalog, Deferred) and catalog.built() is None
+    with pytest.raises(RuntimeError, match="closed before it was built"):
+        catalog.resolve()

@@ -11,13 +11,15 @@ import pytest
 
 from kiosk.config import KioskConfig
 from tests.support.pgserver import PostgresUnavailable, TempPostgres, find_bindir
-from ui.app import build_app
+from ui.app import build_app, complete_start
 
 pytestmark = [pytest.mark.gui, pytest.mark.faults, pytest.mark.postgres]
 
 
 @pytest.mark.leaks_ok  # the queue handle's retry thread ends with the kiosk, after teardown
-def test_kiosk_starts_out_of_service_and_recovers(demo_config, qtbot, tmp_path: Path):
+@pytest.mark.parametrize("deferred", [False, True], ids=["connect-first", "kiosk-run"])
+def test_kiosk_starts_out_of_service_and_recovers(demo_config, qtbot, tmp_path: Path, deferred):
+    """`kiosk-run`: as `kiosk run` starts, connecting after the first paint."""
     try:
         find_bindir()
     except PostgresUnavailable as exc:
@@ -32,11 +34,13 @@ def test_kiosk_starts_out_of_service_and_recovers(demo_config, qtbot, tmp_path: 
         config.catalog.demo_catalog = False
         config.accessibility.speech = False
         started = time.monotonic()
-        kiosk = build_app(config, show_panel=False)
+        kiosk = build_app(config, show_panel=False, deferred=deferred)
         try:
             kiosk.window.resize(1366, 768)
             kiosk.window.show()
             qtbot.waitExposed(kiosk.window)
+            if deferred:
+                complete_start(kiosk)
             cover = kiosk.window.out_of_service  # type: ignore[attr-defined]
             qtbot.waitUntil(cover.isVisible, timeout=10000)
             assert time.monotonic() - started < 15

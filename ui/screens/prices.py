@@ -11,6 +11,8 @@ for the life of the window; never on the GUI thread); only the newest answer is 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,13 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalog.models import CatalogItem, Category
-from kiosk.catalog.service import CatalogService
 from kiosk.insurance.benefits import CostEstimate, estimate_cost, format_vnd
 from kiosk.text import Text
 from ui.screens.base import PortraitFlip
 from ui.widgets.common import FitScroll, TileGrid
 from ui.widgets.keyboard import OnScreenKeyboard
 from ui.workers import Workers
+
+if TYPE_CHECKING:  # the service (SQLAlchemy, rapidfuzz) is imported after the first paint
+    from kiosk.catalog.service import CatalogService
 
 SEARCH_LIMIT = 50
 BROWSE_LIMIT = 200
