@@ -85,7 +85,15 @@ def test_each_screen_is_said_whole_in_order(kiosk, qtbot):
     kiosk.services.card_reader.insert("binh-over-75")  # type: ignore[union-attr]
     wait_step(qtbot, kiosk, Step.CONSENT)  # the personal-data notice first, said too
     settle(qtbot)
-    assert window.consent.title.text() in voice.last()
+    notice = voice.last()  # the title, what is processed and why, the question, both answers
+    assert in_order(
+        notice,
+        window.consent.title.text(),
+        "Họ tên",
+        "Bạn có đồng ý",
+        "Không đồng ý, chỉ lấy số",
+        "Tôi đồng ý",
+    ), notice
     click(qtbot, window, "consent_accept")
     wait_step(qtbot, kiosk, Step.CARD_KEY)
     settle(qtbot)
