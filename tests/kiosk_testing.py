@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from kiosk.config import KioskConfig
 from kiosk.session import Step
-from ui.app import KioskApp
+from ui.app import KioskApp, build_app
 
 
 def click(qtbot, window: QWidget, name: str) -> None:
@@ -69,3 +70,16 @@ def finish_journey(qtbot, kiosk: KioskApp, clinic: str = "noi") -> str:
     click(qtbot, window, "confirm_button")
     wait_step(qtbot, kiosk, Step.TICKET)
     return text_of(window, "ticket_number")
+
+
+def shown_kiosk(qtbot, demo_config: KioskConfig) -> KioskApp:
+    """The whole kiosk in its real window (no demo catalog import, no voice, no panel),
+    shown at 1600x900 and exposed; the caller closes it."""
+    config = demo_config.model_copy(deep=True)
+    config.catalog.demo_catalog = False
+    config.accessibility.speech = False
+    app = build_app(config, show_panel=False)
+    app.window.resize(1600, 900)
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    return app

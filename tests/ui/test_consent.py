@@ -11,11 +11,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kiosk_testing import click, finish_journey, start_journey, text_of, type_id, wait_step
+from kiosk_testing import (
+    click,
+    finish_journey,
+    shown_kiosk,
+    start_journey,
+    text_of,
+    type_id,
+    wait_step,
+)
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from kiosk.session import Step
-from ui.app import KioskApp, build_app
+from ui.app import KioskApp
 
 pytestmark = pytest.mark.gui
 
@@ -24,13 +32,7 @@ AN, AN_ID = "an-adult", "001090123456"
 
 @pytest.fixture
 def kiosk(demo_config, qtbot) -> Iterator[KioskApp]:
-    config = demo_config.model_copy(deep=True)
-    config.catalog.demo_catalog = False
-    config.accessibility.speech = False
-    app = build_app(config, show_panel=False)
-    app.window.resize(1600, 900)
-    app.window.show()
-    qtbot.waitExposed(app.window)
+    app = shown_kiosk(qtbot, demo_config)
     yield app
     app.close()
 

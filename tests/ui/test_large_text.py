@@ -6,26 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from kiosk_testing import click, start_journey, wait_step
+from kiosk_testing import click, shown_kiosk, start_journey, wait_step
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel
 
 from kiosk.session import Step
-from ui.app import KioskApp, build_app
+from ui.app import KioskApp
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def kiosk(demo_config, qtbot) -> Iterator[KioskApp]:
-    config = demo_config.model_copy(deep=True)
-    config.catalog.demo_catalog = False
-    config.accessibility.speech = False
-    app = build_app(config, show_panel=False)
-    app.window.resize(1600, 900)
-    app.window.show()
-    qtbot.waitExposed(app.window)
+    app = shown_kiosk(qtbot, demo_config)
     yield app
     app.close()
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from kiosk_testing import click, wait_step
+from kiosk_testing import click, shown_kiosk, wait_step
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from kiosk.demo import bhyt_payload, cccd_payload
 from kiosk.session import Step
-from ui.app import KioskApp, build_app
+from ui.app import KioskApp
 
 pytestmark = pytest.mark.gui
 
@@ -42,13 +42,7 @@ class TapCounter(QObject):
 
 @pytest.fixture
 def kiosk(demo_config, qtbot) -> Iterator[KioskApp]:
-    config = demo_config.model_copy(deep=True)
-    config.catalog.demo_catalog = False
-    config.accessibility.speech = False
-    app = build_app(config, show_panel=False)
-    app.window.resize(1600, 900)
-    app.window.show()
-    qtbot.waitExposed(app.window)
+    app = shown_kiosk(qtbot, demo_config)
     counter = TapCounter()
     QApplication.instance().installEventFilter(counter)  # type: ignore[union-attr]
     app.extras["taps"] = counter
