@@ -7,7 +7,8 @@ Findings:
 - "overlap": two visible interactive widgets of the same parent that cover each other (a
   layout squeezed below its minimum stacks its buttons);
 - "clipped": a visible label or button whose text needs more room than its contents rectangle
-  (word-wrapped to its width when the label wraps);
+  (word-wrapped to its width when the label wraps), or a widget that paints its own text
+  (the camera preview's caption) and says through `painted_text_problem()` that it cannot fit;
 - "scrolls": a scroll area made to show its content whole (`FitScroll` without `long_list`)
   that needs its scroll bar: on a supported size only long lists may scroll.
 
@@ -153,6 +154,9 @@ def check_fit(window: QWidget, screen: str) -> list[Finding]:
                 findings.append(
                     Finding(screen, "clipped", _name(widget), widget.text()[:40], problem)
                 )
+        painted = getattr(widget, "painted_text_problem", None)
+        if callable(painted) and (problem := painted()):
+            findings.append(Finding(screen, "clipped", _name(widget), "(painted caption)", problem))
         if (
             isinstance(widget, QAbstractScrollArea)
             and widget.property("must_fit")

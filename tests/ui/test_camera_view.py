@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QWidget
 
 from hardware.codereader.config import CameraConfig
 from hardware.codereader.simulated import SimulatedCamera
@@ -85,3 +87,23 @@ def test_gui_stall_measurement_runs(qtbot):
     assert result["payloads_shown"] - 1 <= result["codes"] <= result["payloads_shown"]
     assert result["max_stall_ms"] >= result["median_stall_ms"] >= 0
     assert result["baseline_max_stall_ms"] >= 0
+
+
+def test_the_painted_caption_shrinks_to_fit_and_the_checker_sees_when_it_cannot(qtbot):
+    from ui.fitcheck import check_fit
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(600, 300)
+    view = CameraView(SimulatedCamera(CameraConfig()), window)
+    view.setFixedSize(560, 260)
+    window.show()
+    qtbot.waitExposed(window)
+    view._stale = True  # "camera not available", painted across the middle
+    assert view.painted_text_problem() is None
+    font, band, fits = view._caption_layout(QRectF(view.rect()), view._unavailable, True)
+    assert fits and band.width() == view.width() and band.height() <= 0.45 * view.height()
+    view._unavailable = " ".join(["Một câu thật dài không thể vừa trong khung nhỏ này."] * 12)
+    problem = view.painted_text_problem()
+    assert problem is not None and "16 px" in problem  # shrunk to the smallest size first
+    assert any(f.kind == "clipped" and "camera_view" in f.widget for f in check_fit(window, "cam"))

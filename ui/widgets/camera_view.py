@@ -17,8 +17,17 @@ import statistics
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QRect, QRectF, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from hardware.codereader.base import Camera
@@ -27,6 +36,9 @@ if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, after the first
     import numpy as np
 
 NO_FRAME_AFTER_MS = 2000  # show "camera not available" after this long without a frame
+CAPTION_MIN_PX = 16  # the caption's font shrinks to this before it may be cut
+CAPTION_PAD_PX = 16
+CAPTION_FLAGS = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
 
 
 class CameraView(QWidget):
@@ -182,20 +194,55 @@ class CameraView(QWidget):
     def _draw_text(self, painter: QPainter, area: QRectF, text: str, centre: bool) -> None:
         if not text:
             return
-        font = QFont(self.font())
-        font.setPixelSize(max(20, min(32, int(area.height() / 14))))
-        font.setBold(True)
+        font, band, _ = self._caption_layout(area, text, centre)
         painter.setFont(font)
-        band_h = font.pixelSize() * (4.0 if centre else 2.2)
-        band = (
-            QRectF(area.left(), area.center().y() - band_h / 2, area.width(), band_h)
-            if centre
-            else QRectF(area.left(), area.bottom() - band_h, area.width(), band_h)
-        )
         painter.fillRect(band, QColor(0, 0, 0, 170))
         painter.setPen(QColor("#FFFFFF"))
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(band.adjusted(16, 0, -16, 0), int(flags), text)
+        painter.drawText(band.adjusted(CAPTION_PAD_PX, 0, -CAPTION_PAD_PX, 0), CAPTION_FLAGS, text)
+
+    def _caption_layout(self, area: QRectF, text: str, centre: bool) -> tuple[QFont, QRectF, bool]:
+        """The caption's font and band: as wide as the widget (the picture is often narrower),
+        at the foot of the picture (or centred when there is none), the font shrunk until the
+        wrapped text fits in at most 45 % of the picture's height. The flag says whether it fit
+        even at the smallest size (`painted_text_problem` reports it to the layout checker)."""
+        font = QFont(self.font())
+        font.setBold(True)
+        width = max(1, self.width() - 2 * CAPTION_PAD_PX)
+        size = max(CAPTION_MIN_PX, min(32, int(area.height() / 14)))
+        limit = area.height() * 0.45
+        while True:
+            font.setPixelSize(size)
+            needed = QFontMetrics(font).boundingRect(
+                QRect(0, 0, width, 10_000), CAPTION_FLAGS, text
+            )
+            band_h = max(needed.height() + size * 0.6, size * (4.0 if centre else 2.2))
+            fits = needed.width() <= width and band_h <= limit
+            if fits or size <= CAPTION_MIN_PX:
+                break
+            size -= 2
+        band_h = min(band_h, area.height())
+        top = area.center().y() - band_h / 2 if centre else area.bottom() - band_h
+        return font, QRectF(0, top, self.width(), band_h), fits
+
+    def painted_text_problem(self) -> str | None:
+        """What `ui/fitcheck.py` cannot see in a label: the caption this widget paints, if it
+        does not fit at its smallest size on the current screen."""
+        if self._image is not None:
+            w, h = self._image.width(), self._image.height()
+            area = QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+            text, centre = self._hint, False
+        else:
+            area, text, centre = QRectF(self.rect()), self._unavailable, True
+            if not self._stale:
+                return None
+        if not text:
+            return None
+        font, band, fits = self._caption_layout(area, text, centre)
+        return (
+            None
+            if fits
+            else f"caption needs more than {band.height():.0f} px at {font.pixelSize()} px"
+        )
 
 
 def _sample_event_loop(seconds: float, interval_ms: int = 5) -> tuple[list[float], float]:
