@@ -13,9 +13,11 @@ import time
 from pathlib import Path
 
 from kiosk.cli import CommandRegistry, config_from_args
+from kiosk.memory import limit_malloc_arenas
 
 
 def _run(args: argparse.Namespace) -> int:
+    limit_malloc_arenas()  # before any thread: an all-day process (kiosk/memory.py)
     config = config_from_args(args)
     if args.demo:
         config = config.model_copy(update={"mode": "demo"})
