@@ -6,6 +6,9 @@ keypad, price lookups, a patient who walks away (idle countdown, then the wipe) 
 that runs out of paper (ticket shown, then printed again). Every journey goes through the
 session's public methods, the same ones the screens' buttons call, and waits for the window to
 show each step; devices report on their own threads, through the bridge, as in the lobby.
+The typed-ID, CCCD-QR, walk-away and paper-out patients are new ones every time (synthetic
+people, kiosk.identity.samples), so tickets pile up in the queue database as they do over a
+day; the chip-card and BHYT patients are the demo people, who get their ticket of the day again.
 
 Every `every` journeys it samples what a leak would show: RSS, open file descriptors (and those
 on SQLite files), threads, live QObjects (the app's and every top-level widget's children, plus
@@ -29,6 +32,7 @@ import contextlib
 import ctypes
 import gc
 import os
+import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -39,6 +43,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.demo import _gateway_cards, bhyt_payload, cccd_payload
+from kiosk.identity import samples
 from kiosk.session import Step
 from ui.app import KioskApp
 
@@ -57,6 +62,10 @@ MIX = (
     "qr_cccd",
 )
 KINDS = tuple(sorted(set(MIX)))
+# a new patient each time (a synthetic, consistent person: kiosk.identity.samples), so the day's
+# tickets pile up as in a lobby; the chip card and BHYT journeys need the demo people (their
+# chips and gateway cards), who come back and get their ticket of the day again
+NEWCOMERS = frozenset({"keypad", "qr_cccd", "idle", "printer_fault"})
 
 
 class SoakError(RuntimeError):
@@ -156,7 +165,7 @@ def growth(first: Sample, last: Sample) -> dict[str, float]:
 class Driver:
     """Plays journeys on one running kiosk (built by `ui.app.build_app`, window shown)."""
 
-    def __init__(self, kiosk: KioskApp, timeout_s: float = 20.0) -> None:
+    def __init__(self, kiosk: KioskApp, timeout_s: float = 20.0, seed: int = 12) -> None:
         self.kiosk = kiosk
         self.session = kiosk.session
         self.timeout_s = timeout_s
@@ -177,6 +186,7 @@ class Driver:
         base = time.monotonic
         self.session.clock = lambda: base() + self.offset
         self.count = 0
+        self.rng = random.Random(seed)
 
     # -- waiting, with the real event loop --------------------------------------------------
 
@@ -214,7 +224,11 @@ class Driver:
 
     def journey(self, kind: str) -> None:
         self.count += 1
-        person = self.people[self.count % len(self.people)]
+        if kind in NEWCOMERS:
+            newcomer = samples.random_person(self.rng)
+            person = {"id": newcomer.citizen_id, "cccd": samples.cccd_payload(newcomer)}
+        else:
+            person = self.people[self.count % len(self.people)]
         getattr(self, f"_{kind}")(person)
         self.at(Step.START)
 
@@ -245,7 +259,7 @@ class Driver:
         self.session.finish()
 
     def _qr_cccd(self, person: dict[str, Any]) -> None:
-        self._qr(cccd_payload(person))
+        self._qr(person.get("cccd") or cccd_payload(person))
 
     def _qr_bhyt(self, person: dict[str, Any]) -> None:
         if not self.insured:

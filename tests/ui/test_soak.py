@@ -2,7 +2,8 @@
 threads and live QObjects stay flat after the first cycles.
 
 Fast journeys only (typed ID, prices, a printer fault, a walk-away, a CCCD QR; `kiosk bench
-soak` adds the chip card and speech); the leak once was one connection and two fds per patient.
+soak` adds the chip card and speech), most of them new patients with new tickets; the leak once
+was one connection and two fds per patient.
 A journey costs about 0.1 s of CPU: the kiosk's own work (screens, the ticket rendered and
 "printed" by the simulated printer, the queue database), nothing waits for a timer. The
 simulated camera films at 10 frames per second instead of 30 (it decodes every frame, on its
