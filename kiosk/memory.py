@@ -2,10 +2,11 @@
 
 glibc gives threads their own malloc arenas (up to 8 per core). The kiosk's pool threads
 (card, gateway, tickets, camera, speech, ...) each allocate and free in theirs, and every arena
-keeps its own free memory: measured with `kiosk bench soak` (2 cores, 16 arenas allowed),
-about 100 MB stayed free but resident across the arenas, and RSS wandered between 307 and
-342 MB from one sample to the next, the same journeys with the same memory in use. With two
-arenas the free part stays near 40 MB and RSS within 289-301 MB, at the same CPU time.
+keeps its own free memory. Measured with `kiosk bench soak` (2 cores, so 16 arenas allowed):
+60-120 MB stayed free in the arenas, part of it resident, and RSS wandered between 317 and
+340 MB after journey 200 (the same journeys, 90 MB in use). With two arenas: 36-59 MB free,
+RSS 286-307 MB, peak 358 MB instead of 389, at the same CPU time. (A fixed mmap threshold
+steadied RSS further but cost 8 % more CPU: rejected.)
 
 MALLOC_ARENA_MAX in the environment (set by whoever starts the process) wins: glibc has read
 it at start-up and it is left alone here.
