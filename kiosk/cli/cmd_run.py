@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli import CommandRegistry, config_from_args
+from kiosk.memory import limit_malloc_arenas
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 def _run(args: argparse.Namespace) -> int:
     """The start screen is painted from what kiosk.start_config reads; the configuration is
     validated after (ui.launch): a rejected one shows "out of service" and is logged."""
+    limit_malloc_arenas()  # before any thread: an all-day process (kiosk/memory.py)
     from dataclasses import replace
 
     from kiosk.start_config import read_start_config
