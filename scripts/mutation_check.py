@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [
         m
         for m in MUTANTS
-        if args.k.lower() in m.name.lower() and (args.postgres or "postgres" not in m.markers)
+        if args.k.lower() in m.name.lower() and (args.postgres or m.markers != "postgres")
     ]
     with tempfile.TemporaryDirectory(prefix="kiosk-mutants-") as tmp:
         copy = Path(tmp) / "repo"
