@@ -8,9 +8,7 @@ the key and the problem; nothing starts half configured.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,23 +31,21 @@ from kiosk.insurance.config import InsuranceConfig
 from kiosk.payment.config import PaymentConfig
 from kiosk.privacy.config import PrivacyConfig
 from kiosk.queue.config import ClinicConfig, QueueSettings, StorageConfig, default_clinics
+from kiosk.start_config import ENV_CONFIG as ENV_CONFIG
+from kiosk.start_config import ENV_DATA_DIR as ENV_DATA_DIR
+from kiosk.start_config import HOSPITAL_NAME_EN, HOSPITAL_NAME_VI, read_raw
+from kiosk.start_config import ConfigError as ConfigError  # raised here, defined there
 from kiosk.text import Text
 
-ENV_CONFIG = "KIOSK_CONFIG"
-ENV_DATA_DIR = "KIOSK_DATA_DIR"
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; the message names the key and the problem."""
 
 
 class HospitalConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name_vi: str = "Bệnh viện Đa khoa Minh Tâm"
-    name_en: str = "Minh Tam General Hospital"
+    name_vi: str = HOSPITAL_NAME_VI
+    name_en: str = HOSPITAL_NAME_EN
     code: str = Field(
         "01001", pattern=r"^\d{5}$", description="5-digit facility code (maDKBD form without dash)"
     )
@@ -156,22 +152,7 @@ def load_config(path: str | Path | None = None, data_dir: str | Path | None = No
     `path` falls back to $KIOSK_CONFIG, then to defaults (no file); `data_dir` overrides the
     file's data_dir and falls back to $KIOSK_DATA_DIR.
     """
-    path = path or os.environ.get(ENV_CONFIG) or None
-    raw: dict[str, Any] = {}
-    where = "defaults"
-    if path:
-        where = str(path)
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{where}: file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{where}: cannot read ({exc})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{where}: not valid TOML ({exc})") from None
-    data_dir = data_dir or os.environ.get(ENV_DATA_DIR) or None
-    if data_dir:
-        raw["data_dir"] = str(data_dir)
+    where, raw = read_raw(path, data_dir)
     try:
         return KioskConfig.model_validate(raw)
     except ValidationError as exc:

@@ -105,31 +105,31 @@ MUTANTS = [
     ),
     Mutant(
         "idle: countdown twice as long",
-        "kiosk/session.py",
-        "if now - self.countdown_started >= self.config.idle.countdown_s:",
-        "if now - self.countdown_started >= 2 * self.config.idle.countdown_s:",
+        "kiosk/session/idle.py",
+        "if now - session.countdown_started >= config.idle.countdown_s:",
+        "if now - session.countdown_started >= 2 * config.idle.countdown_s:",
         ("tests/kiosk/test_session.py",),
     ),
     Mutant(
         "idle: a hung step is never abandoned",
-        "kiosk/session.py",
-        "if now - self.busy_since >= limit:",
+        "kiosk/session/idle.py",
+        "if now - session.busy_since >= limit:",
         "if False:",
         ("tests/kiosk/test_session.py",),
     ),
     Mutant(
         "wipe: the old identity stays registered for masking",
-        "kiosk/session.py",
+        "kiosk/session/flow.py",
         "        language = self.config.default_language\n        self._unregister()\n",
         "        language = self.config.default_language\n",
         ("tests/kiosk/test_session.py", "tests/kiosk/test_logging.py"),
     ),
     Mutant(
         "wipe: a late card read reaches the next patient",
-        "kiosk/session.py",
-        "    def _card_read(self, generation: int, card: CardData) -> None:\n"
-        "        if generation != self._generation:\n            return\n",
-        "    def _card_read(self, generation: int, card: CardData) -> None:\n",
+        "kiosk/session/identify.py",
+        "def _card_read(session: Session, generation: int, card: CardData) -> None:\n"
+        "    if generation != session.generation:\n        return\n",
+        "def _card_read(session: Session, generation: int, card: CardData) -> None:\n",
         ("tests/kiosk/test_session.py",),
     ),
     Mutant(
@@ -218,8 +218,8 @@ MUTANTS = [
     ),
     Mutant(
         "insurance: unverified_action ignored when the checker raises",
-        "kiosk/session.py",
-        "not_verified(self.config.insurance.unverified_action)",
+        "kiosk/session/insurance.py",
+        "not_verified(session.config.insurance.unverified_action)",
         "not_verified()",
         ("tests/kiosk/test_bootstrap.py", "tests/kiosk/test_session.py"),
     ),
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [
         m
         for m in MUTANTS
-        if args.k.lower() in m.name.lower() and (args.postgres or "postgres" not in m.markers)
+        if args.k.lower() in m.name.lower() and (args.postgres or m.markers != "postgres")
     ]
     with tempfile.TemporaryDirectory(prefix="kiosk-mutants-") as tmp:
         copy = Path(tmp) / "repo"

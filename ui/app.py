@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.bootstrap import Services, build_services
 from kiosk.config import KioskConfig
 from kiosk.session import Session, Step
 from ui.bridges import DeviceBridge
+from ui.language import use_language
+from ui.launch import ensure_app
 from ui.mainwindow import MainWindow
 from ui.theme import Theme, apply_theme, density_for, load_fonts, stylesheet, use_theme
 from ui.widgets.common import apply_density
@@ -28,7 +25,6 @@ if TYPE_CHECKING:
     from ui.screens.prices import PricesScreen
 
 log = logging.getLogger(__name__)
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "assets" / "translations"
 
 
 @dataclass
@@ -49,12 +45,7 @@ class KioskApp:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def set_language(self, language: str) -> None:
-        self.app.removeTranslator(self.translator)
-        if language != "en" and self.translator.load(str(TRANSLATIONS / f"kiosk_{language}.qm")):
-            self.app.installTranslator(self.translator)
-        QLocale.setDefault(
-            QLocale(QLocale.Language.Vietnamese if language == "vi" else QLocale.Language.English)
-        )
+        use_language(self.app, self.translator, language)
         self.window.refresh()
 
     def set_theme(self, theme: Theme) -> None:
@@ -109,14 +100,6 @@ class KioskApp:
         self.app.removeTranslator(self.translator)
         QLocale.setDefault(QLocale.c())
         self.app.setStyleSheet("")
-
-
-def ensure_app() -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    return app
 
 
 def build_app(
@@ -544,130 +527,8 @@ def _open_panel(kiosk: KioskApp) -> None:
     panel.show()
 
 
-class _FirstPaint(QObject):
-    """Runs `then` once the start screen has been painted for the first time (or after
-    `FALLBACK_MS` if it never is, e.g. under the out-of-service cover)."""
-
-    FALLBACK_MS = 3000
-
-    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self.then, self.done = then, False
-        widget.installEventFilter(self)
-        QTimer.singleShot(self.FALLBACK_MS, self, self._fire)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if not self.done and event.type() == QEvent.Type.Paint:
-            # after this paint has reached the screen, not inside it
-            QTimer.singleShot(0, self, self._fire)
-        return False
-
-    def _fire(self) -> None:
-        if not self.done:
-            self.done = True
-            self.then()
-
-
-# Imported by the parts built after the first paint (database, printer, PKI, camera decoding,
-# the staff web app): the startup report says which were loaded at the first paint anyway.
-DEFERRED_MODULES = (
-    "sqlalchemy",
-    "cryptography",
-    "cv2",
-    "zxingcpp",
-    "fastapi",
-    "PIL",
-    "rapidfuzz",
-    "httpx",
-    "kiosk.queue.service",
-    "kiosk.catalog.service",
-    "kiosk.his.service",
-)
-
-
-def _write_startup_report(path: str, t0: float, painted_at: float, window: QWidget) -> None:
-    import resource
-
-    screen = window.screen()
-    size = screen.size() if screen is not None else None
-    report = {
-        "first_paint_s": painted_at - t0,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "window": [window.width(), window.height()],
-        "screen": [size.width(), size.height()] if size is not None else None,
-        "platform": QApplication.platformName(),
-        "loaded_at_first_paint": sorted(m for m in DEFERRED_MODULES if m in sys.modules),
-    }
-    Path(path).write_text(json.dumps(report))
-
-
-def run(
-    config: KioskConfig,
-    screenshot: str | None = None,
-    exit_after: float | None = None,
-    startup_report: str | None = None,
-    process_start: float | None = None,
-) -> int:
-    size: tuple[int, int] | None = None
-    if config.mode == "kiosk":
-        # under cage: no client-side title bar (it would take 33 px of the screen's height)
-        os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
-    if config.mode == "kiosk":
-        # Exactly the screen's size: the window must never grow to its tallest page (the
-        # compositor would then show only its top-left part), screens lay out for this size.
-        screen = ensure_app().primaryScreen()
-        if screen is not None:
-            size = (screen.size().width(), screen.size().height())
-    kiosk = build_app(config, show_panel=False, size=size, attach_devices=False, deferred=True)
-    window = kiosk.window
-    if config.mode == "kiosk":
-        window.showFullScreen()
-    else:
-        window.resize(1600, 900)
-        window.show()
-
-    def painted() -> None:
-        """The start screen is up: now the devices (threads, OpenCV, zxing) and, for a
-        demo, the tester's panel; with --startup-report, the report and quit."""
-        painted_at = time.time()
-        if startup_report:
-            _write_startup_report(startup_report, process_start or painted_at, painted_at, window)
-            kiosk.app.quit()
-            return
-        _attach_devices(kiosk)
-        complete_start(kiosk, (lambda: _open_panel(kiosk)) if config.mode != "kiosk" else None)
-
-    _FirstPaint(window.start, painted)
-    if screenshot:
-
-        def shoot() -> None:
-            window.grab().save(screenshot)
-            log.info("screenshot written")
-            kiosk.app.quit()
-
-        QTimer.singleShot(int((exit_after or 1) * 1000), shoot)
-    elif exit_after:
-        QTimer.singleShot(int(exit_after * 1000), kiosk.app.quit)
-    if (
-        "QT_QPA_PLATFORM" not in os.environ
-        and not os.environ.get("DISPLAY")
-        and not os.environ.get("WAYLAND_DISPLAY")
-    ):
-        log.warning("no display found; set QT_QPA_PLATFORM=offscreen to run headless")
-    from kiosk.admin.watchdog import notify_ready, notify_stopping, notify_watchdog
-    from kiosk.logging_setup import install_sigterm
-
-    # systemd: SIGTERM quits cleanly; the watchdog is fed from the GUI thread, so a frozen UI
-    # stops feeding it and gets restarted. The 1 s tick also lets Python run signal handlers.
-    uninstall = install_sigterm(lambda: QTimer.singleShot(0, kiosk.app.quit))
-    watchdog = QTimer(kiosk.app)
-    watchdog.timeout.connect(notify_watchdog)
-    watchdog.start(1000)
-    QTimer.singleShot(0, lambda: notify_ready("start screen shown"))
-    try:
-        return kiosk.app.exec()
-    finally:
-        notify_stopping()
-        watchdog.stop()
-        uninstall()
-        kiosk.close()
+def finish_start(kiosk: KioskApp, open_panel: bool) -> None:
+    """`kiosk run`, once the start screen is up: the devices (threads, OpenCV, zxing), the
+    rest of the services and screens (`complete_start`), then for a demo the tester's panel."""
+    _attach_devices(kiosk)
+    complete_start(kiosk, (lambda: _open_panel(kiosk)) if open_panel else None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.queue.model import TZ  # not .service: no SQLAlchemy before the first paint
 from kiosk.session import BUSY_STEPS, Session, Step
 from ui.screens.appointment import AppointmentScreen
 from ui.screens.consent import ConsentScreen
@@ -25,6 +23,7 @@ from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
 from ui.screens.start import StartScreen
 from ui.screens.visit import ClinicScreen, ConfirmScreen, PriorityScreen, TicketScreen
 from ui.widgets.common import apply_density, button, label, sized
+from ui.widgets.header import clock_text, header_bar
 
 log = logging.getLogger(__name__)
 
@@ -151,16 +150,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        header = QFrame()
-        header.setProperty("role", "header")
-        sized(header, height=68)
-        header_row = QHBoxLayout(header)
-        header_row.setContentsMargins(32, 0, 32, 0)
-        self.header_title = label("", "header", wrap=False, name="header_title")
-        self.clock = label("", "header", wrap=False, name="header_clock")
-        header_row.addWidget(self.header_title)
-        header_row.addStretch(1)
-        header_row.addWidget(self.clock)
+        header, self.header_title, self.clock = header_bar()
         layout.addWidget(header)
         self.header = header
 
@@ -273,7 +263,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _tick(self) -> None:
-        self.clock.setText(datetime.now(TZ).strftime("%H:%M  %d/%m/%Y"))
+        self.clock.setText(clock_text())
         self.session.tick()
 
     def _on_session(self, session: Session) -> None:
@@ -348,7 +338,7 @@ class MainWindow(QMainWindow):
         if refresh is not None and screen is not self.payment:  # it follows its own flow
             refresh(session)
         self.header_title.setText(session.config.hospital.name(session.language))
-        self.clock.setText(datetime.now(TZ).strftime("%H:%M  %d/%m/%Y"))
+        self.clock.setText(clock_text())
         step = session.step
         self.footer.setVisible(step not in (Step.START, Step.PRICES, Step.PAYMENT))
         self.back_button.setVisible(

@@ -6,11 +6,22 @@ keypad, price lookups, a patient who walks away (idle countdown, then the wipe) 
 that runs out of paper (ticket shown, then printed again). Every journey goes through the
 session's public methods, the same ones the screens' buttons call, and waits for the window to
 show each step; devices report on their own threads, through the bridge, as in the lobby.
+The typed-ID, CCCD-QR, walk-away and paper-out patients are new ones every time (synthetic
+people, kiosk.identity.samples), so tickets pile up in the queue database as they do over a
+day; the chip-card and BHYT patients are the demo people, who get their ticket of the day again.
 
 Every `every` journeys it samples what a leak would show: RSS, open file descriptors (and those
 on SQLite files), threads, live QObjects (the app's and every top-level widget's children, plus
-the top-level widgets) and child processes (speech). `growth_after(warmup)` compares the last
-sample with the one at `warmup` journeys.
+the top-level widgets), child processes (speech) and glibc's heap (in use, and free but kept by
+the malloc arenas). `growth_after(warmup)` compares the last sample with the one at `warmup`
+journeys.
+
+What grows in the first 200 journeys, measured (tracemalloc, mallinfo2, /proc/self/smaps):
+libraries mapped on first use (OpenCV, zxing, PIL, cryptography, espeak: +45 MB file-backed),
+the simulated printer's last 50 tickets with their page images (38 MB, full by ~60 journeys),
+Python modules imported and source lines cached on first use (+27 MB, flat after ~50),
+QPixmapCache (8.5 MB of its 10 MB limit) and the malloc arenas' free memory (~40 MB with two
+arenas, 60-120 MB with glibc's 16). After that only noise: SQLite's caches hold ~1 MB.
 
 Hand-written: it is the kiosk's own journey script; psutil does the measuring.
 """
@@ -21,6 +32,7 @@ import contextlib
 import ctypes
 import gc
 import os
+import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -31,6 +43,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.demo import _gateway_cards, bhyt_payload, cccd_payload
+from kiosk.identity import samples
 from kiosk.session import Step
 from ui.app import KioskApp
 
@@ -49,6 +62,10 @@ MIX = (
     "qr_cccd",
 )
 KINDS = tuple(sorted(set(MIX)))
+# a new patient each time (a synthetic, consistent person: kiosk.identity.samples), so the day's
+# tickets pile up as in a lobby; the chip card and BHYT journeys need the demo people (their
+# chips and gateway cards), who come back and get their ticket of the day again
+NEWCOMERS = frozenset({"keypad", "qr_cccd", "idle", "printer_fault"})
 
 
 class SoakError(RuntimeError):
@@ -66,6 +83,8 @@ class Sample:
     qobjects: int
     python_objects: int
     children: int
+    heap_in_use_mb: float  # glibc mallinfo2, every arena: what C and Python hold
+    heap_free_mb: float  # free but kept by the arenas (fragmentation); 0 when not glibc
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +97,25 @@ def qobject_count(app: QApplication) -> int:
     for top in app.topLevelWidgets():
         count += 1 + len(top.findChildren(QObject))
     return count
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd")
+        + ("usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")
+    ]
+
+
+def heap_mb() -> tuple[float, float]:
+    """(in use, free) in the malloc arenas, MB (glibc >= 2.33; zeros elsewhere)."""
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return 0.0, 0.0
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return round(info.uordblks / 2**20, 1), round(info.fordblks / 2**20, 1)
 
 
 def _trim() -> None:
@@ -99,6 +137,7 @@ def sample(app: QApplication, journeys: int, started: float) -> Sample:
             continue
         if target.endswith((".db", ".sqlite", ".sqlite3", "-wal", "-shm", "-journal")):
             sqlite += 1
+    in_use, free = heap_mb()
     return Sample(
         journeys=journeys,
         elapsed_s=round(time.monotonic() - started, 1),
@@ -109,6 +148,8 @@ def sample(app: QApplication, journeys: int, started: float) -> Sample:
         qobjects=qobject_count(app),
         python_objects=len(gc.get_objects()),
         children=len(proc.children(recursive=True)),
+        heap_in_use_mb=in_use,
+        heap_free_mb=free,
     )
 
 
@@ -124,7 +165,7 @@ def growth(first: Sample, last: Sample) -> dict[str, float]:
 class Driver:
     """Plays journeys on one running kiosk (built by `ui.app.build_app`, window shown)."""
 
-    def __init__(self, kiosk: KioskApp, timeout_s: float = 20.0) -> None:
+    def __init__(self, kiosk: KioskApp, timeout_s: float = 20.0, seed: int = 12) -> None:
         self.kiosk = kiosk
         self.session = kiosk.session
         self.timeout_s = timeout_s
@@ -145,6 +186,7 @@ class Driver:
         base = time.monotonic
         self.session.clock = lambda: base() + self.offset
         self.count = 0
+        self.rng = random.Random(seed)
 
     # -- waiting, with the real event loop --------------------------------------------------
 
@@ -182,7 +224,11 @@ class Driver:
 
     def journey(self, kind: str) -> None:
         self.count += 1
-        person = self.people[self.count % len(self.people)]
+        if kind in NEWCOMERS:
+            newcomer = samples.random_person(self.rng)
+            person = {"id": newcomer.citizen_id, "cccd": samples.cccd_payload(newcomer)}
+        else:
+            person = self.people[self.count % len(self.people)]
         getattr(self, f"_{kind}")(person)
         self.at(Step.START)
 
@@ -213,7 +259,7 @@ class Driver:
         self.session.finish()
 
     def _qr_cccd(self, person: dict[str, Any]) -> None:
-        self._qr(cccd_payload(person))
+        self._qr(person.get("cccd") or cccd_payload(person))
 
     def _qr_bhyt(self, person: dict[str, Any]) -> None:
         if not self.insured:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,21 +72,22 @@ class _Relay(QObject):
     delivered = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(
-        self, job_id: int, pool: str, generation: int | None, work: Callable[[], Any], relay: _Relay
-    ) -> None:
-        super().__init__()
-        self.job_id, self.pool, self.generation = job_id, pool, generation
-        self.work, self.relay = work, relay
+def _job(
+    job_id: int, pool: str, generation: int | None, work: Callable[[], Any], relay: _Relay
+) -> Callable[[], None]:
+    """The callable a pool thread runs. A plain callable, not a QRunnable subclass: PySide6
+    6.11 keeps about 1 % of Python QRunnable subclasses alive after their C++ side is deleted
+    (measured by the soak: 0.18 objects per journey); a callable leaves none."""
+    holder = [work]
 
-    def run(self) -> None:  # a pool thread
+    def run() -> None:  # a pool thread
         try:
-            value, failed = self.work(), False
+            value, failed = holder.pop()(), False  # the closure (patient data) is dropped here
         except BaseException as exc:  # reported to the GUI thread, never lost  # noqa: BLE001
             value, failed = exc, True
-        self.work = None  # type: ignore[assignment]  # drop the closure (patient data) here
-        self.relay.delivered.emit(Outcome(self.job_id, self.pool, self.generation, value, failed))
+        relay.delivered.emit(Outcome(job_id, pool, generation, value, failed))
+
+    return run
 
 
 class Workers(QObject):
@@ -140,7 +141,7 @@ class Workers(QObject):
         self._next_id += 1
         job_id = self._next_id
         self._callbacks[job_id] = (done, failed or _log_failure)
-        self.pool(pool).start(_Job(job_id, pool, generation, work, self._relay))
+        self.pool(pool).start(_job(job_id, pool, generation, work, self._relay))
         return job_id
 
     def session_runner(self) -> Callable[..., None]:

@@ -73,7 +73,10 @@ def plain_load(paths: list[Path], db_path: Path) -> Timing:
 
 IMPORT_SCRIPT = """
 import resource, sys, time
+from kiosk.catalog import staging, store
 from kiosk.catalog.service import CatalogService
+if len(sys.argv) > 4:  # the SQLite caches (KB), smaller so that anything else shows
+    store.CACHE_KB = staging.TEMP_CACHE_KB = int(sys.argv[4])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 catalog = CatalogService(sys.argv[1])
 t0 = time.perf_counter()
@@ -99,16 +102,18 @@ class MemoryRun:
 
 
 def import_in_subprocess(
-    db_path: Path, csv_path: Path, kind: str, pythonpath: str = ""
+    db_path: Path, csv_path: Path, kind: str, pythonpath: str = "", cache_kb: int = 0
 ) -> MemoryRun:
-    """Imports a file in a fresh interpreter and reports its peak RSS (ru_maxrss) growth."""
+    """Imports a file in a fresh interpreter and reports its peak RSS (ru_maxrss) growth;
+    `cache_kb` replaces the size of SQLite's page caches (main and temp)."""
     import os
 
     # this tree's kiosk package, not whichever one the interpreter has installed
     here = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=pythonpath or here)
     out = subprocess.run(
-        [sys.executable, "-c", IMPORT_SCRIPT, str(db_path), str(csv_path), kind],
+        [sys.executable, "-c", IMPORT_SCRIPT, str(db_path), str(csv_path), kind]
+        + ([str(cache_kb)] if cache_kb else []),
         capture_output=True, text=True, check=True, env=env,
     ).stdout.split()  # fmt: skip
     before, peak, rows, ok, seconds = out[-5:]
@@ -117,3 +122,35 @@ def import_in_subprocess(
 
 def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_large_drug_csv(path: Path, size_mb: float, seed_rows: int = 5_000) -> int:
+    """A drug catalog of about `size_mb` MB (10**6 bytes): the generated drugs repeated with
+    unique codes. Returns the number of rows written."""
+    from kiosk.catalog.bench import generated_drug_rows
+
+    rows = generated_drug_rows(seed_rows)
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        limit = size_mb * 10**6
+        while f.tell() < limit:
+            for _ in range(1000):
+                row = dict(rows[n % len(rows)])
+                row["MA_THUOC"] = f"BN-{n:07d}"
+                writer.writerow(row)
+                n += 1
+    return n
+
+
+def memory_run(size_mb: float, workdir: Path | None = None) -> tuple[MemoryRun, float]:
+    """Generates a drug CSV of `size_mb` MB, imports it in a fresh interpreter and deletes
+    it; returns the run and the file's size in MB."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-import-", dir=workdir) as tmp:
+        path = Path(tmp) / "large.csv"
+        write_large_drug_csv(path, size_mb)
+        run = import_in_subprocess(Path(tmp) / "catalog.sqlite3", path, "drug")
+        return run, path.stat().st_size / 10**6

@@ -1,7 +1,7 @@
 """Reading hospital catalog exports (CSV and XLSX) into validated rows, one at a time.
 
-`stream_catalog()` yields the rows that can be imported and fills an `ImportReport` naming
-every row that cannot (line, column, reason) as it goes; it raises `FatalImportError` for a
+`stream_catalog()` yields the rows that can be imported (tuples for the staging table) and
+fills an `ImportReport` naming every row that cannot (line, column, reason) as it goes; it raises `FatalImportError` for a
 problem that stops the whole file (empty, truncated, undecodable, missing columns). Nothing
 here writes the database: `CatalogService.import_file` stages the rows
 (`kiosk.catalog.staging`) and `store.write_version` turns them into a version.
@@ -36,6 +36,7 @@ from kiosk.catalog.importing.readers import CsvSource, FormulaScan, Record, Xlsx
 from kiosk.catalog.importing.rows import FORMULA_REASON, RowMapper
 from kiosk.catalog.importing.values import parse_amount, parse_date
 from kiosk.catalog.models import ImportReport, Kind
+from kiosk.catalog.staging import StagedRow, StagedRows
 
 __all__ = [
     "FatalImportError",
@@ -53,9 +54,10 @@ __all__ = [
 
 def stream_catalog(
     path: str | Path, kind: str, column_map: Mapping[str, str] | None, report: ImportReport
-) -> Iterator[dict[str, Any]]:
-    """The valid rows of a catalog file, in file order; the report is complete when the
-    iterator is exhausted. Raises FatalImportError (or OSError) for the whole file."""
+) -> Iterator[StagedRow]:
+    """The valid rows of a catalog file, in file order, as `staging.STAGED_FIELDS` tuples;
+    the report is complete when the iterator is exhausted. Raises FatalImportError (or
+    OSError) for the whole file."""
     path = Path(path)
     matcher = HeaderMatcher(Kind(kind), column_map or {})
     with path.open("rb") as f:
@@ -96,7 +98,7 @@ def stream_catalog(
 
 def _xlsx_rows(
     path: Path, kind: Kind, matcher: HeaderMatcher, report: ImportReport
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[StagedRow]:
     report.file_format = "xlsx"
     report.encoding = "xlsx (UTF-8 XML)"
     book = XlsxBook(path)
@@ -136,7 +138,7 @@ def _choose_sheet(book: XlsxBook, matcher: HeaderMatcher) -> tuple[Layout, str, 
 
 def _mapped(
     records: Iterator[Record], head: list[Record], layout: Layout, mapper: RowMapper
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[StagedRow]:
     report = mapper.report
     for line, _cells in head[: layout.header_index]:
         issues.warn(report, line, "", "line above the header skipped")
@@ -204,8 +206,6 @@ def read_catalog(
     """Reads and validates a (small) catalog file into a list, with variants and duplicates
     found as an import finds them. Fatal problems are in `report.fatal`. For tools and tests:
     imports stream (`CatalogService.import_file`)."""
-    from kiosk.catalog.staging import StagedRows
-
     report = ImportReport(path=str(path), kind=str(Kind(kind)))
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:

@@ -32,12 +32,21 @@ ITEM_FIELDS = (
 EXTRA_FIELDS = ("appendix", "gkey", "pack", "manufacturer", "registration")
 LABEL_FIELDS = ("strength", "pack", "manufacturer", "registration", "unit")
 _COLUMNS = ITEM_FIELDS + EXTRA_FIELDS
+# what a staged row holds, in this order (`importing.rows` builds these tuples): `kind` is
+# the import's, `variant` is labelled later and `gkey` is computed by SQLite
+STAGED_FIELDS = tuple(f for f in _COLUMNS if f not in ("kind", "variant", "gkey"))
+_TABLE = f"""CREATE TEMP TABLE import_staging(
+    {", ".join(f for f in _COLUMNS if f not in ("variant", "gkey"))},
+    variant TEXT NOT NULL DEFAULT '',
+    gkey TEXT GENERATED ALWAYS AS (
+        CASE WHEN code_key != '' THEN code_key ELSE 'name:' || name_folded END
+    ) VIRTUAL
+)"""
 _BRACKET = re.compile(r"\[([^\]]+)\]\s*$")
-BATCH = 2_000
+StagedRow = tuple[Any, ...]  # STAGED_FIELDS
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+TEMP_CACHE_KB = 65_536  # temp pages kept in memory at most (64 MB); the rest spills to a file
 
 
 class StagedRows:
@@ -47,55 +56,46 @@ class StagedRows:
         self.conn = conn
         self.kind = Kind(kind)
         self.count = 0
-        self.appendices = 1
         conn.execute("PRAGMA temp_store = FILE")  # large sorts spill to disk, not to RAM
-        conn.execute("PRAGMA temp.cache_size = -65536")  # 64 MB of temp pages at most
+        conn.execute(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KB}")
         conn.execute("DROP TABLE IF EXISTS temp.import_staging")
         conn.execute("DROP TABLE IF EXISTS temp.import_groups")
-        conn.execute(f"CREATE TEMP TABLE import_staging({', '.join(_COLUMNS)})")
+        conn.execute(_TABLE)
 
-    def load(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Stores validated rows (the importer's dicts), in batches, in one transaction."""
-        from kiosk.catalog.store import static_rank  # store imports this module for typing
-
-        insert = f"INSERT INTO temp.import_staging VALUES({','.join('?' * len(_COLUMNS))})"
+    def load(self, rows: Iterable[StagedRow]) -> None:
+        """Stores validated rows (`STAGED_FIELDS` tuples, as `importing.rows` makes them) in
+        one transaction; SQLite reads them from the iterator itself (no Python step per row)."""
+        insert = (
+            f"INSERT INTO temp.import_staging(kind, {', '.join(STAGED_FIELDS)}) "
+            f"VALUES('{self.kind}', {','.join('?' * len(STAGED_FIELDS))})"
+        )
         conn = self.conn
         conn.execute("BEGIN")
         try:
-            iterator = iter(rows)
-            while batch := list(itertools.islice(iterator, BATCH)):
-                tuples = []
-                for r in batch:
-                    folded = r["name_folded"]
-                    tuples.append((
-                        r["kind"], r["code"], r["code_key"], r["name"], folded, r["alt_name"],
-                        r["variant"], r["price"], r["insured_price"], r["note"], r["category"],
-                        r["active_ingredient"], r["strength"], r["unit"], r["route"],
-                        r["insurance_rate"], _iso(r["effective_from"]), _iso(r["effective_to"]),
-                        static_rank(r["category"], folded), r["source_line"],
-                        r["appendix"], r["code_key"] or "name:" + folded, r.get("pack", ""),
-                        r.get("manufacturer", ""), r.get("registration", ""),
-                    ))  # fmt: skip
-                    self.appendices = max(self.appendices, r["appendix"])
-                conn.executemany(insert, tuples)
-                self.count += len(tuples)
+            conn.executemany(insert, rows)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        self.count = conn.execute("SELECT count(*) FROM temp.import_staging").fetchone()[0]
 
     def finish(self, report: ImportReport) -> None:
         """Appendix categories, then price variants and duplicates (into the report)."""
         conn = self.conn
         conn.execute("BEGIN")
         try:
-            if self.kind == Kind.SERVICE and self.appendices >= 3:
+            if self.kind == Kind.SERVICE and self._appendices() >= 3:
                 self._appendix_categories()
             self._variants(report)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def _appendices(self) -> int:
+        """How many times the STT numbering restarted (+1): `importing.rows` counts them."""
+        row = self.conn.execute("SELECT MAX(appendix) FROM temp.import_staging").fetchone()
+        return int(row[0] or 1)
 
     def _appendix_categories(self) -> None:
         """Appendix I / II of a decision-style list (several STT restarts) without codes."""

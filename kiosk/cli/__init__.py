@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_ONLY.get(argv[0]) if argv else None)
     args = parser.parse_args(argv)
-    from kiosk.config import ConfigError
+    from kiosk.start_config import ConfigError  # no pydantic for `kiosk run`'s first paint
 
     try:
         return int(args.func(args) or 0)

@@ -141,6 +141,8 @@ def _synonyms(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from kiosk.catalog import bench
 
+    if args.size_mb:
+        return _bench_memory(args)
     result = bench.run(args.rows, Path(args.workdir) if args.workdir else None, rounds=args.rounds)
     if args.json:
         print(json.dumps(result.__dict__, indent=2))
@@ -167,6 +169,20 @@ def _bench(args: argparse.Namespace) -> int:
           f"{result.p99_ms / max(result.legacy_p99_ms, 1e-9):.1f}x, CPU p99 "
           f"{result.cpu_p99_ms / max(result.legacy_cpu_p99_ms, 1e-9):.1f}x")  # fmt: skip
     return 0
+
+
+def _bench_memory(args: argparse.Namespace) -> int:
+    """`--size-mb N`: the peak memory of importing a generated N MB drug CSV (issue 18)."""
+    from kiosk.catalog.bench_import import memory_run
+
+    run, file_mb = memory_run(args.size_mb, Path(args.workdir) if args.workdir else None)
+    if args.json:
+        print(json.dumps({**run.__dict__, "file_mb": file_mb, "growth_mb": run.growth_mb}))
+        return 0 if run.ok else 1
+    print(f"import of a generated {file_mb:.0f} MB drug CSV ({run.rows:,} rows) in a fresh "
+          f"interpreter: {run.seconds:.1f} s; peak RSS {run.rss_peak_mb:.0f} MB (ru_maxrss; "
+          f"{run.rss_before_mb:.0f} MB before, +{run.growth_mb:.0f} MB); target <= 300 MB")  # fmt: skip
+    return 0 if run.ok else 1
 
 
 def register(registry: CommandRegistry) -> None:
@@ -232,6 +248,12 @@ def register(registry: CommandRegistry) -> None:
     bench.add_argument("--rounds", type=int, default=1, help="times each prefix is searched")
     bench.add_argument(
         "--workdir", metavar="DIR", help="keep the generated files and database here"
+    )
+    bench.add_argument(
+        "--size-mb",
+        type=float,
+        metavar="N",
+        help="instead: import a generated N MB drug CSV and print its peak memory",
     )
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=_bench)

@@ -11,20 +11,45 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.cli import CommandRegistry, config_from_args
+from kiosk.memory import limit_malloc_arenas
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
-    if args.demo:
-        config = config.model_copy(update={"mode": "demo"})
-    if args.fullscreen:
-        config = config.model_copy(update={"mode": "kiosk"})
-    from kiosk.logging_setup import setup_from_config
+    """The start screen is painted from what kiosk.start_config reads; the configuration is
+    validated after (ui.launch): a rejected one shows "out of service" and is logged."""
+    limit_malloc_arenas()  # before any thread: an all-day process (kiosk/memory.py)
+    from dataclasses import replace
 
-    setup_from_config(config)
-    from ui.app import run
+    from kiosk.start_config import read_start_config
+
+    mode = "kiosk" if args.fullscreen else "demo" if args.demo else None
+    start = read_start_config(args.config, args.data_dir)
+    if mode is not None:
+        start = replace(start, mode=mode)
+
+    def load() -> KioskConfig:
+        from kiosk.config import ConfigError
+        from kiosk.logging_setup import setup_from_config, setup_logging
+        from kiosk.start_config import default_data_path
+
+        try:
+            config = config_from_args(args)
+        except ConfigError:
+            # the reason goes to the log the kiosk would have written (and the journal)
+            setup_logging(default_data_path(args.data_dir) / "logs")
+            raise
+        if mode is not None:
+            config = config.model_copy(update={"mode": mode})
+        setup_from_config(config)
+        return config
+
+    from ui.launch import run
 
     process_start = None
     if args.startup_report:
@@ -32,7 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         # create_time is built on the boot time in whole seconds: up to 1 s off.)
         process_start = float(os.environ["KIOSK_BENCH_T0"])
     return run(
-        config,
+        start,
+        load,
         screenshot=args.screenshot,
         exit_after=args.exit_after,
         startup_report=args.startup_report,

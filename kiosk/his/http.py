@@ -30,6 +30,7 @@ class HttpClient:
         timeout_s: float | None = None,
     ) -> Any:
         t = timeout_s or self.timeout_s
+        failure: str | None = None
         try:
             resp = self.session.request(
                 method,
@@ -40,7 +41,14 @@ class HttpClient:
                 timeout=(min(t, 3.0), t),
             )
         except requests.RequestException as exc:
-            raise HisUnavailable(f"{type(exc).__name__}") from None
+            failure = type(exc).__name__
+        if failure is not None:
+            # Raised outside the except block: no __context__. The requests error holds
+            # urllib3's, which holds its connection pool, and with it the pool's kept-alive
+            # sockets; whoever keeps our error (a log record: "lookup failed: %s", exc)
+            # would keep those sockets open after close() (urllib3 2 closes a pool only
+            # when it is garbage).
+            raise HisUnavailable(failure)
         if resp.status_code >= 500 or resp.status_code in RETRYABLE:
             raise HisUnavailable(f"HTTP {resp.status_code}")
         if resp.status_code >= 400:
@@ -65,4 +73,12 @@ class HttpClient:
         return DeviceStatus(True, f"{what} at {self.base} answers in {ms:.0f} ms")
 
     def close(self) -> None:
+        """Closes the kept-alive connections now: requests' Session.close() only forgets
+        urllib3's pools (urllib3 2 closes a pool's sockets when the pool is garbage)."""
+        for adapter in self.session.adapters.values():
+            pools: Any = getattr(getattr(adapter, "poolmanager", None), "pools", None) or {}
+            for key in list(pools.keys()):
+                pool = pools.get(key)
+                if pool is not None:
+                    pool.close()
         self.session.close()

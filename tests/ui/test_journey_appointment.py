@@ -4,6 +4,7 @@ down, HIS slow, a transfer slip scanned."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -166,15 +167,17 @@ def test_his_down_normal_path_within_the_bound_and_the_registration_waits(kiosk,
     assert not his_sim.visits
 
 
-# Open finding: in the full suite (never alone) one socket is still open at teardown after the
-# lookup that timed out; not yet traced to its owner. The behaviour under test is asserted.
-@pytest.mark.leaks_ok
-def test_his_slow_the_kiosk_does_not_wait_for_it(demo_config, his_sim, qtbot):
+def test_his_slow_the_kiosk_does_not_wait_for_it(demo_config, his_sim, qtbot, caplog):
+    # INFO as in the full suite (an earlier test leaves it on): the record of the failed lookup
+    # then holds its error. That error once held urllib3's pool and its kept-alive socket,
+    # open after the kiosk closed (the leak check below caught it in the full suite only).
+    caplog.set_level(logging.INFO, logger="kiosk.his")
     kiosk = his_kiosk(demo_config, his_sim, qtbot, "his", lookup_s=SLOW_LOOKUP_S)
     try:
         slow_journey(kiosk, his_sim, qtbot)
     finally:
         kiosk.close()
+    assert any(r.getMessage().startswith("appointment lookup failed") for r in caplog.records)
 
 
 def slow_journey(kiosk: KioskApp, his_sim: HisSimulator, qtbot) -> None:  # type: ignore[no-untyped-def]

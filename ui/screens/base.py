@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.messages import Message
-from kiosk.session import Session
 from ui.widgets.common import label
+
+if TYPE_CHECKING:  # the start screen is painted before the session module is imported
+    from kiosk.messages import Message
+    from kiosk.session import Session
 
 
 class Screen(QWidget):

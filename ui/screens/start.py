@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QWidget
 
-from kiosk.session import Session
 from kiosk.text import Text
 from ui.screens.base import PortraitFlip, Screen
 from ui.widgets.common import Pictogram, button, card, label, sized
 from ui.widgets.settle import SettleGuard
+
+if TYPE_CHECKING:  # painted before the session exists (ui.start_preview): no import at start
+    from kiosk.session import Session
+    from ui.start_preview import PendingStart
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -25,8 +30,10 @@ class StartScreen(Screen):
     large_text_toggled = Signal(bool)
     high_contrast_toggled = Signal(bool)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, "start", (80, 24, 80, 24), 16, place_title=False, parent=parent)
+    def __init__(self, session: Session | PendingStart, parent: QWidget | None = None) -> None:
+        """`session`: the patient session, or before it exists the `PendingStart` that keeps
+        what is tapped for it."""
+        super().__init__(None, "start", (80, 24, 80, 24), 16, place_title=False, parent=parent)
         outer = self.outer
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle = label("", "body")
@@ -111,7 +118,7 @@ class StartScreen(Screen):
         outer.addLayout(bottom)
         self.flip = PortraitFlip(self, bottom)  # portrait: two rows of two
 
-    def refresh(self, session: Session) -> None:
+    def refresh(self, session: Session | PendingStart) -> None:
         for icon in self.icons:
             icon.refresh()
         config = session.config

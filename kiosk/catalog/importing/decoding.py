@@ -30,6 +30,8 @@ _WHITESPACE = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
 _VIET_MARKS = {0x0300, 0x0301, 0x0303, 0x0309, 0x0323, 0x0302, 0x0306, 0x031B}
 _ALLOWED_SYMBOLS = set("–—‘’“”…•°±×÷≤≥µ²³½¼¾§€®©™\u00a0")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+_NON_ASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
 
 
 class FatalImportError(Exception):
@@ -183,10 +185,24 @@ def _cp1258_or(path: Path, damaged: TextEncoding | None) -> TextEncoding:
     return TextEncoding("cp1258", "strict", "cp1258 (Windows-1258)", normalise=True)
 
 
+def _non_ascii_words(text: str) -> list[str]:
+    """The runs of non-space characters holding a non-ASCII one (or joined by a non-ASCII
+    space: "à" read as Windows-1252 is "Ã" and U+00A0), once each, in file order. Without
+    non-ASCII spaces in the text these are str.split's words, found about twice as fast as
+    by the regex (0.1-0.2 s over a 4 MB sample), which the other texts still go through."""
+    if not _NON_ASCII_SPACE.search(text):
+        words: dict[str, None] = {}
+        for line in text.split("\n"):
+            if not line.isascii():
+                words.update(dict.fromkeys(line.split()))
+        return [w for w in words if not w.isascii()]
+    return list(dict.fromkeys(_NON_ASCII_WORD.findall(text)))
+
+
 def mojibake_words(text: str) -> tuple[int, int, str]:
     """(words that are UTF-8 read as Windows-1252, words with letters beyond ASCII, an example)."""
     bad, total, example = 0, 0, ""
-    for word in dict.fromkeys(re.findall(r"\S*[^\x00-\x7f]\S*", text)):  # file order
+    for word in _non_ascii_words(text):
         total += 1
         try:
             fixed = word.encode("cp1252").decode("utf-8")

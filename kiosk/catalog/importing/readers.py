@@ -75,27 +75,21 @@ class CsvSource:
 
     def _lines(self, f: Any) -> Iterator[str]:
         if not self.encoding.normalise:
-            yield from f
-            return
-        for line in f:
-            yield line if line.isascii() else unicodedata.normalize("NFC", line)
+            return f  # the file itself: no step per line
+        return (line if line.isascii() else unicodedata.normalize("NFC", line) for line in f)
 
     def records(self) -> Iterator[Record]:
-        last_line = [""]
-
-        def tracked(lines: Iterator[str]) -> Iterator[str]:
-            for line in lines:
-                last_line[0] = line
-                yield line
-
         with self._open() as f:
-            reader = csv.reader(tracked(self._lines(f)), delimiter=self.delimiter, strict=True)
+            reader = csv.reader(self._lines(f), delimiter=self.delimiter, strict=True)
             held: Record | None = None
             end = 0  # physical line where the previous record ended
             try:
                 for cells in reader:
                     line, end = end + 1, reader.line_num  # a record starts after the previous one
-                    if not any(cells) or not "".join(cells).strip():
+                    # blank: no cell holds more than spaces (the first cell settles most rows)
+                    if (not cells or not cells[0] or cells[0].isspace()) and not "".join(
+                        cells
+                    ).strip():
                         self.blank_lines += 1
                         continue
                     if held is not None:
@@ -111,10 +105,28 @@ class CsvSource:
                     f" ({exc.reason})"
                 ) from None
         if held is not None:
-            if last_line[0].endswith(("\n", "\r")):
+            if ends_with_line_break(self.path, self.encoding.codec):
                 yield held
             else:
                 self.cut_last = held
+
+
+def ends_with_line_break(path: Path, codec: str) -> bool:
+    """Whether the file's last character is a line break, read from its last bytes (the
+    file was decoded whole already: watching every line go by for this cost a generator
+    step per line)."""
+    with path.open("rb") as f:
+        size = f.seek(0, 2)
+        if not codec.startswith("utf-16"):
+            f.seek(max(size - 1, 0))
+            return f.read(1) in (b"\n", b"\r")
+        if size < 2:
+            return False
+        f.seek(0)
+        big = codec.endswith("be") or (codec == "utf-16" and f.read(2) == b"\xfe\xff")
+        f.seek(size - 2)
+        unit = f.read(2)
+        return (unit[::-1] if big else unit) in (b"\n\x00", b"\r\x00")
 
 
 class FormulaScan:

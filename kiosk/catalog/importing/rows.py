@@ -15,6 +15,7 @@ is kept in `strength` and added to the name when the name does not already say i
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any
 
@@ -24,6 +25,8 @@ from kiosk.catalog.importing.headers import Layout, normalise_header
 from kiosk.catalog.importing.readers import FormulaScan
 from kiosk.catalog.importing.values import cell_text, parse_amount, parse_date
 from kiosk.catalog.models import Category, ImportReport, Kind
+from kiosk.catalog.staging import STAGED_FIELDS, StagedRow
+from kiosk.catalog.store import static_rank
 from kiosk.catalog.text import code_key, fold, folded_words
 
 CODE_TT23 = re.compile(r"^\d{2}\.\d{4}\.\d{4}$")
@@ -38,6 +41,9 @@ _HEADING_START = re.compile(
     r"^(nhom|phan|chuong|muc|phu luc|danh muc|tong cong|cong|loai)\b|^([ivxlc]+|[a-z])\s*[.):-]\s"
 )
 FORMULA_REASON = "the price is a formula with no saved value"
+_DRUG = str(Category.DRUG)
+# a row for the staging table: one C call instead of a dict lookup per column
+_staged = operator.itemgetter(*STAGED_FIELDS)
 
 
 def _is_heading_text(text: str) -> bool:
@@ -85,9 +91,17 @@ class RowMapper:
         )
         self.formula_rows = 0
         self.formula_first = 0
+        # the non-text fields' columns (-1: not in the file), read directly from the record
+        get = layout.mapping.get
+        self.c_price = layout.mapping["price"]
+        self.c_insured = get("insured_price", -1)
+        self.c_rate = get("insurance_rate", -1)
+        self.dates = [(f, c) for f, c in self.items if f in ("effective_from", "effective_to")]
+        self.blank = dict.fromkeys(TEXT_FIELDS, "")
 
-    def map(self, line: int, cells: list[Any]) -> dict[str, Any] | None:
-        """The row, or None when it was rejected or is a heading (the report says which)."""
+    def map(self, line: int, cells: list[Any]) -> StagedRow | None:
+        """The row (`staging.STAGED_FIELDS`), or None when it was rejected or is a heading
+        (the report says which)."""
         report = self.report
         if not self.first_line:
             self.first_line = line
@@ -108,7 +122,7 @@ class RowMapper:
                     report, line, self.header_of[bad[0]], f"invalid bytes for {report.encoding}"
                 )
                 return None
-        row: dict[str, Any] = dict.fromkeys(TEXT_FIELDS, "")
+        row: dict[str, Any] = self.blank.copy()
         for fld, c in self.text_items:
             if c < n:
                 raw = cells[c]
@@ -116,11 +130,11 @@ class RowMapper:
                     row[fld] = raw.strip()
                 elif raw is not None:
                     row[fld] = cell_text(raw)
-        values: dict[str, Any] = {f: cells[c] for f, c in self.other_items if c < n}
-        raw_price = values.get("price")
+        raw_price = cells[self.c_price] if self.c_price < n else None
         price_text = cell_text(raw_price) if type(raw_price) is not str else raw_price.strip()
         if not price_text:
-            if self.formulas is not None and self.formulas.has(self.mapping["price"], line):
+            values: dict[str, Any] = {f: cells[c] for f, c in self.other_items if c < n}
+            if self.formulas is not None and self.formulas.has(self.c_price, line):
                 # counted here, reported once for all of them (importer._formula_summary)
                 self.formula_rows += 1
                 self.formula_first = self.formula_first or line
@@ -135,7 +149,7 @@ class RowMapper:
         if not price_text:
             issues.reject(report, line, self.header_of["price"], "empty price")
             return None
-        problem = self._amounts(row, values, raw_price, price_text)
+        problem = self._amounts(row, cells, n, raw_price, price_text)
         if problem:
             issues.reject(report, line, *problem)
             return None
@@ -148,7 +162,8 @@ class RowMapper:
             details = _details(row)
             if details:
                 row["note"] = f"{row['note']}; {details}" if row["note"] else details
-        stt = stt_number(row.pop("stt"))
+        raw_stt = row.pop("stt")
+        stt = int(raw_stt) if raw_stt.isascii() and raw_stt.isdigit() else stt_number(raw_stt)
         if stt is not None:
             if self.last_stt is not None and stt < self.last_stt:
                 self.appendix += 1
@@ -157,18 +172,20 @@ class RowMapper:
         row["source_line"] = line
         row["name_folded"] = folded = folded_words(name)
         row["code_key"] = code_key(row["code"])
-        row["kind"] = str(self.kind)
-        row["variant"] = ""
         if self.kind == Kind.DRUG:
-            row["category"] = str(Category.DRUG)
+            row["category"] = category = _DRUG
         else:
-            row["category"] = str(service_category(name, row["code"], None, folded))
+            row["category"] = category = str(service_category(name, row["code"], None, folded))
             if self.tt23 and row["code"] and not CODE_TT23.match(row["code"]):
                 issues.warn(
                     report, line, self.header_of["code"], "code not in the NN.NNNN.NNNN form",
                     row["code"],
                 )  # fmt: skip
-        return row
+        row["srank"] = static_rank(category, folded)
+        if row["effective_from"] is not None or row["effective_to"] is not None:
+            for fld in ("effective_from", "effective_to"):
+                row[fld] = row[fld].isoformat() if row[fld] else None
+        return _staged(row)
 
     def _heading(
         self, line: int, row: dict[str, Any], cells: list[Any], values: dict[str, Any]
@@ -195,7 +212,7 @@ class RowMapper:
         return True
 
     def _amounts(
-        self, row: dict[str, Any], values: dict[str, Any], raw_price: Any, price_text: str
+        self, row: dict[str, Any], cells: list[Any], n: int, raw_price: Any, price_text: str
     ) -> tuple[str, str, str] | None:
         header_of = self.header_of
         try:
@@ -205,42 +222,41 @@ class RowMapper:
         if row["price"] <= 0:
             return header_of["price"], "price must be more than 0", price_text
         row["insured_price"] = None
-        raw = values.get("insured_price")
-        if raw is not None and raw != "" and cell_text(raw) != "":
+        c = self.c_insured
+        raw = cells[c] if 0 <= c < n else None
+        if raw is not None and raw != "" and (text := cell_text(raw)) != "":
             try:
                 row["insured_price"] = parse_amount(raw)
             except ValueError as exc:
-                return header_of["insured_price"], f"insured price {exc}", cell_text(raw)
+                return header_of["insured_price"], f"insured price {exc}", text
             if row["insured_price"] < 0:
-                return header_of["insured_price"], "insured price is negative", cell_text(raw)
+                return header_of["insured_price"], "insured price is negative", text
         row["insurance_rate"] = None
-        raw = values.get("insurance_rate")
-        if raw is not None and raw != "" and cell_text(raw) != "":
+        c = self.c_rate
+        raw = cells[c] if 0 <= c < n else None
+        if raw is not None and raw != "" and (text := cell_text(raw)) != "":
             try:
-                rate = parse_amount(cell_text(raw).rstrip("%"))
+                rate = parse_amount(text.rstrip("%"))
             except ValueError as exc:
-                return header_of["insurance_rate"], f"rate {exc}", cell_text(raw)
+                return header_of["insurance_rate"], f"rate {exc}", text
             if not 0 <= rate <= 100:
-                return header_of["insurance_rate"], "rate must be 0-100 %", cell_text(raw)
+                return header_of["insurance_rate"], "rate must be 0-100 %", text
             row["insurance_rate"] = rate
-        for fld in ("effective_from", "effective_to"):
-            row[fld] = None
-            raw = values.get(fld)
-            if raw is not None and raw != "" and cell_text(raw) != "":
+        row["effective_from"] = row["effective_to"] = None
+        for fld, c in self.dates:
+            raw = cells[c] if c < n else None
+            if raw is not None and raw != "" and (text := cell_text(raw)) != "":
                 try:
                     row[fld] = parse_date(raw)
                 except ValueError as exc:
-                    return header_of[fld], str(exc), cell_text(raw)
+                    return header_of[fld], str(exc), text
         if (
             row["effective_from"]
             and row["effective_to"]
             and row["effective_to"] < row["effective_from"]
         ):
-            return (
-                header_of["effective_to"],
-                "ends before it starts",
-                cell_text(values.get("effective_to")),
-            )
+            c = self.mapping["effective_to"]
+            return header_of["effective_to"], "ends before it starts", cell_text(cells[c])
         return None
 
 

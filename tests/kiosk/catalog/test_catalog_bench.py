@@ -30,3 +30,10 @@ def test_bench_catalog_small(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["queries"] >= 1000
     for key in ("import_seconds", "rss_peak_mb", "median_ms", "p99_ms", "cpu_p99_ms"):
         assert result[key] > 0
+
+
+def test_bench_catalog_memory_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "catalog", "--size-mb", "1", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] and result["rows"] > 5_000 and 0.9 < result["file_mb"] < 1.2
+    assert result["rss_peak_mb"] >= result["rss_before_mb"] > 0

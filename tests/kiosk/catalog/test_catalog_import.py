@@ -520,3 +520,28 @@ def test_an_older_schema_is_reindexed(tmp_path: Path) -> None:
     assert again.search("sieu am")[0].name == "Siêu âm tim 4D"
     assert [i.category for i in again.search("", category="exam")] == ["exam"]
     again.close()
+
+
+def test_ids_after_dropped_top_versions_start_above_them(
+    catalog: CatalogService, tmp_path: Path
+) -> None:
+    """A version whose rows were dropped (a crash while building, marked failed on the next
+    start) keeps its id block: the next import's ids start above it, contiguous and in
+    static-rank order."""
+    path = tmp_path / "v.csv"
+    path.write_text(small_csv(), encoding="utf-8")
+    catalog.import_file(path, "service")
+    v2 = catalog.import_file(path, "service", activate=False).version_id
+    conn = sqlite3.connect(catalog.db_path)
+    with conn:
+        store._drop_version_rows(conn, v2)
+        conn.execute("UPDATE versions SET status = 'failed' WHERE id = ?", (v2,))
+    v3 = catalog.import_file(path, "service").version_id
+    lo2, hi2 = conn.execute("SELECT id_lo, id_hi FROM versions WHERE id = ?", (v2,)).fetchone()
+    lo, hi = conn.execute("SELECT id_lo, id_hi FROM versions WHERE id = ?", (v3,)).fetchone()
+    ids = [r[0] for r in conn.execute(
+        "SELECT id FROM items WHERE version_id = ? ORDER BY srank, name_folded, source_line", (v3,)
+    )]  # fmt: skip
+    conn.close()
+    assert lo == hi2 + 1 and ids == list(range(lo, hi + 1)) and hi - lo == hi2 - lo2
+    assert len(catalog.search("kham")) == 1
