@@ -37,6 +37,7 @@ DRUG_PRICE = 4.5  # log10 of the price a drug is ranked as (unit prices are not 
 VARIANT = 2.0  # a bracketed price variant after the plain row
 SYNONYM = -4.0  # a bonus: the table says what patients mean by the words
 TYPO = 12.0  # per corrected word
+DROPPED = 20.0  # a query word left out (only when the words together found nothing)
 CATEGORY_PRIOR = {
     Category.EXAM.value: 8.0,
     Category.BED.value: 3.0,

@@ -15,7 +15,6 @@ the same way (with its synonyms).
 
 from __future__ import annotations
 
-import bisect
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,7 @@ from typing import Any
 from kiosk.catalog.models import CatalogItem, Category
 from kiosk.catalog.ranking import (
     BM25_WEIGHTS,
+    DROPPED,
     SYNONYM,
     TYPO,
     RankQuery,
@@ -38,6 +38,7 @@ from kiosk.catalog.store import _ITEM_COLUMNS, ActiveVersion, row_to_item
 from kiosk.catalog.synonyms import SynonymTable
 from kiosk.catalog.text import code_key, tokens
 from kiosk.catalog.typos import TypoIndex
+from kiosk.catalog.version_words import VersionWords
 
 ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
 MMAP_BYTES = 256 * 2**20
@@ -45,6 +46,7 @@ READ_CACHE = 4_000  # index reads kept per searching thread (successive keystrok
 CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
 TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
 BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
+MAX_DROP_WORDS = 5  # longer queries: no word is dropped (each drop is a full search)
 CODE_BONUS = 60.0
 INTENT_BONUS = 25.0
 EXAM_BONUS = 45.0
@@ -72,42 +74,6 @@ class ExamTarget:
             ):
                 return True
         return False
-
-
-class VersionWords:
-    """The folded words of one version's names, active ingredients and TT23 names (a
-    superset of what its rows index in those columns): a read that requires a word none of
-    its rows has is skipped (a services query on the drug list finds nothing, but FTS5 still
-    walks the words' row lists)."""
-
-    def __init__(self, words: set[str]) -> None:
-        self.words = words
-        self.sorted = sorted(words)
-
-    @classmethod
-    def build(cls, rows: Iterable[tuple[str, str, str]]) -> VersionWords:
-        words: set[str] = set()
-        folded: dict[str, list[str]] = {}  # a few hundred ingredients for thousands of drugs
-        for name, ingredient, alt_name in rows:
-            words.update(name.split())
-            for text in (ingredient, alt_name):
-                if text:
-                    got = folded.get(text)
-                    if got is None:
-                        got = folded[text] = tokens(text)
-                    words.update(got)
-        return cls(words)
-
-    def has(self, word: str, prefix: bool) -> bool:
-        if not (word.isascii() and word.isalnum()):
-            return True  # the index's tokenizer may split it differently: read
-        if not prefix:
-            return word in self.words
-        i = bisect.bisect_left(self.sorted, word)
-        return i < len(self.sorted) and self.sorted[i].startswith(word)
-
-    def has_all(self, need: Sequence[Sequence[tuple[str, bool]]]) -> bool:
-        return all(any(self.has(w, p) for w, p in options) for options in need)
 
 
 def _quote(word: str, prefix: bool) -> str:
@@ -205,7 +171,28 @@ class Searcher:
         if not items:  # typos: only when nothing was found as typed
             self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
+        if not items and 1 < len(words) <= MAX_DROP_WORDS:
+            self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
+            items = self._ranked(found, today, limit)
         return items
+
+    def _collect_dropped(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        cat_filter: str,
+        found: _Candidates,
+    ) -> None:
+        """The query without one of its words (each in turn, with synonyms): a word no row has
+        together with the others ("duong huyet luc doi", "blood sugar test") no longer makes
+        the answer empty. Only when the words as typed and corrected found nothing."""
+        last = len(words) - 1
+        for i in range(len(words)):
+            rest = tuple(w for j, w in enumerate(words) if j != i)
+            query = RankQuery(rest, prefix_last and i != last, DROPPED)
+            self._collect(query, versions, category, cat_filter, found, synonyms=True)
 
     def _collect(
         self,

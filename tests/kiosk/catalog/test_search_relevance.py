@@ -204,3 +204,30 @@ def test_clinics_map_to_exam_price_codes(tmp_path: Path) -> None:
         assert service.search("kham noi")[0].code == "DEMO-K01"  # by its name
     finally:
         service.close()
+
+
+# ---------------------------------------------------------------- words left out
+
+
+def test_a_word_no_row_has_with_the_others_is_left_out(
+    catalog: CatalogService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "gấp" (urgent) is in the list but never with ferritin: without the word, not nothing."""
+    assert rank_of(catalog.search("dinh luong ferritin gap"), "^dinh luong ferritin") == 1
+    monkeypatch.setattr("kiosk.catalog.search.MAX_DROP_WORDS", 0)
+    assert catalog.search("dinh luong ferritin gap") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("crp test", "crp"),  # "test" is what a foreign patient adds to what is measured
+        ("hba1c test", "^dinh luong hba1c"),
+        ("tram rang", "^(tram bit|dieu tri sau nga rang|phuc hoi co rang)"),
+        ("tooth", "rang"),
+    ],
+)
+def test_filler_words_and_dental_fillings(
+    catalog: CatalogService, query: str, pattern: str
+) -> None:
+    assert 0 < rank_of(catalog.search(query), pattern) <= 3, folded(catalog.search(query))[:5]
