@@ -10,7 +10,6 @@ which combinations exist.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -53,11 +52,6 @@ class TypoIndex:
             self._near(0, self._words, length, limit)
             for table in range(max(length - limit, 1), length + limit + 1):
                 self._near(table, self._prefix_table(table)[0], length, limit)
-        # Everything alive now (these tables, the version words, the imported modules) lives
-        # as long as the catalog version: frozen, a full collection no longer walks it. Without
-        # this the collector's occasional full pass took ~18 ms of one keystroke on the
-        # 100,000-row bench. Frozen objects are still freed by reference counting when dropped.
-        gc.freeze()
 
     def known(self, word: str, prefix: bool) -> bool:
         if not prefix:

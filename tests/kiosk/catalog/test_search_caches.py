@@ -5,7 +5,6 @@ a missing word could not have matched."""
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
@@ -96,18 +95,3 @@ def test_typo_corrections_equal_a_comparison_with_every_word() -> None:
             assert got == expected[:6]
     assert index.candidates("tiim", False)[0] == "tim"
     assert "nghie" in index.candidates("nghim", True)
-
-
-def test_warm_up_freezes_the_search_tables_out_of_the_collector(tmp_path: Path) -> None:
-    """A full garbage collection walking the vocabulary tables paused a keystroke (~18 ms
-    on 100,000 rows): after warm-up they are in the collector's permanent generation."""
-    service = CatalogService(tmp_path / "c.sqlite3")
-    try:
-        assert service.import_file(_csv(tmp_path / "a.csv", [("A1", "Khám Nội", 1)]), "service").ok
-        gc.unfreeze()
-        service.warm_up()
-        assert gc.get_freeze_count() > 0
-        assert [i.code for i in service.search("kham noi")] == ["A1"]
-    finally:
-        gc.unfreeze()
-        service.close()
