@@ -46,8 +46,18 @@ def shoot(kiosk: KioskApp, out: Path, name: str) -> None:
     print(f"wrote {out / name}.png")
 
 
-def card_to_confirm(kiosk: KioskApp, person: str, citizen_id: str) -> None:
+def begin(kiosk: KioskApp, out: Path | None = None) -> None:
+    """"Bắt đầu", then "agree" on the personal-data notice, as the patient answers it."""
     kiosk.session.begin()
+    wait(kiosk, Step.CONSENT)
+    if out is not None:
+        shoot(kiosk, out, "01b-consent")
+    kiosk.window.consent.accept.click()
+    wait(kiosk, Step.IDENTIFY)
+
+
+def card_to_confirm(kiosk: KioskApp, person: str, citizen_id: str) -> None:
+    begin(kiosk)
     kiosk.services.card_reader.insert(person)  # type: ignore[union-attr]
     wait(kiosk, Step.CARD_KEY)
     kiosk.session.submit_id(citizen_id)
@@ -96,8 +106,7 @@ def main(out: Path) -> int:
         s = kiosk.session
         wait(kiosk, Step.START)
         shoot(kiosk, out, "01-start")
-        s.begin()
-        wait(kiosk, Step.IDENTIFY)
+        begin(kiosk, out)
         kiosk.services.camera.clear()  # type: ignore[union-attr]  # the empty scene in view
         pump(500)
         shoot(kiosk, out, "02-identify")
@@ -120,8 +129,7 @@ def main(out: Path) -> int:
         kiosk.services.card_reader.remove()  # type: ignore[union-attr]
 
         # Idle countdown.
-        s.begin()
-        wait(kiosk, Step.IDENTIFY)
+        begin(kiosk)
         s.countdown_started = s.clock()
         kiosk.window.refresh()
         shoot(kiosk, out, "11-idle-countdown")
@@ -157,8 +165,7 @@ def main(out: Path) -> int:
         kiosk.window.start.large_text.setChecked(False)
         kiosk.window.start.high_contrast.setChecked(True)
         shoot(kiosk, out, "14-high-contrast")
-        s.begin()
-        wait(kiosk, Step.IDENTIFY)
+        begin(kiosk)
         shoot(kiosk, out, "15-high-contrast-identify")
         s.cancel()
         kiosk.window.start.high_contrast.setChecked(False)

@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # OpenCV and numpy load with the first frame, after the first
     import numpy as np
 
 NO_FRAME_AFTER_MS = 2000  # show "camera not available" after this long without a frame
-CAPTION_MIN_PX = 16  # the caption's font shrinks to this before it may be cut
+CAPTION_START_PX = 20  # the caption's font starts at least this big
+CAPTION_MIN_PX = 16  # and shrinks to this before it may be cut
 CAPTION_PAD_PX = 16
 CAPTION_FLAGS = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
 
@@ -208,7 +209,7 @@ class CameraView(QWidget):
         font = QFont(self.font())
         font.setBold(True)
         width = max(1, self.width() - 2 * CAPTION_PAD_PX)
-        size = max(CAPTION_MIN_PX, min(32, int(area.height() / 14)))
+        size = max(CAPTION_START_PX, min(32, int(area.height() / 14)))
         limit = area.height() * 0.45
         while True:
             font.setPixelSize(size)
