@@ -47,7 +47,7 @@ def shoot(kiosk: KioskApp, out: Path, name: str) -> None:
 
 
 def begin(kiosk: KioskApp, out: Path | None = None) -> None:
-    """"Bắt đầu", then "agree" on the personal-data notice, as the patient answers it."""
+    """ "Bắt đầu", then "agree" on the personal-data notice, as the patient answers it."""
     kiosk.session.begin()
     wait(kiosk, Step.CONSENT)
     if out is not None:
