@@ -82,7 +82,13 @@ class FirstPaint(QObject):
         super().__init__(widget)
         self.then, self.done = then, False
         widget.installEventFilter(self)
-        QTimer.singleShot(self.FALLBACK_MS, self, self._fire)
+        # a child timer, stopped when done: it dies with the widget (a parentless
+        # singleShot timer outlived a window closed within 3 s)
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.setInterval(self.FALLBACK_MS)
+        self._fallback.timeout.connect(self._fire)
+        self._fallback.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if not self.done and event.type() == QEvent.Type.Paint:
@@ -91,6 +97,7 @@ class FirstPaint(QObject):
         return False
 
     def _fire(self) -> None:
+        self._fallback.stop()
         if not self.done:
             self.done = True
             self.then()
