@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QMainWindow,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +22,7 @@ from ui.screens.patient import ConfirmIdentityScreen, InsuranceScreen
 from ui.screens.start import StartScreen
 from ui.screens.visit import ClinicScreen, ConfirmScreen, PriorityScreen, TicketScreen
 from ui.widgets.common import apply_density, button, label, sized
-from ui.widgets.header import clock_text, header_bar
+from ui.widgets.header import clock_text, window_frame
 
 log = logging.getLogger(__name__)
 
@@ -142,20 +141,10 @@ class MainWindow(QMainWindow):
         called (`kiosk run`: after the start screen's first paint)."""
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("Kiosk")
-        central = QWidget()
-        central.setObjectName("central")
-        self.setCentralWidget(central)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-
-        header, self.header_title, self.clock = header_bar()
-        layout.addWidget(header)
-        self.header = header
-
-        self.stack = QStackedWidget()
-        layout.addWidget(self.stack, 1)
+        frame = window_frame(self)
+        layout = frame.layout
+        self.header, self.header_title, self.clock = frame.header, frame.title, frame.clock
+        self.stack = frame.stack
         self.start = StartScreen(session)
         self.screens: dict[Step, QWidget] = {Step.START: self.start}
         self.stack.addWidget(self.start)
@@ -187,12 +176,12 @@ class MainWindow(QMainWindow):
         self.footer = footer
         layout.addWidget(footer)
 
-        self.overlay = IdleOverlay(session, central)
+        self.overlay = IdleOverlay(session, frame.central)
         # Theme changes restyle what is on screen at once and each other page when it is next
         # shown (ui.theme.apply_theme restyles every widget of every page: about 1 s).
         self._css: str | None = None
         self._styled: set[int] = set()
-        self.themed: list[QWidget] = [header, footer, self.overlay]  # always restyled at once
+        self.themed: list[QWidget] = [self.header, footer, self.overlay]  # always restyled at once
         self.stack.currentChanged.connect(lambda _: self._style_page(self.stack.currentWidget()))
         self.activity_filter = _ActivityFilter(session, self)
         self.activity_filter.tapped = self.tapped.emit  # type: ignore[method-assign]

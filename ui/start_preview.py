@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow
 
 from kiosk.start_config import StartConfig
 from ui.screens.start import StartScreen
 from ui.widgets.common import apply_density
-from ui.widgets.header import clock_text, header_bar
+from ui.widgets.header import clock_text, window_frame
 from ui.widgets.out_of_service import OutOfService
 
 if TYPE_CHECKING:
@@ -61,19 +61,10 @@ class StartPreview(QMainWindow):
     def __init__(self, config: StartConfig, density: float = 1.0) -> None:
         super().__init__()
         self.pending = PendingStart(config)
-        self.setWindowTitle("Kiosk")
-        central = QWidget()
-        central.setObjectName("central")
-        self.setCentralWidget(central)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        header, self.header_title, self.clock = header_bar()
-        layout.addWidget(header)
-        stack = QStackedWidget()  # as in the kiosk window: the same geometry
-        layout.addWidget(stack, 1)
+        frame = window_frame(self)  # as in the kiosk window: the same geometry
+        self.header_title, self.clock = frame.title, frame.clock
         self.start = StartScreen(self.pending)
-        stack.addWidget(self.start)
+        frame.stack.addWidget(self.start)
         self.out_of_service: OutOfService | None = None
         if density != 1.0:
             apply_density(self, density)
