@@ -53,17 +53,22 @@ __all__ = [
 
 
 def stream_catalog(
-    path: str | Path, kind: str, column_map: Mapping[str, str] | None, report: ImportReport
+    path: str | Path,
+    kind: str,
+    column_map: Mapping[str, str] | None,
+    report: ImportReport,
+    vocab: set[str] | None = None,
 ) -> Iterator[StagedRow]:
     """The valid rows of a catalog file, in file order, as `staging.STAGED_FIELDS` tuples;
-    the report is complete when the iterator is exhausted. Raises FatalImportError (or
-    OSError) for the whole file."""
+    the report is complete when the iterator is exhausted, and `vocab` holds the folded
+    words of the rows' names and ingredients. Raises FatalImportError (or OSError) for the
+    whole file."""
     path = Path(path)
     matcher = HeaderMatcher(Kind(kind), column_map or {})
     with path.open("rb") as f:
         magic = f.read(8)
     if magic.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path, Kind(kind), matcher, report)
+        yield from _xlsx_rows(path, Kind(kind), matcher, report, vocab)
         return
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise FatalImportError("old binary Excel (.xls) is not supported: save as .xlsx or CSV")
@@ -75,7 +80,7 @@ def stream_catalog(
     records = source.records()
     head = list(itertools.islice(records, HEADER_SEARCH))
     layout = find_layout(head, matcher)
-    mapper = RowMapper(layout, Kind(kind), report, "csv")
+    mapper = RowMapper(layout, Kind(kind), report, "csv", vocab=vocab)
     yield from _mapped(itertools.chain(head[layout.data_index :], records), head, layout, mapper)
     if source.cut_last is not None:
         line, cells = source.cut_last
@@ -97,7 +102,7 @@ def stream_catalog(
 
 
 def _xlsx_rows(
-    path: Path, kind: Kind, matcher: HeaderMatcher, report: ImportReport
+    path: Path, kind: Kind, matcher: HeaderMatcher, report: ImportReport, vocab: set[str] | None
 ) -> Iterator[StagedRow]:
     report.file_format = "xlsx"
     report.encoding = "xlsx (UTF-8 XML)"
@@ -107,7 +112,7 @@ def _xlsx_rows(
         report.sheet = sheet
         report.other_sheets = [s for s in book.sheets if s != sheet]
         formulas = book.formulas(sheet)
-        mapper = RowMapper(layout, kind, report, "xlsx", formulas)
+        mapper = RowMapper(layout, kind, report, "xlsx", formulas, vocab)
         records = book.records(sheet)
         skipped = list(itertools.islice(records, layout.data_index))
         yield from _mapped(records, skipped, layout, mapper)

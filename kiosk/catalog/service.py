@@ -236,7 +236,7 @@ class CatalogService:
     ) -> None:
         """Reads the file into the staging table; a fatal problem goes into the report."""
         try:
-            staged.load(stream_catalog(path, kind, mapping, report))
+            staged.load(stream_catalog(path, kind, mapping, report, staged.vocab))
             staged.finish(report)
         except FatalImportError as exc:
             report.fatal = str(exc)

@@ -30,13 +30,23 @@ ITEM_FIELDS = (
     "insurance_rate", "effective_from", "effective_to", "srank", "source_line",
 )  # fmt: skip
 EXTRA_FIELDS = ("appendix", "gkey", "pack", "manufacturer", "registration")
+# the `items_fts` columns that are not `items` columns already (see `store.write_version`)
+SEARCH_FIELDS = ("fts_extra", "fts_alias", "fts_marked")
 LABEL_FIELDS = ("strength", "pack", "manufacturer", "registration", "unit")
 _COLUMNS = ITEM_FIELDS + EXTRA_FIELDS
 # what a staged row holds, in this order (`importing.rows` builds these tuples): `kind` is
 # the import's, `variant` is labelled later and `gkey` is computed by SQLite
-STAGED_FIELDS = tuple(f for f in _COLUMNS if f not in ("kind", "variant", "gkey"))
+STAGED_FIELDS = tuple(f for f in _COLUMNS if f not in ("kind", "variant", "gkey")) + SEARCH_FIELDS
+# source_line (unique within a file) is the rowid: `store.write_version` finds a staged
+# row from its item by it
 _TABLE = f"""CREATE TEMP TABLE import_staging(
-    {", ".join(f for f in _COLUMNS if f not in ("variant", "gkey"))},
+    {
+    ", ".join(
+        f + " INTEGER PRIMARY KEY" if f == "source_line" else f
+        for f in _COLUMNS + SEARCH_FIELDS
+        if f not in ("variant", "gkey")
+    )
+},
     variant TEXT NOT NULL DEFAULT '',
     gkey TEXT GENERATED ALWAYS AS (
         CASE WHEN code_key != '' THEN code_key ELSE 'name:' || name_folded END
@@ -56,6 +66,7 @@ class StagedRows:
         self.conn = conn
         self.kind = Kind(kind)
         self.count = 0
+        self.vocab: set[str] = set()  # filled by the rows' producer (`importer.stream_catalog`)
         conn.execute("PRAGMA temp_store = FILE")  # large sorts spill to disk, not to RAM
         conn.execute(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KB}")
         conn.execute("DROP TABLE IF EXISTS temp.import_staging")

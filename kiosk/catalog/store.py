@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -206,6 +206,11 @@ def marked_words(text: str) -> list[str]:
     return _MARKED_WORD.findall(unicodedata.normalize("NFC", text.lower()))
 
 
+def marked_text(name: str) -> str:
+    """The `marked` column of a name: its words with tone marks, each once."""
+    return " ".join(dict.fromkeys(w for w in marked_words(name) if not w.isascii()))
+
+
 def fts_row(
     item_id: int,
     folded: str,
@@ -218,7 +223,9 @@ def fts_row(
 ) -> tuple[int, str, str, str, str, str, str, str]:
     """One `items_fts` row. `alias`: the TT23 technique name (folded here; dropped when it
     says the same as the name); `code`: code_key; `name`: the name as listed (its words
-    with tone marks go to `marked`)."""
+    with tone marks go to `marked`). An import computes the same columns while reading
+    (`importing.words`, `importing.rows`, `_FTS_FROM_STAGED`; a test holds them equal); this
+    one serves the reindex and the bench baseline (`bench_import.plain_load`)."""
     first = folded.split(" ", 1)[0]
     alias_words = folded_words(alias)
     if alias_words == folded:
@@ -245,8 +252,8 @@ def write_version(
 
     `staged` holds the importer's validated rows (`kiosk.catalog.staging`). They are copied
     into `items` by SQLite in static-rank order (ids follow that order, see the module
-    docstring), then read back in id order, a batch at a time, for the search index and the
-    vocabulary: nothing holds the whole catalog in Python."""
+    docstring), then into the search index by SQLite too (`_FTS_FROM_STAGED`); the
+    vocabulary was collected while reading: nothing holds the whole catalog in Python."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         lo = conn.execute(
@@ -272,15 +279,10 @@ def write_version(
         )
         version_id = int(cur.lastrowid or 0)
         _copy_staged(conn, lo, version_id)
-        vocab: set[str] = set()
-        fts_rows = _fts_rows(conn, lo, lo + staged.count - 1, vocab)
-        try:
-            conn.executemany(FTS_INSERT, fts_rows)
-        finally:
-            fts_rows.close()  # its cursor: a rollback or DROP must not find it still reading
+        conn.execute(_FTS_FROM_STAGED, (lo, lo + staged.count - 1))
         conn.executemany(
             "INSERT INTO vocab(version_id, word, n) VALUES(?,?,?)",
-            ((version_id, w, 1) for w in vocab),
+            ((version_id, w, 1) for w in staged.vocab),
         )
         conn.execute("UPDATE versions SET status = 'complete' WHERE id = ?", (version_id,))
         conn.execute("COMMIT")
@@ -317,27 +319,16 @@ def _copy_staged(conn: sqlite3.Connection, lo: int, version_id: int) -> None:
         conn.execute("DELETE FROM items WHERE id = ?", (lo - 1,))
 
 
-def _fts_rows(
-    conn: sqlite3.Connection, lo: int, hi: int, vocab: set[str]
-) -> Generator[tuple[int, str, str, str, str, str, str, str], None, None]:
-    """Search-index rows of the items lo..hi (their folded words go into `vocab`)."""
-    extras: dict[str, str] = {}
-    cursor = conn.execute(
-        "SELECT id, name_folded, active_ingredient, category, alt_name, code_key, name "
-        "FROM items WHERE id BETWEEN ? AND ? ORDER BY id",
-        (lo, hi),
-    )
-    update = vocab.update
-    for item_id, folded, ingredient, category, alt_name, key, name in cursor:
-        extra = extras.get(ingredient)
-        if extra is None:  # a few hundred ingredients for thousands of drugs
-            if len(extras) > 50_000:
-                extras.clear()
-            extra = extras[ingredient] = folded_words(ingredient)
-        update(folded.split())
-        if extra:
-            update(extra.split())
-        yield fts_row(item_id, folded, extra, category, alias=alt_name, code=key, name=name)
+# the `fts_row` of each new item, in SQL: the importer computed the columns that need Python
+# (`staging.SEARCH_FIELDS`) while reading; the rest are the item's own
+_FTS_FROM_STAGED = (
+    "INSERT INTO items_fts(rowid, name, first, extra, cat, alias, code, marked) "
+    "SELECT i.id, i.name_folded, CASE WHEN i.name_folded = '' THEN '' ELSE '_' || "
+    "substr(i.name_folded, 1, instr(i.name_folded || ' ', ' ') - 1) END, s.fts_extra, "
+    "'_' || i.category, s.fts_alias, i.code_key, s.fts_marked "
+    "FROM items i JOIN temp.import_staging s ON s.source_line = i.source_line "
+    "WHERE i.id BETWEEN ? AND ? ORDER BY i.id"
+)
 
 
 def activate(conn: sqlite3.Connection, kind: str, version_id: int) -> None:

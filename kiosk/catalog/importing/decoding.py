@@ -32,6 +32,13 @@ _ALLOWED_SYMBOLS = set("–—‘’“”…•°±×÷≤≥µ²³½¼¾§€�
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 _NON_ASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
+# UTF-8 read as Windows-1252: a lead byte (0xC2-0xF4) shown as its cp1252 character, then a
+# continuation byte (0x80-0xBF) shown as one. A word without such a pair cannot be mojibake
+# (`mojibake_words`); a text without one is not looked at word by word
+_MOJIBAKE_PAIR = re.compile(
+    f"[{bytes(range(0xC2, 0xF5)).decode('cp1252')}]"
+    f"[{re.escape(bytes(range(0x80, 0xC0)).decode('cp1252', errors='ignore'))}]"
+)
 
 
 class FatalImportError(Exception):
@@ -219,6 +226,8 @@ def _refuse_mojibake(path: Path) -> None:
     cleanly but every Vietnamese name in it is garbage: refuse it, with the way out."""
     with path.open("rb") as f:
         text = f.read(MOJIBAKE_SAMPLE).decode("utf-8", errors="ignore")  # may cut a character
+    if not _MOJIBAKE_PAIR.search(text):
+        return  # no word can be mojibake (about 0.1 s per file saved on a 4 MB sample)
     bad, total, example = mojibake_words(text)
     if bad >= 3 and bad * 5 >= total:
         raise FatalImportError(

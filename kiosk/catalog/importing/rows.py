@@ -24,10 +24,11 @@ from kiosk.catalog.importing import issues
 from kiosk.catalog.importing.headers import Layout, normalise_header
 from kiosk.catalog.importing.readers import FormulaScan
 from kiosk.catalog.importing.values import cell_text, parse_amount, parse_date
+from kiosk.catalog.importing.words import folded_text, name_words
 from kiosk.catalog.models import Category, ImportReport, Kind
 from kiosk.catalog.staging import STAGED_FIELDS, StagedRow
 from kiosk.catalog.store import static_rank
-from kiosk.catalog.text import code_key, fold, folded_words
+from kiosk.catalog.text import code_key, fold
 
 CODE_TT23 = re.compile(r"^\d{2}\.\d{4}\.\d{4}$")
 TEXT_FIELDS = (
@@ -70,8 +71,11 @@ class RowMapper:
         report: ImportReport,
         file_format: str,
         formulas: FormulaScan | None = None,
+        vocab: set[str] | None = None,
     ) -> None:
         self.kind = kind
+        self.vocab = vocab if vocab is not None else set()  # folded words of names, ingredients
+        self.extras: dict[str, str] = {}  # active ingredient -> its folded words
         self.report = report
         self.mapping = layout.mapping
         self.items = list(layout.mapping.items())
@@ -170,7 +174,24 @@ class RowMapper:
             self.last_stt = stt
         row["appendix"] = self.appendix
         row["source_line"] = line
-        row["name_folded"] = folded = folded_words(name)
+        # the search index's own columns too, here rather than in a second pass over the rows
+        words, row["fts_marked"] = name_words(name)
+        row["name_folded"] = folded = " ".join(words)
+        vocab = self.vocab
+        vocab.update(words)
+        ingredient = row["active_ingredient"]
+        extra = self.extras.get(ingredient)
+        if extra is None:  # a few hundred ingredients for thousands of drugs
+            if len(self.extras) > 50_000:
+                self.extras.clear()
+            extra = self.extras[ingredient] = folded_text(ingredient)
+            vocab.update(extra.split())
+        row["fts_extra"] = extra
+        alt_name = row["alt_name"]
+        if alt_name and (alias := folded_text(alt_name)) != folded:
+            row["fts_alias"] = alias  # the TT23 name, when it says more than the name
+        else:
+            row["fts_alias"] = ""
         row["code_key"] = code_key(row["code"])
         if self.kind == Kind.DRUG:
             row["category"] = category = _DRUG
