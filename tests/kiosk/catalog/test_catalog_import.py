@@ -420,18 +420,26 @@ def test_a_crash_while_writing_leaves_the_active_catalog(
     good.write_text(small_csv(), encoding="utf-8")
     catalog.import_file(good, "service")
     before = active_id(catalog)
-    real_fts_row = store.fts_row
+    real_connect = store.connect
     calls = 0
 
-    def failing(*args: object, **kwargs: object) -> tuple[object, ...]:
+    def halfway(value: str) -> str:
         nonlocal calls
         calls += 1
         if calls > 3000:  # the writer fails half way through the search index
             raise KeyError("simulated crash")
-        return real_fts_row(*args, **kwargs)  # type: ignore[arg-type]
+        return value
 
-    monkeypatch.setattr(store, "fts_row", failing)
-    with pytest.raises(KeyError):
+    def connect(path: Path) -> sqlite3.Connection:
+        conn = real_connect(path)
+        conn.create_function("halfway", 1, halfway)
+        return conn
+
+    monkeypatch.setattr(store, "connect", connect)
+    statement = store._FTS_FROM_STAGED.replace("s.fts_marked", "halfway(s.fts_marked)")
+    assert statement != store._FTS_FROM_STAGED
+    monkeypatch.setattr(store, "_FTS_FROM_STAGED", statement)
+    with pytest.raises(sqlite3.OperationalError, match="user-defined function raised"):
         catalog.import_file(DEMO_SERVICES_CSV, "service")
     assert calls > 3000
     assert active_id(catalog) == before
