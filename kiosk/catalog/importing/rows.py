@@ -24,11 +24,11 @@ from kiosk.catalog.importing import issues
 from kiosk.catalog.importing.headers import Layout, normalise_header
 from kiosk.catalog.importing.readers import FormulaScan
 from kiosk.catalog.importing.values import cell_text, parse_amount, parse_date
-from kiosk.catalog.importing.words import folded_text, name_words
+from kiosk.catalog.importing.words import code_key, folded_text, name_words
 from kiosk.catalog.models import Category, ImportReport, Kind
 from kiosk.catalog.staging import STAGED_FIELDS, StagedRow
 from kiosk.catalog.store import static_rank
-from kiosk.catalog.text import code_key, fold
+from kiosk.catalog.text import fold
 
 CODE_TT23 = re.compile(r"^\d{2}\.\d{4}\.\d{4}$")
 TEXT_FIELDS = (
@@ -74,6 +74,7 @@ class RowMapper:
         vocab: set[str] | None = None,
     ) -> None:
         self.kind = kind
+        self.is_drug = kind == Kind.DRUG
         self.vocab = vocab if vocab is not None else set()  # folded words of names, ingredients
         self.extras: dict[str, str] = {}  # active ingredient -> its folded words
         self.report = report
@@ -193,7 +194,7 @@ class RowMapper:
         else:
             row["fts_alias"] = ""
         row["code_key"] = code_key(row["code"])
-        if self.kind == Kind.DRUG:
+        if self.is_drug:
             row["category"] = category = _DRUG
         else:
             row["category"] = category = str(service_category(name, row["code"], None, folded))
@@ -245,7 +246,9 @@ class RowMapper:
         row["insured_price"] = None
         c = self.c_insured
         raw = cells[c] if 0 <= c < n else None
-        if raw is not None and raw != "" and (text := cell_text(raw)) != "":
+        if type(raw) is str and raw.isdigit() and raw.isascii():  # what parse_amount does first
+            row["insured_price"] = int(raw)
+        elif raw is not None and raw != "" and (text := cell_text(raw)) != "":
             try:
                 row["insured_price"] = parse_amount(raw)
             except ValueError as exc:
@@ -255,7 +258,11 @@ class RowMapper:
         row["insurance_rate"] = None
         c = self.c_rate
         raw = cells[c] if 0 <= c < n else None
-        if raw is not None and raw != "" and (text := cell_text(raw)) != "":
+        if type(raw) is str and raw.isdigit() and raw.isascii():
+            if not 0 <= int(raw) <= 100:
+                return header_of["insurance_rate"], "rate must be 0-100 %", raw
+            row["insurance_rate"] = int(raw)
+        elif raw is not None and raw != "" and (text := cell_text(raw)) != "":
             try:
                 rate = parse_amount(text.rstrip("%"))
             except ValueError as exc:

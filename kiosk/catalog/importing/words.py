@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kiosk.catalog import text
 from kiosk.catalog.store import marked_text
 from kiosk.catalog.text import folded_words
 
@@ -32,6 +33,7 @@ _OTHER = re.compile(f"[^\\x00-\\x7f{VIETNAMESE_LETTERS}]")
 # letters, digits and every byte of a UTF-8 sequence stay; other ASCII separates words
 _SEPARATE = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
 _normalize = unicodedata.normalize
+_NOT_CODE = bytes(b for b in range(128) if not (48 <= b <= 57 or 97 <= b <= 122))
 
 
 def name_words(name: str) -> tuple[list[str], str]:
@@ -63,3 +65,10 @@ def folded_text(text: str) -> str:
         return folded_words(text)
     plain = _normalize("NFD", text.lower().replace("đ", "d")).encode("ascii", "ignore")
     return " ".join(plain.translate(_SEPARATE).decode().split())
+
+
+def code_key(code: str) -> str:
+    """`text.code_key(code)`."""
+    if code.isascii():
+        return code.encode().lower().translate(None, _NOT_CODE).decode()
+    return text.code_key(code)

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.catalog import store
+from kiosk.catalog import text as text_module
 from kiosk.catalog.importing import decoding
-from kiosk.catalog.importing.words import VIETNAMESE_LETTERS, folded_text, name_words
+from kiosk.catalog.importing.words import VIETNAMESE_LETTERS, code_key, folded_text, name_words
 from kiosk.catalog.service import DEMO_DRUGS_CSV, DEMO_SERVICES_CSV, CatalogService
 from kiosk.catalog.text import folded_words
 
@@ -41,6 +42,7 @@ def test_name_words_are_the_general_words() -> None:
     for text in samples():
         assert name_words(text) == general(text), repr(text)
         assert folded_text(text) == folded_words(text), repr(text)
+        assert code_key(text) == text_module.code_key(text), repr(text)
 
 
 def test_vietnamese_names_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,7 +52,10 @@ def test_vietnamese_names_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) ->
         raise AssertionError(f"general path for {text!r}")
 
     monkeypatch.setattr(words, "folded_words", refuse)
-    assert name_words("Chụp cắt lớp vi tính lồng ngực (từ 1- 32 dãy)")[1] == "chụp cắt lớp tính lồng ngực từ dãy"
+    assert (
+        name_words("Chụp cắt lớp vi tính lồng ngực (từ 1- 32 dãy)")[1]
+        == "chụp cắt lớp tính lồng ngực từ dãy"
+    )
     assert folded_text("ĐỊNH LƯỢNG Glucose") == "dinh luong glucose"
 
 
