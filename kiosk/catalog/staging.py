@@ -56,7 +56,9 @@ _BRACKET = re.compile(r"\[([^\]]+)\]\s*$")
 StagedRow = tuple[Any, ...]  # STAGED_FIELDS
 
 
-TEMP_CACHE_KB = 65_536  # temp pages kept in memory at most (64 MB); the rest spills to a file
+# temp pages kept in memory at most (56 MB: with the main cache and the search index's batch,
+# `store.FTS_BATCH_KB`, 96 MB); the rest spills to a file
+TEMP_CACHE_KB = 57_344
 
 
 class StagedRows:
