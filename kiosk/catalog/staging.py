@@ -54,6 +54,16 @@ _TABLE = f"""CREATE TEMP TABLE import_staging(
 )"""
 _BRACKET = re.compile(r"\[([^\]]+)\]\s*$")
 StagedRow = tuple[Any, ...]  # STAGED_FIELDS
+# what a staged row holds for "not given" in these columns, stored as NULL: Python's sqlite3
+# binds None through its adapter lookup (about 0.3 us a value, 0.1 s per 100,000 rows)
+NO_AMOUNT = -1  # insured_price, insurance_rate (never negative otherwise)
+NO_DATE = ""  # effective_from, effective_to (ISO dates otherwise)
+_NULLABLE = {
+    "insured_price": f"NULLIF(?, {NO_AMOUNT})",
+    "insurance_rate": f"NULLIF(?, {NO_AMOUNT})",
+    "effective_from": f"NULLIF(?, '{NO_DATE}')",
+    "effective_to": f"NULLIF(?, '{NO_DATE}')",
+}
 
 
 # temp pages kept in memory at most (56 MB: with the main cache and the search index's batch,
@@ -80,7 +90,7 @@ class StagedRows:
         one transaction; SQLite reads them from the iterator itself (no Python step per row)."""
         insert = (
             f"INSERT INTO temp.import_staging(kind, {', '.join(STAGED_FIELDS)}) "
-            f"VALUES('{self.kind}', {','.join('?' * len(STAGED_FIELDS))})"
+            f"VALUES('{self.kind}', {', '.join(_NULLABLE.get(f, '?') for f in STAGED_FIELDS)})"
         )
         conn = self.conn
         conn.execute("BEGIN")

@@ -26,7 +26,7 @@ from kiosk.catalog.importing.readers import FormulaScan
 from kiosk.catalog.importing.values import cell_text, parse_amount, parse_date
 from kiosk.catalog.importing.words import code_key, folded_text, name_words
 from kiosk.catalog.models import Category, ImportReport, Kind
-from kiosk.catalog.staging import STAGED_FIELDS, StagedRow
+from kiosk.catalog.staging import NO_AMOUNT, NO_DATE, STAGED_FIELDS, StagedRow
 from kiosk.catalog.store import static_rank
 from kiosk.catalog.text import fold
 
@@ -204,9 +204,9 @@ class RowMapper:
                     row["code"],
                 )  # fmt: skip
         row["srank"] = static_rank(category, folded)
-        if row["effective_from"] is not None or row["effective_to"] is not None:
+        if row["effective_from"] or row["effective_to"]:
             for fld in ("effective_from", "effective_to"):
-                row[fld] = row[fld].isoformat() if row[fld] else None
+                row[fld] = row[fld].isoformat() if row[fld] else NO_DATE
         return _staged(row)
 
     def _heading(
@@ -243,7 +243,7 @@ class RowMapper:
             return header_of["price"], f"price {exc}", price_text
         if row["price"] <= 0:
             return header_of["price"], "price must be more than 0", price_text
-        row["insured_price"] = None
+        row["insured_price"] = NO_AMOUNT
         c = self.c_insured
         raw = cells[c] if 0 <= c < n else None
         if type(raw) is str and raw.isdigit() and raw.isascii():  # what parse_amount does first
@@ -255,7 +255,7 @@ class RowMapper:
                 return header_of["insured_price"], f"insured price {exc}", text
             if row["insured_price"] < 0:
                 return header_of["insured_price"], "insured price is negative", text
-        row["insurance_rate"] = None
+        row["insurance_rate"] = NO_AMOUNT
         c = self.c_rate
         raw = cells[c] if 0 <= c < n else None
         if type(raw) is str and raw.isdigit() and raw.isascii():
@@ -270,7 +270,7 @@ class RowMapper:
             if not 0 <= rate <= 100:
                 return header_of["insurance_rate"], "rate must be 0-100 %", text
             row["insurance_rate"] = rate
-        row["effective_from"] = row["effective_to"] = None
+        row["effective_from"] = row["effective_to"] = NO_DATE
         for fld, c in self.dates:
             raw = cells[c] if c < n else None
             if raw is not None and raw != "" and (text := cell_text(raw)) != "":
