@@ -11,7 +11,6 @@ INSERT … SELECT (SQLite sorts on disk when the table is large: `temp_store = F
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import re
 import sqlite3
@@ -72,7 +71,8 @@ TEMP_CACHE_KB = 57_344
 
 
 class StagedRows:
-    """The temporary table of one import on one connection (create, load, finish, drop)."""
+    """The temporary table of one import on one connection (create, load, finish); it goes
+    with the connection."""
 
     def __init__(self, conn: sqlite3.Connection, kind: str) -> None:
         self.conn = conn
@@ -190,12 +190,6 @@ class StagedRows:
             for fld in ("effective_from", "effective_to"):
                 row[fld] = date.fromisoformat(row[fld]) if row[fld] else None
             yield row
-
-    def drop(self) -> None:
-        """Drops the table; after a failed write SQLite may still hold it (a statement of the
-        failed executemany): it goes with the connection then, which the caller closes."""
-        with contextlib.suppress(sqlite3.OperationalError):
-            self.conn.execute("DROP TABLE IF EXISTS temp.import_staging")
 
 
 def distinguishing(members: list[tuple[Any, ...]]) -> list[str]:
