@@ -22,10 +22,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kiosk.catalog.models import CatalogItem, Category
+from kiosk.catalog.drug_terms import DrugTerms, Match
+from kiosk.catalog.models import CatalogItem, Category, Kind
 from kiosk.catalog.ranking import (
     BM25_WEIGHTS,
+    DRUG_ORDER,
+    DRUG_ORDER_MAX,
+    DRUG_TERM,
+    DRUG_WORD,
     DROPPED,
+    FILLER,
     SYNONYM,
     TYPO,
     RankQuery,
@@ -45,6 +51,7 @@ MMAP_BYTES = 256 * 2**20
 READ_CACHE = 4_000  # index reads kept per searching thread (successive keystrokes repeat them)
 CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
 TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
+DRUG_CANDIDATES = 80  # a drug class matches many rows (ingredients OR-ed)
 BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
 MAX_DROP_WORDS = 5  # longer queries: no word is dropped (each drop is a full search)
 CODE_BONUS = 60.0
@@ -104,11 +111,14 @@ class Searcher:
         conn: sqlite3.Connection,
         synonyms: SynonymTable | None = None,
         exams: Sequence[ExamTarget] = (),
+        drug_terms: DrugTerms | None = None,
     ) -> None:
         self.conn = conn
         # the index is read in many small random reads: memory-mapped, they need no copy
         conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         self.synonyms = synonyms or SynonymTable({})
+        self.drug_terms = drug_terms or DrugTerms({})
+        self._routes: dict[int, dict[tuple[str, ...], list[int]]] = {}
         self.exams = tuple(exams)
         self._typos: dict[tuple[int, ...], TypoIndex] = {}
         self._items: dict[int, Row] = {}
@@ -131,6 +141,8 @@ class Searcher:
                 self._typos = {key: index}
                 for v in versions:  # loaded with the vocabulary (at warm-up)
                     self._words_of(v)
+                    if v.kind == Kind.DRUG:
+                        self._routes_of(v)
             return index
 
     # ------------------------------------------------------------------ search
@@ -159,6 +171,13 @@ class Searcher:
                 ((i, 0.0) for i in self._codes(key, versions, category, limit)), typed, CODE_BONUS
             )
         self._collect(typed, versions, category, cat_filter, found, synonyms=True)
+        core, last_kept = self.synonyms.without_filler(words)
+        core_prefix = prefix_last and last_kept
+        if core and core != words:  # "kham mat tre em", "gia kham noi bao nhieu"
+            query = RankQuery(core, core_prefix, FILLER)
+            self._collect(query, versions, category, cat_filter, found, synonyms=True)
+        if core:
+            self._collect_drug_terms(core, core_prefix, versions, category, found)
         if typed.marked:  # words typed with tone marks: rows with those very words
             parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
             for i, raw in typed.marked:
@@ -168,6 +187,7 @@ class Searcher:
             )
             found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25=False), typed)
         items = self._ranked(found, today, limit)
+        words, prefix_last = (core, core_prefix) if core else (words, prefix_last)
         if not items:  # typos: only when nothing was found as typed
             self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
@@ -175,6 +195,96 @@ class Searcher:
             self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
         return items
+
+    def _collect_drug_terms(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        found: _Candidates,
+    ) -> None:
+        """A drug class or brand among the words ("thuoc ha sot", "augmentin 625"): the drug
+        rows whose name or active ingredient holds one of its ingredients (one index read,
+        the ingredients OR-ed) or that have one of its routes; the other words required."""
+        if category not in (None, Category.DRUG.value):
+            return
+        match = self.drug_terms.match(words, prefix_last)
+        drugs = [v for v in versions if v.kind == Kind.DRUG]
+        if match is None or not drugs:
+            return
+        term, rest = match.term, match.rest
+        last = len(rest) - 1
+        need = [((w, match.rest_prefix_last and i == last),) for i, w in enumerate(rest)]
+        rest_expr = " AND ".join(
+            _quote(w, match.rest_prefix_last and i == last) for i, w in enumerate(rest)
+        )
+        ids: list[int] = []
+        if term.ingredients:
+            alternatives = " OR ".join(
+                "(" + " AND ".join(f'"{" ".join(part)}"' for part in ingredient) + ")"
+                for ingredient in term.ingredients
+            )
+            expr = "{name extra} : (" + alternatives + ")"
+        else:  # routes only: the route column, and the words in the name ("… nhỏ mắt")
+            expr = "name : (" + " OR ".join(f'"{" ".join(r)}"' for r in term.routes) + ")"
+            for v in drugs:
+                for route, route_ids in self._routes_of(v).items():
+                    if term.has_route(route):
+                        ids += route_ids[:DRUG_CANDIDATES]
+        if rest_expr:
+            expr += " AND {name extra} : (" + rest_expr + ")"
+        ids += [r[0] for r in self._fts(expr, drugs, DRUG_CANDIDATES, False, need)]
+        fetched = self._fetch(ids)
+        for item_id in dict.fromkeys(ids):
+            row = fetched.get(item_id)
+            if row is not None:
+                self._add_drug_row(row, match, found)
+
+    def _add_drug_row(self, row: Row, match: Match, found: _Candidates) -> None:
+        term = match.term
+        if term.routes and not (
+            term.has_route(tokens(row.item.route)) or term.has_route(row.words)
+        ):
+            return
+        last = len(match.rest) - 1
+        if any(
+            row.find(w, match.rest_prefix_last and i == last) < 0
+            and not (w in row.ingredient)
+            for i, w in enumerate(match.rest)
+        ):
+            return
+        bonus = DRUG_TERM + (DRUG_WORD if match.drug_word else 0.0)
+        words: tuple[str, ...] = ()
+        if term.ingredients:
+            k = term.ingredient_of(row.words + row.ingredient)
+            if k < 0:
+                return
+            words = tuple(w for part in term.ingredients[k] for w in part)
+            bonus -= min(DRUG_ORDER * k, DRUG_ORDER_MAX)
+        else:
+            words = next((r for r in term.routes if r and row.find(r[0], False) >= 0), ())
+            words = words or term.routes[0]
+        found.add(((row.item.id, 0.0),), RankQuery((*words, *match.rest), False), bonus)
+
+    def _routes_of(self, version: ActiveVersion) -> dict[tuple[str, ...], list[int]]:
+        """A drug version's routes (folded words) -> its row ids in static-rank order: the
+        route column is not indexed, and a list has a few dozen distinct routes."""
+        routes = self._routes.get(version.version_id)
+        if routes is None:
+            routes = {}
+            folded: dict[str, tuple[str, ...]] = {}
+            for item_id, route in self.conn.execute(
+                "SELECT id, route FROM items WHERE id BETWEEN ? AND ? AND route != '' "
+                "ORDER BY id",
+                (version.id_lo, version.id_hi),
+            ):
+                key = folded.get(route)
+                if key is None:
+                    key = folded[route] = tuple(tokens(route))
+                routes.setdefault(key, []).append(item_id)
+            self._routes[version.version_id] = routes
+        return routes
 
     def _collect_dropped(
         self,
