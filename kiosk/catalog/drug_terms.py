@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "drug-terms.toml"
 LOCAL_NAME = "catalog-drug-terms.toml"
 MIN_TYPED = 3  # letters of a key's last word typed before the key applies
+SHORT_KEY = 3  # a key of one word this short ("ho", "sot") applies once the word is complete
 MAX_INGREDIENTS = 60
 
 Ingredient = tuple[tuple[str, ...], ...]  # the parts of a combination, each folded words
@@ -128,10 +129,15 @@ class DrugTerms:
     def __init__(
         self, entries: Mapping[tuple[str, ...], Term], drug_words: Iterable[Sequence[str]] = ()
     ) -> None:
-        self.entries = {k: t for k, t in entries.items() if t.ingredients or t.routes}
         self.drug_words = frozenset(tuple(w) for w in drug_words if w)
-        self._longest = max((len(k) for k in self.entries), default=0)
         self._longest_word = max((len(w) for w in self.drug_words), default=0)
+        # keys are matched without the drug words ("thuoc khang sinh" = "khang sinh")
+        self.entries = {
+            (self._without_drug_words(k)[0] or k): t
+            for k, t in entries.items()
+            if t.ingredients or t.routes
+        }
+        self._longest = max((len(k) for k in self.entries), default=0)
 
     @classmethod
     def load(cls, data_dir: Path | None = None, shipped: Path = SHIPPED) -> DrugTerms:
@@ -166,6 +172,9 @@ class DrugTerms:
                 span = rest[start : start + size]
                 at_end = start + size == n
                 key = span if span in self.entries else None
+                short = key is not None and len(key) == 1 and len(key[0]) <= SHORT_KEY
+                if short and prefix_last and at_end and not drug_word:
+                    key = None  # "ho" is still becoming "hong", "hoi"; "ho " is cough
                 if key is None and prefix_last and at_end:
                     key = self._typed_key(span)
                 if key is None:
@@ -205,7 +214,7 @@ class DrugTerms:
 
 
 def misspelt_ingredients(
-    entries: Mapping[tuple[str, ...], Term], list_words: Iterable[str], max_edits: int = 2
+    entries: Mapping[tuple[str, ...], Term], list_words: Iterable[str], max_edits: int = 1
 ) -> list[str]:
     """Ingredient words of the table that a drug list spells slightly differently
     ("amoxicillin" where the list says "amoxicilin"): such an entry would find nothing on

@@ -26,11 +26,12 @@ from kiosk.catalog.drug_terms import DrugTerms, Match
 from kiosk.catalog.models import CatalogItem, Category, Kind
 from kiosk.catalog.ranking import (
     BM25_WEIGHTS,
+    DROPPED,
     DRUG_ORDER,
     DRUG_ORDER_MAX,
     DRUG_TERM,
     DRUG_WORD,
-    DROPPED,
+    FALLBACK,
     FILLER,
     SYNONYM,
     TYPO,
@@ -174,8 +175,8 @@ class Searcher:
         core, last_kept = self.synonyms.without_filler(words)
         core_prefix = prefix_last and last_kept
         if core and core != words:  # "kham mat tre em", "gia kham noi bao nhieu"
-            query = RankQuery(core, core_prefix, FILLER)
-            self._collect(query, versions, category, cat_filter, found, synonyms=True)
+            stripped = RankQuery(core, core_prefix, FILLER)
+            self._collect(stripped, versions, category, cat_filter, found, synonyms=True)
         if core:
             self._collect_drug_terms(core, core_prefix, versions, category, found)
         if typed.marked:  # words typed with tone marks: rows with those very words
@@ -249,8 +250,7 @@ class Searcher:
             return
         last = len(match.rest) - 1
         if any(
-            row.find(w, match.rest_prefix_last and i == last) < 0
-            and not (w in row.ingredient)
+            row.find(w, match.rest_prefix_last and i == last) < 0 and w not in row.ingredient
             for i, w in enumerate(match.rest)
         ):
             return
@@ -275,8 +275,7 @@ class Searcher:
             routes = {}
             folded: dict[str, tuple[str, ...]] = {}
             for item_id, route in self.conn.execute(
-                "SELECT id, route FROM items WHERE id BETWEEN ? AND ? AND route != '' "
-                "ORDER BY id",
+                "SELECT id, route FROM items WHERE id BETWEEN ? AND ? AND route != '' ORDER BY id",
                 (version.id_lo, version.id_hi),
             ):
                 key = folded.get(route)
@@ -316,8 +315,9 @@ class Searcher:
         self._collect_one(query, versions, category, cat_filter, found)
         if synonyms:
             for rewrite in self.synonyms.rewrites(query.words, query.prefix_last):
+                penalty = query.penalty + SYNONYM + (FALLBACK if rewrite.fallback else 0.0)
                 self._collect_one(
-                    RankQuery(rewrite.words, rewrite.prefix_last, query.penalty + SYNONYM),
+                    RankQuery(rewrite.words, rewrite.prefix_last, penalty),
                     versions,
                     category,
                     cat_filter,

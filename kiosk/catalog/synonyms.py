@@ -69,6 +69,7 @@ class Rewrite:
     words: tuple[str, ...]
     prefix_last: bool
     key: str  # the folded key that produced it ("" = the query as typed)
+    fallback: bool = False  # an [exam] key's "every exam row": ranked below its own rows
 
 
 Entries = dict[tuple[str, ...], tuple[tuple[str, ...], ...]]
@@ -92,11 +93,15 @@ def _folded(table: Mapping[str, Sequence[str]]) -> Entries:
     }
 
 
+EXAM_FALLBACK = ("kham",)
+
+
 def exam_entries(parsed: SynonymFile) -> Entries:
-    """`[exam]` as rewrites: "dermatologist" -> "kham da lieu", then "kham" (every exam row:
-    a hospital without that clinic's own row still shows its examination prices)."""
+    """`[exam]` as rewrites: "dermatologist" -> "kham da lieu", then "kham" (every exam row,
+    a `Rewrite.fallback`: a hospital without that clinic's own row still shows its
+    examination prices)."""
     return {
-        key: (*(("kham", *name) for name in names), ("kham",))
+        key: (*(("kham", *name) for name in names), EXAM_FALLBACK)
         for key, names in _folded(parsed.exam).items()
     }
 
@@ -225,7 +230,8 @@ class SynonymTable:
                         seen.add(new)
                         # the alternative completes a key being typed: its words are whole
                         last_open = prefix_last and (start + size < n or key == span or not alt)
-                        out.append(Rewrite(new, last_open, " ".join(key)))
+                        fallback = alt == EXAM_FALLBACK  # "kham": every exam row
+                        out.append(Rewrite(new, last_open, " ".join(key), fallback))
                         if len(out) >= room:
                             return out
         return out
