@@ -4,8 +4,8 @@ the appointment lookup or the clinic choice."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -53,16 +53,10 @@ def _insurance_checked(session: Session, eligibility: Eligibility) -> None:
     if data.slip is not None:  # a referral scanned before the check: its route
         eligibility = session.services.apply_slip(eligibility, data.slip)
     data.eligibility = eligibility
-    # Guarded from here, as the check was: the step's listeners run before the rules start.
-    explained = while_current(session, lambda texts: _rules_explained(session, texts))
+    # The plain sentences of the rules behind the share (kiosk/rules), read off this thread;
+    # guarded from here, as the check was (the step's listeners run before the rules start).
+    explained = while_current(session, functools.partial(_rules_explained, session))
     session._go(Step.INSURANCE_RESULT)
-    _explain_rules(session, eligibility, explained)
-
-
-def _explain_rules(
-    session: Session, eligibility: Eligibility, explained: Callable[[list[Text]], None]
-) -> None:
-    """The plain sentences of the rules behind the share (kiosk/rules), read off this thread."""
     config = session.config
     session.run(
         lambda: rule_texts(eligibility, config),

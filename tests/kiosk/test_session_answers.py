@@ -26,7 +26,7 @@ class Held:
     def __init__(self) -> None:
         self.pending: list[Job] = []
 
-    def __call__(self, work, done, failed) -> None:  # type: ignore[no-untyped-def]
+    def __call__(self, work, done, failed) -> None:
         self.pending.append((work, done, failed))
 
     def next(self) -> Job:
@@ -182,7 +182,7 @@ def test_a_late_ticket_is_logged_and_not_printed(session, runner, services, capl
         runner.run_next()  # the queue issues the number after the patient left
     assert "was issued after its session ended" in caplog.text
     assert session.step is Step.START and session.data.ticket is None
-    assert not runner.pending and not services.printer.printed  # type: ignore[union-attr]
+    assert not runner.pending and not services.printer.printed
 
 
 def test_a_late_ticket_failure_is_dropped(session, runner):
@@ -220,7 +220,7 @@ def test_a_late_card_read_is_dropped(session, runner, services):
     session.begin()
     session.accept_privacy("test-notice")
     runner.run_next()
-    services.card_reader.insert("an-adult")  # type: ignore[attr-defined]
+    services.card_reader.insert("an-adult")
     session.card_inserted()
     session.submit_id(AN_ID)
     assert session.step is Step.READING_CARD
