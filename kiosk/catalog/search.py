@@ -43,7 +43,7 @@ from kiosk.catalog.ranking import (
 )
 from kiosk.catalog.store import _ITEM_COLUMNS, ActiveVersion, row_to_item
 from kiosk.catalog.synonyms import SynonymTable
-from kiosk.catalog.text import code_key, tokens
+from kiosk.catalog.text import code_key, split_unit, tokens
 from kiosk.catalog.typos import TypoIndex
 from kiosk.catalog.version_words import VersionWords
 
@@ -82,6 +82,18 @@ class ExamTarget:
             ):
                 return True
         return False
+
+
+def exam_core(words: tuple[str, ...], prefix_last: bool) -> tuple[str, ...]:
+    """ "kham benh nhi" (an examination of the children's clinic) as "kham nhi": once a
+    word follows "kham benh", the patient names the clinic."""
+    if (
+        words[:2] == ("kham", "benh")
+        and len(words) > 2
+        and (len(words) > 3 or not prefix_last or len(words[2]) >= 2)
+    ):
+        return ("kham", *words[2:])
+    return words
 
 
 def _quote(word: str, prefix: bool) -> str:
@@ -162,6 +174,7 @@ class Searcher:
         if not words:
             return self.browse(versions, category, limit) if category else []
         prefix_last = bool(query) and not query[-1].isspace()
+        words = self._split_units(words, prefix_last, versions)
         cat_filter = f' AND cat : "_{Category(category).value}"' if category else ""
         today = today or date.today()
         found = _Candidates()
@@ -174,6 +187,7 @@ class Searcher:
         self._collect(typed, versions, category, cat_filter, found, synonyms=True)
         core, last_kept = self.synonyms.without_filler(words)
         core_prefix = prefix_last and last_kept
+        core = exam_core(core, core_prefix)
         if core and core != words:  # "kham mat tre em", "gia kham noi bao nhieu"
             stripped = RankQuery(core, core_prefix, FILLER)
             self._collect(stripped, versions, category, cat_filter, found, synonyms=True)
@@ -190,12 +204,27 @@ class Searcher:
         items = self._ranked(found, today, limit)
         words, prefix_last = (core, core_prefix) if core else (words, prefix_last)
         if not items:  # typos: only when nothing was found as typed
-            self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
+            words = self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
-        if not items and 1 < len(words) <= MAX_DROP_WORDS:
+        if not items and 1 < len(words) <= MAX_DROP_WORDS:  # (with the corrections)
             self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
         return items
+
+    def _split_units(
+        self, words: tuple[str, ...], prefix_last: bool, versions: Sequence[ActiveVersion]
+    ) -> tuple[str, ...]:
+        """ "500mg" as "500 mg" unless rows have the word "500mg" (lists mostly space it)."""
+        if not any(ch.isdigit() for w in words for ch in w):
+            return words
+        index = self.typo_index(versions)
+        last = len(words) - 1
+        out: list[str] = []
+        for i, word in enumerate(words):
+            prefix = prefix_last and i == last
+            parts = split_unit(word, prefix)
+            out += (word,) if len(parts) > 1 and index.known(word, prefix) else parts
+        return tuple(out)
 
     def _collect_drug_terms(
         self,
@@ -371,22 +400,24 @@ class Searcher:
         category: str | None,
         cat_filter: str,
         found: _Candidates,
-    ) -> None:
+    ) -> tuple[str, ...]:
         """Each word as typed or one of its corrections, in one index read (the index says
         which combinations exist); and the query with each unknown word replaced by its best
-        correction, with its synonyms ("xet nghim mau" -> "xet nghiem mau" -> the blood count)."""
+        correction, with its synonyms ("xet nghim mau" -> "xet nghiem mau" -> the blood count).
+        Returns the words with those corrections (for leaving out a word next)."""
         index = self.typo_index(versions)
         last = len(words) - 1
         options = [
             (w, *index.candidates(w, prefix_last and i == last)) for i, w in enumerate(words)
         ]
         if all(len(o) == 1 for o in options):
-            return
+            return tuple(words)
         unknown = [i for i, w in enumerate(words) if not index.known(w, prefix_last and i == last)]
-        if unknown and all(len(options[i]) > 1 for i in unknown):
-            best = list(words)
-            for i in unknown:
+        best = list(words)
+        for i in unknown:
+            if len(options[i]) > 1:
                 best[i] = options[i][1]
+        if unknown and all(len(options[i]) > 1 for i in unknown):
             query = RankQuery(tuple(best), prefix_last, TYPO * len(unknown))
             self._collect(query, versions, category, cat_filter, found, synonyms=True)
         groups = [
@@ -409,6 +440,7 @@ class Searcher:
                     changed = sum(a != b for a, b in zip(best_words, words, strict=True))
                     query = RankQuery(best_words, prefix_last, TYPO * changed)
                     self._collect(query, versions, category, cat_filter, found, synonyms=True)
+        return tuple(best)
 
     def _ranked(self, found: _Candidates, today: date, limit: int) -> list[CatalogItem]:
         if not found:

@@ -224,7 +224,10 @@ class SynonymTable:
                     keys += self._typed_keys(span)
                 for key in keys:
                     for alt in self.entries[key]:
-                        new = (*words[:start], *alt, *words[start + size :])
+                        head = tuple(words[:start])
+                        if alt[:1] == EXAM_FALLBACK:  # "kham nha khoa": not "kham kham rang…"
+                            head = _without_exam_word(head)
+                        new = (*head, *alt, *words[start + size :])
                         if not new or new in seen:
                             continue
                         seen.add(new)
@@ -252,6 +255,12 @@ class SynonymTable:
                 continue  # "ph" is not yet "phoi", "th" not yet "thuoc ha sot"
             found.append(key)
         return sorted(found, key=len)
+
+
+def _without_exam_word(head: tuple[str, ...]) -> tuple[str, ...]:
+    if head[-2:] == ("kham", "benh"):
+        return head[:-2]
+    return head[:-1] if head[-1:] == EXAM_FALLBACK else head
 
 
 def dead_alternatives(
