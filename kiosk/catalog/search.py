@@ -22,10 +22,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kiosk.catalog.models import CatalogItem, Category
+from kiosk.catalog.drug_terms import DrugTerms, Match
+from kiosk.catalog.models import CatalogItem, Category, Kind
 from kiosk.catalog.ranking import (
     BM25_WEIGHTS,
     DROPPED,
+    DRUG_ORDER,
+    DRUG_ORDER_MAX,
+    DRUG_TERM,
+    DRUG_WORD,
+    FALLBACK,
+    FILLER,
     SYNONYM,
     TYPO,
     RankQuery,
@@ -36,7 +43,7 @@ from kiosk.catalog.ranking import (
 )
 from kiosk.catalog.store import _ITEM_COLUMNS, ActiveVersion, row_to_item
 from kiosk.catalog.synonyms import SynonymTable
-from kiosk.catalog.text import code_key, tokens
+from kiosk.catalog.text import code_key, split_unit, tokens
 from kiosk.catalog.typos import TypoIndex
 from kiosk.catalog.version_words import VersionWords
 
@@ -45,6 +52,7 @@ MMAP_BYTES = 256 * 2**20
 READ_CACHE = 4_000  # index reads kept per searching thread (successive keystrokes repeat them)
 CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
 TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
+DRUG_CANDIDATES = 80  # a drug class matches many rows (ingredients OR-ed)
 BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
 MAX_DROP_WORDS = 5  # longer queries: no word is dropped (each drop is a full search)
 CODE_BONUS = 60.0
@@ -76,6 +84,18 @@ class ExamTarget:
         return False
 
 
+def exam_core(words: tuple[str, ...], prefix_last: bool) -> tuple[str, ...]:
+    """ "kham benh nhi" (an examination of the children's clinic) as "kham nhi": once a
+    word follows "kham benh", the patient names the clinic."""
+    if (
+        words[:2] == ("kham", "benh")
+        and len(words) > 2
+        and (len(words) > 3 or not prefix_last or len(words[2]) >= 2)
+    ):
+        return ("kham", *words[2:])
+    return words
+
+
 def _quote(word: str, prefix: bool) -> str:
     return f'"{word}"' + (" *" if prefix else "")
 
@@ -104,11 +124,14 @@ class Searcher:
         conn: sqlite3.Connection,
         synonyms: SynonymTable | None = None,
         exams: Sequence[ExamTarget] = (),
+        drug_terms: DrugTerms | None = None,
     ) -> None:
         self.conn = conn
         # the index is read in many small random reads: memory-mapped, they need no copy
         conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         self.synonyms = synonyms or SynonymTable({})
+        self.drug_terms = drug_terms or DrugTerms({})
+        self._routes: dict[int, dict[tuple[str, ...], list[int]]] = {}
         self.exams = tuple(exams)
         self._typos: dict[tuple[int, ...], TypoIndex] = {}
         self._items: dict[int, Row] = {}
@@ -131,6 +154,8 @@ class Searcher:
                 self._typos = {key: index}
                 for v in versions:  # loaded with the vocabulary (at warm-up)
                     self._words_of(v)
+                    if v.kind == Kind.DRUG:
+                        self._routes_of(v)
             return index
 
     # ------------------------------------------------------------------ search
@@ -149,6 +174,7 @@ class Searcher:
         if not words:
             return self.browse(versions, category, limit) if category else []
         prefix_last = bool(query) and not query[-1].isspace()
+        words = self._split_units(words, prefix_last, versions)
         cat_filter = f' AND cat : "_{Category(category).value}"' if category else ""
         today = today or date.today()
         found = _Candidates()
@@ -159,6 +185,14 @@ class Searcher:
                 ((i, 0.0) for i in self._codes(key, versions, category, limit)), typed, CODE_BONUS
             )
         self._collect(typed, versions, category, cat_filter, found, synonyms=True)
+        core, last_kept = self.synonyms.without_filler(words)
+        core_prefix = prefix_last and last_kept
+        core = exam_core(core, core_prefix)
+        if core and core != words:  # "kham mat tre em", "gia kham noi bao nhieu"
+            stripped = RankQuery(core, core_prefix, FILLER)
+            self._collect(stripped, versions, category, cat_filter, found, synonyms=True)
+        if core:
+            self._collect_drug_terms(core, core_prefix, versions, category, found)
         if typed.marked:  # words typed with tone marks: rows with those very words
             parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
             for i, raw in typed.marked:
@@ -168,13 +202,117 @@ class Searcher:
             )
             found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25=False), typed)
         items = self._ranked(found, today, limit)
+        words, prefix_last = (core, core_prefix) if core else (words, prefix_last)
         if not items:  # typos: only when nothing was found as typed
-            self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
+            words = self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
-        if not items and 1 < len(words) <= MAX_DROP_WORDS:
+        if not items and 1 < len(words) <= MAX_DROP_WORDS:  # (with the corrections)
             self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
         return items
+
+    def _split_units(
+        self, words: tuple[str, ...], prefix_last: bool, versions: Sequence[ActiveVersion]
+    ) -> tuple[str, ...]:
+        """ "500mg" as "500 mg" unless rows have the word "500mg" (lists mostly space it)."""
+        if not any(ch.isdigit() for w in words for ch in w):
+            return words
+        index = self.typo_index(versions)
+        last = len(words) - 1
+        out: list[str] = []
+        for i, word in enumerate(words):
+            prefix = prefix_last and i == last
+            parts = split_unit(word, prefix)
+            out += (word,) if len(parts) > 1 and index.known(word, prefix) else parts
+        return tuple(out)
+
+    def _collect_drug_terms(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        found: _Candidates,
+    ) -> None:
+        """A drug class or brand among the words ("thuoc ha sot", "augmentin 625"): the drug
+        rows whose name or active ingredient holds one of its ingredients (one index read,
+        the ingredients OR-ed) or that have one of its routes; the other words required."""
+        if category not in (None, Category.DRUG.value):
+            return
+        match = self.drug_terms.match(words, prefix_last)
+        drugs = [v for v in versions if v.kind == Kind.DRUG]
+        if match is None or not drugs:
+            return
+        term, rest = match.term, match.rest
+        last = len(rest) - 1
+        need = [((w, match.rest_prefix_last and i == last),) for i, w in enumerate(rest)]
+        rest_expr = " AND ".join(
+            _quote(w, match.rest_prefix_last and i == last) for i, w in enumerate(rest)
+        )
+        ids: list[int] = []
+        if term.ingredients:
+            alternatives = " OR ".join(
+                "(" + " AND ".join(f'"{" ".join(part)}"' for part in ingredient) + ")"
+                for ingredient in term.ingredients
+            )
+            expr = "{name extra} : (" + alternatives + ")"
+        else:  # routes only: the route column, and the words in the name ("… nhỏ mắt")
+            expr = "name : (" + " OR ".join(f'"{" ".join(r)}"' for r in term.routes) + ")"
+            for v in drugs:
+                for route, route_ids in self._routes_of(v).items():
+                    if term.has_route(route):
+                        ids += route_ids[:DRUG_CANDIDATES]
+        if rest_expr:
+            expr += " AND {name extra} : (" + rest_expr + ")"
+        ids += [r[0] for r in self._fts(expr, drugs, DRUG_CANDIDATES, False, need)]
+        fetched = self._fetch(ids)
+        for item_id in dict.fromkeys(ids):
+            row = fetched.get(item_id)
+            if row is not None:
+                self._add_drug_row(row, match, found)
+
+    def _add_drug_row(self, row: Row, match: Match, found: _Candidates) -> None:
+        term = match.term
+        if term.routes and not (
+            term.has_route(tokens(row.item.route)) or term.has_route(row.words)
+        ):
+            return
+        last = len(match.rest) - 1
+        if any(
+            row.find(w, match.rest_prefix_last and i == last) < 0 and w not in row.ingredient
+            for i, w in enumerate(match.rest)
+        ):
+            return
+        bonus = DRUG_TERM + (DRUG_WORD if match.drug_word else 0.0)
+        words: tuple[str, ...] = ()
+        if term.ingredients:
+            k = term.ingredient_of(row.words + row.ingredient)
+            if k < 0:
+                return
+            words = tuple(w for part in term.ingredients[k] for w in part)
+            bonus -= min(DRUG_ORDER * k, DRUG_ORDER_MAX)
+        else:
+            words = next((r for r in term.routes if r and row.find(r[0], False) >= 0), ())
+            words = words or term.routes[0]
+        found.add(((row.item.id, 0.0),), RankQuery((*words, *match.rest), False), bonus)
+
+    def _routes_of(self, version: ActiveVersion) -> dict[tuple[str, ...], list[int]]:
+        """A drug version's routes (folded words) -> its row ids in static-rank order: the
+        route column is not indexed, and a list has a few dozen distinct routes."""
+        routes = self._routes.get(version.version_id)
+        if routes is None:
+            routes = {}
+            folded: dict[str, tuple[str, ...]] = {}
+            for item_id, route in self.conn.execute(
+                "SELECT id, route FROM items WHERE id BETWEEN ? AND ? AND route != '' ORDER BY id",
+                (version.id_lo, version.id_hi),
+            ):
+                key = folded.get(route)
+                if key is None:
+                    key = folded[route] = tuple(tokens(route))
+                routes.setdefault(key, []).append(item_id)
+            self._routes[version.version_id] = routes
+        return routes
 
     def _collect_dropped(
         self,
@@ -206,8 +344,9 @@ class Searcher:
         self._collect_one(query, versions, category, cat_filter, found)
         if synonyms:
             for rewrite in self.synonyms.rewrites(query.words, query.prefix_last):
+                penalty = query.penalty + SYNONYM + (FALLBACK if rewrite.fallback else 0.0)
                 self._collect_one(
-                    RankQuery(rewrite.words, rewrite.prefix_last, query.penalty + SYNONYM),
+                    RankQuery(rewrite.words, rewrite.prefix_last, penalty),
                     versions,
                     category,
                     cat_filter,
@@ -261,22 +400,24 @@ class Searcher:
         category: str | None,
         cat_filter: str,
         found: _Candidates,
-    ) -> None:
+    ) -> tuple[str, ...]:
         """Each word as typed or one of its corrections, in one index read (the index says
         which combinations exist); and the query with each unknown word replaced by its best
-        correction, with its synonyms ("xet nghim mau" -> "xet nghiem mau" -> the blood count)."""
+        correction, with its synonyms ("xet nghim mau" -> "xet nghiem mau" -> the blood count).
+        Returns the words with those corrections (for leaving out a word next)."""
         index = self.typo_index(versions)
         last = len(words) - 1
         options = [
             (w, *index.candidates(w, prefix_last and i == last)) for i, w in enumerate(words)
         ]
         if all(len(o) == 1 for o in options):
-            return
+            return tuple(words)
         unknown = [i for i, w in enumerate(words) if not index.known(w, prefix_last and i == last)]
-        if unknown and all(len(options[i]) > 1 for i in unknown):
-            best = list(words)
-            for i in unknown:
+        best = list(words)
+        for i in unknown:
+            if len(options[i]) > 1:
                 best[i] = options[i][1]
+        if unknown and all(len(options[i]) > 1 for i in unknown):
             query = RankQuery(tuple(best), prefix_last, TYPO * len(unknown))
             self._collect(query, versions, category, cat_filter, found, synonyms=True)
         groups = [
@@ -299,6 +440,7 @@ class Searcher:
                     changed = sum(a != b for a, b in zip(best_words, words, strict=True))
                     query = RankQuery(best_words, prefix_last, TYPO * changed)
                     self._collect(query, versions, category, cat_filter, found, synonyms=True)
+        return tuple(best)
 
     def _ranked(self, found: _Candidates, today: date, limit: int) -> list[CatalogItem]:
         if not found:

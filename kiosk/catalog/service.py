@@ -24,6 +24,7 @@ from typing import Any
 from hardware.status import DeviceStatus
 from kiosk.catalog import store
 from kiosk.catalog.config import CatalogConfig
+from kiosk.catalog.drug_terms import DrugTerms
 from kiosk.catalog.importer import FatalImportError, stream_catalog
 from kiosk.catalog.models import CatalogItem, Category, ImportReport, Kind
 from kiosk.catalog.search import ExamTarget, Searcher
@@ -52,6 +53,7 @@ class CatalogService:
         self.db_path = Path(db_path)
         self.config = config or CatalogConfig.model_validate({})
         self.synonyms = SynonymTable.load(self.db_path.parent)
+        self.drug_terms = DrugTerms.load(self.db_path.parent)
         self.exams = exam_targets(clinics, self.config.clinic_exam_codes)
         self._import_lock = threading.Lock()
         # one searcher per OS thread, keyed by its native id: threading.local() is lost after
@@ -74,7 +76,9 @@ class CatalogService:
         with self._all_lock:
             searcher = self._by_thread.get(tid)
         if searcher is None:
-            searcher = Searcher(store.connect(self.db_path), self.synonyms, self.exams)
+            searcher = Searcher(
+                store.connect(self.db_path), self.synonyms, self.exams, self.drug_terms
+            )
             with self._all_lock:
                 self._by_thread[tid] = searcher
                 self._close_dead_threads()

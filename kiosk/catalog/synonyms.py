@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,14 +31,26 @@ DROP = "-"  # an alternative that drops the key's words ("xet nghiem men gan" ->
 
 
 class SynonymFile(BaseModel):
-    """`[vi]` and `[en]` tables of "typed words" = ["list words", ...]."""
+    """`[vi]` and `[en]` tables of "typed words" = ["list words", ...]; `[exam]`: "typed
+    words" = ["specialty as the list names its exam row after 'Khám'", ...]; `filler`: words
+    a query may carry that no row needs ("gia", "bao nhieu", "tre em")."""
 
     model_config = ConfigDict(extra="forbid")
 
+    filler: list[str] = Field(default_factory=list)
     vi: dict[str, list[str]] = Field(default_factory=dict)
     en: dict[str, list[str]] = Field(default_factory=dict)
+    exam: dict[str, list[str]] = Field(default_factory=dict)
 
-    @field_validator("vi", "en")
+    @field_validator("filler")
+    @classmethod
+    def _words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not tokens(word):
+                raise ValueError(f"filler {word!r} has no letters or digits")
+        return words
+
+    @field_validator("vi", "en", "exam")
     @classmethod
     def _check(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
         for key, alternatives in table.items():
@@ -57,29 +69,77 @@ class Rewrite:
     words: tuple[str, ...]
     prefix_last: bool
     key: str  # the folded key that produced it ("" = the query as typed)
+    fallback: bool = False  # an [exam] key's "every exam row": ranked below its own rows
 
 
-def read_file(path: Path) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The entries of one file, folded. Raises ValueError with a readable reason."""
+Entries = dict[tuple[str, ...], tuple[tuple[str, ...], ...]]
+
+
+def parse_file(path: Path) -> SynonymFile:
+    """One file, validated. Raises ValueError with a readable reason."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        parsed = SynonymFile.model_validate(raw)
+        return SynonymFile.model_validate(raw)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
     except ValidationError as exc:
         raise ValueError(f"{path}: {exc.errors()[0]['msg']}") from exc
-    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-    for table in (parsed.vi, parsed.en):
-        for key, alternatives in table.items():
-            out[tuple(tokens(key))] = tuple(
-                () if a == DROP else tuple(tokens(a)) for a in alternatives
-            )
+
+
+def _folded(table: Mapping[str, Sequence[str]]) -> Entries:
+    return {
+        tuple(tokens(key)): tuple(() if a == DROP else tuple(tokens(a)) for a in alternatives)
+        for key, alternatives in table.items()
+    }
+
+
+EXAM_FALLBACK = ("kham",)
+
+
+def exam_entries(parsed: SynonymFile) -> Entries:
+    """`[exam]` as rewrites: "dermatologist" -> "kham da lieu", then "kham" (every exam row,
+    a `Rewrite.fallback`: a hospital without that clinic's own row still shows its
+    examination prices)."""
+    return {
+        key: (*(("kham", *name) for name in names), EXAM_FALLBACK)
+        for key, names in _folded(parsed.exam).items()
+    }
+
+
+def read_file(path: Path) -> Entries:
+    """The rewrite entries of one file ([vi], [en] and [exam]), folded. Raises ValueError
+    with a readable reason."""
+    parsed = parse_file(path)
+    out = _folded(parsed.vi)
+    out.update(_folded(parsed.en))
+    out.update(exam_entries(parsed))
     return out
 
 
+def checked_entries(path: Path) -> Entries:
+    """What `dead_alternatives` checks: [vi] and [en] as written, and for [exam] the
+    specialty names themselves (a hospital names its exam row by them, the demo list has no
+    row for most clinics, but its other rows use the words)."""
+    parsed = parse_file(path)
+    out = _folded(parsed.vi)
+    out.update(_folded(parsed.en))
+    out.update({("exam", *k): v for k, v in _folded(parsed.exam).items()})
+    return out
+
+
+def filler_words(path: Path) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(tokens(w)) for w in parse_file(path).filler)
+
+
 class SynonymTable:
-    def __init__(self, entries: Mapping[tuple[str, ...], Sequence[Sequence[str]]]) -> None:
+    def __init__(
+        self,
+        entries: Mapping[tuple[str, ...], Sequence[Sequence[str]]],
+        filler: Iterable[Sequence[str]] = (),
+    ) -> None:
         self.entries = {k: tuple(tuple(a) for a in v) for k, v in entries.items() if v}
+        self.filler = frozenset(tuple(f) for f in filler if f)
+        self._filler_longest = max((len(f) for f in self.filler), default=0)
         self.longest = max((len(k) for k in self.entries), default=0)
         self._single = [k for k in self.entries if len(k) == 1]
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
@@ -89,18 +149,42 @@ class SynonymTable:
 
     @classmethod
     def load(cls, data_dir: Path | None = None, shipped: Path = SHIPPED) -> SynonymTable:
-        entries: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        entries: Entries = {}
+        filler: set[tuple[str, ...]] = set()
         try:
             entries.update(read_file(shipped))
+            filler |= filler_words(shipped)
         except ValueError as exc:
             log.error("shipped synonym table unusable: %s", exc)
         local = data_dir / LOCAL_NAME if data_dir else None
         if local is not None and local.exists():
             try:
-                entries.update(read_file(local))  # an empty list removes a shipped entry
+                local_entries, local_filler = read_file(local), filler_words(local)
             except ValueError as exc:
                 log.error("hospital synonym file ignored: %s", exc)
-        return cls(entries)
+            else:
+                entries.update(local_entries)  # an empty list removes a shipped entry
+                filler |= local_filler
+        return cls(entries, filler)
+
+    def without_filler(self, words: Sequence[str]) -> tuple[tuple[str, ...], bool]:
+        """The words without the filler phrases among them (longest first), and whether the
+        last word was kept. The word being typed counts when it already is a whole filler
+        word ("kham mat tre" -> "kham mat"); the query as typed is searched too, so "tren"
+        still finds its rows."""
+        out: list[str] = []
+        i, n, last_kept = 0, len(words), False
+        while i < n:
+            for size in range(min(self._filler_longest, n - i), 0, -1):
+                if tuple(words[i : i + size]) in self.filler:
+                    i += size
+                    last_kept = False
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+                last_kept = True
+        return tuple(out), last_kept
 
     def rewrites(self, words: Sequence[str], prefix_last: bool) -> list[Rewrite]:
         """The query with one key replaced by each of its alternatives (longest keys first),
@@ -108,14 +192,27 @@ class SynonymTable:
         do alt"); at most MAX_REWRITES. A key ending the query may be cut off while typing."""
         seen: set[tuple[str, ...]] = {tuple(words)}
         out = self._rewrites(words, prefix_last, seen, MAX_REWRITES)
-        for first in list(out):
-            if len(out) >= MAX_REWRITES:
-                break
-            out += self._rewrites(first.words, first.prefix_last, seen, MAX_REWRITES - len(out))
+        # second step: the words an alternative put in are not being typed (no key is
+        # completed from them), and each first rewrite gets its turn before any gets two
+        second = [
+            self._rewrites(first.words, first.prefix_last, seen, MAX_REWRITES, typing=False)
+            for first in out
+        ]
+        for turn in range(max(map(len, second), default=0)):
+            for more in second:
+                if len(out) >= MAX_REWRITES:
+                    return out
+                if turn < len(more):
+                    out.append(more[turn])
         return out
 
     def _rewrites(
-        self, words: Sequence[str], prefix_last: bool, seen: set[tuple[str, ...]], room: int
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        seen: set[tuple[str, ...]],
+        room: int,
+        typing: bool = True,
     ) -> list[Rewrite]:
         out: list[Rewrite] = []
         n = len(words)
@@ -123,17 +220,21 @@ class SynonymTable:
             for start in range(n - size + 1):
                 span = tuple(words[start : start + size])
                 keys = [span] if span in self.entries else []
-                if prefix_last and start + size == n:
+                if typing and prefix_last and start + size == n:
                     keys += self._typed_keys(span)
                 for key in keys:
                     for alt in self.entries[key]:
-                        new = (*words[:start], *alt, *words[start + size :])
+                        head = tuple(words[:start])
+                        if alt[:1] == EXAM_FALLBACK:  # "kham nha khoa": not "kham kham rang…"
+                            head = _without_exam_word(head)
+                        new = (*head, *alt, *words[start + size :])
                         if not new or new in seen:
                             continue
                         seen.add(new)
                         # the alternative completes a key being typed: its words are whole
                         last_open = prefix_last and (start + size < n or key == span or not alt)
-                        out.append(Rewrite(new, last_open, " ".join(key)))
+                        fallback = alt == EXAM_FALLBACK  # "kham": every exam row
+                        out.append(Rewrite(new, last_open, " ".join(key), fallback))
                         if len(out) >= room:
                             return out
         return out
@@ -154,6 +255,12 @@ class SynonymTable:
                 continue  # "ph" is not yet "phoi", "th" not yet "thuoc ha sot"
             found.append(key)
         return sorted(found, key=len)
+
+
+def _without_exam_word(head: tuple[str, ...]) -> tuple[str, ...]:
+    if head[-2:] == ("kham", "benh"):
+        return head[:-2]
+    return head[:-1] if head[-1:] == EXAM_FALLBACK else head
 
 
 def dead_alternatives(

@@ -113,8 +113,10 @@ def _activate(args: argparse.Namespace) -> int:
 
 
 def _synonyms(args: argparse.Namespace) -> int:
-    """Validates the synonym files and lists alternatives that find no active rows."""
-    from kiosk.catalog import synonyms
+    """Validates the synonym files and lists alternatives that find no active rows; validates
+    the drug term files and lists ingredients the active drug list spells differently."""
+    from kiosk.catalog import drug_terms, synonyms
+    from kiosk.catalog.text import tokens
 
     catalog = _service(args)
     try:
@@ -123,7 +125,7 @@ def _synonyms(args: argparse.Namespace) -> int:
         status = 0
         for file in files:
             try:
-                entries = synonyms.read_file(file)
+                entries = synonyms.checked_entries(file)
             except ValueError as exc:
                 print(f"INVALID {exc}")
                 status = 1
@@ -133,6 +135,23 @@ def _synonyms(args: argparse.Namespace) -> int:
             for line in dead:
                 print(f"  no rows: {line}")
             status = status or (1 if dead else 0)
+        ingredients = {
+            w for i in catalog.search("", category="drug", limit=100_000)
+            for w in tokens(i.active_ingredient)
+        }  # fmt: skip
+        local = catalog.db_path.parent / drug_terms.LOCAL_NAME
+        for file in [drug_terms.SHIPPED] + ([local] if local.exists() else []):
+            try:
+                terms, _ = drug_terms.read_file(file)
+            except ValueError as exc:
+                print(f"INVALID {exc}")
+                status = 1
+                continue
+            odd = drug_terms.misspelt_ingredients(terms, ingredients)
+            print(f"{file}: {len(terms)} classes and brands, {len(odd)} ingredients spelt "
+                  "differently in the active drug list")  # fmt: skip
+            for line in odd:
+                print(f"  spelt differently: {line}")
         return status
     finally:
         catalog.close()

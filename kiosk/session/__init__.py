@@ -11,9 +11,9 @@ to a `Runner`, which runs it elsewhere and calls back on the caller's thread. Ev
 carries the session generation it was started for: a result that arrives after the patient
 left (cancel, timeout) is dropped, so it cannot leak into the next patient's session.
 
-The modules: steps (the steps and "back"), runner, data (the patient's data, the services
-needed), flow (the `Session`), and one per part of the flow: consent, identify, insurance,
-appointment, ticket, idle, side_trips (prices and payment).
+The modules: steps (the steps and "back"), runner, answers (that guard, shared by the parts),
+data (the patient's data, the services needed), flow (the `Session`), and one per part of the
+flow: consent, identify, insurance, appointment, ticket, idle, side_trips (prices and payment).
 """
 
 from kiosk.session.data import PatientData, Services

@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kiosk.messages import Message
+from kiosk.session.answers import run_busy
 from kiosk.session.steps import BUSY_STEPS, Step
 
 if TYPE_CHECKING:
@@ -31,34 +32,31 @@ class Appointments:
         identity = session.data.identity
         citizen_id = None if code or identity is None else identity.citizen_id
         self._lookup += 1
-        token, generation = self._lookup, session.generation
+        lookup = self._lookup
         services = session.services
-        session._go(Step.CHECKING_APPOINTMENT)
-        session.run(
+        run_busy(
+            session,
+            Step.CHECKING_APPOINTMENT,
             lambda: services.find_appointment(code, citizen_id),
-            lambda check: self._checked(generation, token, check),
-            lambda exc: self._failed(generation, token, exc),
+            self._checked,
+            self._failed,
+            still=lambda: self._awaited(lookup),
         )
 
     def timed_out(self) -> None:
         """The HIS did not answer in time: the walk-in path, as if the lookup had failed."""
-        self._failed(self._session.generation, self._lookup, TimeoutError())
+        if self._awaited(self._lookup):
+            self._failed(TimeoutError())
 
-    def _current(self, generation: int, token: int) -> bool:
-        session = self._session
-        if (generation, token) != (session.generation, self._lookup):
-            return False
-        return session.step is Step.CHECKING_APPOINTMENT
+    def _awaited(self, lookup: int) -> bool:
+        """`lookup` is the latest one (not given up) and the session still waits for it."""
+        return lookup == self._lookup and self._session.step is Step.CHECKING_APPOINTMENT
 
-    def _checked(self, generation: int, token: int, check: Any) -> None:
-        if not self._current(generation, token):
-            return
+    def _checked(self, check: Any) -> None:
         self._session.data.appointment_check = check
         self.after_lookup()
 
-    def _failed(self, generation: int, token: int, exc: BaseException) -> None:
-        if not self._current(generation, token):
-            return
+    def _failed(self, exc: BaseException) -> None:
         self._lookup += 1  # a late answer of this lookup is dropped
         log.warning("appointment lookup failed: %s", type(exc).__name__)
         from kiosk.his.appointments import unavailable

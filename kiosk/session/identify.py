@@ -30,6 +30,7 @@ from kiosk.messages import (
     scan_problem,
 )
 from kiosk.models import Identity, IdentitySource
+from kiosk.session.answers import run_busy
 from kiosk.session.steps import Step
 
 if TYPE_CHECKING:
@@ -169,19 +170,17 @@ def _read_card(session: Session) -> None:
     if not session.identifying:
         return
     key = session.data.access_key
-    generation = session.generation
     services = session.services
-    session._go(Step.READING_CARD)
-    session.run(
+    run_busy(
+        session,
+        Step.READING_CARD,
         lambda: services.read_card(key),
-        lambda card: _card_read(session, generation, card),
-        lambda exc: _card_failed(session, generation, exc),
+        lambda card: _card_read(session, card),
+        lambda exc: _card_failed(session, exc),
     )
 
 
-def _card_read(session: Session, generation: int, card: CardData) -> None:
-    if generation != session.generation:
-        return
+def _card_read(session: Session, card: CardData) -> None:
     data = session.data
     identity, mismatch = identity_from_card(card)
     typed, data.typed_id = data.typed_id, None
@@ -210,9 +209,7 @@ def _card_read(session: Session, generation: int, card: CardData) -> None:
     session._go(Step.CONFIRM_IDENTITY)
 
 
-def _card_failed(session: Session, generation: int, exc: BaseException) -> None:
-    if generation != session.generation:
-        return
+def _card_failed(session: Session, exc: BaseException) -> None:
     log.warning("card read failed: %s", type(exc).__name__)
     if not isinstance(exc, CardError):
         log.error("unexpected card read failure", exc_info=exc)

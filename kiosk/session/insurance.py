@@ -4,6 +4,7 @@ the appointment lookup or the clinic choice."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from kiosk.config import KioskConfig
 from kiosk.insurance.decision import not_verified
 from kiosk.models import Eligibility, InsuranceAction
+from kiosk.session.answers import run_busy, while_current
 from kiosk.session.data import PatientData
 from kiosk.session.steps import Step
 from kiosk.text import Text
@@ -35,51 +37,45 @@ def confirm_identity(session: Session) -> None:
         return
     session.touch()
     identity = session.data.identity
-    generation = session.generation
     services = session.services
     session.data.proposed_priorities = services.proposed_priorities(identity)
-    session._go(Step.CHECKING_INSURANCE)
-    session.run(
+    run_busy(
+        session,
+        Step.CHECKING_INSURANCE,
         lambda: services.check_insurance(identity),
-        lambda elig: _insurance_checked(session, generation, elig),
-        lambda exc: _insurance_failed(session, generation, exc),
+        lambda elig: _insurance_checked(session, elig),
+        lambda exc: _insurance_failed(session, exc),
     )
 
 
-def _insurance_checked(session: Session, generation: int, eligibility: Eligibility) -> None:
-    if generation != session.generation:
-        return
+def _insurance_checked(session: Session, eligibility: Eligibility) -> None:
     data = session.data
     if data.slip is not None:  # a referral scanned before the check: its route
         eligibility = session.services.apply_slip(eligibility, data.slip)
     data.eligibility = eligibility
+    # The plain sentences of the rules behind the share (kiosk/rules), read off this thread;
+    # guarded from here, as the check was (the step's listeners run before the rules start).
+    explained = while_current(session, functools.partial(_rules_explained, session))
     session._go(Step.INSURANCE_RESULT)
-    _explain_rules(session, generation, eligibility)
-
-
-def _explain_rules(session: Session, generation: int, eligibility: Eligibility) -> None:
-    """The plain sentences of the rules behind the share (kiosk/rules), read off this thread."""
     config = session.config
-
-    def known(texts: list[Text]) -> None:
-        if generation == session.generation and texts:
-            session.data.rules_applied = texts
-            session._changed()
-
     session.run(
         lambda: rule_texts(eligibility, config),
-        known,
+        explained,
         lambda exc: log.warning("rules not explained: %s", type(exc).__name__),
     )
 
 
-def _insurance_failed(session: Session, generation: int, exc: BaseException) -> None:
+def _rules_explained(session: Session, texts: list[Text]) -> None:
+    if texts:
+        session.data.rules_applied = texts
+        session._changed()
+
+
+def _insurance_failed(session: Session, exc: BaseException) -> None:
     # The checker never raises by contract; if it does anyway, degrade honestly.
-    if generation != session.generation:
-        return  # the patient left: their values are no longer masked in the log
     log.error("insurance checker raised %s", type(exc).__name__)
     unverified = not_verified(session.config.insurance.unverified_action)
-    _insurance_checked(session, generation, unverified)
+    _insurance_checked(session, unverified)
 
 
 def continue_after_insurance(session: Session) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.messages import TICKET_FAILED, ticket_refused
 from kiosk.queue.model import QueueError  # not .service: no SQLAlchemy before the first paint
+from kiosk.session.answers import run_busy, while_current
 from kiosk.session.data import PatientData
 from kiosk.session.steps import Step
 from kiosk.text import Text
@@ -48,14 +49,15 @@ def confirm(session: Session) -> None:
     if session.step is not Step.CONFIRM:
         return
     session.touch()
-    generation = session.generation
     data = session.data
     services = session.services
-    session._go(Step.ISSUING)
-    session.run(
+    run_busy(
+        session,
+        Step.ISSUING,
         lambda: services.issue_ticket(data),
-        lambda ticket: _ticket_issued(session, generation, ticket),
-        lambda exc: _ticket_failed(session, generation, exc),
+        lambda ticket: _ticket_issued(session, ticket),
+        lambda exc: _ticket_failed(session, exc),
+        on_late=_issued_too_late,
     )
 
 
@@ -64,50 +66,46 @@ def reprint(session: Session) -> None:
     if session.step is not Step.TICKET or ticket is None or printed(session.data):
         return
     session.touch()
-    generation = session.generation
     services = session.services
-    session._go(Step.ISSUING)
-    _print(session, generation, lambda language: services.reprint_ticket(ticket, language))
+    _print(session, lambda language: services.reprint_ticket(ticket, language), busy=Step.ISSUING)
 
 
 def printed(data: PatientData) -> bool:
     return bool(data.print_outcome is not None and getattr(data.print_outcome, "ok", False))
 
 
-def _ticket_issued(session: Session, generation: int, ticket: Any) -> None:
-    if generation != session.generation:
-        # Only possible when the step outlived busy_limit_s: the number stays in the queue.
-        log.warning("ticket %s was issued after its session ended", getattr(ticket, "number", "?"))
-        return
+def _issued_too_late(ticket: Any) -> None:
+    # Only possible when the step outlived busy_limit_s: the number stays in the queue.
+    log.warning("ticket %s was issued after its session ended", getattr(ticket, "number", "?"))
+
+
+def _ticket_issued(session: Session, ticket: Any) -> None:
     session.data.ticket = ticket
     services = session.services
-    _print(session, generation, lambda language: services.print_ticket(ticket, language))
+    _print(session, lambda language: services.print_ticket(ticket, language))
 
 
-def _print(session: Session, generation: int, job: Callable[[str], Any]) -> None:
+def _print(session: Session, job: Callable[[str], Any], *, busy: Step | None = None) -> None:
+    """Prints for this patient (a reprint enters the `busy` step first). Not `run_busy`: a
+    print that raised is logged even when late, then shown as no outcome."""
+    shown = while_current(session, lambda outcome: _ticket_printed(session, outcome))
+
+    def raised(exc: BaseException) -> None:
+        log.error("printing raised %s", type(exc).__name__)  # the print service should not
+        shown(None)
+
+    if busy is not None:
+        session._go(busy)
     language = session.data.language
-    session.run(
-        lambda: job(language),
-        lambda outcome: _ticket_printed(session, generation, outcome),
-        lambda exc: _print_raised(session, generation, exc),
-    )
+    session.run(lambda: job(language), shown, raised)
 
 
-def _print_raised(session: Session, generation: int, exc: BaseException) -> None:
-    log.error("printing raised %s", type(exc).__name__)  # the print service should not
-    _ticket_printed(session, generation, None)
-
-
-def _ticket_printed(session: Session, generation: int, outcome: Any) -> None:
-    if generation != session.generation:
-        return
+def _ticket_printed(session: Session, outcome: Any) -> None:
     session.data.print_outcome = outcome
     session._go(Step.TICKET)
 
 
-def _ticket_failed(session: Session, generation: int, exc: BaseException) -> None:
-    if generation != session.generation:
-        return
+def _ticket_failed(session: Session, exc: BaseException) -> None:
     if isinstance(exc, QueueError):
         # A refusal with its own words (e.g. the clinic is closed now): choose again.
         log.info("ticket refused: %s", type(exc).__name__)

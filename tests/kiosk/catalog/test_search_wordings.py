@@ -1,0 +1,123 @@
+"""How patients word a query the list words otherwise: strengths typed without a space, "khám
+bệnh <clinic>", Vietnamese clinic names, "thử …" for a test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from kiosk.catalog import store
+from kiosk.catalog.search import exam_core
+from kiosk.catalog.service import CatalogService
+from kiosk.catalog.synonyms import SynonymTable
+from kiosk.catalog.text import folded_words, split_unit
+from kiosk.queue.config import default_clinics
+
+CLINICS = [(c.id, c.name_vi, c.name_en) for c in default_clinics()]
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalogService]:
+    service = CatalogService(
+        tmp_path_factory.mktemp("catalog") / "catalog.sqlite3", clinics=CLINICS
+    )
+    assert all(r.ok for r in service.ensure_demo())
+    yield service
+    service.close()
+
+
+def first(catalog: CatalogService, query: str, kind: str | None = None) -> str:
+    found = catalog.search(query, kind=kind)
+    assert found, f"{query!r} found nothing"
+    return folded_words(found[0].name)
+
+
+def test_split_unit() -> None:
+    assert split_unit("500mg") == ("500", "mg")
+    assert split_unit("100ml") == ("100", "ml")
+    assert split_unit("500m") == ("500m",)  # a whole word: "m" is no unit
+    assert split_unit("500m", prefix=True) == ("500", "m")  # being typed: "mg", "ml"
+    assert split_unit("b12") == ("b12",)
+    assert split_unit("24h") == ("24h",)
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("omeprazole 20mg", "^omeprazol 20 mg"),
+        ("paracetamol 500mg", "^paracetamol 500 mg"),
+        ("paracetamol 500m", "^paracetamol 500 mg"),
+        ("paracetamol 500mg vien", "^paracetamol 500 mg"),
+    ],
+)
+def test_a_strength_typed_without_its_space(
+    catalog: CatalogService, query: str, pattern: str
+) -> None:
+    assert re.search(pattern, first(catalog, query, "drug"))
+
+
+def test_a_word_the_list_has_with_its_unit_is_not_split(
+    catalog: CatalogService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searcher = catalog._searcher()
+    versions = store.active_versions(searcher.conn)
+    assert searcher._split_units(("20mg",), False, versions) == ("20", "mg")
+    monkeypatch.setitem(searcher.typo_index(versions).counts, "20mg", 1)  # "Thuốc X 20mg"
+    assert searcher._split_units(("20mg",), False, versions) == ("20mg",)
+
+
+def test_exam_core() -> None:
+    assert exam_core(("kham", "benh", "nhi"), False) == ("kham", "nhi")
+    assert exam_core(("kham", "benh", "n"), True) == ("kham", "benh", "n")  # still typing
+    assert exam_core(("kham", "benh"), False) == ("kham", "benh")
+    assert exam_core(("kham", "nhi"), False) == ("kham", "nhi")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("khám bệnh nhi", "DEMO-K02"),
+        ("kham benh mat", "DEMO-K04"),
+        ("kham benh ngoai da", "DEMO-K08"),
+        ("nha khoa", "DEMO-K05"),
+        ("kham nha khoa", "DEMO-K05"),
+        ("kham phu khoa", "DEMO-K06"),
+    ],
+)
+def test_the_clinic_named_the_vietnamese_way(
+    catalog: CatalogService, query: str, code: str
+) -> None:
+    assert catalog.search(query)[0].code == code
+
+
+def test_an_exam_key_after_kham_is_not_doubled() -> None:
+    table = SynonymTable({("nha", "khoa"): (("kham", "rang", "ham", "mat"), ("kham",))})
+    words = [r.words for r in table.rewrites(("kham", "nha", "khoa"), False)]
+    assert ("kham", "rang", "ham", "mat") in words
+    assert not any(w[:2] == ("kham", "kham") for w in words)
+    words = [r.words for r in table.rewrites(("kham", "benh", "nha", "khoa"), False)]
+    assert ("kham", "rang", "ham", "mat") in words
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("thu duong huyet", "^dinh luong glucose"),
+        ("thu men gan", "^do hoat do (alt|ast)"),
+        ("thu mau", "^tong phan tich te bao mau"),
+        ("kiem tra mo mau", "cholesterol|triglycerid"),
+        ("vi khuan hp da day", "^helicobacter pylori"),
+        ("cat bao qui dau", "bao (quy|qui) dau"),
+    ],
+)
+def test_everyday_wordings_of_tests_and_procedures(
+    catalog: CatalogService, query: str, pattern: str
+) -> None:
+    assert re.search(pattern, first(catalog, query, "service"))
+
+
+def test_stomach_ache_medicine_without_antispasmodics_in_stock(catalog: CatalogService) -> None:
+    names = [folded_words(i.name) for i in catalog.search("thuoc dau bung", kind="drug")]
+    assert names and all(re.match("(omeprazol|esomeprazol|domperidon)", n) for n in names[:3])
