@@ -186,6 +186,17 @@ class SynonymTable:
                 last_kept = True
         return tuple(out), last_kept
 
+    def dropped_words(self, words: Sequence[str]) -> frozenset[int]:
+        """Positions of the words a key that drops its words covers ("xet nghiem", "thuoc"):
+        they say what kind of row, not which."""
+        out: set[int] = set()
+        n = len(words)
+        for size in range(min(self.longest, n), 0, -1):
+            for start in range(n - size + 1):
+                if () in self.entries.get(tuple(words[start : start + size]), ()):
+                    out.update(range(start, start + size))
+        return frozenset(out)
+
     def rewrites(self, words: Sequence[str], prefix_last: bool) -> list[Rewrite]:
         """The query with one key replaced by each of its alternatives (longest keys first),
         then those rewrites rewritten once more ("xet nghiem men gan" -> "men gan" -> "do hoat
