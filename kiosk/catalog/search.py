@@ -192,11 +192,13 @@ class Searcher:
             joined = RankQuery(split, prefix_last, TYPO)
             self._collect(joined, versions, category, cat_filter, found, synonyms=True)
             items = self._ranked(found, today, limit)
+        typed_words = words
         if not items:  # typos: only when nothing was found as typed
             words = self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
         if not items and 1 < len(words) <= MAX_DROP_WORDS:  # (with the corrections)
             self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
+            self._collect_dropped_drugs(typed_words, prefix_last, versions, category, found)
             items = self._ranked(found, today, limit)
         if not items and len(words) > 1:
             self._collect_any(words, prefix_last, versions, cat_filter, found)
@@ -291,8 +293,24 @@ class Searcher:
             rest = tuple(w for j, w in enumerate(words) if j != i)
             query = RankQuery(rest, prefix_last and i != last, DROPPED)
             self._collect(query, versions, category, cat_filter, found, synonyms=True)
-            # "motilium siro", "thuoc tri tieu duong": a brand or class whose drugs lack a word
-            self.drugs.collect(rest, query.prefix_last, versions, category, found, DROPPED)
+
+    def _collect_dropped_drugs(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        found: Candidates,
+    ) -> None:
+        """A brand or class whose drugs lack one of the other words ("motilium siro": the
+        list has a suspension; "thuoc tri tieu duong"), the words as typed (a brand is no
+        typo). The brand is the telling part: half the cost of another word left out."""
+        last = len(words) - 1
+        for i in range(len(words)):
+            rest = tuple(w for j, w in enumerate(words) if j != i)
+            self.drugs.collect(
+                rest, prefix_last and i != last, versions, category, found, DROPPED / 2
+            )
 
     def _collect(
         self,
