@@ -15,6 +15,7 @@ the same way (with its synonyms).
 
 from __future__ import annotations
 
+import functools
 import math
 import sqlite3
 import threading
@@ -323,7 +324,8 @@ class Searcher:
     ) -> None:
         self._collect_one(query, versions, category, cat_filter, found)
         if synonyms:
-            for rewrite in self.synonyms.rewrites(query.words, query.prefix_last):
+            usable = functools.partial(self._has_words, versions)
+            for rewrite in self.synonyms.rewrites(query.words, query.prefix_last, usable):
                 penalty = query.penalty + SYNONYM + (FALLBACK if rewrite.fallback else 0.0)
                 self._collect_one(
                     RankQuery(rewrite.words, rewrite.prefix_last, penalty),
@@ -473,6 +475,14 @@ class Searcher:
                 cache[key] = part
             rows += part
         return rows
+
+    def _has_words(
+        self, versions: Sequence[ActiveVersion], words: Sequence[str], prefix_last: bool
+    ) -> bool:
+        """Whether one of the versions has every word (in a name, ingredient or TT23 name)."""
+        last = len(words) - 1
+        need = [((w, prefix_last and i == last),) for i, w in enumerate(words)]
+        return any(self._words_of(v).has_all(need) for v in versions)
 
     def _words_of(self, version: ActiveVersion) -> VersionWords:
         words = self._version_words.get(version.version_id)

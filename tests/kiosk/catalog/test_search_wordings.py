@@ -183,3 +183,32 @@ def test_the_any_word_resort_comes_after_every_other_tier(
     assert catalog.search("zzzq qqqz") == []  # no word of it anywhere: still nothing
     monkeypatch.setattr("kiosk.catalog.search.ANY_MIN_LETTERS", 99)
     assert catalog.search("vang da so sinh xet nghiem bilirubin", kind="service") == []
+
+
+def test_a_rewrite_the_catalog_cannot_match_takes_no_place_and_leads_further() -> None:
+    table = SynonymTable(
+        {
+            ("xn",): (("xet", "nghiem"),),
+            ("xet", "nghiem"): ((),),
+            ("ctm",): (("tong", "phan", "tich"),),
+        }
+    )
+    listed = {"xet", "nghiem", "tong", "phan", "tich"}
+
+    def usable(words: object, prefix_last: bool) -> bool:
+        return set(words) <= listed  # type: ignore[arg-type]
+
+    words = [r.words for r in table.rewrites(("xn", "ctm"), False, usable)]
+    assert ("tong", "phan", "tich") in words  # three steps: xn -> xet nghiem -> dropped
+    assert all(set(w) <= listed for w in words)  # "xn tong phan tich" takes no place
+    assert ("xn", "tong", "phan", "tich") in [r.words for r in table.rewrites(("xn", "ctm"), False)]
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [("xn ctm", "^tong phan tich te bao mau"), ("xn viem gan b", "^hbsag")],
+)
+def test_an_abbreviation_of_an_abbreviation(
+    catalog: CatalogService, query: str, pattern: str
+) -> None:
+    assert re.search(pattern, first(catalog, query, "service"))
