@@ -38,6 +38,7 @@ VARIANT = 2.0  # a bracketed price variant after the plain row
 SYNONYM = -4.0  # a bonus: the table says what patients mean by the words
 TYPO = 12.0  # per corrected word
 DROPPED = 20.0  # a query word left out (only when the words together found nothing)
+ANY_WORD = 40.0  # the last resort: rows with only some of the words (none had them all)
 FALLBACK = 30.0  # "dermatologist" -> every exam row: below the dermatology exam row
 FILLER = 3.0  # the query without its filler words ("gia", "tre em"): below the words as typed
 DRUG_TERM = -6.0  # a drug of the class or brand typed (a bonus; below the words as typed)

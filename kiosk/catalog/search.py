@@ -15,22 +15,23 @@ the same way (with its synonyms).
 
 from __future__ import annotations
 
+import functools
+import math
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kiosk.catalog.drug_terms import DrugTerms, Match
+from kiosk.catalog.candidates import Candidates, quote
+from kiosk.catalog.drug_search import DrugSearch
+from kiosk.catalog.drug_terms import DrugTerms
 from kiosk.catalog.models import CatalogItem, Category, Kind
 from kiosk.catalog.ranking import (
+    ANY_WORD,
     BM25_WEIGHTS,
     DROPPED,
-    DRUG_ORDER,
-    DRUG_ORDER_MAX,
-    DRUG_TERM,
-    DRUG_WORD,
     FALLBACK,
     FILLER,
     SYNONYM,
@@ -52,9 +53,12 @@ MMAP_BYTES = 256 * 2**20
 READ_CACHE = 4_000  # index reads kept per searching thread (successive keystrokes repeat them)
 CANDIDATES = 40  # rows read per index expression and version (in static-rank order)
 TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more of them
-DRUG_CANDIDATES = 80  # a drug class matches many rows (ingredients OR-ed)
 BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
 MAX_DROP_WORDS = 5  # longer queries: no word is dropped (each drop is a full search)
+SPLIT_LETTERS = 5  # shorter unknown words are not split in two (but "20mg")
+ANY_CANDIDATES = 40  # rows read per word and version by the any-word last resort
+ANY_MIN_LETTERS = 2  # shorter words take no part in it
+ANY_RARITY = 8.0  # times log10(rows / rows with the word), per word a row has
 CODE_BONUS = 60.0
 INTENT_BONUS = 25.0
 EXAM_BONUS = 45.0
@@ -96,26 +100,6 @@ def exam_core(words: tuple[str, ...], prefix_last: bool) -> tuple[str, ...]:
     return words
 
 
-def _quote(word: str, prefix: bool) -> str:
-    return f'"{word}"' + (" *" if prefix else "")
-
-
-class _Candidates:
-    """Item id -> {query: (best bm25, best bonus)} collected over the index reads."""
-
-    def __init__(self) -> None:
-        self.hits: dict[int, dict[RankQuery, tuple[float, float]]] = {}
-
-    def add(self, rows: Iterable[tuple[int, float]], query: RankQuery, bonus: float = 0.0) -> None:
-        for item_id, bm25 in rows:
-            per = self.hits.setdefault(item_id, {})
-            old = per.get(query)
-            per[query] = (min(bm25, old[0]), max(bonus, old[1])) if old else (bm25, bonus)
-
-    def __len__(self) -> int:
-        return len(self.hits)
-
-
 class Searcher:
     """Runs the search on one connection (one per thread)."""
 
@@ -131,7 +115,6 @@ class Searcher:
         conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         self.synonyms = synonyms or SynonymTable({})
         self.drug_terms = drug_terms or DrugTerms({})
-        self._routes: dict[int, dict[tuple[str, ...], list[int]]] = {}
         self.exams = tuple(exams)
         self._typos: dict[tuple[int, ...], TypoIndex] = {}
         self._items: dict[int, Row] = {}
@@ -139,6 +122,7 @@ class Searcher:
         self._reads_for: frozenset[int] = frozenset()
         self._version_words: dict[int, VersionWords] = {}
         self._lock = threading.Lock()
+        self.drugs = DrugSearch(self)
 
     # ------------------------------------------------------------------ vocabulary
 
@@ -155,7 +139,7 @@ class Searcher:
                 for v in versions:  # loaded with the vocabulary (at warm-up)
                     self._words_of(v)
                     if v.kind == Kind.DRUG:
-                        self._routes_of(v)
+                        self.drugs.routes_of(v)
             return index
 
     # ------------------------------------------------------------------ search
@@ -174,10 +158,10 @@ class Searcher:
         if not words:
             return self.browse(versions, category, limit) if category else []
         prefix_last = bool(query) and not query[-1].isspace()
-        words = self._split_units(words, prefix_last, versions)
+        words = self._split_words(words, prefix_last, versions)
         cat_filter = f' AND cat : "_{Category(category).value}"' if category else ""
         today = today or date.today()
-        found = _Candidates()
+        found = Candidates()
         typed = RankQuery(words, prefix_last, 0.0, typed_marks(query, words))
         key = code_key(query)
         if " " not in query.strip() and len(key) >= 2 and any(ch.isdigit() for ch in key):
@@ -192,127 +176,106 @@ class Searcher:
             stripped = RankQuery(core, core_prefix, FILLER)
             self._collect(stripped, versions, category, cat_filter, found, synonyms=True)
         if core:
-            self._collect_drug_terms(core, core_prefix, versions, category, found)
+            self.drugs.collect(core, core_prefix, versions, category, found)
         if typed.marked:  # words typed with tone marks: rows with those very words
-            parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
+            parts = [quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
             for i, raw in typed.marked:
-                parts[i] = "marked : " + _quote(raw, prefix_last and i == len(words) - 1)
+                parts[i] = "marked : " + quote(raw, prefix_last and i == len(words) - 1)
             expr = " AND ".join(
                 p if p.startswith("marked") else "{name extra alias} : " + p for p in parts
             )
             found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25=False), typed)
         items = self._ranked(found, today, limit)
         words, prefix_last = (core, core_prefix) if core else (words, prefix_last)
+        split = self._split_words(words, prefix_last, versions, True) if not items else words
+        if split != words:  # "sieuam bung", "dientim": two words typed without the space
+            words = split
+            joined = RankQuery(split, prefix_last, TYPO)
+            self._collect(joined, versions, category, cat_filter, found, synonyms=True)
+            items = self._ranked(found, today, limit)
+        typed_words = words
         if not items:  # typos: only when nothing was found as typed
             words = self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
         if not items and 1 < len(words) <= MAX_DROP_WORDS:  # (with the corrections)
             self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
+            self._collect_dropped_drugs(typed_words, prefix_last, versions, category, found)
+            items = self._ranked(found, today, limit)
+        if not items and len(words) > 1:
+            self._collect_any(words, prefix_last, versions, cat_filter, found)
             items = self._ranked(found, today, limit)
         return items
 
-    def _split_units(
-        self, words: tuple[str, ...], prefix_last: bool, versions: Sequence[ActiveVersion]
+    def _collect_any(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        cat_filter: str,
+        found: Candidates,
+    ) -> None:
+        """The last resort, when no row has all the words, nor all but one: rows with any of
+        them (each word's first rows), each ranked by the words it has, weighed by how rare
+        each is in the catalog ("bilirubin", "g6pd" before "so sinh"), far below every other
+        tier. Words the synonym table drops ("xet nghiem", "thuoc") take no part. A patient
+        who typed a sentence sees the rows of its telling words, not nothing."""
+        last = len(words) - 1
+        generic = self.synonyms.dropped_words(words)
+        useful = [
+            (i, w)
+            for i, w in enumerate(words)
+            if (len(w) >= ANY_MIN_LETTERS or w.isdigit()) and i not in generic
+        ]
+        if not useful or len(words) < 2:
+            return
+        ids: list[int] = []
+        for i, w in useful:
+            expr = "{name extra} : " + quote(w, prefix_last and i == last) + cat_filter
+            ids += [r[0] for r in self._fts(expr, versions, ANY_CANDIDATES, bm25=False)]
+        ids = list(dict.fromkeys(ids))
+        index = self.typo_index(versions)
+        rows_in_all = sum(v.id_hi - v.id_lo + 1 for v in versions)
+        rarity = {
+            w: math.log10(max(rows_in_all, 2) / (1 + index.rows_with(w, prefix_last and i == last)))
+            for i, w in useful
+        }
+        fetched = self._fetch(ids)
+        for item_id in ids:
+            row = fetched.get(item_id)
+            if row is None:
+                continue
+            hit = [
+                (i, w)
+                for i, w in useful
+                if row.find(w, prefix_last and i == last) >= 0 or w in row.ingredient
+            ]
+            if hit:  # the whole query: no phrase bonus for the one or two words a row has
+                bonus = ANY_RARITY * sum(rarity[w] for _, w in hit)
+                found.add(((item_id, 0.0),), RankQuery(tuple(words), prefix_last, ANY_WORD), bonus)
+
+    def _split_words(
+        self,
+        words: tuple[str, ...],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        compounds: bool = False,
     ) -> tuple[str, ...]:
-        """ "500mg" as "500 mg" unless rows have the word "500mg" (lists mostly space it)."""
-        if not any(ch.isdigit() for w in words for ch in w):
-            return words
+        """A word no row has, that is two words typed without their space: "500mg" as
+        "500 mg" (lists space strengths); with `compounds` (only once nothing was found: a
+        brand or a key may be such a word) "sieuam" as "sieu am" (`TypoIndex.split`)."""
         index = self.typo_index(versions)
         last = len(words) - 1
         out: list[str] = []
         for i, word in enumerate(words):
             prefix = prefix_last and i == last
+            if len(word) < 3 or index.known(word, prefix):
+                out.append(word)
+                continue
             parts = split_unit(word, prefix)
-            out += (word,) if len(parts) > 1 and index.known(word, prefix) else parts
+            if len(parts) == 1 and compounds and len(word) >= SPLIT_LETTERS:
+                parts = index.split(word, prefix) or parts
+            out += parts
         return tuple(out)
-
-    def _collect_drug_terms(
-        self,
-        words: Sequence[str],
-        prefix_last: bool,
-        versions: Sequence[ActiveVersion],
-        category: str | None,
-        found: _Candidates,
-    ) -> None:
-        """A drug class or brand among the words ("thuoc ha sot", "augmentin 625"): the drug
-        rows whose name or active ingredient holds one of its ingredients (one index read,
-        the ingredients OR-ed) or that have one of its routes; the other words required."""
-        if category not in (None, Category.DRUG.value):
-            return
-        match = self.drug_terms.match(words, prefix_last)
-        drugs = [v for v in versions if v.kind == Kind.DRUG]
-        if match is None or not drugs:
-            return
-        term, rest = match.term, match.rest
-        last = len(rest) - 1
-        need = [((w, match.rest_prefix_last and i == last),) for i, w in enumerate(rest)]
-        rest_expr = " AND ".join(
-            _quote(w, match.rest_prefix_last and i == last) for i, w in enumerate(rest)
-        )
-        ids: list[int] = []
-        if term.ingredients:
-            alternatives = " OR ".join(
-                "(" + " AND ".join(f'"{" ".join(part)}"' for part in ingredient) + ")"
-                for ingredient in term.ingredients
-            )
-            expr = "{name extra} : (" + alternatives + ")"
-        else:  # routes only: the route column, and the words in the name ("… nhỏ mắt")
-            expr = "name : (" + " OR ".join(f'"{" ".join(r)}"' for r in term.routes) + ")"
-            for v in drugs:
-                for route, route_ids in self._routes_of(v).items():
-                    if term.has_route(route):
-                        ids += route_ids[:DRUG_CANDIDATES]
-        if rest_expr:
-            expr += " AND {name extra} : (" + rest_expr + ")"
-        ids += [r[0] for r in self._fts(expr, drugs, DRUG_CANDIDATES, False, need)]
-        fetched = self._fetch(ids)
-        for item_id in dict.fromkeys(ids):
-            row = fetched.get(item_id)
-            if row is not None:
-                self._add_drug_row(row, match, found)
-
-    def _add_drug_row(self, row: Row, match: Match, found: _Candidates) -> None:
-        term = match.term
-        if term.routes and not (
-            term.has_route(tokens(row.item.route)) or term.has_route(row.words)
-        ):
-            return
-        last = len(match.rest) - 1
-        if any(
-            row.find(w, match.rest_prefix_last and i == last) < 0 and w not in row.ingredient
-            for i, w in enumerate(match.rest)
-        ):
-            return
-        bonus = DRUG_TERM + (DRUG_WORD if match.drug_word else 0.0)
-        words: tuple[str, ...] = ()
-        if term.ingredients:
-            k = term.ingredient_of(row.words + row.ingredient)
-            if k < 0:
-                return
-            words = tuple(w for part in term.ingredients[k] for w in part)
-            bonus -= min(DRUG_ORDER * k, DRUG_ORDER_MAX)
-        else:
-            words = next((r for r in term.routes if r and row.find(r[0], False) >= 0), ())
-            words = words or term.routes[0]
-        found.add(((row.item.id, 0.0),), RankQuery((*words, *match.rest), False), bonus)
-
-    def _routes_of(self, version: ActiveVersion) -> dict[tuple[str, ...], list[int]]:
-        """A drug version's routes (folded words) -> its row ids in static-rank order: the
-        route column is not indexed, and a list has a few dozen distinct routes."""
-        routes = self._routes.get(version.version_id)
-        if routes is None:
-            routes = {}
-            folded: dict[str, tuple[str, ...]] = {}
-            for item_id, route in self.conn.execute(
-                "SELECT id, route FROM items WHERE id BETWEEN ? AND ? AND route != '' ORDER BY id",
-                (version.id_lo, version.id_hi),
-            ):
-                key = folded.get(route)
-                if key is None:
-                    key = folded[route] = tuple(tokens(route))
-                routes.setdefault(key, []).append(item_id)
-            self._routes[version.version_id] = routes
-        return routes
 
     def _collect_dropped(
         self,
@@ -321,7 +284,7 @@ class Searcher:
         versions: Sequence[ActiveVersion],
         category: str | None,
         cat_filter: str,
-        found: _Candidates,
+        found: Candidates,
     ) -> None:
         """The query without one of its words (each in turn, with synonyms): a word no row has
         together with the others ("duong huyet luc doi", "blood sugar test") no longer makes
@@ -332,18 +295,37 @@ class Searcher:
             query = RankQuery(rest, prefix_last and i != last, DROPPED)
             self._collect(query, versions, category, cat_filter, found, synonyms=True)
 
+    def _collect_dropped_drugs(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        found: Candidates,
+    ) -> None:
+        """A brand or class whose drugs lack one of the other words ("motilium siro": the
+        list has a suspension; "thuoc tri tieu duong"), the words as typed (a brand is no
+        typo). The brand is the telling part: half the cost of another word left out."""
+        last = len(words) - 1
+        for i in range(len(words)):
+            rest = tuple(w for j, w in enumerate(words) if j != i)
+            self.drugs.collect(
+                rest, prefix_last and i != last, versions, category, found, DROPPED / 2
+            )
+
     def _collect(
         self,
         query: RankQuery,
         versions: Sequence[ActiveVersion],
         category: str | None,
         cat_filter: str,
-        found: _Candidates,
+        found: Candidates,
         synonyms: bool,
     ) -> None:
         self._collect_one(query, versions, category, cat_filter, found)
         if synonyms:
-            for rewrite in self.synonyms.rewrites(query.words, query.prefix_last):
+            usable = functools.partial(self._has_words, versions)
+            for rewrite in self.synonyms.rewrites(query.words, query.prefix_last, usable):
                 penalty = query.penalty + SYNONYM + (FALLBACK if rewrite.fallback else 0.0)
                 self._collect_one(
                     RankQuery(rewrite.words, rewrite.prefix_last, penalty),
@@ -360,7 +342,7 @@ class Searcher:
         versions: Sequence[ActiveVersion],
         category: str | None,
         cat_filter: str,
-        found: _Candidates,
+        found: Candidates,
         broad: bool = True,
     ) -> None:
         """`broad`: also read the rows whose name starts with the words (the all-words read
@@ -388,7 +370,7 @@ class Searcher:
                 phrase_words = " ".join(words)
                 expr += f' AND name : ^ "{phrase_words}"' + (" *" if prefix_last else "")
             found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25, need), query)
-        parts = [_quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
+        parts = [quote(w, prefix_last and i == len(words) - 1) for i, w in enumerate(words)]
         expr = "{name extra alias} : (" + " AND ".join(parts) + ")"
         found.add(self._fts(expr + cat_filter, versions, CANDIDATES, bm25, need), query)
 
@@ -399,7 +381,7 @@ class Searcher:
         versions: Sequence[ActiveVersion],
         category: str | None,
         cat_filter: str,
-        found: _Candidates,
+        found: Candidates,
     ) -> tuple[str, ...]:
         """Each word as typed or one of its corrections, in one index read (the index says
         which combinations exist); and the query with each unknown word replaced by its best
@@ -421,7 +403,7 @@ class Searcher:
             query = RankQuery(tuple(best), prefix_last, TYPO * len(unknown))
             self._collect(query, versions, category, cat_filter, found, synonyms=True)
         groups = [
-            "(" + " OR ".join(_quote(o, prefix_last and i == last) for o in opts) + ")"
+            "(" + " OR ".join(quote(o, prefix_last and i == last) for o in opts) + ")"
             for i, opts in enumerate(options)
         ]
         expr = "{name extra alias} : (" + " AND ".join(groups) + ")"
@@ -442,7 +424,7 @@ class Searcher:
                     self._collect(query, versions, category, cat_filter, found, synonyms=True)
         return tuple(best)
 
-    def _ranked(self, found: _Candidates, today: date, limit: int) -> list[CatalogItem]:
+    def _ranked(self, found: Candidates, today: date, limit: int) -> list[CatalogItem]:
         if not found:
             return []
         fetched = self._fetch(list(found.hits))
@@ -493,6 +475,14 @@ class Searcher:
                 cache[key] = part
             rows += part
         return rows
+
+    def _has_words(
+        self, versions: Sequence[ActiveVersion], words: Sequence[str], prefix_last: bool
+    ) -> bool:
+        """Whether one of the versions has every word (in a name, ingredient or TT23 name)."""
+        last = len(words) - 1
+        need = [((w, prefix_last and i == last),) for i, w in enumerate(words)]
+        return any(self._words_of(v).has_all(need) for v in versions)
 
     def _words_of(self, version: ActiveVersion) -> VersionWords:
         words = self._version_words.get(version.version_id)

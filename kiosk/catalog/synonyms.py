@@ -26,6 +26,8 @@ SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "synonyms
 LOCAL_NAME = "catalog-synonyms.toml"
 MAX_ALTERNATIVES = 8
 MAX_REWRITES = 6  # per query: each costs an index read per catalog
+SCAN_REWRITES = 12  # per step, before those the catalog cannot match are left out
+REWRITE_STEPS = 3  # a rewrite of a rewrite of a rewrite ("xn ctm" -> "xet nghiem ctm" -> …)
 MIN_TYPED = 2  # letters of a key's word being typed before the key applies
 DROP = "-"  # an alternative that drops the key's words ("xet nghiem men gan" -> "men gan")
 
@@ -186,24 +188,54 @@ class SynonymTable:
                 last_kept = True
         return tuple(out), last_kept
 
-    def rewrites(self, words: Sequence[str], prefix_last: bool) -> list[Rewrite]:
+    def dropped_words(self, words: Sequence[str]) -> frozenset[int]:
+        """Positions of the words a key that drops its words covers ("xet nghiem", "thuoc"):
+        they say what kind of row, not which."""
+        out: set[int] = set()
+        n = len(words)
+        for size in range(min(self.longest, n), 0, -1):
+            for start in range(n - size + 1):
+                if () in self.entries.get(tuple(words[start : start + size]), ()):
+                    out.update(range(start, start + size))
+        return frozenset(out)
+
+    def rewrites(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        usable: Callable[[Sequence[str], bool], bool] | None = None,
+    ) -> list[Rewrite]:
         """The query with one key replaced by each of its alternatives (longest keys first),
         then those rewrites rewritten once more ("xet nghiem men gan" -> "men gan" -> "do hoat
-        do alt"); at most MAX_REWRITES. A key ending the query may be cut off while typing."""
+        do alt"); at most MAX_REWRITES. A key ending the query may be cut off while typing.
+        `usable(words, prefix_last)`: whether the catalog has every word of a rewrite; one it
+        lacks ("xn hbsag": no row says "xn") is only rewritten further, it takes no place."""
         seen: set[tuple[str, ...]] = {tuple(words)}
-        out = self._rewrites(words, prefix_last, seen, MAX_REWRITES)
-        # second step: the words an alternative put in are not being typed (no key is
-        # completed from them), and each first rewrite gets its turn before any gets two
-        second = [
-            self._rewrites(first.words, first.prefix_last, seen, MAX_REWRITES, typing=False)
-            for first in out
-        ]
-        for turn in range(max(map(len, second), default=0)):
-            for more in second:
-                if len(out) >= MAX_REWRITES:
-                    return out
-                if turn < len(more):
-                    out.append(more[turn])
+        ok = usable or (lambda _words, _prefix: True)
+        out: list[Rewrite] = []
+        step = self._rewrites(words, prefix_last, seen, SCAN_REWRITES)
+        for depth in range(REWRITE_STEPS):
+            for r in step:
+                if ok(r.words, r.prefix_last):
+                    out.append(r)
+                    if len(out) >= MAX_REWRITES:
+                        return out
+            if depth == REWRITE_STEPS - 1:
+                break
+            # the next step: the words an alternative put in are not being typed (no key is
+            # completed from them), and each rewrite gets its turn before any gets two; a
+            # rewrite the catalog cannot match ("xet nghiem ctm") is only a way further
+            more = [
+                self._rewrites(r.words, r.prefix_last, seen, SCAN_REWRITES, typing=False)
+                for r in step
+                if depth == 0 or not ok(r.words, r.prefix_last)
+            ]
+            step = [
+                m[turn]
+                for turn in range(max(map(len, more), default=0))
+                for m in more
+                if turn < len(m)
+            ]
         return out
 
     def _rewrites(

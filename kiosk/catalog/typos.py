@@ -20,6 +20,7 @@ MIN_LEN = 2  # a one-letter word is never corrected
 MAX_CANDIDATES = 6  # per word
 LONG_WORD = 8  # from this length two edits are allowed
 FOUND_CACHE = 5_000  # typed words whose corrections are remembered
+SPLIT_MIN = 2  # letters of the second half of a split word
 
 
 @dataclass
@@ -57,6 +58,26 @@ class TypoIndex:
         if not prefix:
             return word in self.counts
         return bool(self._prefix_table(len(word))[1].get(word))
+
+    def split(self, word: str, prefix: bool) -> tuple[str, str] | None:
+        """Two catalog words typed without the space between them ("sieuam", "dientim",
+        "procalcito" while typing), the split whose rarer half is the most common; None when
+        no split gives two known words. For a word the catalog does not have."""
+        best: tuple[int, tuple[str, str]] | None = None
+        for cut in range(1, len(word) - SPLIT_MIN + 1):
+            head, tail = word[:cut], word[cut:]
+            if len(head) < SPLIT_MIN and not head.isalpha():
+                continue
+            n = min(self.counts.get(head, 0), self.rows_with(tail, prefix))
+            if n and (best is None or n > best[0]):
+                best = (n, (head, tail))
+        return best[1] if best else None
+
+    def rows_with(self, word: str, prefix: bool) -> int:
+        """About how many rows have the word (or a word it starts), in name or ingredient."""
+        if not prefix:
+            return self.counts.get(word, 0)
+        return self._prefix_table(len(word))[1].get(word, 0)
 
     def _prefix_table(self, length: int) -> tuple[list[str], dict[str, int]]:
         """Prefixes of `length` letters of the vocabulary (whole shorter words included),

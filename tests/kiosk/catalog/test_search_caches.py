@@ -59,6 +59,7 @@ def test_words_of_another_version_are_still_found(
         assert [i.code for i in service.search("kham noi")] == ["S1"]
         assert {i.code for i in service.search("hapacol kham")} <= {"S1", "T1"}
         monkeypatch.setattr("kiosk.catalog.search.MAX_DROP_WORDS", 0)
+        monkeypatch.setattr("kiosk.catalog.search.ANY_MIN_LETTERS", 99)  # nor any word
         assert service.search("hapacol kham") == []
     finally:
         service.close()

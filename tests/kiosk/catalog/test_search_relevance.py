@@ -223,6 +223,7 @@ def test_a_word_no_row_has_with_the_others_is_left_out(
     """ "gấp" (urgent) is in the list but never with ferritin: without the word, not nothing."""
     assert rank_of(catalog.search("dinh luong ferritin gap"), "^dinh luong ferritin") == 1
     monkeypatch.setattr("kiosk.catalog.search.MAX_DROP_WORDS", 0)
+    monkeypatch.setattr("kiosk.catalog.search.ANY_MIN_LETTERS", 99)  # nor any word
     assert catalog.search("dinh luong ferritin gap") == []
 
 

@@ -63,9 +63,9 @@ def test_a_word_the_list_has_with_its_unit_is_not_split(
 ) -> None:
     searcher = catalog._searcher()
     versions = store.active_versions(searcher.conn)
-    assert searcher._split_units(("20mg",), False, versions) == ("20", "mg")
+    assert searcher._split_words(("20mg",), False, versions) == ("20", "mg")
     monkeypatch.setitem(searcher.typo_index(versions).counts, "20mg", 1)  # "Thuốc X 20mg"
-    assert searcher._split_units(("20mg",), False, versions) == ("20mg",)
+    assert searcher._split_words(("20mg",), False, versions) == ("20mg",)
 
 
 def test_exam_core() -> None:
@@ -121,3 +121,94 @@ def test_everyday_wordings_of_tests_and_procedures(
 def test_stomach_ache_medicine_without_antispasmodics_in_stock(catalog: CatalogService) -> None:
     names = [folded_words(i.name) for i in catalog.search("thuoc dau bung", kind="drug")]
     assert names and all(re.match("(omeprazol|esomeprazol|domperidon)", n) for n in names[:3])
+
+
+# ---------------------------------------------------------------- when nothing matches
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("sieuam bung", "^sieu am o bung"),  # two words typed without their space
+        ("procalcito", "pro calcitonin"),  # ... while typing the second
+        ("noisoi da day", "^noi soi thuc quan"),
+    ],
+)
+def test_two_words_typed_as_one(catalog: CatalogService, query: str, pattern: str) -> None:
+    assert re.search(pattern, first(catalog, query, "service"))
+
+
+def test_a_word_the_list_has_is_never_split(catalog: CatalogService) -> None:
+    searcher = catalog._searcher()
+    versions = store.active_versions(searcher.conn)
+    assert searcher._split_words(("bilirubin",), False, versions, True) == ("bilirubin",)
+    assert searcher._split_words(("sieuam",), False, versions, True) == ("sieu", "am")
+    assert searcher._split_words(("sieuam",), False, versions) == ("sieuam",)  # only once
+    # nothing was found: a brand such as "curam" may look like two words
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("thuoc tri tieu duong", "^(metformin|insulin)"),  # "trị": no drug row has it
+        ("pulmicort respules", "^budesonid"),
+        ("thuoc ngua di ung", "^(cetirizin|desloratadin)"),
+        ("motilium siro", "^domperidon"),  # the list has a suspension: the brand comes first
+    ],
+)
+def test_a_class_or_brand_whose_drugs_lack_a_word(
+    catalog: CatalogService, query: str, pattern: str
+) -> None:
+    assert re.search(pattern, first(catalog, query, "drug"))
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("vang da so sinh xet nghiem bilirubin", "bilirubin"),
+        ("thieu men g6pd", "g6pd"),
+        ("soi phan tim giun", "giun"),
+    ],
+)
+def test_a_sentence_finds_the_rows_of_its_telling_words(
+    catalog: CatalogService, query: str, pattern: str
+) -> None:
+    names = [folded_words(i.name) for i in catalog.search(query, kind="service")]
+    assert sum(bool(re.search(pattern, n)) for n in names[:5]) >= 2, names[:5]
+
+
+def test_the_any_word_resort_comes_after_every_other_tier(
+    catalog: CatalogService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert catalog.search("zzzq qqqz") == []  # no word of it anywhere: still nothing
+    monkeypatch.setattr("kiosk.catalog.search.ANY_MIN_LETTERS", 99)
+    assert catalog.search("vang da so sinh xet nghiem bilirubin", kind="service") == []
+
+
+def test_a_rewrite_the_catalog_cannot_match_takes_no_place_and_leads_further() -> None:
+    table = SynonymTable(
+        {
+            ("xn",): (("xet", "nghiem"),),
+            ("xet", "nghiem"): ((),),
+            ("ctm",): (("tong", "phan", "tich"),),
+        }
+    )
+    listed = {"xet", "nghiem", "tong", "phan", "tich"}
+
+    def usable(words: object, prefix_last: bool) -> bool:
+        return set(words) <= listed  # type: ignore[arg-type]
+
+    words = [r.words for r in table.rewrites(("xn", "ctm"), False, usable)]
+    assert ("tong", "phan", "tich") in words  # three steps: xn -> xet nghiem -> dropped
+    assert all(set(w) <= listed for w in words)  # "xn tong phan tich" takes no place
+    assert ("xn", "tong", "phan", "tich") in [r.words for r in table.rewrites(("xn", "ctm"), False)]
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [("xn ctm", "^tong phan tich te bao mau"), ("xn viem gan b", "^hbsag")],
+)
+def test_an_abbreviation_of_an_abbreviation(
+    catalog: CatalogService, query: str, pattern: str
+) -> None:
+    assert re.search(pattern, first(catalog, query, "service"))
