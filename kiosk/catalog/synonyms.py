@@ -178,6 +178,8 @@ class SynonymTable:
         i, n, last_kept = 0, len(words), False
         while i < n:
             for size in range(min(self._filler_longest, n - i), 0, -1):
+                if size == 1 and self._starts_key(words, i):
+                    continue  # "can" (cần, need) is filler, "can thi" (cận thị) a key
                 if tuple(words[i : i + size]) in self.filler:
                     i += size
                     last_kept = False
@@ -187,6 +189,13 @@ class SynonymTable:
                 i += 1
                 last_kept = True
         return tuple(out), last_kept
+
+    def _starts_key(self, words: Sequence[str], i: int) -> bool:
+        """Whether a key of two or more words starts at `i`."""
+        return any(
+            tuple(words[i : i + size]) in self.entries
+            for size in range(2, min(self.longest, len(words) - i) + 1)
+        )
 
     def dropped_words(self, words: Sequence[str]) -> frozenset[int]:
         """Positions of the words a key that drops its words covers ("xet nghiem", "thuoc"):
