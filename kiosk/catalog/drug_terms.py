@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from kiosk.catalog.text import tokens
 
@@ -28,6 +30,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "assets" / "catalog" / "drug-ter
 LOCAL_NAME = "catalog-drug-terms.toml"
 MIN_TYPED = 3  # letters of a key's last word typed before the key applies
 SHORT_KEY = 3  # a key of one word this short ("ho", "sot") applies once the word is complete
+TYPO_MIN = 5  # letters of a word before a misspelt brand is put right
 MAX_INGREDIENTS = 60
 
 Ingredient = tuple[tuple[str, ...], ...]  # the parts of a combination, each folded words
@@ -138,6 +141,7 @@ class DrugTerms:
             if t.ingredients or t.routes
         }
         self._longest = max((len(k) for k in self.entries), default=0)
+        self._single: list[str] | None = None
 
     @classmethod
     def load(cls, data_dir: Path | None = None, shipped: Path = SHIPPED) -> DrugTerms:
@@ -182,6 +186,25 @@ class DrugTerms:
                 left = rest[:start] + rest[start + size :]
                 open_last = prefix_last and not at_end and bool(left)
                 return Match(self.entries[key], left, open_last, drug_word, key)
+        return None
+
+    def corrected(self, words: Sequence[str]) -> tuple[str, ...] | None:
+        """The words with one misspelt brand or class word put right ("nexiun" -> "nexium",
+        "zitromax" -> "zithromax"): brand names are in no catalog's vocabulary, so the typo
+        tier cannot know them. One edit (two from 8 letters), on words of 5+ letters that
+        are no key themselves; None when there is nothing to correct."""
+        if self._single is None:
+            self._single = sorted(k[0] for k in self.entries if len(k) == 1)
+        out = list(words)
+        for i, word in enumerate(words):
+            if len(word) < TYPO_MIN or (word,) in self.entries:
+                continue
+            limit = 2 if len(word) >= 8 else 1
+            near = [k for k in self._single if abs(len(k) - len(word)) <= limit]
+            best = process.extractOne(word, near, scorer=OSA.distance, score_cutoff=limit)
+            if best is not None:
+                out[i] = best[0]
+                return tuple(out)
         return None
 
     def _typed_key(self, span: tuple[str, ...]) -> tuple[str, ...] | None:

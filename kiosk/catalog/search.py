@@ -56,6 +56,8 @@ TYPO_CANDIDATES = 80  # the OR-ed typo alternatives match many rows; read more o
 BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter prefix
 MAX_DROP_WORDS = 5  # longer queries: no word is dropped (each drop is a full search)
 SPLIT_LETTERS = 5  # shorter unknown words are not split in two (but "20mg")
+MAX_SPAN = 6  # longest run of words tried by the sentence tier
+SPAN_WORD = 5.0  # per word more left out by it
 ANY_CANDIDATES = 40  # rows read per word and version by the any-word last resort
 ANY_MIN_LETTERS = 2  # shorter words take no part in it
 ANY_RARITY = 8.0  # times log10(rows / rows with the word), per word a row has
@@ -193,18 +195,49 @@ class Searcher:
             joined = RankQuery(split, prefix_last, TYPO)
             self._collect(joined, versions, category, cat_filter, found, synonyms=True)
             items = self._ranked(found, today, limit)
-        typed_words = words
+        typed_words, as_typed_found = words, bool(items)
         if not items:  # typos: only when nothing was found as typed
             words = self._collect_typos(words, prefix_last, versions, category, cat_filter, found)
+            brand = self.drug_terms.corrected(typed_words)  # "nexiun", "zitromax"
+            if brand is not None:
+                self.drugs.collect(brand, prefix_last, versions, category, found, TYPO)
             items = self._ranked(found, today, limit)
         if not items and 1 < len(words) <= MAX_DROP_WORDS:  # (with the corrections)
             self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
             self._collect_dropped_drugs(typed_words, prefix_last, versions, category, found)
             items = self._ranked(found, today, limit)
+        if not as_typed_found and len(words) > 3:  # (also when a correction found rows)
+            self._collect_spans(words, prefix_last, versions, category, cat_filter, found)
+            items = self._ranked(found, today, limit)
         if not items and len(words) > 1:
             self._collect_any(words, prefix_last, versions, cat_filter, found)
             items = self._ranked(found, today, limit)
         return items
+
+    def _collect_spans(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        cat_filter: str,
+        found: Candidates,
+    ) -> None:
+        """A sentence around what the patient wants ("chau bi sau rang can kham rang", "kham
+        ngoai cho chau bi nga"): its runs of consecutive words, longest first (with their
+        synonyms), down to two words; the first length that finds rows ends it. Below the
+        query without one word, each word more left out costs more."""
+        n, last = len(words), len(words) - 1
+        for size in range(min(n - 2, MAX_SPAN), 1, -1):
+            before = len(found)
+            for start in range(n - size + 1):
+                span = tuple(words[start : start + size])
+                prefix = prefix_last and start + size - 1 == last
+                penalty = DROPPED + SPAN_WORD * (n - size - 1)
+                query = RankQuery(span, prefix, penalty)
+                self._collect(query, versions, category, cat_filter, found, synonyms=True)
+            if len(found) > before:
+                return
 
     def _collect_any(
         self,

@@ -224,6 +224,7 @@ def test_a_word_no_row_has_with_the_others_is_left_out(
     assert rank_of(catalog.search("dinh luong ferritin gap"), "^dinh luong ferritin") == 1
     monkeypatch.setattr("kiosk.catalog.search.MAX_DROP_WORDS", 0)
     monkeypatch.setattr("kiosk.catalog.search.ANY_MIN_LETTERS", 99)  # nor any word
+    monkeypatch.setattr("kiosk.catalog.search.MAX_SPAN", 0)
     assert catalog.search("dinh luong ferritin gap") == []
 
 
@@ -267,6 +268,7 @@ def test_filler_words_are_searched_away_only_as_a_rewrite(
     assert table.without_filler(["kham", "mat", "tre", "em"]) == (("kham", "mat"), False)
     assert table.without_filler(["gia", "kham", "noi"]) == (("kham", "noi"), True)
     monkeypatch.setattr(table, "filler", frozenset())
+    monkeypatch.setattr("kiosk.catalog.search.MAX_SPAN", 0)  # nor runs of its words
     assert catalog.search("kham mat tre em")[0].code != "DEMO-K04"
 
 

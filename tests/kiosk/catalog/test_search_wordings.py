@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk.catalog import store
+from kiosk.catalog.drug_terms import DrugTerms, Term
 from kiosk.catalog.search import exam_core
 from kiosk.catalog.service import CatalogService
 from kiosk.catalog.synonyms import SynonymTable
@@ -191,6 +192,7 @@ def test_the_any_word_resort_comes_after_every_other_tier(
 ) -> None:
     assert catalog.search("zzzq qqqz") == []  # no word of it anywhere: still nothing
     monkeypatch.setattr("kiosk.catalog.search.ANY_MIN_LETTERS", 99)
+    monkeypatch.setattr("kiosk.catalog.search.MAX_SPAN", 0)
     assert catalog.search("con toi bi vang mat xet nghiem bilirubin", kind="service") == []
 
 
@@ -221,3 +223,39 @@ def test_an_abbreviation_of_an_abbreviation(
     catalog: CatalogService, query: str, pattern: str
 ) -> None:
     assert re.search(pattern, first(catalog, query, "service"))
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [("nexiun", "^esomeprazol"), ("zitromax", "^azithromycin"), ("efferalgam", "^paracetamol")],
+)
+def test_a_misspelt_brand(catalog: CatalogService, query: str, pattern: str) -> None:
+    assert re.search(pattern, first(catalog, query, "drug"))
+
+
+def test_a_brand_is_corrected_only_when_it_is_no_word_of_the_table() -> None:
+    table = DrugTerms({("nexium",): Term(((("esomeprazol",),),))})
+    assert table.corrected(("nexiun",)) == ("nexium",)
+    assert table.corrected(("nexium",)) is None  # already right
+    assert table.corrected(("nexi",)) is None  # too short to guess
+    assert table.corrected(("xyzabc",)) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("chau bi sau rang can kham rang", "DEMO-K05"), ("kham ngoai cho chau bi nga", "DEMO-K07")],
+)
+def test_a_sentence_around_a_specialty_exam(catalog: CatalogService, query: str, code: str) -> None:
+    assert catalog.search(query)[0].code == code
+
+
+def test_a_sentence_around_a_service(
+    catalog: CatalogService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert first(catalog, "sieu am tinh hoan cho be trai", "service").startswith(
+        "sieu am tinh hoan"
+    )
+    monkeypatch.setattr("kiosk.catalog.search.MAX_SPAN", 0)  # without runs of words
+    assert not first(catalog, "sieu am tinh hoan cho be trai", "service").startswith(
+        "sieu am tinh hoan"
+    )
