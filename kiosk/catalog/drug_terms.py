@@ -142,6 +142,7 @@ class DrugTerms:
         }
         self._longest = max((len(k) for k in self.entries), default=0)
         self._single: list[str] | None = None
+        self._by_head: dict[tuple[tuple[str, ...], str], list[tuple[str, ...]]] | None = None
 
     @classmethod
     def load(cls, data_dir: Path | None = None, shipped: Path = SHIPPED) -> DrugTerms:
@@ -211,13 +212,14 @@ class DrugTerms:
         last = span[-1]
         if len(last) < MIN_TYPED:
             return None
+        if self._by_head is None:  # keys by their words but the last, and its first letters
+            self._by_head = {}
+            for k in self.entries:
+                self._by_head.setdefault((k[:-1], k[-1][:MIN_TYPED]), []).append(k)
         found = [
             k
-            for k in self.entries
-            if len(k) == len(span)
-            and k[:-1] == span[:-1]
-            and k[-1].startswith(last)
-            and 2 * len(last) >= len(k[-1])
+            for k in self._by_head.get((span[:-1], last[:MIN_TYPED]), ())
+            if k[-1].startswith(last) and 2 * len(last) >= len(k[-1])
         ]
         return min(found, key=lambda k: (len(k[-1]), k)) if found else None
 

@@ -144,6 +144,9 @@ class SynonymTable:
         self._filler_longest = max((len(f) for f in self.filler), default=0)
         self.longest = max((len(k) for k in self.entries), default=0)
         self._single = [k for k in self.entries if len(k) == 1]
+        self._single_by: dict[str, list[tuple[str, ...]]] = {}  # by their first letters
+        for single in self._single:
+            self._single_by.setdefault(single[0][:MIN_TYPED], []).append(single)
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for k in self.entries:
             if len(k) > 1:
@@ -286,7 +289,8 @@ class SynonymTable:
         if len(last) < MIN_TYPED:
             return []
         found = []
-        for key in self._single if len(span) == 1 else self._by_first.get(span[0], ()):
+        keys = self._single_by.get(last[:MIN_TYPED], ()) if len(span) == 1 else None
+        for key in keys if keys is not None else self._by_first.get(span[0], ()):
             if len(key) < len(span) or key == span:
                 continue
             head = key[: len(span)]
