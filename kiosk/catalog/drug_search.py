@@ -13,6 +13,7 @@ from kiosk.catalog.models import Category, Kind
 from kiosk.catalog.ranking import DRUG_ORDER, DRUG_ORDER_MAX, DRUG_TERM, DRUG_WORD, RankQuery, Row
 from kiosk.catalog.store import ActiveVersion
 from kiosk.catalog.text import tokens
+from kiosk.catalog.version_words import required
 
 if TYPE_CHECKING:
     from kiosk.catalog.search import Searcher
@@ -57,7 +58,7 @@ class DrugSearch:
         """The drug rows of one class or brand match; returns how many were added."""
         term, rest = match.term, match.rest
         last = len(rest) - 1
-        need = [((w, match.rest_prefix_last and i == last),) for i, w in enumerate(rest)]
+        need = required(rest, match.rest_prefix_last)
         rest_expr = " AND ".join(
             quote(w, match.rest_prefix_last and i == last) for i, w in enumerate(rest)
         )

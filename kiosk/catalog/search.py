@@ -19,7 +19,7 @@ import functools
 import math
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,7 +46,7 @@ from kiosk.catalog.store import _ITEM_COLUMNS, ActiveVersion, row_to_item
 from kiosk.catalog.synonyms import SynonymTable
 from kiosk.catalog.text import code_key, split_unit, tokens
 from kiosk.catalog.typos import TypoIndex
-from kiosk.catalog.version_words import VersionWords
+from kiosk.catalog.version_words import VersionWords, required
 
 ITEM_CACHE = 20_000  # items kept per searching thread (about 10 MB)
 MMAP_BYTES = 256 * 2**20
@@ -100,6 +100,15 @@ def exam_core(words: tuple[str, ...], prefix_last: bool) -> tuple[str, ...]:
     ):
         return ("kham", *words[2:])
     return words
+
+
+def _each_left_out(
+    words: Sequence[str], prefix_last: bool
+) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """The words without each one in turn, and whether the last left is still being typed."""
+    last = len(words) - 1
+    for i in range(len(words)):
+        yield tuple(w for j, w in enumerate(words) if j != i), prefix_last and i != last
 
 
 class Searcher:
@@ -322,10 +331,8 @@ class Searcher:
         """The query without one of its words (each in turn, with synonyms): a word no row has
         together with the others ("duong huyet luc doi", "blood sugar test") no longer makes
         the answer empty. Only when the words as typed and corrected found nothing."""
-        last = len(words) - 1
-        for i in range(len(words)):
-            rest = tuple(w for j, w in enumerate(words) if j != i)
-            query = RankQuery(rest, prefix_last and i != last, DROPPED)
+        for rest, rest_prefix in _each_left_out(words, prefix_last):
+            query = RankQuery(rest, rest_prefix, DROPPED)
             self._collect(query, versions, category, cat_filter, found, synonyms=True)
 
     def _collect_dropped_drugs(
@@ -339,12 +346,8 @@ class Searcher:
         """A brand or class whose drugs lack one of the other words ("motilium siro": the
         list has a suspension; "thuoc tri tieu duong"), the words as typed (a brand is no
         typo). The brand is the telling part: half the cost of another word left out."""
-        last = len(words) - 1
-        for i in range(len(words)):
-            rest = tuple(w for j, w in enumerate(words) if j != i)
-            self.drugs.collect(
-                rest, prefix_last and i != last, versions, category, found, DROPPED / 2
-            )
+        for rest, rest_prefix in _each_left_out(words, prefix_last):
+            self.drugs.collect(rest, rest_prefix, versions, category, found, DROPPED / 2)
 
     def _collect(
         self,
@@ -395,7 +398,7 @@ class Searcher:
                     EXAM_BONUS,
                 )
         bm25 = not prefix_last or len(words[-1]) >= BM25_MIN_PREFIX
-        need = [((w, prefix_last and i == len(words) - 1),) for i, w in enumerate(words)]
+        need = required(words, prefix_last)
         if broad:
             star = " *" if prefix_last and len(words) == 1 else ""
             expr = f'first : "_{words[0]}"{star}'
@@ -513,8 +516,7 @@ class Searcher:
         self, versions: Sequence[ActiveVersion], words: Sequence[str], prefix_last: bool
     ) -> bool:
         """Whether one of the versions has every word (in a name, ingredient or TT23 name)."""
-        last = len(words) - 1
-        need = [((w, prefix_last and i == last),) for i, w in enumerate(words)]
+        need = required(words, prefix_last)
         return any(self._words_of(v).has_all(need) for v in versions)
 
     def _words_of(self, version: ActiveVersion) -> VersionWords:

@@ -8,6 +8,15 @@ from collections.abc import Iterable, Sequence
 
 from kiosk.catalog.text import tokens
 
+Need = Sequence[Sequence[tuple[str, bool]]]
+
+
+def required(words: Sequence[str], prefix_last: bool) -> list[tuple[tuple[str, bool]]]:
+    """What `VersionWords.has_all` needs for words all required: each as (word, is a prefix),
+    the last a prefix while it is being typed."""
+    last = len(words) - 1
+    return [((w, prefix_last and i == last),) for i, w in enumerate(words)]
+
 
 class VersionWords:
     """The folded words of one version's names, active ingredients and TT23 names (a
@@ -41,5 +50,5 @@ class VersionWords:
         i = bisect.bisect_left(self.sorted, word)
         return i < len(self.sorted) and self.sorted[i].startswith(word)
 
-    def has_all(self, need: Sequence[Sequence[tuple[str, bool]]]) -> bool:
+    def has_all(self, need: Need) -> bool:
         return all(any(self.has(w, p) for w, p in options) for options in need)
