@@ -3,7 +3,6 @@ ranking of obvious cases, filters."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,14 +11,6 @@ import pytest
 from kiosk.catalog.legacy_search import Vocabulary, edits1
 from kiosk.catalog.service import CatalogService
 from kiosk.catalog.text import code_key, fold, tokens
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalogService]:
-    service = CatalogService(tmp_path_factory.mktemp("catalog") / "catalog.sqlite3")
-    assert all(r.ok for r in service.ensure_demo())
-    yield service
-    service.close()
 
 
 def names(items: list) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,6 @@ from kiosk.catalog.text import folded_words, tokens
 
 HEADER = ["MA_THUOC", "TEN_THUOC", "TEN_HOAT_CHAT", "HAM_LUONG", "DON_VI_TINH", "DUONG_DUNG",
           "DON_GIA"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalogService]:
-    service = CatalogService(tmp_path_factory.mktemp("catalog") / "catalog.sqlite3")
-    assert all(r.ok for r in service.ensure_demo())
-    yield service
-    service.close()
 
 
 def names(items: list) -> list[str]:

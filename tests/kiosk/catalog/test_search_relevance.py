@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,16 +23,6 @@ from kiosk.catalog.text import fold, folded_words, tokens
 from kiosk.queue.config import default_clinics
 
 CLINICS = [(c.id, c.name_vi, c.name_en) for c in default_clinics()]
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalogService]:
-    service = CatalogService(
-        tmp_path_factory.mktemp("catalog") / "catalog.sqlite3", clinics=CLINICS
-    )
-    assert all(r.ok for r in service.ensure_demo())
-    yield service
-    service.close()
 
 
 def folded(items: list) -> list[str]:

@@ -4,7 +4,6 @@ bệnh <clinic>", Vietnamese clinic names, "thử …" for a test."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,16 +16,6 @@ from kiosk.catalog.text import folded_words, split_unit
 from kiosk.queue.config import default_clinics
 
 CLINICS = [(c.id, c.name_vi, c.name_en) for c in default_clinics()]
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalogService]:
-    service = CatalogService(
-        tmp_path_factory.mktemp("catalog") / "catalog.sqlite3", clinics=CLINICS
-    )
-    assert all(r.ok for r in service.ensure_demo())
-    yield service
-    service.close()
 
 
 def first(catalog: CatalogService, query: str, kind: str | None = None) -> str:
