@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from kiosk.bootstrap import Services, build_services
+from kiosk.bootstrap import build_services
 from kiosk.session import Session, Step, run_inline
 
 AN_ID = "001090123456"
-
-
-@pytest.fixture
-def services(demo_config) -> Iterator[Services]:
-    config = demo_config.model_copy(
-        update={"catalog": demo_config.catalog.model_copy(update={"demo_catalog": False})}
-    )
-    built = build_services(config)
-    yield built
-    built.close()
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ its deliberate difference: a late ticket is logged, a print that raised is logge
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from kiosk.bootstrap import Services, build_services
 from kiosk.session import Session, Step, run_inline
 from kiosk.session.answers import run_busy, while_current
 from kiosk.text import Text
@@ -34,16 +33,6 @@ class Held:
 
     def run_next(self) -> None:
         run_inline(*self.next())
-
-
-@pytest.fixture
-def services(demo_config) -> Iterator[Services]:
-    config = demo_config.model_copy(
-        update={"catalog": demo_config.catalog.model_copy(update={"demo_catalog": False})}
-    )
-    built = build_services(config)
-    yield built
-    built.close()
 
 
 @pytest.fixture
