@@ -9,6 +9,7 @@ and takes it out again, waiting until pcscd has seen each change.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import glob
 import logging
@@ -122,7 +123,8 @@ class Pcscd:
                 self.process.kill()
                 self.process.wait(5)
         elif pid is not None:  # started by another (finished) test session
-            os.kill(pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+                os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + 10
             while _alive_pcscd(pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
