@@ -540,6 +540,7 @@ def test_ids_after_dropped_top_versions_start_above_them(
     path.write_text(small_csv(), encoding="utf-8")
     catalog.import_file(path, "service")
     v2 = catalog.import_file(path, "service", activate=False).version_id
+    assert v2 is not None
     conn = sqlite3.connect(catalog.db_path)
     with conn:
         store._drop_version_rows(conn, v2)
