@@ -184,10 +184,22 @@ class DrugTerms:
                     key = self._typed_key(span)
                 if key is None:
                     continue
-                left = rest[:start] + rest[start + size :]
+                term = self.entries[key]
+                left = self._absorbed(term, rest[:start] + rest[start + size :])
                 open_last = prefix_last and not at_end and bool(left)
-                return Match(self.entries[key], left, open_last, drug_word, key)
+                return Match(term, left, open_last, drug_word, key)
         return None
+
+    def _absorbed(self, term: Term, words: tuple[str, ...]) -> tuple[str, ...]:
+        """`words` without other names of the same class: "thuốc dạ dày trào ngược", "eye
+        drops for pink eye" say the class twice, and the second name is no word the rows
+        must have."""
+        n = len(words)
+        for size in range(min(self._longest, n), 0, -1):
+            for start in range(n - size + 1):
+                if self.entries.get(words[start : start + size]) == term:
+                    return self._absorbed(term, words[:start] + words[start + size :])
+        return words
 
     def corrected(self, words: Sequence[str]) -> tuple[str, ...] | None:
         """The words with one misspelt brand or class word put right ("nexiun" -> "nexium",

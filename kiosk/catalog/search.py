@@ -57,6 +57,7 @@ BM25_MIN_PREFIX = 3  # bm25 reads every row of each term: not for a 1-2 letter p
 MAX_DROP_WORDS = 5  # longer queries: no word is dropped (each drop is a full search)
 SPLIT_LETTERS = 5  # shorter unknown words are not split in two (but "20mg")
 MAX_SPAN = 6  # longest run of words tried by the sentence tier
+AND_WORDS = frozenset({"va", "and", "hoac", "or"})  # "sắt và ferritin": two things asked
 SPAN_WORD = 5.0  # per word more left out by it
 ANY_CANDIDATES = 40  # rows read per word and version by the any-word last resort
 ANY_MIN_LETTERS = 2  # shorter words take no part in it
@@ -211,6 +212,9 @@ class Searcher:
             if brand is not None:
                 self.drugs.collect(brand, prefix_last, versions, category, found, TYPO)
             items = self._ranked(found, today, limit)
+        if not items and any(w in AND_WORDS for w in words[1:-1]):
+            self._collect_parts(words, prefix_last, versions, category, cat_filter, found)
+            items = self._ranked(found, today, limit)
         if not items and 1 < len(words) <= MAX_DROP_WORDS:  # (with the corrections)
             self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
             self._collect_dropped_drugs(typed_words, prefix_last, versions, category, found)
@@ -222,6 +226,29 @@ class Searcher:
             self._collect_any(words, prefix_last, versions, cat_filter, found)
             items = self._ranked(found, today, limit)
         return items
+
+    def _collect_parts(
+        self,
+        words: Sequence[str],
+        prefix_last: bool,
+        versions: Sequence[ActiveVersion],
+        category: str | None,
+        cat_filter: str,
+        found: Candidates,
+    ) -> None:
+        """Two things asked at once ("sat va ferritin", "ure and creatinine"), which no row
+        has together: each part on its own, with its synonyms, below the words as typed.
+        Only when those found nothing ("nạo VA" has "va" as a word)."""
+        part: list[str] = []
+        last = len(words) - 1
+        for i, w in enumerate((*words, "va")):
+            if w not in AND_WORDS or i == 0:
+                part.append(w)
+                continue
+            if part:
+                query = RankQuery(tuple(part), prefix_last and i > last, DROPPED)
+                self._collect(query, versions, category, cat_filter, found, synonyms=True)
+            part = []
 
     def _collect_spans(
         self,
@@ -304,14 +331,25 @@ class Searcher:
     ) -> tuple[str, ...]:
         """A word no row has, that is two words typed without their space: "500mg" as
         "500 mg" (lists space strengths); with `compounds` (only once nothing was found: a
-        brand or a key may be such a word) "sieuam" as "sieu am" (`TypoIndex.split`)."""
+        brand or a key may be such a word) "sieuam" as "sieu am" (`TypoIndex.split`), and
+        the other way round, a word no row has that with the next makes a word of the list
+        ("rota virus" as "rotavirus")."""
         index = self.typo_index(versions)
         last = len(words) - 1
         out: list[str] = []
+        joined = False
         for i, word in enumerate(words):
             prefix = prefix_last and i == last
+            if joined:
+                joined = False
+                continue
             if len(word) < 3 or index.known(word, prefix):
                 out.append(word)
+                continue
+            pair = word + words[i + 1] if compounds and i < last else ""
+            if pair and index.known(pair, prefix_last and i + 1 == last):
+                out.append(pair)
+                joined = True
                 continue
             parts = split_unit(word, prefix)
             if len(parts) == 1 and compounds and len(word) >= SPLIT_LETTERS:

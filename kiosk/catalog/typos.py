@@ -18,9 +18,31 @@ from rapidfuzz.distance import OSA
 
 MIN_LEN = 2  # a one-letter word is never corrected
 MAX_CANDIDATES = 6  # per word
+MAX_SLIPS = 2  # more, when rarer: a neighbouring key's slip
 LONG_WORD = 8  # from this length two edits are allowed
 FOUND_CACHE = 5_000  # typed words whose corrections are remembered
 SPLIT_MIN = 2  # letters of the second half of a split word
+# QWERTY, as on the kiosk's own keyboard (ui/widgets/keyboard.py) and hardware keyboards: a
+# letter hit for its neighbour ("khan" for "kham") is the likeliest typo of all
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {ch: (r, c) for r, row in enumerate(_ROWS) for c, ch in enumerate(row)}
+
+
+def _neighbour_keys(a: str, b: str) -> bool:
+    ra, ca = _KEY_AT.get(a, (-9, -9))
+    rb, cb = _KEY_AT.get(b, (9, 9))
+    if ra > rb:  # b is on the row above
+        ra, ca, rb, cb = rb, cb, ra, ca
+    # rows are staggered: below (r, c) are (r + 1, c - 1) and (r + 1, c)
+    return (ra == rb and abs(ca - cb) == 1) or (rb == ra + 1 and ca - cb in (0, 1))
+
+
+def _key_slip(word: str, cand: str) -> bool:
+    """`cand` is `word` with one letter replaced by a neighbouring key."""
+    if len(word) != len(cand):
+        return False
+    diff = [(a, b) for a, b in zip(word, cand, strict=True) if a != b]
+    return len(diff) == 1 and _neighbour_keys(*diff[0])
 
 
 @dataclass
@@ -137,5 +159,7 @@ class TypoIndex:
             ):
                 if cand != word:
                     found[cand] = (int(dist), -self.counts[cand])
-        ranked = sorted(found, key=lambda c: (found[c], c))
-        return ranked[:MAX_CANDIDATES]
+        ranked = sorted(found, key=lambda c: (found[c], c))  # nearest, then most frequent
+        # and a neighbouring key's slip ("khan" for "kham") even when rarer than those
+        slips = [c for c in ranked[MAX_CANDIDATES:] if _key_slip(word, c[: len(word)])]
+        return ranked[:MAX_CANDIDATES] + slips[:MAX_SLIPS]

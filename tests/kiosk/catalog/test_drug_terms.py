@@ -217,3 +217,14 @@ def test_match() -> None:
         ("amoxicilin",),
         ("acid", "clavulanic"),
     )
+
+
+def test_a_second_name_of_the_same_class_is_no_required_word() -> None:
+    stomach, cough = Term((parse_ingredient("omeprazol"),)), Term((parse_ingredient("ambroxol"),))
+    table = DrugTerms(
+        {("da", "day"): stomach, ("trao", "nguoc"): stomach, ("ho",): cough}, [("thuoc",)]
+    )
+    m = table.match(["thuoc", "da", "day", "trao", "nguoc"], False)
+    assert m is not None and m.term == stomach and m.rest == ()
+    m = table.match(["da", "day", "ho"], False)  # another class's name stays required
+    assert m is not None and m.rest == ("ho",)

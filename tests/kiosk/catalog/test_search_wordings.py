@@ -248,3 +248,68 @@ def test_a_sentence_around_a_service(
     assert not first(catalog, "sieu am tinh hoan cho be trai", "service").startswith(
         "sieu am tinh hoan"
     )
+
+
+# ---------------------------------------------------------------- round 8 (holdout 7)
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("rota virus", "^rotavirus"),  # one word of the list typed as two
+        ("rota vi", "^rotavirus"),  # ... while typing the second
+        ("xet nghiem rota virus", "^rotavirus"),
+    ],
+)
+def test_one_word_typed_as_two(catalog: CatalogService, query: str, pattern: str) -> None:
+    assert re.search(pattern, first(catalog, query, "service"))
+
+
+def test_two_known_words_are_never_joined(catalog: CatalogService) -> None:
+    searcher = catalog._searcher()
+    versions = store.active_versions(searcher.conn)
+    assert searcher._split_words(("rota", "virus"), False, versions, True) == ("rotavirus",)
+    assert searcher._split_words(("rota", "virus"), False, versions) == ("rota", "virus")
+    assert searcher._split_words(("sieu", "am"), False, versions, True) == ("sieu", "am")
+
+
+def test_a_neighbouring_key_is_a_likely_typo(catalog: CatalogService) -> None:
+    """The word "khan" is in the list (4 rows) with many more frequent neighbours; "m" is next
+    to "n" on the keyboard."""
+    from kiosk.catalog.typos import _key_slip
+
+    assert _key_slip("khan", "kham") and _key_slip("mau", "nau") and _key_slip("sa", "da")
+    assert not _key_slip("khan", "khau") and not _key_slip("khan", "khang")
+    assert first(catalog, "khan nhi", "service") == "kham nhi"
+    assert first(catalog, "kham nhu", "service") == "kham nhi"
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("thuoc da day trao nguoc", "^(omeprazol|esomeprazol)"),  # the class named twice
+        ("eye drops for pink eye", "nho mat"),
+    ],
+)
+def test_a_class_named_twice(catalog: CatalogService, query: str, pattern: str) -> None:
+    assert re.search(pattern, first(catalog, query, "drug"))
+
+
+@pytest.mark.parametrize(
+    ("query", "patterns"),
+    [
+        ("sat va ferritin", ("^dinh luong ferritin", "^dinh luong sat")),
+        ("ure va creatinin", ("^dinh luong ure", "^dinh luong creatinin")),
+        ("x quang phoi va sieu am bung", ("x quang nguc", "^sieu am o bung")),
+    ],
+)
+def test_two_things_asked_at_once(
+    catalog: CatalogService, query: str, patterns: tuple[str, ...]
+) -> None:
+    top = [folded_words(i.name) for i in catalog.search(query, kind="service")[:8]]
+    for pattern in patterns:
+        assert any(re.search(pattern, name) for name in top), (pattern, top)
+
+
+def test_va_as_a_word_of_the_list_is_no_and(catalog: CatalogService) -> None:
+    assert "nao va" in first(catalog, "nao va", "service")
