@@ -94,6 +94,22 @@ class Match:
     key: tuple[str, ...]
 
 
+def _both(a: Term, b: Term) -> Term | None:
+    """What two classes both mean: the first's ingredients the second has too (in the
+    first's order), the routes both allow; None when that is nothing."""
+    ingredients = a.ingredients or b.ingredients
+    if a.ingredients and b.ingredients:
+        ingredients = tuple(i for i in a.ingredients if i in b.ingredients)
+    routes = a.routes or b.routes
+    if a.routes and b.routes:
+        routes = tuple(r for r in a.routes if r in b.routes)
+    if (a.ingredients and b.ingredients and not ingredients) or (
+        a.routes and b.routes and not routes
+    ):
+        return None
+    return Term(ingredients, routes)
+
+
 def _has_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
     n = len(phrase)
     return any(tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
@@ -184,22 +200,24 @@ class DrugTerms:
                     key = self._typed_key(span)
                 if key is None:
                     continue
-                term = self.entries[key]
-                left = self._absorbed(term, rest[:start] + rest[start + size :])
+                term, left = self._absorbed(self.entries[key], rest[:start] + rest[start + size :])
                 open_last = prefix_last and not at_end and bool(left)
                 return Match(term, left, open_last, drug_word, key)
         return None
 
-    def _absorbed(self, term: Term, words: tuple[str, ...]) -> tuple[str, ...]:
-        """`words` without other names of the same class: "thuốc dạ dày trào ngược", "eye
-        drops for pink eye" say the class twice, and the second name is no word the rows
-        must have."""
+    def _absorbed(self, term: Term, words: tuple[str, ...]) -> tuple[Term, tuple[str, ...]]:
+        """The term with the other class names among `words` taken in, and the words left.
+        A name of the same class is said twice ("thuốc dạ dày trào ngược", "eye drops for
+        pink eye"); another class narrows it ("thuốc giảm đau hạ sốt": what is both;
+        "saline nasal drops": saline by the nose's routes). No word the rows must have."""
         n = len(words)
         for size in range(min(self._longest, n), 0, -1):
             for start in range(n - size + 1):
-                if self.entries.get(words[start : start + size]) == term:
-                    return self._absorbed(term, words[:start] + words[start + size :])
-        return words
+                other = self.entries.get(words[start : start + size])
+                both = other if other is None or other == term else _both(term, other)
+                if both is not None:
+                    return self._absorbed(both, words[:start] + words[start + size :])
+        return term, words
 
     def corrected(self, words: Sequence[str]) -> tuple[str, ...] | None:
         """The words with one misspelt brand or class word put right ("nexiun" -> "nexium",

@@ -228,3 +228,25 @@ def test_a_second_name_of_the_same_class_is_no_required_word() -> None:
     assert m is not None and m.term == stomach and m.rest == ()
     m = table.match(["da", "day", "ho"], False)  # another class's name stays required
     assert m is not None and m.rest == ("ho",)
+
+
+def test_two_classes_mean_what_both_mean() -> None:
+    para, ibu, diclo = (parse_ingredient(i) for i in ("paracetamol", "ibuprofen", "diclofenac"))
+    saline = Term((parse_ingredient("natri clorid"),))
+    nose = Term((), (("nho", "mui"),))
+    table = DrugTerms(
+        {
+            ("giam", "dau"): Term((diclo, ibu, para)),
+            ("ha", "sot"): Term((para, ibu)),
+            ("khang", "sinh"): Term((parse_ingredient("amoxicilin"),)),
+            ("saline",): saline,
+            ("nasal", "drops"): nose,
+        },
+        [("thuoc",)],
+    )
+    m = table.match(["thuoc", "giam", "dau", "ha", "sot"], False)
+    assert m is not None and m.rest == () and m.term.ingredients == (ibu, para)  # the first's order
+    m = table.match(["saline", "nasal", "drops"], False)
+    assert m is not None and m.rest == () and m.term == Term(saline.ingredients, nose.routes)
+    m = table.match(["ha", "sot", "khang", "sinh"], False)  # nothing is both: words required
+    assert m is not None and m.rest == ("khang", "sinh")

@@ -313,3 +313,20 @@ def test_two_things_asked_at_once(
 
 def test_va_as_a_word_of_the_list_is_no_and(catalog: CatalogService) -> None:
     assert "nao va" in first(catalog, "nao va", "service")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("con bi viem hong", "DEMO-K03"),  # what hurts -> the clinic that sees it
+        ("be bi noi man ngua", "DEMO-K08"),
+        ("ear pain", "DEMO-K03"),
+        ("kham rang sua", "DEMO-K05"),
+    ],
+)
+def test_a_symptom_finds_its_clinic(catalog: CatalogService, query: str, code: str) -> None:
+    assert code in [i.code for i in catalog.search(query, kind="service")[:5]]
+
+
+def test_a_tooth_procedure_stays_above_the_dental_exam(catalog: CatalogService) -> None:
+    assert first(catalog, "nhổ răng sữa cho cháu", "service").startswith("nho rang sua")
