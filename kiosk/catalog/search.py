@@ -19,7 +19,7 @@ import functools
 import math
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -110,6 +110,19 @@ def _each_left_out(
     last = len(words) - 1
     for i in range(len(words)):
         yield tuple(w for j, w in enumerate(words) if j != i), prefix_last and i != last
+
+
+def _each_part(words: Sequence[str], prefix_last: bool) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """The parts between "va" / "and" … ("sat va ferritin": "sat", "ferritin"), and whether
+    the part is still being typed (only the last can be)."""
+    start = 0
+    for i, w in enumerate(words):
+        if w in AND_WORDS and i > 0:
+            if i > start:
+                yield tuple(words[start:i]), False
+            start = i + 1
+    if start < len(words):
+        yield tuple(words[start:]), prefix_last
 
 
 class Searcher:
@@ -213,10 +226,16 @@ class Searcher:
                 self.drugs.collect(brand, prefix_last, versions, category, found, TYPO)
             items = self._ranked(found, today, limit)
         if not items and any(w in AND_WORDS for w in words[1:-1]):
-            self._collect_parts(words, prefix_last, versions, category, cat_filter, found)
+            # two things asked at once ("sat va ferritin", "ure and creatinine"), which no row
+            # has together: each part on its own ("nạo VA" was found as typed)
+            asked = _each_part(words, prefix_last)
+            self._collect_each(asked, DROPPED, versions, category, cat_filter, found)
             items = self._ranked(found, today, limit)
         if not items and 1 < len(words) <= MAX_DROP_WORDS:  # (with the corrections)
-            self._collect_dropped(words, prefix_last, versions, category, cat_filter, found)
+            # the query without one of its words: a word no row has together with the
+            # others ("duong huyet luc doi", "blood sugar test") no longer empties the answer
+            rests = _each_left_out(words, prefix_last)
+            self._collect_each(rests, DROPPED, versions, category, cat_filter, found)
             self._collect_dropped_drugs(typed_words, prefix_last, versions, category, found)
             items = self._ranked(found, today, limit)
         if not as_typed_found and len(words) > 3:  # (also when a correction found rows)
@@ -226,29 +245,6 @@ class Searcher:
             self._collect_any(words, prefix_last, versions, cat_filter, found)
             items = self._ranked(found, today, limit)
         return items
-
-    def _collect_parts(
-        self,
-        words: Sequence[str],
-        prefix_last: bool,
-        versions: Sequence[ActiveVersion],
-        category: str | None,
-        cat_filter: str,
-        found: Candidates,
-    ) -> None:
-        """Two things asked at once ("sat va ferritin", "ure and creatinine"), which no row
-        has together: each part on its own, with its synonyms, below the words as typed.
-        Only when those found nothing ("nạo VA" has "va" as a word)."""
-        part: list[str] = []
-        last = len(words) - 1
-        for i, w in enumerate((*words, "va")):
-            if w not in AND_WORDS or i == 0:
-                part.append(w)
-                continue
-            if part:
-                query = RankQuery(tuple(part), prefix_last and i > last, DROPPED)
-                self._collect(query, versions, category, cat_filter, found, synonyms=True)
-            part = []
 
     def _collect_spans(
         self,
@@ -337,19 +333,17 @@ class Searcher:
         index = self.typo_index(versions)
         last = len(words) - 1
         out: list[str] = []
-        joined = False
-        for i, word in enumerate(words):
-            prefix = prefix_last and i == last
-            if joined:
-                joined = False
-                continue
+        i = 0
+        while i <= last:
+            word, prefix = words[i], prefix_last and i == last
+            i += 1
             if len(word) < 3 or index.known(word, prefix):
                 out.append(word)
                 continue
-            pair = word + words[i + 1] if compounds and i < last else ""
-            if pair and index.known(pair, prefix_last and i + 1 == last):
+            pair = word + words[i] if compounds and i <= last else ""
+            if pair and index.known(pair, prefix_last and i == last):
                 out.append(pair)
-                joined = True
+                i += 1
                 continue
             parts = split_unit(word, prefix)
             if len(parts) == 1 and compounds and len(word) >= SPLIT_LETTERS:
@@ -357,20 +351,19 @@ class Searcher:
             out += parts
         return tuple(out)
 
-    def _collect_dropped(
+    def _collect_each(
         self,
-        words: Sequence[str],
-        prefix_last: bool,
+        variants: Iterable[tuple[tuple[str, ...], bool]],
+        penalty: float,
         versions: Sequence[ActiveVersion],
         category: str | None,
         cat_filter: str,
         found: Candidates,
     ) -> None:
-        """The query without one of its words (each in turn, with synonyms): a word no row has
-        together with the others ("duong huyet luc doi", "blood sugar test") no longer makes
-        the answer empty. Only when the words as typed and corrected found nothing."""
-        for rest, rest_prefix in _each_left_out(words, prefix_last):
-            query = RankQuery(rest, rest_prefix, DROPPED)
+        """Each variant of the query (its words, the last still being typed), with synonyms,
+        `penalty` below the words as typed."""
+        for words, prefix_last in variants:
+            query = RankQuery(words, prefix_last, penalty)
             self._collect(query, versions, category, cat_filter, found, synonyms=True)
 
     def _collect_dropped_drugs(
