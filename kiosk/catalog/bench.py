@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from kiosk.catalog.bench_import import plain_load
+from kiosk.catalog.bench_import import Timing, plain_load
 from kiosk.catalog.service import DEMO_SERVICES_CSV, CatalogService
 
 INGREDIENTS = (
@@ -227,24 +227,26 @@ def run(
         services, drugs, result.services, result.drugs = build_files(base, total)
         result.rows = result.services + result.drugs
         result.file_mb = (services.stat().st_size + drugs.stat().st_size) / 2**20
-        catalog = None
+        plains: list[Timing] = []
+        imports: list[_ImportTiming] = []
         for i in range(max(repeats, 1)):
-            if catalog is not None:
-                catalog.close()
-            plain = plain_load([services, drugs], base / f"plain-{i}.sqlite3")
-            catalog, timed = _timed_import(base / f"run-{i}", services, drugs, result)
-            if i == 0 or plain.seconds < result.plain_seconds:
-                result.plain_seconds = plain.seconds
-            if i == 0 or plain.cpu_seconds < result.plain_cpu_seconds:
-                result.plain_cpu_seconds = plain.cpu_seconds
-            if i == 0 or timed[0] < result.import_seconds:
-                result.import_seconds = timed[0]
-                result.import_seconds_services, result.import_seconds_drugs = timed[1], timed[2]
-            if i == 0 or timed[3] < result.import_cpu_seconds:
-                result.import_cpu_seconds = timed[3]
-            result.import_cpu_ratios.append(round(timed[3] / max(plain.cpu_seconds, 1e-9), 2))
-        assert catalog is not None
-        db = catalog.db_path
+            if imports:
+                imports[-1].catalog.close()
+            plains.append(plain_load([services, drugs], base / f"plain-{i}.sqlite3"))
+            imports.append(_timed_import(base / f"run-{i}", services, drugs, result))
+        catalog, db = imports[-1].catalog, imports[-1].catalog.db_path
+        result.plain_seconds = min(p.seconds for p in plains)
+        result.plain_cpu_seconds = min(p.cpu_seconds for p in plains)
+        fastest = min(imports, key=lambda t: t.seconds)
+        result.import_seconds = fastest.seconds
+        result.import_seconds_services, result.import_seconds_drugs = (
+            fastest.services,
+            fastest.drugs,
+        )
+        result.import_cpu_seconds = min(t.cpu_seconds for t in imports)
+        result.import_cpu_ratios = [
+            t.cpu_seconds / max(p.cpu_seconds, 1e-9) for p, t in zip(plains, imports, strict=True)
+        ]
         result.import_ratio = result.import_seconds / max(result.plain_seconds, 1e-9)
         result.import_cpu_ratio = result.import_cpu_seconds / max(result.plain_cpu_seconds, 1e-9)
         result.maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -279,11 +281,20 @@ def run(
     return result
 
 
+@dataclass
+class _ImportTiming:
+    catalog: CatalogService
+    seconds: float
+    services: float
+    drugs: float
+    cpu_seconds: float
+
+
 def _timed_import(
     data_dir: Path, services: Path, drugs: Path, result: BenchResult
-) -> tuple[CatalogService, tuple[float, float, float, float]]:
-    """Imports both files into a new catalog in `data_dir`: (the catalog, (seconds, services
-    seconds, drugs seconds, CPU seconds)); the peak RSS goes into `result`."""
+) -> _ImportTiming:
+    """Imports both files into a new catalog in `data_dir` and times it; the peak RSS and
+    the rejected rows go into `result`."""
     from kiosk.bootstrap import build_catalog
     from kiosk.config import KioskConfig
 
@@ -307,7 +318,7 @@ def _timed_import(
         raise RuntimeError(f"bench import failed: {r1.summary()} / {r2.summary()}")
     result.rejected = r1.rows_rejected + r2.rows_rejected
     result.rss_peak_mb = max(result.rss_peak_mb, sampler.peak / 2**20)
-    return catalog, (t2 - t0, t1 - t0, t2 - t1, cpu)
+    return _ImportTiming(catalog, t2 - t0, t1 - t0, t2 - t1, cpu)
 
 
 def _legacy_timings(
