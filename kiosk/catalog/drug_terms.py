@@ -17,6 +17,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rapidfuzz import process
@@ -33,6 +34,7 @@ SHORT_KEY = 3  # a key of one word this short ("ho", "sot") applies once the wor
 TYPO_MIN = 5  # letters of a word before a misspelt brand is put right
 MAX_INGREDIENTS = 60
 
+T = TypeVar("T")
 Ingredient = tuple[tuple[str, ...], ...]  # the parts of a combination, each folded words
 
 
@@ -97,17 +99,18 @@ class Match:
 def _both(a: Term, b: Term) -> Term | None:
     """What two classes both mean: the first's ingredients the second has too (in the
     first's order), the routes both allow; None when that is nothing."""
-    ingredients = a.ingredients or b.ingredients
-    if a.ingredients and b.ingredients:
-        ingredients = tuple(i for i in a.ingredients if i in b.ingredients)
-    routes = a.routes or b.routes
-    if a.routes and b.routes:
-        routes = tuple(r for r in a.routes if r in b.routes)
-    if (a.ingredients and b.ingredients and not ingredients) or (
-        a.routes and b.routes and not routes
-    ):
+    ingredients, routes = _common(a.ingredients, b.ingredients), _common(a.routes, b.routes)
+    if ingredients is None or routes is None:
         return None
     return Term(ingredients, routes)
+
+
+def _common(first: tuple[T, ...], second: tuple[T, ...]) -> tuple[T, ...] | None:
+    """The items of `first` that `second` has; either when the other is empty (no limit);
+    None when both limit and nothing is in both."""
+    if not (first and second):
+        return first or second
+    return tuple(x for x in first if x in second) or None
 
 
 def _has_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
