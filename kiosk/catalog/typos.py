@@ -29,8 +29,9 @@ _KEY_AT = {ch: (r, c) for r, row in enumerate(_ROWS) for c, ch in enumerate(row)
 
 
 def _neighbour_keys(a: str, b: str) -> bool:
-    ra, ca = _KEY_AT.get(a, (-9, -9))
-    rb, cb = _KEY_AT.get(b, (9, 9))
+    if a not in _KEY_AT or b not in _KEY_AT:  # "đ", digits
+        return False
+    (ra, ca), (rb, cb) = _KEY_AT[a], _KEY_AT[b]
     if ra > rb:  # b is on the row above
         ra, ca, rb, cb = rb, cb, ra, ca
     # rows are staggered: below (r, c) are (r + 1, c - 1) and (r + 1, c)
